@@ -1,0 +1,74 @@
+/* diag: located diagnostics for every phase of leec.
+ *
+ * One format everywhere:  path:line:col: error|warning|note: message
+ * followed (text format) by the source line and a caret under the span.
+ * Also JSON (--format json, one array printed by diag_finish) and GitHub
+ * workflow commands (--format github: ::error file=..,line=..,col=..::msg).
+ *
+ * Sources are registered once (diag_add_source) and live as long as the diag,
+ * so every struct loc stays valid between phases. Lines and columns are 1-based;
+ * columns count characters (UTF-8 code points), as editors and GitHub do. */
+#ifndef LEEC_DIAG_H
+#define LEEC_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct src_file {
+    char *path;       /* as given on the command line (relative stays relative) */
+    char *text;       /* whole file, NUL-terminated */
+    size_t len;
+};
+
+struct loc {
+    const struct src_file *file; /* NULL: no location */
+    uint32_t line;               /* 1-based */
+    uint32_t col;                /* 1-based, in characters */
+    uint32_t span;               /* characters to underline on that line; 0 or 1: caret only */
+};
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
+
+struct diag;
+
+struct diag *diag_new(enum diag_format fmt, FILE *out);
+void diag_free(struct diag *d);
+
+/* Takes ownership of text (malloc'd, NUL-terminated at text[len]). */
+const struct src_file *diag_add_source(struct diag *d, const char *path, char *text, size_t len);
+
+/* Reads a whole file (capped at max_bytes) and registers it. On failure emits an
+ * error (no location) naming the path and the reason, returns NULL and sets
+ * *io_error (I/O problems are exit 2, not 1). */
+const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
+                                      int *io_error);
+
+/* Emits one diagnostic. A DIAG_NOTE attaches to the previous error/warning. */
+void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
+                va_list ap);
+#define diag_error(d, at, ...) diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
+#define diag_warning(d, at, ...) diag_emit((d), DIAG_WARNING, (at), __VA_ARGS__)
+#define diag_note(d, at, ...) diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
+
+unsigned diag_error_count(const struct diag *d);
+unsigned diag_warning_count(const struct diag *d);
+
+/* Silences output (errors are still counted): used to probe alternatives. */
+void diag_set_quiet(struct diag *d, int quiet);
+
+/* JSON format: prints the collected array. Other formats: flushes. */
+void diag_finish(struct diag *d);
+
+/* Location helpers. */
+struct loc loc_make(const struct src_file *f, uint32_t line, uint32_t col, uint32_t span);
+/* Byte offset of (line, col) in f->text, or f->len if out of range. */
+size_t loc_offset(const struct loc *at);
+/* Location of the character `chars` code points after `at` on the same line. */
+struct loc loc_advance(const struct loc *at, uint32_t chars, uint32_t span);
+
+#endif
