@@ -1,0 +1,207 @@
+/* model: leec's in-memory model — schemas, tiers, presets, the project file, and
+ * the resolved configuration with the origin of every value.
+ *
+ * Phases (each collects all its errors, then stops):
+ *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/
+ *   project_load         the user's leec.yaml (project.h)
+ *   resolve_project      tiers → preset chain → overrides → values, rules, budgets (resolve.h)
+ * Every value keeps the struct loc it came from, so later phases can point at it. */
+#ifndef LEEC_MODEL_H
+#define LEEC_MODEL_H
+
+#include "diag.h"
+#include "expr.h"
+#include "yaml_ir.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ptype { PT_INT, PT_SIZE, PT_DURATION, PT_RATIO, PT_BOOL, PT_ENUM, PT_STRING, PT_LIST };
+
+struct param_def {
+    char *name;
+    enum ptype type;
+    enum ptype item_type;   /* PT_LIST: PT_ENUM or PT_STRING */
+    char **values;          /* PT_ENUM / list of enum: allowed values */
+    size_t nvalues;
+    bool has_range;
+    double min, max;        /* int: units; size: bytes; duration: seconds; ratio */
+    size_t max_items;       /* PT_LIST */
+    char *doc;
+    struct loc loc;
+};
+
+struct metric_def {
+    char *name;            /* CloudWatch metric name */
+    char *unit;            /* EMF unit */
+    struct expr *when;     /* evaluated in the interface's scope */
+    struct loc loc;
+};
+
+struct rule_def {
+    struct expr *expr;
+    char *message;
+    struct loc loc;
+};
+
+struct iface_def {
+    char *name;
+    char *doc;
+    bool tiered;           /* false: features (values from feature presets) */
+    struct param_def *params;
+    size_t nparams;
+    struct expr *memory;   /* bytes */
+    char *memory_doc;
+    struct metric_def *metrics;
+    size_t nmetrics;
+    struct rule_def *rules;
+    size_t nrules;
+    const struct src_file *file;
+};
+
+/* A value as written somewhere (tier, preset override, project override). */
+struct pvalue {
+    const struct ynode *node; /* the YAML node it was parsed from */
+    struct expr *expr;        /* numeric/bool types: parsed expression */
+    struct loc loc;
+};
+
+/* values[i] for params[i] of an interface; node == NULL: not set here. */
+struct iface_values {
+    const struct iface_def *iface;
+    struct pvalue *values;
+};
+
+struct tier_def {
+    char *name;
+    char *doc;
+    struct iface_values *ifaces; /* one per catalog interface (same order) */
+    struct loc loc;
+};
+
+struct tier_choice {            /* "cache: maximum" */
+    const char *iface;          /* NULL if the name is retired */
+    char *iface_name;           /* as written */
+    char *tier;
+    struct loc loc;
+};
+
+struct preset_def {
+    char *name;
+    char *doc;
+    char *alias_of;             /* aliases: every other field empty */
+    char *extends;              /* another preset */
+    char *base;                 /* base tier */
+    struct tier_choice *tiers;
+    size_t ntiers;
+    struct iface_values *overrides; /* one per catalog interface */
+    struct loc loc, extends_loc, base_loc, alias_loc;
+};
+
+struct feature_preset_def {
+    char *name;
+    char *doc;
+    char *extends;
+    char **features;
+    struct loc *feature_locs;
+    size_t nfeatures;
+    struct loc loc, extends_loc;
+};
+
+struct retired_def {
+    char *name;
+    char *reason;
+};
+
+struct catalog {
+    struct iface_def *ifaces;
+    size_t nifaces;
+    struct tier_def *tiers;
+    size_t ntiers;
+    struct preset_def *presets;
+    size_t npresets;
+    struct feature_preset_def *fpresets;
+    size_t nfpresets;
+    struct retired_def *retired;
+    size_t nretired;
+    double baseline_rss;        /* bytes */
+    struct loc baseline_loc;
+    struct ydoc **docs;         /* owned YAML documents (nodes are referenced) */
+    size_t ndocs;
+    char *root;                 /* repository root the catalog was read from */
+};
+
+/* Loads everything under root (schemas/, presets/). false after diagnostics. */
+bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d);
+void model_free_catalog(struct catalog *cat);
+
+const struct iface_def *catalog_iface(const struct catalog *cat, const char *name);
+size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface);
+const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
+/* Follows aliases; NULL if unknown. */
+const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
+const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
+const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
+const struct retired_def *catalog_retired(const struct catalog *cat, const char *name);
+const struct param_def *iface_param(const struct iface_def *iface, const char *name);
+const char *ptype_name(enum ptype t);
+struct dim ptype_dim(enum ptype t);
+
+/* Parses an expression from a scalar node (raw-mapped for exact carets). */
+struct expr *model_parse_expr(struct diag *d, const struct ynode *n);
+/* Checks a value's syntax against its parameter (quoted numbers, booleans, enum
+ * membership, list items); numeric and bool values become expressions. */
+bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode *n,
+                  struct pvalue *out);
+/* {iface: {param: value}} → one iface_values per catalog interface. */
+bool iface_values_parse(struct diag *d, const struct catalog *cat, const struct ynode *map,
+                        struct iface_values **out, const char *what, bool allow_untiered);
+bool parse_tier_choices_public(struct diag *d, const struct catalog *cat, const struct ynode *m,
+                               struct tier_choice **out, size_t *n, const char *what);
+/* Evaluates an expression that may not reference anything. */
+bool model_eval_const(struct expr *e, struct value *v, struct diag *d);
+void iface_values_free(struct iface_values *iv, size_t n);
+
+/* ---- resolved configuration ---- */
+
+enum origin_kind { ORIGIN_TIER, ORIGIN_PRESET, ORIGIN_PROJECT, ORIGIN_FEATURES };
+
+struct origin {
+    enum origin_kind kind;
+    const char *name;       /* tier name, preset name, "project", feature preset */
+    struct loc loc;         /* where the value was written */
+};
+
+struct rvalue {
+    enum ptype type;
+    double num;             /* int, size (bytes), duration (seconds), ratio */
+    bool b;
+    const char *str;        /* enum / string (points into YAML nodes) */
+    const char **items;     /* list */
+    size_t nitems;
+    struct origin origin;
+};
+
+struct riface {
+    const struct iface_def *def;
+    const char *tier;           /* tier this interface resolved from */
+    struct origin tier_origin;  /* where that tier choice was made */
+    struct rvalue *values;      /* def->params order */
+    double memory;              /* bytes, from def->memory */
+    bool *metric_on;            /* def->metrics order */
+};
+
+struct memory_item {
+    const char *name;           /* "baseline", interface name */
+    double bytes;
+    struct loc loc;             /* YAML that causes it (tier/override choice or schema) */
+};
+
+struct metric_item {
+    const char *name;
+    const char *unit;
+    const char *iface;
+};
+
+#endif

@@ -1,0 +1,570 @@
+/* project: see project.h. */
+#include "project.h"
+
+#include "util.h"
+#include "ycheck.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const project_top_keys[] = {"leec", "preset", "features", "tiers", "overrides",
+                                        "home_assistant", "alexa", "budget"};
+const size_t project_ntop_keys = sizeof project_top_keys / sizeof project_top_keys[0];
+
+/* Alexa.Discovery display categories (Alexa Smart Home API, v3). */
+const char *const alexa_display_categories[] = {
+    "ACTIVITY_TRIGGER", "AIR_CONDITIONER", "AIR_FRESHENER", "AIR_PURIFIER", "AUTO_ACCESSORY_DEVICE",
+    "CAMERA", "CHRISTMAS_TREE", "COFFEE_MAKER", "COMPUTER", "CONTACT_SENSOR", "DISHWASHER", "DOOR",
+    "DOORBELL", "DRYER", "EXTERIOR_BLIND", "FAN", "GAME_CONSOLE", "GARAGE_DOOR", "HEADPHONES", "HUB",
+    "INTERIOR_BLIND", "LAPTOP", "LIGHT", "MICROWAVE", "MOBILE_PHONE", "MOTION_SENSOR",
+    "MUSIC_SYSTEM", "NETWORK_HARDWARE", "OTHER", "OVEN", "PHONE", "PRINTER", "ROUTER", "SCENE_TRIGGER",
+    "SCREEN", "SECURITY_PANEL", "SECURITY_SYSTEM", "SLOW_COOKER", "SMARTLOCK", "SMARTPLUG",
+    "SPEAKER", "STREAMING_DEVICE", "SWITCH", "TABLET", "TEMPERATURE_SENSOR", "THERMOSTAT", "TV",
+    "VACUUM_CLEANER", "VEHICLE", "WASHER", "WATER_HEATER", "WEARABLE"};
+const size_t alexa_ndisplay_categories =
+    sizeof alexa_display_categories / sizeof alexa_display_categories[0];
+
+static bool get_bool(struct diag *d, const struct ynode *n, bool *out, const char *what)
+{
+    if (ynode_bool(n, out))
+        return true;
+    if (ynode_looks_like_bool(n))
+        diag_error(d, &n->loc, "'%s' is not a boolean here: booleans are true or false", n->str);
+    else
+        diag_error(d, &n->loc, "%s must be true or false, got %s", what, ynode_kind_name(n));
+    ynote_alias(d, n);
+    return false;
+}
+
+static bool string_list(struct diag *d, const struct ynode *n, const char ***out, size_t *count,
+                        const char *what)
+{
+    if (!ycheck_seq(d, n, what))
+        return false;
+    *out = xcalloc(n->nitems, sizeof **out);
+    bool ok = true;
+    for (size_t i = 0; i < n->nitems; i++) {
+        const char *s = ystring(d, n->items[i], what);
+        if (s)
+            (*out)[(*count)++] = s;
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref *out,
+                       const char *what)
+{
+    static const char *const keys[] = {"env", "ssm"};
+    if (n->kind == YN_SCALAR) {
+        diag_error(d, &n->loc,
+                   "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
+                   what);
+        return false;
+    }
+    if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, 2, what))
+        return false;
+    const struct ynode *env = ymap_get(n, "env"), *ssm = ymap_get(n, "ssm");
+    if ((env != NULL) == (ssm != NULL)) {
+        diag_error(d, &n->loc, "%s needs exactly one of 'env' or 'ssm'", what);
+        return false;
+    }
+    const struct ynode *v = env ? env : ssm;
+    const char *s = ystring(d, v, env ? "env" : "ssm");
+    if (!s)
+        return false;
+    out->kind = env ? SECRET_ENV : SECRET_SSM;
+    out->name = s;
+    out->loc = v->loc;
+    if (ssm && s[0] != '/') {
+        diag_error(d, &v->loc, "SSM parameter names start with '/'");
+        return false;
+    }
+    if (env) {
+        for (const char *c = s; *c; c++)
+            if (!(*c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                  (*c >= '0' && *c <= '9'))) {
+                diag_error(d, &v->loc, "'%s' is not an environment variable name", s);
+                return false;
+            }
+    }
+    return true;
+}
+
+static bool is_loopback_url(const char *url)
+{
+    const char *h = strstr(url, "://");
+    if (!h)
+        return false;
+    h += 3;
+    return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
+           strncmp(h, "[::1]", 5) == 0;
+}
+
+static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
+{
+    static const char *const keys[] = {"url", "allow_http", "token", "tls", "headers"};
+    if (!ycheck_map(d, ha, "home_assistant") ||
+        !ycheck_keys(d, ha, keys, 5, "home_assistant"))
+        return false;
+    bool ok = true;
+    const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
+    const char *us = url ? ystring(d, url, "url") : NULL;
+    const struct ynode *ah = ymap_get(ha, "allow_http");
+    if (ah && !get_bool(d, ah, &p->allow_http, "allow_http"))
+        ok = false;
+    if (!us)
+        return false;
+    p->ha_url = us;
+    p->ha_url_loc = url->loc;
+    if (strncmp(us, "https://", 8) != 0 && strncmp(us, "http://", 7) != 0) {
+        diag_error(d, &url->loc, "url must start with https:// (or http:// for loopback)");
+        ok = false;
+    } else if (strncmp(us, "http://", 7) == 0 && !is_loopback_url(us) && !p->allow_http) {
+        diag_error(d, &url->loc,
+                   "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
+        ok = false;
+    }
+    if (strlen(us) > 0 && us[strlen(us) - 1] == '/') {
+        diag_error(d, &url->loc, "url must not end with '/'");
+        ok = false;
+    }
+    const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
+    if (tok) {
+        static const char *const tkeys[] = {"mode", "env", "ssm"};
+        if (ycheck_map(d, tok, "token") && ycheck_keys(d, tok, tkeys, 3, "token")) {
+            const struct ynode *mode = yrequire(d, tok, "mode", "token");
+            const char *ms = mode ? ystring(d, mode, "mode") : NULL;
+            const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
+            if (ms && strcmp(ms, "account_linking") == 0) {
+                p->token_mode = TOKEN_ACCOUNT_LINKING;
+                if (env || ssm) {
+                    diag_error(d, &(env ? env : ssm)->loc,
+                               "account_linking takes the token from each directive; remove '%s'",
+                               env ? "env" : "ssm");
+                    ok = false;
+                }
+            } else if (ms && strcmp(ms, "long_lived") == 0) {
+                p->token_mode = TOKEN_LONG_LIVED;
+                ok = secret_ref(d, tok, &p->token, "a long-lived token") && ok;
+            } else if (ms) {
+                diag_error(d, &mode->loc,
+                           "unknown token mode '%s'; expected account_linking or long_lived", ms);
+                ok = false;
+            } else {
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    p->tls_verify = true;
+    const struct ynode *tls = ymap_get(ha, "tls");
+    if (tls) {
+        static const char *const tkeys[] = {"verify", "ca_bundle", "client_cert", "client_key"};
+        if (ycheck_map(d, tls, "tls") && ycheck_keys(d, tls, tkeys, 4, "tls")) {
+            const struct ynode *v = ymap_get(tls, "verify");
+            if (v && !get_bool(d, v, &p->tls_verify, "verify"))
+                ok = false;
+            if (v)
+                p->tls_verify_loc = v->loc;
+            if (v && !p->tls_verify)
+                diag_warning(d, &v->loc,
+                             "TLS verification is off: anyone on the path can read the token; "
+                             "prefer ca_bundle with your own CA");
+            const struct ynode *ca = ymap_get(tls, "ca_bundle");
+            const struct ynode *cc = ymap_get(tls, "client_cert");
+            const struct ynode *ck = ymap_get(tls, "client_key");
+            p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
+            p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
+            p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
+            if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
+                ok = false;
+            if ((cc != NULL) != (ck != NULL)) {
+                diag_error(d, &(cc ? cc : ck)->loc,
+                           "client_cert and client_key go together (mutual TLS)");
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    }
+    const struct ynode *hdr = ymap_get(ha, "headers");
+    if (hdr) {
+        if (!ycheck_map(d, hdr, "headers"))
+            return false;
+        p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
+        for (size_t i = 0; i < hdr->npairs; i++) {
+            const struct ynode *k = hdr->pairs[i].key;
+            bool good = k->len > 0;
+            for (const char *c = k->str; *c; c++)
+                if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+                    good = false;
+            if (!good || strcasecmp(k->str, "authorization") == 0 ||
+                strcasecmp(k->str, "host") == 0 || strcasecmp(k->str, "content-length") == 0) {
+                diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
+                ok = false;
+                continue;
+            }
+            struct header_def *h = &p->headers[p->nheaders];
+            h->name = k->str;
+            if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
+                p->nheaders++;
+            else
+                ok = false;
+        }
+    }
+    return ok;
+}
+
+static bool valid_skill_id(const char *s)
+{
+    const char *prefix = "amzn1.ask.skill.";
+    if (strncmp(s, prefix, strlen(prefix)) != 0)
+        return false;
+    s += strlen(prefix);
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+static bool pairs_map(struct diag *d, const struct ynode *m, struct name_pair **out, size_t *n,
+                      const char *what)
+{
+    if (!ycheck_map(d, m, what))
+        return false;
+    *out = xcalloc(m->npairs, sizeof **out);
+    bool ok = true;
+    for (size_t i = 0; i < m->npairs; i++) {
+        const char *v = ystring(d, m->pairs[i].value, what);
+        if (!v) {
+            ok = false;
+            continue;
+        }
+        (*out)[*n].key = m->pairs[i].key->str;
+        (*out)[*n].value = v;
+        (*out)[(*n)++].loc = m->pairs[i].key->loc;
+    }
+    return ok;
+}
+
+static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
+{
+    static const char *const keys[] = {"skill_ids", "discovery", "announce", "notify_target"};
+    if (!ycheck_map(d, a, "alexa") || !ycheck_keys(d, a, keys, 4, "alexa"))
+        return false;
+    bool ok = true;
+    const struct ynode *ids = ymap_get(a, "skill_ids");
+    if (ids) {
+        ok = string_list(d, ids, &p->skill_ids, &p->nskill_ids, "skill_ids") && ok;
+        for (size_t i = 0; i < p->nskill_ids; i++)
+            if (!valid_skill_id(p->skill_ids[i])) {
+                diag_error(d, &ids->items[i]->loc,
+                           "'%s' is not an Alexa skill ID (amzn1.ask.skill.<uuid>, lower case)",
+                           p->skill_ids[i]);
+                ok = false;
+            }
+    }
+    const struct ynode *disc = ymap_get(a, "discovery");
+    if (disc) {
+        static const char *const dkeys[] = {"include", "exclude", "friendly_names",
+                                            "categories", "remove_capabilities"};
+        if (!ycheck_map(d, disc, "discovery") || !ycheck_keys(d, disc, dkeys, 5, "discovery"))
+            return false;
+        const struct ynode *n;
+        if ((n = ymap_get(disc, "include")))
+            ok = string_list(d, n, &p->include, &p->ninclude, "include") && ok;
+        if ((n = ymap_get(disc, "exclude")))
+            ok = string_list(d, n, &p->exclude, &p->nexclude, "exclude") && ok;
+        if ((n = ymap_get(disc, "friendly_names")))
+            ok = pairs_map(d, n, &p->friendly_names, &p->nfriendly, "friendly_names") && ok;
+        if ((n = ymap_get(disc, "categories"))) {
+            ok = pairs_map(d, n, &p->categories, &p->ncategories, "categories") && ok;
+            for (size_t i = 0; i < p->ncategories; i++) {
+                bool known = false;
+                for (size_t j = 0; j < alexa_ndisplay_categories && !known; j++)
+                    known = strcmp(p->categories[i].value, alexa_display_categories[j]) == 0;
+                if (!known) {
+                    const char *s = suggest(p->categories[i].value, alexa_display_categories,
+                                            alexa_ndisplay_categories);
+                    const struct ynode *vn = n->pairs[i].value;
+                    diag_error(d, &vn->loc, "'%s' is not an Alexa display category%s%s%s",
+                               p->categories[i].value, s ? "; did you mean '" : "",
+                               s ? s : "", s ? "'?" : "");
+                    ok = false;
+                }
+            }
+        }
+        if ((n = ymap_get(disc, "remove_capabilities"))) {
+            if (!ycheck_seq(d, n, "remove_capabilities"))
+                return false;
+            p->remove_caps = xcalloc(n->nitems, sizeof *p->remove_caps);
+            for (size_t i = 0; i < n->nitems; i++) {
+                static const char *const rkeys[] = {"endpoint", "interface"};
+                const struct ynode *r = n->items[i];
+                if (!ycheck_map(d, r, "a capability removal") ||
+                    !ycheck_keys(d, r, rkeys, 2, "a capability removal")) {
+                    ok = false;
+                    continue;
+                }
+                const struct ynode *e = yrequire(d, r, "endpoint", "a capability removal");
+                const struct ynode *f = yrequire(d, r, "interface", "a capability removal");
+                const char *es = e ? ystring(d, e, "endpoint") : NULL;
+                const char *fs = f ? ystring(d, f, "interface") : NULL;
+                if (!es || !fs) {
+                    ok = false;
+                    continue;
+                }
+                if (strncmp(fs, "Alexa", 5) != 0) {
+                    diag_error(d, &f->loc, "'%s' is not an Alexa interface (Alexa.Something)", fs);
+                    ok = false;
+                    continue;
+                }
+                p->remove_caps[p->nremove_caps].key = es;
+                p->remove_caps[p->nremove_caps].value = fs;
+                p->remove_caps[p->nremove_caps++].loc = r->loc;
+            }
+        }
+    }
+    const struct ynode *ann = ymap_get(a, "announce");
+    if (ann) {
+        static const char *const akeys[] = {"tts_entity", "media_players"};
+        if (!ycheck_map(d, ann, "announce") || !ycheck_keys(d, ann, akeys, 2, "announce"))
+            return false;
+        const struct ynode *t = ymap_get(ann, "tts_entity");
+        if (t && !(p->tts_entity = ystring(d, t, "tts_entity")))
+            ok = false;
+        const struct ynode *mp = ymap_get(ann, "media_players");
+        if (mp)
+            ok = string_list(d, mp, &p->media_players, &p->nmedia_players, "media_players") && ok;
+    }
+    const struct ynode *nt = ymap_get(a, "notify_target");
+    if (nt && !(p->notify_target = ystring(d, nt, "notify_target")))
+        ok = false;
+    return ok;
+}
+
+static bool load_budget(struct project *p, struct diag *d, const struct ynode *b)
+{
+    static const char *const keys[] = {"free_tier_metrics", "invocations_per_day",
+                                       "avg_duration"};
+    if (!ycheck_map(d, b, "budget") || !ycheck_keys(d, b, keys, 3, "budget"))
+        return false;
+    bool ok = true;
+    const struct ynode *f = ymap_get(b, "free_tier_metrics");
+    if (f) {
+        ok = get_bool(d, f, &p->free_tier_metrics, "free_tier_metrics") && ok;
+        p->free_tier_loc = f->loc;
+    }
+    static const struct param_def inv = {.name = "invocations_per_day", .type = PT_INT};
+    static const struct param_def dur = {.name = "avg_duration", .type = PT_DURATION};
+    const struct ynode *i = ymap_get(b, "invocations_per_day");
+    const struct ynode *a = ymap_get(b, "avg_duration");
+    if (i || a) {
+        if (!i || !a) {
+            diag_error(d, &b->loc, "budget needs both invocations_per_day and avg_duration");
+            return false;
+        }
+        struct pvalue pv;
+        for (int k = 0; k < 2; k++) {
+            const struct param_def *pd = k ? &dur : &inv;
+            const struct ynode *n = k ? a : i;
+            if (!pvalue_parse(d, pd, n, &pv)) {
+                ok = false;
+                continue;
+            }
+            struct value v;
+            bool good = false;
+            /* Constants only: usage figures do not depend on the configuration. */
+            if (pv.expr && expr_is_literal(pv.expr)) {
+                good = model_eval_const(pv.expr, &v, d) && v.kind == V_NUM &&
+                       dim_eq(v.dim, ptype_dim(pd->type)) && v.num >= 0;
+            }
+            expr_free(pv.expr);
+            if (!good) {
+                diag_error(d, &n->loc, "%s must be a non-negative %s", pd->name,
+                           k ? "duration such as 150ms" : "number");
+                ok = false;
+            } else if (k) {
+                p->avg_duration = v.num;
+            } else {
+                p->invocations_per_day = v.num;
+            }
+        }
+        p->has_usage = ok;
+    }
+    return ok;
+}
+
+static bool load_features(struct project *p, const struct catalog *cat, struct diag *d,
+                          const struct ynode *f)
+{
+    if (f->kind == YN_SCALAR) {
+        p->fpreset = ystring(d, f, "features");
+        p->fpreset_loc = f->loc;
+    } else {
+        static const char *const keys[] = {"preset", "add", "remove"};
+        if (!ycheck_map(d, f, "features") || !ycheck_keys(d, f, keys, 3, "features"))
+            return false;
+        const struct ynode *pr = yrequire(d, f, "preset", "features");
+        if (!pr)
+            return false;
+        p->fpreset = ystring(d, pr, "preset");
+        p->fpreset_loc = pr->loc;
+        const struct ynode *add = ymap_get(f, "add"), *rem = ymap_get(f, "remove");
+        if (add && !string_list(d, add, &p->features_add, &p->nadd, "add"))
+            return false;
+        if (rem && !string_list(d, rem, &p->features_remove, &p->nremove, "remove"))
+            return false;
+        p->add_locs = xcalloc(p->nadd + 1, sizeof *p->add_locs);
+        p->remove_locs = xcalloc(p->nremove + 1, sizeof *p->remove_locs);
+        for (size_t i = 0; i < p->nadd; i++)
+            p->add_locs[i] = add->items[i]->loc;
+        for (size_t i = 0; i < p->nremove; i++)
+            p->remove_locs[i] = rem->items[i]->loc;
+    }
+    if (!p->fpreset)
+        return false;
+    if (!catalog_fpreset(cat, p->fpreset)) {
+        const char **names = xcalloc(cat->nfpresets, sizeof *names);
+        for (size_t i = 0; i < cat->nfpresets; i++)
+            names[i] = cat->fpresets[i].name;
+        char list[512];
+        join_names(list, sizeof list, names, cat->nfpresets, " or ");
+        const char *s = suggest(p->fpreset, names, cat->nfpresets);
+        if (s)
+            diag_error(d, &p->fpreset_loc, "unknown feature preset '%s'; did you mean '%s'?",
+                       p->fpreset, s);
+        else
+            diag_error(d, &p->fpreset_loc, "unknown feature preset '%s'; expected one of %s",
+                       p->fpreset, list);
+        free(names);
+        return false;
+    }
+    const struct iface_def *fi = catalog_iface(cat, "features");
+    bool ok = true;
+    for (int k = 0; k < 2; k++) {
+        const char **list = k ? p->features_remove : p->features_add;
+        size_t n = k ? p->nremove : p->nadd;
+        struct loc *locs = k ? p->remove_locs : p->add_locs;
+        for (size_t i = 0; i < n; i++)
+            if (!iface_param(fi, list[i])) {
+                diag_error(d, &locs[i], "unknown feature '%s'", list[i]);
+                ok = false;
+            }
+    }
+    return ok;
+}
+
+bool project_load(struct project *p, const struct catalog *cat, const char *path,
+                  struct diag *d, int *io_error)
+{
+    memset(p, 0, sizeof *p);
+    p->free_tier_metrics = true;
+    p->tls_verify = true;
+    p->doc = ydoc_load_file(d, path, io_error);
+    if (!p->doc)
+        return false;
+    p->file = ydoc_source(p->doc);
+    const struct ynode *root = ydoc_root(p->doc);
+    if (!root) {
+        struct loc at = loc_make(p->file, 1, 1, 0);
+        diag_error(d, &at, "empty project file");
+        return false;
+    }
+    if (!ycheck_map(d, root, "a project file"))
+        return false;
+    bool ok = ycheck_keys(d, root, project_top_keys, project_ntop_keys, "a project file");
+    const struct ynode *ver = yrequire(d, root, "leec", "a project file");
+    if (ver && !(ver->kind == YN_SCALAR && ver->style == YS_PLAIN && strcmp(ver->str, "1") == 0)) {
+        diag_error(d, &ver->loc, "unsupported project format '%s'; this leec reads 'leec: 1'",
+                   ver->kind == YN_SCALAR ? ver->str : ynode_kind_name(ver));
+        ok = false;
+    }
+    ok = ok && ver;
+    const struct ynode *pr = yrequire(d, root, "preset", "a project file");
+    if (pr && (p->preset = ystring(d, pr, "preset"))) {
+        p->preset_loc = pr->loc;
+        if (!catalog_preset(cat, p->preset)) {
+            const char **names = xcalloc(cat->npresets, sizeof *names);
+            for (size_t i = 0; i < cat->npresets; i++)
+                names[i] = cat->presets[i].name;
+            const char *s = suggest(p->preset, names, cat->npresets);
+            if (s)
+                diag_error(d, &pr->loc, "unknown preset '%s'; did you mean '%s'?", p->preset, s);
+            else
+                diag_error(d, &pr->loc, "unknown preset '%s' (leec list shows them all)",
+                           p->preset);
+            free(names);
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    const struct ynode *f = yrequire(d, root, "features", "a project file");
+    ok = (f && load_features(p, cat, d, f)) && ok;
+    ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,
+                                   "tiers") && ok;
+    for (size_t i = 0; i < p->ntiers; i++)
+        if (!catalog_tier(cat, p->tiers[i].tier)) {
+            const char **names = xcalloc(cat->ntiers, sizeof *names);
+            for (size_t j = 0; j < cat->ntiers; j++)
+                names[j] = cat->tiers[j].name;
+            const char *s = suggest(p->tiers[i].tier, names, cat->ntiers);
+            diag_error(d, &p->tiers[i].loc, "unknown tier '%s'%s%s%s", p->tiers[i].tier,
+                       s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+            free(names);
+            ok = false;
+        } else if (!p->tiers[i].iface) {
+            const struct retired_def *r = catalog_retired(cat, p->tiers[i].iface_name);
+            if (r)
+                diag_warning(d, &p->tiers[i].loc, "interface '%s' is retired (%s); ignored",
+                             p->tiers[i].iface_name, r->reason);
+        }
+    ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "overrides",
+                            false) && ok;
+    const struct ynode *ha = yrequire(d, root, "home_assistant", "a project file");
+    ok = (ha && load_ha(p, d, ha)) && ok;
+    const struct ynode *a = ymap_get(root, "alexa");
+    if (a)
+        ok = load_alexa(p, d, a) && ok;
+    const struct ynode *b = ymap_get(root, "budget");
+    if (b)
+        ok = load_budget(p, d, b) && ok;
+    return ok;
+}
+
+void project_free(struct project *p, const struct catalog *cat)
+{
+    iface_values_free(p->overrides, cat->nifaces);
+    for (size_t i = 0; i < p->ntiers; i++) {
+        free(p->tiers[i].iface_name);
+        free(p->tiers[i].tier);
+    }
+    free(p->tiers);
+    free(p->features_add);
+    free(p->features_remove);
+    free(p->add_locs);
+    free(p->remove_locs);
+    free(p->headers);
+    free(p->skill_ids);
+    free(p->include);
+    free(p->exclude);
+    free(p->friendly_names);
+    free(p->categories);
+    free(p->remove_caps);
+    free(p->media_players);
+    ydoc_free(p->doc);
+    memset(p, 0, sizeof *p);
+}
