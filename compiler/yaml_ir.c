@@ -195,6 +195,7 @@ struct loader {
     bool too_many;
     bool documents_seen;
     struct cursor cur;
+    size_t bom; /* 1 if the text starts with a UTF-8 BOM (3 bytes, 1 character) */
 };
 
 /* ---- locations -------------------------------------------------------------- */
@@ -207,6 +208,7 @@ static void cursor_seek(struct loader *L, size_t idx)
     struct cursor *c = &L->cur;
     const char *t = L->src->text;
     size_t len = L->src->len;
+    idx += L->bom; /* libyaml does not see the BOM; diag counts it as a character */
     if (idx < c->idx) {
         c->idx = 0;
         c->off = 0;
@@ -262,10 +264,13 @@ static struct loc loc_at_byte(const struct src_file *f, size_t off)
 static size_t skip_anchor(struct loader *L, size_t idx, size_t limit)
 {
     cursor_seek(L, idx);
+    idx += L->bom;
+    if (limit != SIZE_MAX)
+        limit += L->bom;
     const char *t = L->src->text;
     size_t len = L->src->len, off = L->cur.off;
     if (off >= len || t[off] != '&')
-        return idx;
+        return idx - L->bom;
     off++, idx++;
     while (off < len && idx < limit && t[off] != ' ' && t[off] != '\t' && t[off] != '\n' &&
            t[off] != '\r' && t[off] != ',' && t[off] != '[' && t[off] != ']' &&
@@ -288,7 +293,7 @@ static size_t skip_anchor(struct loader *L, size_t idx, size_t limit)
             break;
         }
     }
-    return idx < limit ? idx : limit;
+    return (idx < limit ? idx : limit) - L->bom;
 }
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -659,7 +664,16 @@ static void parser_error(struct loader *L, const yaml_parser_t *p)
         LERR(L, NULL, "%s: out of memory while parsing YAML", L->src->path);
         break;
     case YAML_READER_ERROR: {
-        struct loc at = loc_at_byte(L->src, p->problem_offset);
+        size_t off = p->problem_offset + 3 * L->bom;
+        const char *t = L->src->text;
+        if (p->problem && strstr(p->problem, "trailing")) {
+            /* libyaml points at the bad trailing byte: show the sequence's start. */
+            for (int i = 0; i < 3 && off > 0 && is_cont((unsigned char)t[off - 1]); i++)
+                off--;
+            if (off > 0 && (unsigned char)t[off - 1] >= 0xC0)
+                off--;
+        }
+        struct loc at = loc_at_byte(L->src, off);
         const char *what = p->problem ? p->problem : "cannot read input";
         if (p->problem_value != -1)
             LERR(L, &at, "invalid input: %s (0x%X); the file must be UTF-8 text", what,
@@ -737,7 +751,12 @@ struct ydoc *ydoc_load_source(struct diag *d, const struct src_file *src)
         return NULL;
     }
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-    yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
+    /* Forced UTF-8 does not strip a BOM, and a BOM left in shifts line 1's
+     * indentation: hand libyaml the text after it. */
+    if (src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0)
+        L->bom = 1;
+    yaml_parser_set_input_string(&p, (const unsigned char *)src->text + 3 * L->bom,
+                                 src->len - 3 * L->bom);
     while (!L->stop) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
