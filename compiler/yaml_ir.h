@@ -5,8 +5,10 @@
  * through an alias is a copy that also keeps the alias's location, so an error
  * in expanded data can point at both. The loader rejects, with a located
  * diagnostic: YAML syntax errors, duplicate mapping keys (note: at the first),
- * non-scalar mapping keys, more than one document, tags other than the core
- * ones, undefined aliases, and anything over the caps below.
+ * non-scalar mapping keys, merge keys (<<), more than one document, any explicit
+ * tag, undefined or recursive aliases, and anything over the caps below.
+ * Locations follow diag's convention (lines end at '\n', columns count code
+ * points); a node with an anchor is located at its content, not at the &anchor.
  *
  * Scalars are kept as text plus their style: typing happens later, against a
  * schema, so that a quoted "512" stays a string and only plain true/false are
@@ -39,6 +41,7 @@ struct ynode {
     struct loc loc;       /* start of the node; span = length of a one-line scalar */
     struct loc alias_loc; /* where the alias was written, if reached through one (file==NULL otherwise) */
     const char *anchor;   /* anchor name if this node (or the original) had one, else NULL */
+    const char *alias_name; /* copies: name of the alias they were expanded from, else NULL */
     /* YN_SCALAR */
     char *str;            /* value after YAML processing (escapes, folding), NUL-terminated */
     size_t len;
@@ -85,8 +88,10 @@ bool ynode_looks_like_bool(const struct ynode *n);
  * raw_mapped, else the scalar's own location. */
 struct loc yir_scalar_loc(const struct ynode *n, size_t off, size_t len);
 
-/* Location to report for a node: its own location (if reached via alias, callers
- * may add a note at alias_loc using yir_note_alias). */
+/* Location to report for a node: its own location n->loc (for a copy, that is the
+ * anchored original). If n was reached through an alias, yir_note_alias then adds
+ * "note: expanded from alias '*NAME' here" at n->alias_loc; otherwise it does
+ * nothing. Typical use:  diag_error(d, &n->loc, ...); yir_note_alias(d, n); */
 void yir_note_alias(struct diag *d, const struct ynode *n);
 
 /* Short name of a kind for messages: "mapping", "sequence", "string", ... */
