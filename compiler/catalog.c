@@ -961,13 +961,16 @@ static bool load_dir(struct catalog *cat, struct diag *d, const char *dir,
     return ok;
 }
 
+/* "." reads as "schemas/x.yaml", anything else as "root/schemas/x.yaml". */
+#define ROOT_PREFIX(root) (strcmp((root), ".") ? (root) : ""), (strcmp((root), ".") ? "/" : "")
+
 bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
 {
     memset(cat, 0, sizeof *cat);
     cat->root = xstrdup(root);
     struct sbuf p = {0};
     bool ok = true;
-    sbuf_printf(&p, "%s/schemas", root);
+    sbuf_printf(&p, "%s%sschemas", ROOT_PREFIX(root));
     ok = load_dir(cat, d, p.s, load_schema, "baseline.yaml", "retired.yaml", NULL) && ok;
     if (cat->nifaces == 0) {
         diag_error(d, NULL, "no interface schemas found in %s", p.s);
@@ -975,10 +978,10 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
         return false;
     }
     p.len = 0;
-    sbuf_printf(&p, "%s/schemas/baseline.yaml", root);
+    sbuf_printf(&p, "%s%sschemas/baseline.yaml", ROOT_PREFIX(root));
     ok = load_baseline(cat, d, p.s) && ok;
     p.len = 0;
-    sbuf_printf(&p, "%s/schemas/retired.yaml", root);
+    sbuf_printf(&p, "%s%sschemas/retired.yaml", ROOT_PREFIX(root));
     ok = load_retired(cat, d, p.s) && ok;
     if (!catalog_iface(cat, "features") || !catalog_iface(cat, "lambda")) {
         diag_error(d, NULL, "schemas/ must define the 'lambda' and 'features' interfaces");
@@ -989,16 +992,16 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
         return false;
     }
     p.len = 0;
-    sbuf_printf(&p, "%s/presets/tiers", root);
+    sbuf_printf(&p, "%s%spresets/tiers", ROOT_PREFIX(root));
     ok = load_dir(cat, d, p.s, load_tier, NULL, NULL, NULL) && ok;
     p.len = 0;
-    sbuf_printf(&p, "%s/presets", root);
+    sbuf_printf(&p, "%s%spresets", ROOT_PREFIX(root));
     ok = load_dir(cat, d, p.s, load_preset, "aliases.yaml", NULL, NULL) && ok;
     p.len = 0;
-    sbuf_printf(&p, "%s/presets/aliases.yaml", root);
+    sbuf_printf(&p, "%s%spresets/aliases.yaml", ROOT_PREFIX(root));
     ok = load_aliases(cat, d, p.s) && ok;
     p.len = 0;
-    sbuf_printf(&p, "%s/presets/features", root);
+    sbuf_printf(&p, "%s%spresets/features", ROOT_PREFIX(root));
     ok = load_dir(cat, d, p.s, load_fpreset, NULL, NULL, NULL) && ok;
     sbuf_free(&p);
     return check_links(cat, d) && ok;

@@ -57,14 +57,15 @@ static bool string_list(struct diag *d, const struct ynode *n, const char ***out
 static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref *out,
                        const char *what)
 {
-    static const char *const keys[] = {"env", "ssm"};
+    /* A token block also carries its mode, checked by the caller. */
+    static const char *const keys[] = {"env", "ssm", "mode"};
     if (n->kind == YN_SCALAR) {
         diag_error(d, &n->loc,
                    "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
                    what);
         return false;
     }
-    if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, 2, what))
+    if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what))
         return false;
     const struct ynode *env = ymap_get(n, "env"), *ssm = ymap_get(n, "ssm");
     if ((env != NULL) == (ssm != NULL)) {

@@ -1,0 +1,20 @@
+/* emit: writes leec_config.h and leec_config.c for a resolved configuration.
+ * Deterministic (sorted by the catalog's order, no timestamps, no absolute paths),
+ * written atomically, and a file whose content is unchanged is not touched. */
+#ifndef LEEC_EMIT_H
+#define LEEC_EMIT_H
+
+#include "resolve.h"
+
+/* Bumped when the shape of the generated structs changes; runtime/abi.h checks it. */
+#define LEEC_ABI_VERSION 1
+
+/* Returns 0, or 2 on an I/O error (after a diagnostic). */
+int emit_config(const struct resolved *r, const char *project_path, const char *outdir,
+                struct diag *d);
+
+/* Renders both files into memory (used by emit_config and the tests). */
+void emit_render(const struct resolved *r, const char *project_path, char **header,
+                 char **source);
+
+#endif
