@@ -8,6 +8,7 @@ Modes (argv[1]):
                 {"action": "sleep", "s": 2}     sleep, then respond (to trigger timeouts)
                 {"action": "crash", "code": 3}  exit with that status mid-invocation
                 {"action": "env"}               respond with the process environment
+                {"action": "pid"}               respond with {"pid": N}
                 {"action": "headers"}           respond with the /next headers
                 {"action": "log", "lines": [..]} print lines (stdout), then respond
                 {"action": "big", "n": N}       respond with N bytes; on 413 post an error
@@ -70,6 +71,8 @@ def main():
         elif action == "crash":
             print("crashing now", file=sys.stderr, flush=True)
             os._exit(int(ev.get("code", 3)))
+        elif action == "pid":
+            post(conn, path, json.dumps({"pid": os.getpid()}))
         elif action == "env":
             post(conn, path, json.dumps(dict(os.environ)))
         elif action == "headers":

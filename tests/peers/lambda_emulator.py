@@ -290,7 +290,12 @@ class LambdaEmulator:
     def stop(self):
         with self._cond:
             self._stopping = True
+            victims = list(self._inflight.values()) + list(self._queue)
+            self._inflight.clear()
+            self._queue.clear()
             self._cond.notify_all()
+        for inv in victims:
+            inv.finish(status="crash", error_type="Emulator.Stopped", body=b"")
         self._kill()
         if self._server is not None:
             self._server.shutdown()
@@ -423,6 +428,11 @@ class LambdaEmulator:
         code = proc.wait()
         for t in readers:
             t.join(1.0)
+        for f in (proc.stdout, proc.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
         with self._cond:
             if gen != self._gen:
                 return  # we killed it on purpose
