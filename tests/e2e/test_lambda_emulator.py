@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -243,6 +244,44 @@ class RieEndpointTests(unittest.TestCase):
             self.assertEqual(json.loads(r.read()), {"a": 1})
             self.assertIsNone(r.getheader("X-Amz-Function-Error"))
             c.close()
+
+
+class LeecInvokeCliTests(unittest.TestCase):
+    CLI = os.path.join(harness.peers_dir(), "leec_invoke.py")
+
+    def run_cli(self, event, *args):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(event, f)
+        try:
+            return subprocess.run([sys.executable, self.CLI, "--bootstrap",
+                                   os.path.join(harness.peers_dir(), "fake_function.py"),
+                                   "--event", f.name, *args],
+                                  capture_output=True, text=True, timeout=60)
+        finally:
+            os.unlink(f.name)
+
+    def test_success_prints_response_logs_and_report(self):
+        p = self.run_cli({"action": "log", "lines": ["hi there"]}, "--repeat", "2",
+                         "--env", "A=B", "--trace-id", "Root=1-x")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split(), ['"logged"', '"logged"'])
+        self.assertEqual(p.stderr.count("hi there"), 2)
+        self.assertEqual(p.stderr.count("Init Duration:"), 1)
+        self.assertEqual(p.stderr.count("REPORT RequestId:"), 2)
+        self.assertIn("SUMMARY invocations: 2", p.stderr)
+
+    def test_function_error_exits_1(self):
+        p = self.run_cli({"action": "error"})
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(json.loads(p.stdout)["errorType"], "Handler.Failed")
+        p = self.run_cli({"action": "sleep", "s": 10}, "--timeout", "1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("Task timed out after 1.00 seconds", p.stdout)
+
+    def test_usage_error_exits_2(self):
+        p = subprocess.run([sys.executable, self.CLI, "--bootstrap", "/nonexistent/bootstrap"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
 
 
 class FloorClientTests(unittest.TestCase):
