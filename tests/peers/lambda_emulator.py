@@ -53,6 +53,7 @@ CLI:  lambda_emulator.py [--env K=V ...] [--timeout S] [--port P] [--event FILE]
 """
 
 import argparse
+import atexit
 import collections
 import fcntl
 import http.server
@@ -68,11 +69,22 @@ import threading
 import time
 import traceback
 import uuid
+import weakref
 
 MAX_RESPONSE_BYTES = 6291556  # 6 MiB + 100 B
 API_PREFIX = "/2018-06-01/runtime"
 RIE_INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 ACCOUNT = "123456789012"
+
+
+_LIVE = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_leftovers():
+    """Function processes run in their own session: never leave one behind."""
+    for emu in list(_LIVE):
+        emu._kill()
 
 
 def default_bootstrap():
@@ -263,6 +275,7 @@ class LambdaEmulator:
         self._pipes = []
         self._server = None
         self._stopping = False
+        _LIVE.add(self)
 
     # ---- lifecycle ----
     def start(self):
@@ -633,6 +646,10 @@ def main(argv=None):
     a = ap.parse_args(argv)
     emu = LambdaEmulator(a.command or None, env=_parse_env(a.env), timeout_s=a.timeout,
                          memory_mb=a.memory, port=a.port, echo_logs=a.event is None)
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     emu.start()
     try:
         if a.event:
