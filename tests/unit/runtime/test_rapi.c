@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ struct srv {
     pthread_t th;
     struct canned resp[MAX_CANNED];
     int nresp;
-    int served, accepts;
+    atomic_int served, accepts; /* served counts requests recorded and answered */
     struct recorded req[MAX_CANNED];
 };
 
@@ -101,10 +102,10 @@ static void *srv_main(void *arg)
             int hn = snprintf(head, sizeof head,
                               "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n", c->status, bl,
                               c->headers ? c->headers : "");
+            s->served++; /* before answering: the client may look as soon as it has the answer */
             write_all(fd, head, (size_t)hn);
             if (bl)
                 write_all(fd, c->body, bl);
-            s->served++;
         }
         close(fd);
     }
