@@ -249,13 +249,16 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
   char tokhdr[8192 + 32];
   struct curl_slist *hdrs = NULL, *tmp;
   bool oom = !body;
-  const char *lines[4] = {"X-Amz-Target: AmazonSSM.GetParameter",
-                          "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
+  /* No "Expect:" suppression header here: curl would sign it (as an empty
+   * header) without sending it, and AWS would reject the signature. The body
+   * (<= ~2 KiB) is far below curl's 1 MiB Expect threshold anyway. */
+  const char *lines[3] = {"X-Amz-Target: AmazonSSM.GetParameter",
+                          "Content-Type: application/x-amz-json-1.1", NULL};
   if (c->session) {
     snprintf(tokhdr, sizeof tokhdr, "x-amz-security-token: %s", c->session);
-    lines[3] = tokhdr;
+    lines[2] = tokhdr;
   }
-  for (size_t i = 0; !oom && i < 4 && lines[i]; i++) {
+  for (size_t i = 0; !oom && i < 3 && lines[i]; i++) {
     tmp = curl_slist_append(hdrs, lines[i]);
     if (!tmp)
       oom = true;

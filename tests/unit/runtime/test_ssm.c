@@ -82,6 +82,15 @@ START_TEST(get_parameter_signed) {
   ck_assert_ptr_nonnull(strstr(sh, "x-amz-security-token"));
   ck_assert_ptr_nonnull(strstr(sh, "x-amz-target"));
   ck_assert_ptr_nonnull(strstr(sh, "host"));
+  /* every signed header is really sent (curl signs e.g. an empty "Expect:"
+   * without sending it, which AWS rejects) */
+  char names[512];
+  snprintf(names, sizeof names, "%.*s", (int)strcspn(sh + 14, ","), sh + 14);
+  for (char *save = NULL, *n = strtok_r(names, ";", &save); n; n = strtok_r(NULL, ";", &save)) {
+    char want[128];
+    snprintf(want, sizeof want, "\r\n%s:", n);
+    ck_assert_msg(strcasestr(req, want) != NULL, "signed header %s not sent", n);
+  }
   const char *sig = strstr(line, "Signature=");
   ck_assert_ptr_nonnull(sig);
   ck_assert_uint_eq(strlen(sig + 10), 64);
