@@ -104,6 +104,12 @@ class TestSmartHome(SimTestCase):
                                            "uncertaintyInMilliseconds": 0}]}}
         self.assertNotEqual(alexa_validate.validate(bad), [])
         self.assertNotEqual(alexa_validate.validate(b"{not json"), [])
+        # the fast path (per message kind) and the whole schema agree
+        self.assertNotEqual(alexa_validate.validate(bad, fast=False), [])
+        with open(os.path.join(SAMPLES, "StateReport", "StateReport.json")) as f:
+            good = json.load(f)
+        self.assertEqual(alexa_validate.validate(good), [])
+        self.assertEqual(alexa_validate.validate(good, fast=False), [])
 
     def test_every_sample_directive_gets_a_valid_reply(self):
         files = sample_directive_files()

@@ -984,6 +984,11 @@ class _Server(ThreadingHTTPServer):
                 except OSError:
                     pass
                 return
+            try:
+                self.RequestHandlerClass(request, client_address, self)
+            finally:
+                self.shutdown_request(request)
+            return
         self.RequestHandlerClass(request, client_address, self)
 
     def handle_error(self, request, client_address):
