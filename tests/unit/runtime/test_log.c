@@ -1,0 +1,439 @@
+#include "log.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static FILE *mem;
+static char *membuf;
+static size_t memlen;
+
+static const char SECRET[] = "llat-0123456789abcdefXYZ";
+
+static void setup(void)
+{
+    mem = open_memstream(&membuf, &memlen);
+    log_set_output(mem);
+    struct log_settings s = {.service = "leec", .function_name = "alexa-bridge",
+                             .function_version = "$LATEST", .min_level = LOG_LEVEL_TRACE,
+                             .format = LOG_FORMAT_JSON, .line_cap = 4096, .caller_info = true};
+    ck_assert_int_eq(log_init(&s), 0);
+}
+
+static void teardown(void)
+{
+    log_shutdown();
+    fclose(mem);
+    free(membuf);
+    membuf = NULL;
+}
+
+/* Output since the last call, as a NUL-terminated malloc'd string. */
+static size_t consumed;
+static char *take(void)
+{
+    fflush(mem);
+    char *s = strndup(membuf + consumed, memlen - consumed);
+    consumed = memlen;
+    return s;
+}
+
+/* Exactly one line, parsed. */
+static cJSON *take_json(void)
+{
+    char *s = take();
+    size_t n = strlen(s);
+    ck_assert_msg(n > 0 && s[n - 1] == '\n', "no line: '%s'", s);
+    ck_assert_msg(strchr(s, '\n') == s + n - 1, "more than one line: %s", s);
+    cJSON *j = cJSON_Parse(s);
+    ck_assert_msg(j != NULL, "not JSON: %s", s);
+    free(s);
+    return j;
+}
+
+static const char *str(const cJSON *j, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+    return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+START_TEST(json_line_has_powertools_keys)
+{
+    consumed = 0;
+    LOG_INFO("started");
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "level"), "INFO");
+    ck_assert_str_eq(str(j, "message"), "started");
+    ck_assert_str_eq(str(j, "service"), "leec");
+    ck_assert_str_eq(str(j, "function_name"), "alexa-bridge");
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_request_id")); /* not in an invocation */
+    const char *ts = str(j, "timestamp");
+    ck_assert_uint_eq(strlen(ts), 24); /* 2026-01-02T03:04:05.678Z */
+    ck_assert_int_eq(ts[10], 'T');
+    ck_assert_int_eq(ts[19], '.');
+    ck_assert_int_eq(ts[23], 'Z');
+    ck_assert_ptr_nonnull(strstr(str(j, "location"), "test_log.c:"));
+    cJSON_Delete(j);
+
+    log_begin_invocation("8476a536-e9f4-11e8-9739-2dfe598c3fcd",
+                         "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419", true);
+    LOG_WARN("ha call", LOG_STR("endpoint", "light.kitchen"), LOG_INT("status", 503),
+             LOG_UINT("bytes", 12), LOG_DBL("ms", 12.5), LOG_BOOL("retry", false),
+             LOG_STRN("part", "abcdef", 3), LOG_STR("nothing", NULL), LOG_END);
+    j = take_json();
+    ck_assert_str_eq(str(j, "level"), "WARN");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "cold_start")));
+    ck_assert_str_eq(str(j, "function_request_id"), "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
+    ck_assert_str_eq(str(j, "xray_trace_id"),
+                     "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419");
+    ck_assert_str_eq(str(j, "endpoint"), "light.kitchen");
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "status")->valueint, 503);
+    ck_assert_double_eq(cJSON_GetObjectItem(j, "ms")->valuedouble, 12.5);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "retry")));
+    ck_assert_str_eq(str(j, "part"), "abc");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "nothing")));
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "truncated"));
+    cJSON_Delete(j);
+    log_end_invocation();
+    log_begin_invocation("r2", NULL, false);
+    LOG_INFO("x");
+    j = take_json();
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "cold_start")));
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "xray_trace_id"));
+    cJSON_Delete(j);
+    log_end_invocation();
+}
+END_TEST
+
+START_TEST(reserved_field_names_are_prefixed)
+{
+    consumed = 0;
+    LOG_INFO("m", LOG_STR("level", "fake"), LOG_STR("message", "fake"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "level"), "INFO");
+    ck_assert_str_eq(str(j, "message"), "m");
+    ck_assert_str_eq(str(j, "field_level"), "fake");
+    ck_assert_str_eq(str(j, "field_message"), "fake");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(secrets_never_appear_at_trace)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret(SECRET), 0);
+    ck_assert_int_eq(log_add_secret(""), -1);
+    char msg[200];
+    snprintf(msg, sizeof msg, "token is %s, really", SECRET);
+    cJSON *tree = cJSON_CreateObject();
+    cJSON_AddStringToObject(tree, "note", SECRET);
+    cJSON *hdr = cJSON_AddObjectToObject(tree, "headers");
+    cJSON_AddStringToObject(hdr, "Authorization", "Bearer abc.def.ghi");
+    cJSON_AddStringToObject(hdr, "X-Amz-Security-Token", "FwoGZXIvYXdzEJr");
+    cJSON_AddStringToObject(hdr, "Accept", "application/json");
+    cJSON *scope = cJSON_AddObjectToObject(tree, "scope");
+    cJSON_AddStringToObject(scope, "type", "BearerToken");
+    cJSON_AddStringToObject(scope, "token", "Atza|linked-account-token");
+    LOG_TRACE(msg, LOG_STR("authorization", "Bearer abc.def.ghi"),
+              LOG_STR("Cookie", "session=1"), LOG_STR("client_secret", "cs-1"),
+              LOG_STR("cf-access-client-secret", "cf-1"), LOG_STR("plain", SECRET),
+              LOG_STR(SECRET, "key is the secret"),
+              LOG_STR("header", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"),
+              LOG_STR("body", "{\"access_token\": \"AT-123\", \"ok\":1}"),
+              LOG_JSON("event", tree));
+    char *line = take();
+    ck_assert_ptr_null(strstr(line, SECRET));
+    ck_assert_ptr_null(strstr(line, "abc.def.ghi"));
+    ck_assert_ptr_null(strstr(line, "session=1"));
+    ck_assert_ptr_null(strstr(line, "cs-1"));
+    ck_assert_ptr_null(strstr(line, "cf-1"));
+    ck_assert_ptr_null(strstr(line, "FwoGZXIvYXdzEJr"));
+    ck_assert_ptr_null(strstr(line, "linked-account-token"));
+    ck_assert_ptr_null(strstr(line, "eyJhbGciOiJIUzI1NiJ9"));
+    ck_assert_ptr_null(strstr(line, "AT-123"));
+    cJSON *j = cJSON_Parse(line);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(str(j, "message"), "token is [REDACTED], really");
+    ck_assert_str_eq(str(j, "authorization"), "[REDACTED]");
+    ck_assert_str_eq(str(j, "plain"), "[REDACTED]");
+    ck_assert_str_eq(str(j, "[REDACTED]"), "key is the secret");
+    ck_assert_str_eq(str(j, "header"), "Authorization: Bearer [REDACTED]");
+    ck_assert_str_eq(str(j, "body"), "{\"access_token\": \"[REDACTED]\", \"ok\":1}");
+    cJSON *ev = cJSON_GetObjectItem(j, "event");
+    ck_assert_str_eq(str(ev, "note"), "[REDACTED]");
+    ck_assert_str_eq(str(cJSON_GetObjectItem(ev, "headers"), "Authorization"), "[REDACTED]");
+    ck_assert_str_eq(str(cJSON_GetObjectItem(ev, "headers"), "Accept"), "application/json");
+    ck_assert_str_eq(str(cJSON_GetObjectItem(ev, "scope"), "type"), "BearerToken");
+    ck_assert_str_eq(str(cJSON_GetObjectItem(ev, "scope"), "token"), "[REDACTED]");
+    cJSON_Delete(j);
+    free(line);
+
+    /* TEXT format too */
+    log_init(&(struct log_settings){.service = "leec", .min_level = LOG_LEVEL_TRACE,
+                                    .format = LOG_FORMAT_TEXT, .line_cap = 4096});
+    LOG_TRACE(msg, LOG_STR("Authorization", "Bearer abc.def.ghi"), LOG_JSON("event", tree));
+    line = take();
+    ck_assert_ptr_null(strstr(line, SECRET));
+    ck_assert_ptr_null(strstr(line, "abc.def.ghi"));
+    ck_assert_ptr_null(strstr(line, "linked-account-token"));
+    ck_assert_ptr_nonnull(strstr(line, "Authorization=\"[REDACTED]\""));
+    free(line);
+    cJSON_Delete(tree);
+}
+END_TEST
+
+START_TEST(invocation_secrets_end_with_the_invocation)
+{
+    consumed = 0;
+    log_begin_invocation("r1", NULL, true);
+    ck_assert_int_eq(log_add_invocation_secret("per-user-token-xyz"), 0);
+    LOG_INFO("echo per-user-token-xyz");
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "message"), "echo [REDACTED]");
+    cJSON_Delete(j);
+    log_end_invocation();
+    LOG_INFO("echo per-user-token-xyz");
+    j = take_json();
+    ck_assert_str_eq(str(j, "message"), "echo per-user-token-xyz");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(longest_secret_wins)
+{
+    consumed = 0;
+    log_add_secret("abcd");
+    log_add_secret("abcdefgh");
+    LOG_INFO("x abcdefgh y");
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "message"), "x [REDACTED] y");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(redact_json_helper)
+{
+    const char *ev = "{\"directive\":{\"header\":{\"namespace\":\"Alexa\",\"name\":\"TurnOn\"},"
+                     "\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\"Atza|xyz\"},"
+                     "\"endpointId\":\"light#kitchen\"},"
+                     "\"payload\":{\"grantee\":{\"type\":\"BearerToken\",\"token\":\"g\"},"
+                     "\"note\":\"Bearer zzz\",\"list\":[\"Bearer qqq\", 1, {\"Password\":[1,2]}]}}}";
+    log_add_secret("light#kitchen");
+    cJSON *j = cJSON_Parse(ev);
+    cJSON *copy = cJSON_Duplicate(j, 1);
+    ck_assert_int_eq(log_redact_json(copy), 0);
+    char *out = cJSON_PrintUnformatted(copy);
+    ck_assert_ptr_null(strstr(out, "Atza"));
+    ck_assert_ptr_null(strstr(out, "zzz"));
+    ck_assert_ptr_null(strstr(out, "qqq"));
+    ck_assert_ptr_null(strstr(out, "light#kitchen"));
+    ck_assert_ptr_nonnull(strstr(out, "\"Password\":\"[REDACTED]\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"note\":\"Bearer [REDACTED]\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"name\":\"TurnOn\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"token\":\"[REDACTED]\""));
+    cJSON_free(out);
+    /* the original is untouched */
+    out = cJSON_PrintUnformatted(j);
+    ck_assert_ptr_nonnull(strstr(out, "Atza|xyz"));
+    cJSON_free(out);
+    cJSON_Delete(copy);
+    cJSON_Delete(j);
+    cJSON *s = cJSON_CreateString("Bearer abc");
+    ck_assert_int_eq(log_redact_json(s), 0);
+    ck_assert_str_eq(s->valuestring, "Bearer [REDACTED]");
+    cJSON_Delete(s);
+}
+END_TEST
+
+START_TEST(line_cap_keeps_valid_json)
+{
+    consumed = 0;
+    log_add_secret(SECRET);
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    /* a tree and strings with escapes, multi-byte characters and a secret,
+     * cut at every cap from the minimum up */
+    cJSON *tree = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(tree, "a");
+    for (int i = 0; i < 40; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "s", "q\"uo\\te \xc3\xa9\xe2\x82\xac\n");
+        cJSON_AddNumberToObject(o, "n", i);
+        cJSON_AddStringToObject(o, "k", SECRET);
+        cJSON_AddItemToArray(arr, o);
+    }
+    for (size_t cap = LOG_LINE_MIN; cap < 2600; cap += 7) {
+        struct log_settings s = {.service = "leec", .min_level = LOG_LEVEL_TRACE,
+                                 .format = LOG_FORMAT_JSON, .line_cap = cap};
+        ck_assert_int_eq(log_init(&s), 0);
+        char msg[600];
+        snprintf(msg, sizeof msg, "%.*s %s \xe2\x82\xac end", (int)(cap % 450), big, SECRET);
+        LOG_ERROR(msg, LOG_JSON("tree", tree), LOG_STR("tail", big));
+        char *line = take();
+        size_t n = strlen(line);
+        ck_assert_msg(n <= cap, "cap %zu: line %zu", cap, n);
+        ck_assert_msg(strstr(line, "llat-01") == NULL, "secret prefix at cap %zu", cap);
+        cJSON *j = cJSON_Parse(line);
+        ck_assert_msg(j != NULL, "cap %zu: invalid JSON: %s", cap, line);
+        ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "truncated")));
+        ck_assert_str_eq(str(j, "level"), "ERROR");
+        cJSON_Delete(j);
+        free(line);
+    }
+    cJSON_Delete(tree);
+    struct log_settings bad = {.service = "x", .line_cap = LOG_LINE_MIN - 1};
+    ck_assert_int_eq(log_init(&bad), -1);
+    bad.line_cap = LOG_LINE_MAX + 1;
+    ck_assert_int_eq(log_init(&bad), -1);
+}
+END_TEST
+
+START_TEST(invalid_utf8_and_controls)
+{
+    consumed = 0;
+    LOG_INFO("bad \xff\xfe ok \xc3\xa9 nul-free \x01\t", LOG_STR("half", "\xe2\x82"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "message"), "bad \xef\xbf\xbd\xef\xbf\xbd ok \xc3\xa9 nul-free \x01\t");
+    ck_assert_str_eq(str(j, "half"), "\xef\xbf\xbd\xef\xbf\xbd");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(never_goes_silent)
+{
+    consumed = 0;
+    for (int i = 0; i < 20000; i++)
+        LOG_INFO("tick", LOG_INT("i", i));
+    char *all = take();
+    size_t lines = 0;
+    for (char *p = all; *p; p++)
+        lines += *p == '\n';
+    ck_assert_uint_eq(lines, 20000);
+    ck_assert_ptr_nonnull(strstr(all, "\"i\":19999"));
+    free(all);
+}
+END_TEST
+
+static int evaluated;
+static const char *side_effect(void)
+{
+    evaluated++;
+    return "x";
+}
+
+START_TEST(levels_and_shedding)
+{
+    consumed = 0;
+    log_set_level(LOG_LEVEL_WARN);
+    ck_assert_int_eq(log_get_level(), LOG_LEVEL_WARN);
+    LOG_INFO("hidden", LOG_STR("k", side_effect()));
+    ck_assert_int_eq(evaluated, 0);
+    char *s = take();
+    ck_assert_str_eq(s, "");
+    free(s);
+    LOG_ERROR("shown");
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "level"), "ERROR");
+    cJSON_Delete(j);
+    log_emit(LOG_LEVEL_FATAL, "plain", LOG_INT("n", 1), LOG_END);
+    j = take_json();
+    ck_assert_str_eq(str(j, "level"), "FATAL");
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "location"));
+    cJSON_Delete(j);
+    enum log_level l;
+    ck_assert_int_eq(log_level_parse("debug", &l), 0);
+    ck_assert_int_eq(l, LOG_LEVEL_DEBUG);
+    ck_assert_int_eq(log_level_parse("WARNING", &l), -1);
+    ck_assert_str_eq(log_level_name(LOG_LEVEL_TRACE), "TRACE");
+}
+END_TEST
+
+START_TEST(environment)
+{
+    consumed = 0;
+    setenv("AWS_LAMBDA_LOG_LEVEL", "ERROR", 1);
+    setenv("AWS_LAMBDA_LOG_FORMAT", "Text", 1);
+    ck_assert_int_eq(log_apply_env(), 0);
+    ck_assert_int_eq(log_get_level(), LOG_LEVEL_ERROR);
+    log_begin_invocation("req-1", NULL, false);
+    LOG_ERROR("boom happened", LOG_STR("endpoint", "light.kitchen lamp"), LOG_INT("status", 500));
+    char *s = take();
+    /* 2026-01-02T03:04:05.678Z ERROR req-1 boom happened location=.. endpoint=".." status=500 */
+    ck_assert_int_eq(s[23], 'Z');
+    ck_assert_ptr_nonnull(strstr(s, "Z ERROR req-1 boom happened"));
+    ck_assert_ptr_nonnull(strstr(s, " endpoint=\"light.kitchen lamp\" status=500\n"));
+    free(s);
+    log_end_invocation();
+    setenv("AWS_LAMBDA_LOG_LEVEL", "LOUD", 1);
+    ck_assert_int_eq(log_apply_env(), -1);
+    ck_assert_int_eq(log_get_level(), LOG_LEVEL_ERROR); /* unchanged */
+    setenv("AWS_LAMBDA_LOG_LEVEL", "info", 1);
+    setenv("AWS_LAMBDA_LOG_FORMAT", "yaml", 1);
+    ck_assert_int_eq(log_apply_env(), -2);
+    setenv("AWS_LAMBDA_LOG_FORMAT", "JSON", 1);
+    ck_assert_int_eq(log_apply_env(), 0);
+    ck_assert_int_eq(log_get_level(), LOG_LEVEL_INFO);
+    LOG_INFO("json again");
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "message"), "json again");
+    cJSON_Delete(j);
+    unsetenv("AWS_LAMBDA_LOG_LEVEL");
+    unsetenv("AWS_LAMBDA_LOG_FORMAT");
+}
+END_TEST
+
+START_TEST(summary_line)
+{
+    consumed = 0;
+    struct log_summary s = {.kind = "smart_home", .namespace = "Alexa.PowerController",
+                            .name = "TurnOn", .endpoint_id = "light#kitchen", .ha_status = 200,
+                            .bytes_in = 1200, .bytes_out = 800, .duration_ms = 143};
+    log_summary(&s);
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "level"), "INFO");
+    ck_assert_str_eq(str(j, "message"), "invocation");
+    ck_assert_str_eq(str(j, "kind"), "smart_home");
+    ck_assert_str_eq(str(j, "namespace"), "Alexa.PowerController");
+    ck_assert_str_eq(str(j, "name"), "TurnOn");
+    ck_assert_str_eq(str(j, "endpoint_id"), "light#kitchen");
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "ha_status")->valueint, 200);
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "bytes_in")->valueint, 1200);
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "bytes_out")->valueint, 800);
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "duration_ms")->valueint, 143);
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "error_type"));
+    cJSON_Delete(j);
+    s = (struct log_summary){.kind = "unknown", .error_type = "INVALID_DIRECTIVE"};
+    log_summary(&s);
+    j = take_json();
+    ck_assert_str_eq(str(j, "error_type"), "INVALID_DIRECTIVE");
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "ha_status"));
+    cJSON_Delete(j);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("log");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, json_line_has_powertools_keys);
+    tcase_add_test(tc, reserved_field_names_are_prefixed);
+    tcase_add_test(tc, secrets_never_appear_at_trace);
+    tcase_add_test(tc, invocation_secrets_end_with_the_invocation);
+    tcase_add_test(tc, longest_secret_wins);
+    tcase_add_test(tc, redact_json_helper);
+    tcase_add_test(tc, line_cap_keeps_valid_json);
+    tcase_add_test(tc, invalid_utf8_and_controls);
+    tcase_add_test(tc, never_goes_silent);
+    tcase_add_test(tc, levels_and_shedding);
+    tcase_add_test(tc, environment);
+    tcase_add_test(tc, summary_line);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
