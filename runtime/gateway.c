@@ -1,0 +1,34 @@
+/* gateway: see gateway.h. The handlers live in app.c. */
+#include "gateway.h"
+
+#include "app.h"
+
+enum event_kind gateway_classify(const cJSON *event)
+{
+    if (!cJSON_IsObject(event))
+        return EV_UNKNOWN;
+    const cJSON *hc = cJSON_GetObjectItemCaseSensitive(event, "health_check");
+    if (cJSON_IsTrue(hc))
+        return EV_HEALTH;
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "directive")))
+        return EV_SMART_HOME;
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "request")) &&
+        cJSON_IsString(cJSON_GetObjectItemCaseSensitive(event, "version")))
+        return EV_CUSTOM_SKILL;
+    return EV_UNKNOWN;
+}
+
+static const struct gw_route routes[] = {
+    {EV_SMART_HOME, "smart_home", app_handle_smart_home},
+    {EV_CUSTOM_SKILL, "custom_skill", app_handle_custom_skill},
+    {EV_HEALTH, "health", app_handle_health},
+    {EV_UNKNOWN, "unknown", app_handle_unknown},
+};
+
+const struct gw_route *gateway_route(enum event_kind kind)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (routes[i].kind == kind)
+            return &routes[i];
+    return &routes[sizeof routes / sizeof routes[0] - 1];
+}

@@ -1,0 +1,56 @@
+/* bootstrap: the Lambda process. Everything it needs is in the compiled tables and
+ * a short list of environment variables; it reads no configuration file. */
+#include "app.h"
+
+#include "log.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+    static struct app app;
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (!api || !*api) {
+        fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is not set (run under Lambda or "
+              "tests/peers/leec_invoke.py)\n",
+              stderr);
+        return 1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fputs("bootstrap: libcurl failed to initialise\n", stderr);
+        return 1;
+    }
+    const char *etype = NULL;
+    char why[512] = "";
+    int init_rc = app_init(&app, &etype, why, sizeof why);
+    if (rapi_init(&app.rapi, api, (size_t)leec_config.lambda.max_event) != RAPI_OK) {
+        fprintf(stderr, "bootstrap: cannot use AWS_LAMBDA_RUNTIME_API\n");
+        return 1;
+    }
+    if (init_rc != 0) {
+        log_emit(LOG_LEVEL_FATAL, "init failed", LOG_STR("error_type", etype),
+                 LOG_STR("error", why), LOG_END);
+        rapi_init_error(&app.rapi, etype, why);
+        app_free(&app);
+        curl_global_cleanup();
+        return 1;
+    }
+    for (;;) {
+        struct rapi_invocation inv;
+        int rc = RAPI_ETRANSPORT;
+        for (int tries = 0; tries <= RAPI_NEXT_RETRIES && rc == RAPI_ETRANSPORT; tries++)
+            rc = rapi_next(&app.rapi, &inv);
+        if (rc != RAPI_OK) {
+            log_emit(LOG_LEVEL_FATAL, "runtime API /next failed", LOG_STR("error", rapi_strerror(rc)),
+                     LOG_END);
+            break;
+        }
+        if (app_invoke(&app, &inv) < 0)
+            break;
+    }
+    app_free(&app);
+    curl_global_cleanup();
+    return 1;
+}

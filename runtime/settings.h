@@ -1,0 +1,36 @@
+/* settings: the deployment-specific values, from the compiled tables overridden by
+ * a short fixed list of environment variables (product.md §9) and the names used
+ * by the bridges people migrate from. Parsed strictly: a value that is not
+ * understood is a start-up error (reported through /init/error), never a guess. */
+#ifndef LEEC_SETTINGS_H
+#define LEEC_SETTINGS_H
+
+#include "smarthome_proxy.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SETTINGS_MAX_SKILL_IDS 16
+#define SETTINGS_VALUE_MAX 4096 /* longest accepted environment value */
+
+struct settings {
+    const char *ha_url;            /* never NULL after settings_load */
+    const char *ha_url_source;     /* "project", "LEEC_HA_URL", "BASE_URL", ... */
+    enum sh_token_mode token_mode;
+    const char *long_lived_token;  /* from the environment; NULL if none */
+    const char *long_lived_source; /* name of the variable (for logs; never the value) */
+    const char *token_ssm;         /* SSM parameter name of the token, or NULL */
+    bool insecure;                 /* TLS verification off (explicit opt-in only) */
+    const char *insecure_source;
+    const char *ca_bundle;
+    bool debug;                    /* DEBUG=true (HA docs' function): DEBUG logs */
+    const char *ssm_endpoint;      /* LEEC_SSM_ENDPOINT (tests) */
+    const char *skill_ids[SETTINGS_MAX_SKILL_IDS];
+    size_t nskill_ids;
+    char skill_buf[SETTINGS_MAX_SKILL_IDS * 80];
+};
+
+/* Returns 0, or -1 with a message naming the variable (never its value). */
+int settings_load(struct settings *s, char *err, size_t errlen);
+
+#endif
