@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,18 +108,19 @@ static void num_literal(struct sbuf *b, const struct param_def *p, const struct 
     }
 }
 
+/* The project's path relative to the catalog root (never absolute: output must not
+ * depend on where the checkout is); outside the root, just its file name. */
 static void project_rel(const struct resolved *r, const char *project_path, char *buf,
                         size_t size)
 {
-    size_t rl = strlen(r->cat->root);
-    if (strncmp(project_path, r->cat->root, rl) == 0 && project_path[rl] == '/')
-        snprintf(buf, size, "%s", project_path + rl + 1);
-    else if (project_path[0] == '/')
-        snprintf(buf, size, "%s", strrchr(project_path, '/') + 1);
-    else
-        snprintf(buf, size, "%s", project_path);
-    if (strncmp(buf, "./", 2) == 0)
-        memmove(buf, buf + 2, strlen(buf + 2) + 1);
+    char root[PATH_MAX], proj[PATH_MAX];
+    const char *base = strrchr(project_path, '/');
+    snprintf(buf, size, "%s", base ? base + 1 : project_path);
+    if (!realpath(r->cat->root, root) || !realpath(project_path, proj))
+        return;
+    size_t rl = strlen(root);
+    if (strncmp(proj, root, rl) == 0 && proj[rl] == '/')
+        snprintf(buf, size, "%s", proj + rl + 1);
 }
 
 static void banner(struct sbuf *b, const struct resolved *r, const char *proj_rel)

@@ -276,7 +276,7 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
 {
     struct sh_directive dir;
     sh_directive_inspect(event, &dir);
-    out->ns = dir.ns;
+    out->ns = dir.namespace_;
     out->name = dir.name;
     out->endpoint_id = dir.endpoint_id;
     /* Rate limit per user: the scope is a hash of the token, never the token. */

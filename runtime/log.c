@@ -600,8 +600,9 @@ static void log_timestamp(char out[32])
     time_t sec = (time_t)(ms / 1000u);
     struct tm tm;
     gmtime_r(&sec, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000u));
+    /* strftime: fixed-width fields, so the length is known (gcc cannot prove it for %d). */
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000u));
 }
 
 static void log_write(const char *file, int line, enum log_level lvl, const char *msg,

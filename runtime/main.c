@@ -2,6 +2,7 @@
  * a short list of environment variables; it reads no configuration file. */
 #include "app.h"
 
+#include "abi.h"
 #include "log.h"
 
 #include <curl/curl.h>
