@@ -594,13 +594,13 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
         w->len = save;
 }
 
-static void log_timestamp(char out[32])
+static void log_timestamp(char out[64])
 {
     uint64_t ms = clock_epoch_ms();
     time_t sec = (time_t)(ms / 1000u);
     struct tm tm;
     gmtime_r(&sec, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+    snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000u));
 }
 
@@ -608,7 +608,7 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
                       const struct log_field *fields, size_t nfields)
 {
     struct lw w = {.buf = L.line, .len = 0, .limit = L.cap - LOG_TAIL, .reserve = 0};
-    char ts[32], loc[96];
+    char ts[64], loc[96]; /* ts: 24 bytes; room for any int year */
     bool json = L.fmt == LOG_FORMAT_JSON;
     log_timestamp(ts);
     loc[0] = '\0';
