@@ -50,7 +50,7 @@ const struct src_file *diag_read_file(struct diag *d, const char *path, size_t m
 void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
-                va_list ap);
+                va_list ap) __attribute__((format(printf, 4, 0)));
 #define diag_error(d, at, ...) diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
 #define diag_warning(d, at, ...) diag_emit((d), DIAG_WARNING, (at), __VA_ARGS__)
 #define diag_note(d, at, ...) diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)

@@ -9,6 +9,7 @@
  * tag, undefined or recursive aliases, and anything over the caps below.
  * Locations follow diag's convention (lines end at '\n', columns count code
  * points); a node with an anchor is located at its content, not at the &anchor.
+ * After 100 errors in one file the loader stops ("too many errors").
  *
  * Scalars are kept as text plus their style: typing happens later, against a
  * schema, so that a quoted "512" stays a string and only plain true/false are
@@ -76,7 +77,9 @@ const struct ynode *ymap_get(const struct ynode *map, const char *key);
 const struct ypair *ymap_pair(const struct ynode *map, const char *key);
 
 /* What a scalar is, by YAML 1.2 core-schema rules restricted for leec:
- * only plain scalars can be null/bool/number; quoted ones are always strings. */
+ * only plain scalars can be null/bool/number; quoted ones are always strings.
+ * Plain: null = empty, ~, null; bool = true, false; int = -?[0-9]+;
+ * float = decimal with '.' or exponent. YSK_STRING for non-scalars too. */
 enum yscalar_kind { YSK_NULL, YSK_BOOL, YSK_INT, YSK_FLOAT, YSK_STRING };
 enum yscalar_kind ynode_scalar_kind(const struct ynode *n);
 /* Plain true/false only. Returns false (and leaves *out) for anything else. */
