@@ -414,14 +414,15 @@ bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode 
     case PT_RATIO:
         if (n->kind != YN_SCALAR || n->style != YS_PLAIN) {
             const char *what = n->kind == YN_SCALAR ? "a quoted string" : ynode_kind_name(n);
-            diag_error(d, &n->loc, "%s must be a %s, got %s%s", p->name, ptype_name(p->type),
-                       what, n->kind == YN_SCALAR ? " (remove the quotes)" : "");
+            diag_error(d, &n->loc, "%s must be %s %s, got %s%s", p->name,
+                       p->type == PT_INT ? "an" : "a", ptype_name(p->type), what,
+                       n->kind == YN_SCALAR ? " (remove the quotes)" : "");
             ynote_alias(d, n);
             return false;
         }
         if (ynode_scalar_kind(n) == YSK_NULL || ynode_scalar_kind(n) == YSK_BOOL) {
-            diag_error(d, &n->loc, "%s must be a %s, got %s", p->name, ptype_name(p->type),
-                       ynode_kind_name(n));
+            diag_error(d, &n->loc, "%s must be %s %s, got %s", p->name,
+                       p->type == PT_INT ? "an" : "a", ptype_name(p->type), ynode_kind_name(n));
             ynote_alias(d, n);
             return false;
         }

@@ -15,6 +15,13 @@ struct diag {
     int quiet;
     cJSON *json;      /* DIAG_JSON: array of diagnostics */
     cJSON *last_json; /* the error/warning that the next note attaches to */
+    /* The last error/warning printed: an identical one right after it (the same value
+     * reached again through a YAML alias) is counted but not repeated; its notes follow
+     * the first. */
+    const struct src_file *last_file;
+    uint32_t last_line, last_col;
+    enum diag_level last_lvl;
+    char last_msg[2048];
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -244,6 +251,16 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     const struct loc *l = at && at->file ? at : NULL;
+    if (lvl != DIAG_NOTE) {
+        if (l && d->last_file == l->file && d->last_line == l->line && d->last_col == l->col &&
+            d->last_lvl == lvl && strcmp(d->last_msg, msg) == 0)
+            return;
+        d->last_file = l ? l->file : NULL;
+        d->last_line = l ? l->line : 0;
+        d->last_col = l ? l->col : 0;
+        d->last_lvl = lvl;
+        memcpy(d->last_msg, msg, sizeof msg);
+    }
     switch (d->fmt) {
     case DIAG_JSON:
         emit_json(d, lvl, l, msg);

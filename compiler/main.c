@@ -224,7 +224,10 @@ static int cmd_validate(const struct opts *o, struct diag *d)
             struct ydoc *doc = ydoc_load_file(d, files[i], &io);
             if (io)
                 rc = EXIT_USAGE;
-            else if (doc) {
+            else if (doc && !ydoc_root(doc)) {
+                struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
+                diag_error(d, &at, "empty file: a project file starts with 'leec: 1'");
+            } else if (doc) {
                 struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
                 diag_error(d, &at,
                            "not a leec file: a project file starts with 'leec: 1' (catalog files "

@@ -461,7 +461,13 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
         struct loc *locs = k ? p->remove_locs : p->add_locs;
         for (size_t i = 0; i < n; i++)
             if (!iface_param(fi, list[i])) {
-                diag_error(d, &locs[i], "unknown feature '%s'", list[i]);
+                const char **names = xcalloc(fi->nparams, sizeof *names);
+                for (size_t j = 0; j < fi->nparams; j++)
+                    names[j] = fi->params[j].name;
+                const char *s = suggest(list[i], names, fi->nparams);
+                diag_error(d, &locs[i], "unknown feature '%s'%s%s%s", list[i],
+                           s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+                free(names);
                 ok = false;
             }
     }

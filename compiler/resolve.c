@@ -164,14 +164,17 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
         }
         struct dim want = ptype_dim(p->type);
         if (v.kind != V_NUM || !dim_eq(v.dim, want)) {
-            char got[32] = "not a number";
-            if (v.kind == V_NUM)
-                dim_format(v.dim, got, sizeof got);
+            char got[48] = "not a number";
+            if (v.kind == V_NUM) {
+                char dim[32];
+                dim_format(v.dim, dim, sizeof dim);
+                snprintf(got, sizeof got, "in %s", dim);
+            }
             const char *hint = p->type == PT_SIZE       ? " (write e.g. 512KiB or 4MiB)"
                                : p->type == PT_DURATION ? " (write e.g. 250ms, 5s or 2m)"
                                                         : "";
-            diag_error(c->d, &s->pv->loc, "%s.%s is a %s, but this value is %s%s", f->name,
-                       p->name, ptype_name(p->type),
+            diag_error(c->d, &s->pv->loc, "%s.%s is %s %s, but this value is %s%s", f->name,
+                       p->name, p->type == PT_INT ? "an" : "a", ptype_name(p->type),
                        v.kind == V_NUM && dim_eq(v.dim, DIM_NONE) ? "a plain number" : got,
                        hint);
             ynote_alias(c->d, n);
@@ -311,6 +314,8 @@ static bool assign_values(struct ctx *c)
                 }
             }
         const struct tier_def *td = catalog_tier(cat, ri->tier);
+        struct sbuf missing = {0};
+        size_t nmissing = 0;
         for (size_t pi = 0; pi < f->nparams; pi++) {
             if (td)
                 set_slot(c, fi, pi, &td->ifaces[fi].values[pi],
@@ -323,13 +328,18 @@ static bool assign_values(struct ctx *c)
                 set_slot(c, fi, pi, &r->proj->overrides[fi].values[pi],
                          (struct origin){ORIGIN_PROJECT, "project", {0}});
             if (!c->slots[fi][pi].pv) {
-                diag_error(c->d, &ri->tier_origin.loc,
-                           "%s is on the '%s' tier, which gives no values: set %s.%s in overrides",
-                           f->name, ri->tier, f->name, f->params[pi].name);
+                sbuf_printf(&missing, "%s%s", nmissing ? ", " : "", f->params[pi].name);
+                nmissing++;
                 c->slots[fi][pi].state = ES_FAILED;
                 ok = false;
             }
         }
+        if (nmissing)
+            diag_error(c->d, &ri->tier_origin.loc,
+                       "%s is on the '%s' tier, which gives no values: set %s in overrides.%s "
+                       "(%zu missing)",
+                       f->name, ri->tier, missing.s, f->name, nmissing);
+        sbuf_free(&missing);
     }
     return ok;
 }
@@ -365,12 +375,47 @@ static void note_ref(void *vn, const char *name, size_t len, const struct loc *a
         return;
     const struct rvalue *rv =
         &nc->c->r->ifaces[catalog_iface_index(cat, f)].values[p - f->params];
-    if (nc->only_overrides && rv->origin.kind == ORIGIN_TIER)
+    if (nc->only_overrides && (rv->origin.kind == ORIGIN_TIER || !rv->origin.loc.file))
         return;
     char v[64], o[96];
     rvalue_format(rv, v, sizeof v);
     origin_format(&rv->origin, o, sizeof o);
     diag_note(nc->c->d, &rv->origin.loc, "%s.%s = %s (%s)", f->name, p->name, v, o);
+}
+
+/* Where a failed rule is reported: the first value it reads that the project file sets
+ * (else the caller falls back to the project's features or preset line). */
+struct rule_at {
+    struct ctx *c;
+    size_t scope;
+    const struct loc *at;
+};
+
+static void rule_at_ref(void *vr, const char *name, size_t len, const struct loc *at)
+{
+    (void)at;
+    struct rule_at *ra = vr;
+    const struct catalog *cat = ra->c->r->cat;
+    char buf[128];
+    if (ra->at || len >= sizeof buf)
+        return;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    const struct iface_def *f = &cat->ifaces[ra->scope];
+    const char *pname = buf;
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        *dot = '\0';
+        pname = dot + 1;
+        f = catalog_iface(cat, buf);
+    }
+    const struct param_def *p = f ? iface_param(f, pname) : NULL;
+    if (!p)
+        return;
+    const struct rvalue *rv = &ra->c->r->ifaces[catalog_iface_index(cat, f)].values[p - f->params];
+    if (ra->c->r->proj && rv->origin.kind == ORIGIN_PROJECT && rv->origin.loc.file &&
+        rv->origin.loc.file == ra->c->r->proj->file)
+        ra->at = &rv->origin.loc;
 }
 
 static bool check_rules(struct ctx *c)
@@ -394,7 +439,12 @@ static bool check_rules(struct ctx *c)
             if (v.b)
                 continue;
             ok = false;
-            diag_error(c->d, best_loc(c->r), "%s: %s", f->name, f->rules[i].message);
+            struct rule_at ra = {c, fi, NULL};
+            expr_foreach_ref(f->rules[i].expr, rule_at_ref, &ra);
+            const struct loc *at = ra.at;
+            if (!at && c->r->proj && !f->tiered)
+                at = &c->r->proj->fpreset_loc;
+            diag_error(c->d, at ? at : best_loc(c->r), "%s: %s", f->name, f->rules[i].message);
             struct note_ctx nc = {c, fi, false};
             expr_foreach_ref(f->rules[i].expr, note_ref, &nc);
             diag_note(c->d, &f->rules[i].loc, "rule defined here");

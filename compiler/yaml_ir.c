@@ -684,6 +684,12 @@ static void parser_error(struct loader *L, const yaml_parser_t *p)
     }
     default: {
         struct loc at = loc_at_mark(L, p->problem_mark, 1);
+        size_t off = L->cur.off; /* byte offset of the problem (set by loc_at_mark) */
+        if (off < L->src->len && L->src->text[off] == '\t') {
+            /* libyaml says "found character that cannot start any token". */
+            LERR(L, &at, "tab character: YAML indents with spaces only");
+            break;
+        }
         LERR(L, &at, "%s", p->problem ? p->problem : "YAML syntax error");
         if (p->context) {
             struct loc ctx = loc_at_mark(L, p->context_mark, 1);

@@ -1,0 +1,1 @@
+--root ../.. validate no_such_file.yaml
