@@ -313,7 +313,10 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
     if (has_secret(c, m))
       m = curl_easy_strerror(rc);
     char msg[200];
-    snprintf(msg, sizeof msg, "%s", b.too_large ? "SSM reply too large" : m);
+    /* Truncation is fine: curl's messages are at most CURL_ERROR_SIZE (256). */
+    size_t ml = strnlen(b.too_large ? "SSM reply too large" : m, sizeof msg - 1);
+    memcpy(msg, b.too_large ? "SSM reply too large" : m, ml);
+    msg[ml] = '\0';
     set_error(err, rc == CURLE_OPERATION_TIMEDOUT ? SSM_ERR_TIMEOUT : SSM_ERR_TRANSPORT, status,
               curl_easy_strerror(rc), msg);
   } else if (status != 200) {
