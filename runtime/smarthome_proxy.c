@@ -47,6 +47,13 @@ static bool reply_has_event(const cJSON *j) {
   return cJSON_IsObject(j) && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "event"));
 }
 
+bool smarthome_reply_is_alexa_event(const char *body, size_t len) {
+  cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
+  bool ok = reply_has_event(j);
+  cJSON_Delete(j);
+  return ok;
+}
+
 static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *out,
                       const cJSON *ev, const struct sh_directive *d, struct ha_result *res) {
   cJSON *reply = cJSON_ParseWithLength(res->body, res->body_len);
