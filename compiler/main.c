@@ -95,6 +95,7 @@ static char *find_root(const char *given)
 
 static int load_catalog(struct catalog *cat, const struct opts *o, struct diag *d)
 {
+    memset(cat, 0, sizeof *cat); /* callers free it on every path */
     char *root = find_root(o->root);
     struct sbuf s = {0};
     sbuf_printf(&s, "%s/schemas", root);
@@ -591,8 +592,10 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
     long best = -1;
     size_t best_combo = 0;
     double best_mem = 0;
-    diag_set_quiet(d, 1);
-    unsigned errors_before = diag_error_count(d);
+    /* Rejected combinations (rules, budget) are reported to a silent diag of their own,
+     * so they neither print nor count as errors of this command. */
+    struct diag *quiet = diag_new(o->format, stderr);
+    diag_set_quiet(quiet, 1);
     for (size_t combo = 0; rc == EXIT_OK && combo < total; combo++) {
         memcpy(tc, saved, nsaved * sizeof *tc);
         size_t c = combo;
@@ -607,7 +610,7 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
         p.tiers = tc;
         p.ntiers = nsaved + nv;
         struct resolved r;
-        bool good = resolve(&r, &cat, p.preset, &p, NULL, d) && r.mem_total <= o->max_memory;
+        bool good = resolve(&r, &cat, p.preset, &p, NULL, quiet) && r.mem_total <= o->max_memory;
         if (good && (score > best || (score == best && r.mem_total < best_mem))) {
             best = score;
             best_combo = combo;
@@ -615,8 +618,7 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
         }
         resolved_free(&r);
     }
-    diag_set_quiet(d, 0);
-    (void)errors_before;
+    diag_free(quiet);
     p.tiers = saved;
     p.ntiers = nsaved;
     free(tc);

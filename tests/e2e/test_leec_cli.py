@@ -1,0 +1,409 @@
+"""End-to-end tests of the leec command line (exit codes, explain, compile, list,
+diff, optimize, schema). Run by CTest with LEEC_SOURCE_DIR and LEEC_BUILD_DIR set;
+needs python3-yaml and python3-jsonschema (Debian packages) for the schema tests."""
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+SRC = os.environ.get("LEEC_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("LEEC_BUILD_DIR") or os.path.join(SRC, "build")
+LEEC = os.path.join(BUILD, "compiler", "leec")
+EXAMPLES = sorted(os.path.join("examples", f) for f in os.listdir(os.path.join(SRC, "examples"))
+                  if f.endswith(".yaml"))
+COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema"]
+
+# Every preset named in /work/shared/docs/seed-facts.md ("Presets in the original code",
+# "Further presets named only in the READMEs", the seed-000 sketches and the three
+# "memory strategies").
+SEED_PRESETS = [
+    "ultra_conservative", "production_balanced", "performance_optimized", "development_debug",
+    "security_focused", "resource_constrained", "cache_optimized", "logging_intensive",
+    "metrics_focused", "circuit_breaker_enhanced", "singleton_optimized",
+    "emergency", "memory_conservative", "metrics_intensive", "low_latency", "high_volume",
+    "balanced_performance", "ultra_responsive", "security_enhanced", "audit_focused",
+    "development", "debug_intensive", "logging_focused",
+    "data_processing", "gaming_backend",
+    "memory_optimized", "security_optimized", "development_optimized",
+]
+FEATURE_PRESETS = ["minimal", "voice_control", "automation_basic", "smart_home", "full"]
+
+
+def run(*args, cwd=SRC, env_root=True):
+    env = dict(os.environ)
+    if env_root:
+        env["LEEC_ROOT"] = SRC
+    return subprocess.run([LEEC, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+UNITS = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3}
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def parse_size(text):
+    m = re.fullmatch(r"([0-9.]+) (B|KiB|MiB|GiB)", text.strip())
+    if not m:
+        raise ValueError("not a size: %r" % text)
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def yaml_loader():
+    """A SafeLoader with YAML 1.2 core-schema booleans only: python3-yaml follows YAML 1.1,
+    where yes/no/on/off/y/n are booleans and 1:30 is a base-60 number. leec reads only
+    true/false as booleans, so the schema test must see the same data leec sees."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:bool",
+                                                       "tag:yaml.org,2002:int",
+                                                       "tag:yaml.org,2002:float")]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"),
+                                 list("tf"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int",
+                                 re.compile(r"^[-+]?(?:[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$"),
+                                 list("-+0123456789"))
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+    return Loader
+
+
+class CliBasics(unittest.TestCase):
+    def test_binary_exists(self):
+        self.assertTrue(os.access(LEEC, os.X_OK), LEEC)
+
+    def test_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^leec \d+\.\d+\.\d+")
+
+    def test_help(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        for c in COMMANDS:
+            self.assertIn(c, r.stdout)
+
+    def test_help_for_every_command(self):
+        for c in COMMANDS:
+            with self.subTest(command=c):
+                r = run(c, "--help")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("usage:", r.stdout)
+
+    def test_no_command(self):
+        r = run()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("usage:", r.stderr)
+
+    def test_unknown_command(self):
+        r = run("frobnicate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown command 'frobnicate'", r.stderr)
+
+    def test_unknown_option(self):
+        self.assertEqual(run("--frob", "validate").returncode, 2)
+        self.assertEqual(run("--format", "xml", "validate").returncode, 2)
+
+    def test_missing_file(self):
+        for args in (["validate", "no/such/file.yaml"], ["explain", "no/such/file.yaml"],
+                     ["compile", "no/such/file.yaml", "-o", tempfile.gettempdir()]):
+            with self.subTest(args=args):
+                r = run(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("no/such/file.yaml", r.stderr)
+
+    def test_bad_root(self):
+        r = run("--root", "/nonexistent-leec-root", "validate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("schemas/", r.stderr)
+
+    def test_usage_errors(self):
+        self.assertEqual(run("explain").returncode, 2)
+        self.assertEqual(run("compile", "examples/leec.yaml").returncode, 2)
+        self.assertEqual(run("diff", "examples/leec.yaml").returncode, 2)
+        self.assertEqual(run("optimize", "examples/leec.yaml").returncode, 2)
+        self.assertEqual(run("optimize", "examples/leec.yaml", "--max-memory", "lots").returncode,
+                         2)
+
+
+class Validate(unittest.TestCase):
+    def test_validate_tree(self):
+        r = run("validate", "presets/", "examples/")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"%d project files: valid" % len(EXAMPLES))
+
+    def test_validate_catalog_only(self):
+        r = run("validate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("valid", r.stderr)
+
+    def test_validate_from_elsewhere_uses_root(self):
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(os.path.join(SRC, "examples", "minimal.yaml"), d)
+            r = run("--root", SRC, "validate", "minimal.yaml", cwd=d, env_root=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_invalid_is_exit_1(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "bad.yaml")
+            with open(os.path.join(SRC, "examples", "minimal.yaml")) as f:
+                text = f.read()
+            with open(p, "w") as f:
+                f.write(text.replace("preset: ultra_conservative", "preset: ultra_conservativ"))
+            r = run("validate", p)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("did you mean 'ultra_conservative'?", r.stderr)
+            r = run("--format", "json", "validate", p)
+            self.assertEqual(r.returncode, 1)
+            diags = json.loads(r.stdout)
+            self.assertEqual(diags[0]["severity"], "error")
+            self.assertEqual(diags[0]["line"], 4)
+
+
+class Explain(unittest.TestCase):
+    def setUp(self):
+        self.r = run("explain", "examples/leec.yaml")
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        self.out = self.r.stdout
+
+    def test_origins(self):
+        self.assertIn("preset production_balanced", self.out)
+        self.assertRegex(self.out, r"\n  ttl +2 m +project, examples/leec\.yaml:15\n")
+        self.assertRegex(self.out,
+                         r"\n  state_pool +4 MiB +tier standard, presets/tiers/standard\.yaml:\d+\n")
+        self.assertRegex(self.out, r"\nlogging: tier standard \(project, examples/leec\.yaml:10\)")
+        self.assertIn("features automation_basic, presets/features/automation_basic.yaml", self.out)
+
+    def test_budget_adds_up(self):
+        m = re.search(r"\nmemory budget: ([0-9.]+ \w+) of ([0-9.]+ \w+) \((\d+) MB - ([0-9.]+ \w+)"
+                      r" headroom\)\n((?:  .*\n)+)", self.out)
+        self.assertIsNotNone(m, self.out)
+        total, limit = parse_size(m.group(1)), parse_size(m.group(2))
+        self.assertAlmostEqual(limit, int(m.group(3)) * 1024 ** 2 - parse_size(m.group(4)))
+        rows = {}
+        for line in m.group(5).splitlines():
+            mm = re.match(r"  (\w+) +([0-9.]+ (?:B|KiB|MiB|GiB))  ", line)
+            self.assertIsNotNone(mm, line)
+            rows[mm.group(1)] = parse_size(mm.group(2))
+        self.assertEqual(rows.pop("total"), total)
+        self.assertEqual(rows.pop("limit"), limit)
+        self.assertIn("baseline", rows)
+        for iface in ("cache", "circuit_breaker", "features", "http", "lambda", "logging",
+                      "metrics", "security"):
+            self.assertIn(iface, rows)
+        # Each figure is rounded to 0.1 of its unit: allow that much per row.
+        slack = sum(0.05 * UNITS[u] for u in ["MiB"] * len(rows))
+        self.assertLessEqual(abs(sum(rows.values()) - total), slack,
+                             "%r does not add up to %r" % (rows, total))
+        self.assertLessEqual(total, limit)
+
+    def test_metrics_listed(self):
+        m = re.search(r"\nmetrics: (\d+) custom metrics \(free tier: 10\)\n((?:  .*\n)*)", self.out)
+        self.assertIsNotNone(m)
+        self.assertEqual(int(m.group(1)), len(m.group(2).splitlines()))
+        self.assertEqual(int(m.group(1)), 6)
+
+    def test_every_example(self):
+        for ex in EXAMPLES:
+            with self.subTest(example=ex):
+                r = run("explain", ex)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("memory budget:", r.stdout)
+
+    def test_alias_named(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "alias.yaml")
+            with open(os.path.join(SRC, "examples", "minimal.yaml")) as f:
+                text = f.read()
+            with open(p, "w") as f:
+                f.write(text.replace("preset: ultra_conservative", "preset: memory_conservative"))
+            r = run("explain", p)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("preset memory_conservative (alias of ultra_conservative)", r.stdout)
+
+
+class Compile(unittest.TestCase):
+    def test_write_if_changed(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("compile", "examples/leec.yaml", "-o", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            files = sorted(os.listdir(d))
+            self.assertEqual(files, ["leec_config.c", "leec_config.h"])
+            before = {f: os.stat(os.path.join(d, f)).st_mtime_ns for f in files}
+            contents = {f: read(os.path.join(d, f)) for f in files}
+            time.sleep(0.05)
+            r = run("compile", "examples/leec.yaml", "-o", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(sorted(os.listdir(d)), files, "temporary files left behind")
+            after = {f: os.stat(os.path.join(d, f)).st_mtime_ns for f in files}
+            self.assertEqual(before, after, "unchanged output was rewritten")
+            for f in files:
+                self.assertEqual(read(os.path.join(d, f)), contents[f])
+                self.assertNotIn(SRC, contents[f], "absolute path in the output")
+            # A different project does change them.
+            r = run("compile", "examples/full.yaml", "-o", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotEqual(read(os.path.join(d, "leec_config.c")),
+                                contents["leec_config.c"])
+
+    def test_invalid_project_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "bad.yaml")
+            with open(p, "w") as f:
+                f.write("leec: 1\npreset: nope\nfeatures: minimal\n")
+            out = os.path.join(d, "out")
+            os.mkdir(out)
+            r = run("compile", p, "-o", out)
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(os.listdir(out), [])
+
+
+class ListDiffOptimize(unittest.TestCase):
+    def test_list(self):
+        r = run("list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        names = set(re.findall(r"^  (\w+) +[0-9.]+ (?:B|KiB|MiB) +\d+  ", r.stdout, re.M))
+        for p in SEED_PRESETS:
+            self.assertIn(p, names, "preset %s missing from leec list" % p)
+        for p in FEATURE_PRESETS:
+            self.assertRegex(r.stdout, r"\n  %s +" % p)
+        self.assertRegex(r.stdout, r"\n  memory_conservative +[0-9.]+ MiB +\d+  alias of "
+                                   r"ultra_conservative\n")
+
+    def test_diff(self):
+        r = run("diff", "examples/leec.yaml", "examples/full.yaml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cache.ttl: 2 m -> 5 m", r.stdout)
+        self.assertIn("features.timers: false -> true", r.stdout)
+        m = re.search(r"^(\d+) differences?$", r.stdout, re.M)
+        self.assertIsNotNone(m)
+        self.assertGreater(int(m.group(1)), 0)
+
+    def test_diff_same(self):
+        r = run("diff", "examples/leec.yaml", "examples/leec.yaml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 differences", r.stdout)
+
+    def test_diff_presets(self):
+        r = run("diff", "ultra_conservative", "memory_conservative")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 differences", r.stdout)
+        r = run("diff", "ultra_conservative", "no_such_preset")
+        self.assertEqual(r.returncode, 2)
+
+    def test_optimize_fits(self):
+        r = run("optimize", "examples/leec.yaml", "--max-memory", "32MiB")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"estimate ([0-9.]+ \w+)", r.stdout)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertLessEqual(parse_size(m.group(1)), 32 * 1024 ** 2)
+        tiers = dict(re.findall(r"^  (\w+): (\w+)$", r.stdout, re.M))
+        self.assertTrue(tiers, r.stdout)
+        for iface, tier in tiers.items():
+            self.assertIn(tier, ("minimum", "standard", "performance", "maximum"))
+        self.assertEqual(r.stderr, "")
+
+    def test_optimize_too_small(self):
+        r = run("optimize", "examples/leec.yaml", "--max-memory", "1MiB")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no tier combination fits", r.stderr)
+
+
+class Schema(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        r = run("schema")
+        assert r.returncode == 0, r.stderr
+        cls.text = r.stdout
+        cls.schema = json.loads(r.stdout)
+        import jsonschema
+        jsonschema.Draft7Validator.check_schema(cls.schema)
+        cls.validator = jsonschema.Draft7Validator(cls.schema)
+        cls.loader = yaml_loader()
+
+    def load(self, rel):
+        import yaml
+        with open(os.path.join(SRC, rel)) as f:
+            return yaml.load(f, Loader=self.loader)
+
+    def errors(self, data):
+        return list(self.validator.iter_errors(data))
+
+    def test_valid_json(self):
+        self.assertEqual(self.schema["$schema"], "http://json-schema.org/draft-07/schema#")
+        self.assertEqual(self.schema["type"], "object")
+        self.assertTrue(self.text.endswith("\n"))
+
+    def test_loader_is_yaml_1_2(self):
+        import yaml
+        data = yaml.load("a: yes\nb: on\nc: true\nd: 1:30\ne: 8s\nf: 4MiB\ng: 0.85\nh: 12\n",
+                         Loader=self.loader)
+        self.assertEqual(data, {"a": "yes", "b": "on", "c": True, "d": "1:30", "e": "8s",
+                                "f": "4MiB", "g": 0.85, "h": 12})
+
+    def test_accepts_examples(self):
+        for ex in EXAMPLES:
+            with self.subTest(example=ex):
+                errs = self.errors(self.load(ex))
+                self.assertEqual(errs, [], "\n".join(e.message for e in errs))
+
+    def test_rejects_broken_copies(self):
+        base = self.load("examples/leec.yaml")
+
+        def broken(fn):
+            d = copy.deepcopy(base)
+            fn(d)
+            return d
+
+        cases = {
+            "unknown top-level key": broken(lambda d: d.update(budjet={})),
+            "wrong enum": broken(lambda d: d["overrides"]["cache"].update(eviction="lru_ttl")),
+            "unknown preset": broken(lambda d: d.update(preset="ultra_conservativ")),
+            "bad skill id": broken(lambda d: d["alexa"].update(skill_ids=["amzn1.ask.skill.X"])),
+            "missing home_assistant": broken(lambda d: d.pop("home_assistant")),
+            "unknown interface": broken(lambda d: d["overrides"].update(cahce={"ttl": "2m"})),
+            "size without unit": broken(lambda d: d["overrides"]["cache"].update(state_pool=2048)),
+            "url with trailing slash": broken(
+                lambda d: d["home_assistant"].update(url="https://ha.example.org/")),
+            "format 2": broken(lambda d: d.update(leec=2)),
+            "quoted int": broken(
+                lambda d: d["overrides"].update(security={"max_json_depth": "32"})),
+            "yes as a boolean": broken(
+                lambda d: d["home_assistant"]["tls"].update(verify="yes")),
+        }
+        for name, data in cases.items():
+            with self.subTest(case=name):
+                self.assertNotEqual(self.errors(data), [], "schema accepted: " + name)
+
+    def test_yaml_1_1_boolean_rejected_like_leec(self):
+        import yaml
+        with open(os.path.join(SRC, "examples", "leec.yaml")) as f:
+            text = f.read().replace("verify: true", "verify: yes")
+        self.assertNotEqual(self.errors(yaml.load(text, Loader=self.loader)), [])
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "yes.yaml")
+            with open(p, "w") as f:
+                f.write(text)
+            self.assertEqual(run("validate", p).returncode, 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,1 @@
+--root ../../no_such_dir validate CASE
