@@ -136,6 +136,27 @@ static const struct ynode *load_doc(struct catalog *cat, struct diag *d, const c
     return root;
 }
 
+/* The optional `doc:` text of a mapping ("" when absent). */
+static char *doc_text(const struct ynode *map)
+{
+    const struct ynode *doc = ymap_get(map, "doc");
+    return xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+}
+
+/* Opens a catalog file whose top level is a mapping with only `keys`, named by its
+ * first key (`tier: standard`). Returns the root, with *name_node and *name set. */
+static const struct ynode *load_named(struct catalog *cat, struct diag *d, const char *path,
+                                      const char *const *keys, size_t nkeys, const char *what,
+                                      const struct ynode **name_node, const char **name)
+{
+    const struct ynode *root = load_doc(cat, d, path);
+    if (!root || !ycheck_map(d, root, what) || !ycheck_keys(d, root, keys, nkeys, what))
+        return NULL;
+    *name_node = yrequire(d, root, keys[0], what);
+    *name = *name_node ? ystring(d, *name_node, keys[0]) : NULL;
+    return *name ? root : NULL;
+}
+
 /* ---- schemas ---- */
 
 static bool load_param(struct diag *d, struct param_def *p, const struct ypair *pair)
@@ -155,9 +176,8 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
         return false;
     }
     bool ok = true;
-    const struct ynode *doc = ymap_get(m, "doc");
-    p->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
-    if (!doc) {
+    p->doc = doc_text(m);
+    if (!ymap_get(m, "doc")) {
         diag_error(d, &p->loc, "parameter '%s' needs a doc line", p->name);
         ok = false;
     }
@@ -224,12 +244,10 @@ static bool load_schema(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"interface", "doc", "tiered", "params",
                                        "memory", "metrics", "rules"};
-    const struct ynode *root = load_doc(cat, d, path);
-    if (!root || !ycheck_map(d, root, "a schema") || !ycheck_keys(d, root, keys, 7, "a schema"))
-        return false;
-    const struct ynode *name = yrequire(d, root, "interface", "a schema");
-    const char *ns = name ? ystring(d, name, "interface") : NULL;
-    if (!ns)
+    const struct ynode *name;
+    const char *ns;
+    const struct ynode *root = load_named(cat, d, path, keys, 7, "a schema", &name, &ns);
+    if (!root)
         return false;
     if (catalog_iface(cat, ns)) {
         diag_error(d, &name->loc, "interface '%s' is defined twice", ns);
@@ -242,8 +260,7 @@ static bool load_schema(struct catalog *cat, struct diag *d, const char *path)
     f->file = name->loc.file;
     f->tiered = true;
     bool ok = true;
-    const struct ynode *doc = ymap_get(root, "doc");
-    f->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+    f->doc = doc_text(root);
     const struct ynode *tiered = ymap_get(root, "tiered");
     if (tiered && !ynode_bool(tiered, &f->tiered)) {
         diag_error(d, &tiered->loc, "tiered must be true or false");
@@ -553,12 +570,10 @@ void iface_values_free(struct iface_values *iv, size_t n)
 static bool load_tier(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"tier", "doc", "values"};
-    const struct ynode *root = load_doc(cat, d, path);
-    if (!root || !ycheck_map(d, root, "a tier") || !ycheck_keys(d, root, keys, 3, "a tier"))
-        return false;
-    const struct ynode *name = yrequire(d, root, "tier", "a tier");
-    const char *ns = name ? ystring(d, name, "tier") : NULL;
-    if (!ns)
+    const struct ynode *name;
+    const char *ns;
+    const struct ynode *root = load_named(cat, d, path, keys, 3, "a tier", &name, &ns);
+    if (!root)
         return false;
     if (catalog_tier(cat, ns)) {
         diag_error(d, &name->loc, "tier '%s' is defined twice", ns);
@@ -569,8 +584,7 @@ static bool load_tier(struct catalog *cat, struct diag *d, const char *path)
     memset(t, 0, sizeof *t);
     t->name = xstrdup(ns);
     t->loc = name->loc;
-    const struct ynode *doc = ymap_get(root, "doc");
-    t->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+    t->doc = doc_text(root);
     const struct ynode *values = yrequire(d, root, "values", "a tier");
     if (!values)
         return false;
@@ -650,12 +664,10 @@ bool parse_tier_choices_public(struct diag *d, const struct catalog *cat, const 
 static bool load_preset(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"preset", "doc", "base", "extends", "tiers", "overrides"};
-    const struct ynode *root = load_doc(cat, d, path);
-    if (!root || !ycheck_map(d, root, "a preset") || !ycheck_keys(d, root, keys, 6, "a preset"))
-        return false;
-    const struct ynode *name = yrequire(d, root, "preset", "a preset");
-    const char *ns = name ? ystring(d, name, "preset") : NULL;
-    if (!ns)
+    const struct ynode *name;
+    const char *ns;
+    const struct ynode *root = load_named(cat, d, path, keys, 6, "a preset", &name, &ns);
+    if (!root)
         return false;
     if (catalog_preset_raw(cat, ns)) {
         diag_error(d, &name->loc, "preset '%s' is defined twice", ns);
@@ -666,8 +678,7 @@ static bool load_preset(struct catalog *cat, struct diag *d, const char *path)
     memset(p, 0, sizeof *p);
     p->name = xstrdup(ns);
     p->loc = name->loc;
-    const struct ynode *doc = ymap_get(root, "doc");
-    p->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+    p->doc = doc_text(root);
     bool ok = true;
     const struct ynode *base = ymap_get(root, "base"), *ext = ymap_get(root, "extends");
     if (base && ext) {
@@ -733,8 +744,7 @@ static bool load_aliases(struct catalog *cat, struct diag *d, const char *path)
         p->loc = k->loc;
         p->alias_of = xstrdup(ts);
         p->alias_loc = to->loc;
-        const struct ynode *doc = ymap_get(v, "doc");
-        p->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+        p->doc = doc_text(v);
         p->overrides = NULL;
     }
     return ok;
@@ -743,13 +753,10 @@ static bool load_aliases(struct catalog *cat, struct diag *d, const char *path)
 static bool load_fpreset(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"feature_preset", "doc", "extends", "features"};
-    const struct ynode *root = load_doc(cat, d, path);
-    if (!root || !ycheck_map(d, root, "a feature preset") ||
-        !ycheck_keys(d, root, keys, 4, "a feature preset"))
-        return false;
-    const struct ynode *name = yrequire(d, root, "feature_preset", "a feature preset");
-    const char *ns = name ? ystring(d, name, "feature_preset") : NULL;
-    if (!ns)
+    const struct ynode *name;
+    const char *ns;
+    const struct ynode *root = load_named(cat, d, path, keys, 4, "a feature preset", &name, &ns);
+    if (!root)
         return false;
     if (catalog_fpreset(cat, ns)) {
         diag_error(d, &name->loc, "feature preset '%s' is defined twice", ns);
@@ -760,8 +767,7 @@ static bool load_fpreset(struct catalog *cat, struct diag *d, const char *path)
     memset(f, 0, sizeof *f);
     f->name = xstrdup(ns);
     f->loc = name->loc;
-    const struct ynode *doc = ymap_get(root, "doc");
-    f->doc = xstrdup(doc && doc->kind == YN_SCALAR ? doc->str : "");
+    f->doc = doc_text(root);
     bool ok = true;
     const struct ynode *ext = ymap_get(root, "extends");
     if (ext) {
