@@ -1,6 +1,8 @@
 /* diag: see diag.h. Text output mimics gcc/ninja: header, source line, caret. */
 #include "diag.h"
 
+#include "util.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -23,16 +25,6 @@ struct diag {
     enum diag_level last_lvl;
     char last_msg[2048];
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
 
 struct diag *diag_new(enum diag_format fmt, FILE *out)
 {

@@ -2,6 +2,8 @@
  * checking, and formatting helpers. See expr.h for the language. */
 #include "expr.h"
 
+#include "util.h"
+
 #include "expr_ast.h"
 #include "expr_grammar.h"
 
@@ -10,26 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
 
 /* ---- locations ---------------------------------------------------------- */
 

@@ -337,10 +337,13 @@ static void print_resolved(FILE *out, const struct resolved *r)
     }
 }
 
-static int cmd_explain(const struct opts *o, struct diag *d)
+/* Loads the catalog and the one project file in o->args, resolves it, and on
+ * success calls fn. Exit codes as documented in --help. */
+typedef int (*project_fn)(const struct opts *o, const struct catalog *cat,
+                          const struct project *p, const struct resolved *r, struct diag *d);
+
+static int with_project(const struct opts *o, struct diag *d, project_fn fn)
 {
-    if (o->nargs != 1)
-        return usage_error("explain takes one project file");
     struct catalog cat;
     int rc = load_catalog(&cat, o, d);
     if (rc == EXIT_OK) {
@@ -348,35 +351,7 @@ static int cmd_explain(const struct opts *o, struct diag *d)
         int io = 0;
         if (project_load(&p, &cat, o->args[0], d, &io)) {
             struct resolved r;
-            if (resolve(&r, &cat, p.preset, &p, NULL, d)) {
-                const struct preset_def *pd = r.preset;
-                printf("%s: preset %s%s%s%s, features %s\n", o->args[0], r.preset_name,
-                       pd != catalog_preset_raw(&cat, r.preset_name) ? " (alias of " : "",
-                       pd != catalog_preset_raw(&cat, r.preset_name) ? pd->name : "",
-                       pd != catalog_preset_raw(&cat, r.preset_name) ? ")" : "", r.fpreset);
-                printf("preset chain:");
-                for (size_t i = 0; i < r.nchain; i++)
-                    printf("%s %s", i ? " ->" : "", r.chain[i]->name);
-                printf(" (base tier %s)\n", r.chain[0]->base);
-                for (size_t i = 0; i < p.ntiers; i++)
-                    if (!p.tiers[i].iface) {
-                        const struct retired_def *rt = catalog_retired(&cat, p.tiers[i].iface_name);
-                        printf("retired: %s (%s)\n", p.tiers[i].iface_name, rt ? rt->reason : "");
-                    }
-                for (size_t k = 0; k < r.nchain; k++)
-                    for (size_t i = 0; i < r.chain[k]->ntiers; i++)
-                        if (!r.chain[k]->tiers[i].iface) {
-                            const struct retired_def *rt =
-                                catalog_retired(&cat, r.chain[k]->tiers[i].iface_name);
-                            printf("retired: %s in preset %s (%s)\n",
-                                   r.chain[k]->tiers[i].iface_name, r.chain[k]->name,
-                                   rt ? rt->reason : "");
-                        }
-                print_resolved(stdout, &r);
-                print_budget(stdout, &r);
-            } else {
-                rc = EXIT_INVALID;
-            }
+            rc = resolve(&r, &cat, p.preset, &p, NULL, d) ? fn(o, &cat, &p, &r, d) : EXIT_INVALID;
             resolved_free(&r);
         } else {
             rc = io ? EXIT_USAGE : EXIT_INVALID;
@@ -387,31 +362,60 @@ static int cmd_explain(const struct opts *o, struct diag *d)
     return rc;
 }
 
+static int print_explain(const struct opts *o, const struct catalog *cat,
+                         const struct project *p, const struct resolved *r, struct diag *d)
+{
+    (void)d;
+    const struct preset_def *pd = r->preset;
+    printf("%s: preset %s%s%s%s, features %s\n", o->args[0], r->preset_name,
+           pd != catalog_preset_raw(cat, r->preset_name) ? " (alias of " : "",
+           pd != catalog_preset_raw(cat, r->preset_name) ? pd->name : "",
+           pd != catalog_preset_raw(cat, r->preset_name) ? ")" : "", r->fpreset);
+    printf("preset chain:");
+    for (size_t i = 0; i < r->nchain; i++)
+        printf("%s %s", i ? " ->" : "", r->chain[i]->name);
+    printf(" (base tier %s)\n", r->chain[0]->base);
+    for (size_t i = 0; i < p->ntiers; i++)
+        if (!p->tiers[i].iface) {
+            const struct retired_def *rt = catalog_retired(cat, p->tiers[i].iface_name);
+            printf("retired: %s (%s)\n", p->tiers[i].iface_name, rt ? rt->reason : "");
+        }
+    for (size_t k = 0; k < r->nchain; k++)
+        for (size_t i = 0; i < r->chain[k]->ntiers; i++)
+            if (!r->chain[k]->tiers[i].iface) {
+                const struct retired_def *rt =
+                    catalog_retired(cat, r->chain[k]->tiers[i].iface_name);
+                printf("retired: %s in preset %s (%s)\n",
+                       r->chain[k]->tiers[i].iface_name, r->chain[k]->name,
+                       rt ? rt->reason : "");
+            }
+    print_resolved(stdout, r);
+    print_budget(stdout, r);
+    return EXIT_OK;
+}
+
+static int cmd_explain(const struct opts *o, struct diag *d)
+{
+    if (o->nargs != 1)
+        return usage_error("explain takes one project file");
+    return with_project(o, d, print_explain);
+}
+
 /* ---- compile ---- */
+
+static int write_tables(const struct opts *o, const struct catalog *cat,
+                        const struct project *p, const struct resolved *r, struct diag *d)
+{
+    (void)cat;
+    (void)p;
+    return emit_config(r, o->args[0], o->outdir, d);
+}
 
 static int cmd_compile(const struct opts *o, struct diag *d)
 {
     if (o->nargs != 1 || !o->outdir)
         return usage_error("compile takes one project file and -o DIR");
-    struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
-    if (rc == EXIT_OK) {
-        struct project p;
-        int io = 0;
-        if (project_load(&p, &cat, o->args[0], d, &io)) {
-            struct resolved r;
-            if (resolve(&r, &cat, p.preset, &p, NULL, d))
-                rc = emit_config(&r, o->args[0], o->outdir, d);
-            else
-                rc = EXIT_INVALID;
-            resolved_free(&r);
-        } else {
-            rc = io ? EXIT_USAGE : EXIT_INVALID;
-        }
-        project_free(&p, &cat);
-    }
-    model_free_catalog(&cat);
-    return rc;
+    return with_project(o, d, write_tables);
 }
 
 /* ---- list ---- */

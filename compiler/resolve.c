@@ -352,29 +352,41 @@ struct note_ctx {
     bool only_overrides; /* skip values that come straight from a tier */
 };
 
-static void note_ref(void *vn, const char *name, size_t len, const struct loc *at)
+/* The resolved value a reference names ("ttl" in scope, or "cache.ttl"), or NULL. */
+static const struct rvalue *ref_value(const struct resolved *r, size_t scope, const char *name,
+                                      size_t len, const struct iface_def **fo,
+                                      const struct param_def **po)
 {
-    (void)at;
-    struct note_ctx *nc = vn;
-    const struct catalog *cat = nc->c->r->cat;
     char buf[128];
     if (len >= sizeof buf)
-        return;
+        return NULL;
     memcpy(buf, name, len);
     buf[len] = '\0';
-    const struct iface_def *f = &cat->ifaces[nc->scope];
+    const struct iface_def *f = &r->cat->ifaces[scope];
     const char *pname = buf;
     char *dot = strchr(buf, '.');
     if (dot) {
         *dot = '\0';
         pname = dot + 1;
-        f = catalog_iface(cat, buf);
+        f = catalog_iface(r->cat, buf);
     }
     const struct param_def *p = f ? iface_param(f, pname) : NULL;
     if (!p)
+        return NULL;
+    *fo = f;
+    *po = p;
+    return &r->ifaces[catalog_iface_index(r->cat, f)].values[p - f->params];
+}
+
+static void note_ref(void *vn, const char *name, size_t len, const struct loc *at)
+{
+    (void)at;
+    struct note_ctx *nc = vn;
+    const struct iface_def *f;
+    const struct param_def *p;
+    const struct rvalue *rv = ref_value(nc->c->r, nc->scope, name, len, &f, &p);
+    if (!rv)
         return;
-    const struct rvalue *rv =
-        &nc->c->r->ifaces[catalog_iface_index(cat, f)].values[p - f->params];
     if (nc->only_overrides && (rv->origin.kind == ORIGIN_TIER || !rv->origin.loc.file))
         return;
     char v[64], o[96];
@@ -395,25 +407,12 @@ static void rule_at_ref(void *vr, const char *name, size_t len, const struct loc
 {
     (void)at;
     struct rule_at *ra = vr;
-    const struct catalog *cat = ra->c->r->cat;
-    char buf[128];
-    if (ra->at || len >= sizeof buf)
+    const struct iface_def *f;
+    const struct param_def *p;
+    if (ra->at)
         return;
-    memcpy(buf, name, len);
-    buf[len] = '\0';
-    const struct iface_def *f = &cat->ifaces[ra->scope];
-    const char *pname = buf;
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        *dot = '\0';
-        pname = dot + 1;
-        f = catalog_iface(cat, buf);
-    }
-    const struct param_def *p = f ? iface_param(f, pname) : NULL;
-    if (!p)
-        return;
-    const struct rvalue *rv = &ra->c->r->ifaces[catalog_iface_index(cat, f)].values[p - f->params];
-    if (ra->c->r->proj && rv->origin.kind == ORIGIN_PROJECT && rv->origin.loc.file &&
+    const struct rvalue *rv = ref_value(ra->c->r, ra->scope, name, len, &f, &p);
+    if (rv && ra->c->r->proj && rv->origin.kind == ORIGIN_PROJECT && rv->origin.loc.file &&
         rv->origin.loc.file == ra->c->r->proj->file)
         ra->at = &rv->origin.loc;
 }

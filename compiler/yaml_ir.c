@@ -14,6 +14,8 @@
  * (recursion over it is bounded). */
 #include "yaml_ir.h"
 
+#include "util.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,45 +30,6 @@ struct ydoc {
     char **anchors; /* names nodes point at */
     size_t nanchors;
 };
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("leec: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
-static char *xmemdup(const char *s, size_t len)
-{
-    char *p = xmalloc(len + 1);
-    if (len)
-        memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
 
 /* ---- string hash (open addressing) ---------------------------------------- */
 
@@ -480,7 +443,7 @@ static struct ynode *copy_node(struct loader *L, const struct ynode *o, const st
     n->items = NULL;
     n->pairs = NULL;
     if (o->kind == YN_SCALAR) {
-        n->str = xmemdup(o->str, o->len);
+        n->str = xstrndup(o->str, o->len);
     } else if (o->kind == YN_SEQ) {
         n->items = xmalloc(o->nitems * sizeof *n->items);
         for (size_t i = 0; i < o->nitems; i++)
@@ -542,7 +505,7 @@ static void on_alias(struct loader *L, const yaml_event_t *ev)
         if (!count_ok(L, &at))
             return;
         copy = new_node(L, YN_SCALAR, at);
-        copy->str = xmemdup("", 0);
+        copy->str = xstrndup("", 0);
     }
     attach(L, copy);
 }
@@ -569,7 +532,7 @@ static void on_scalar(struct loader *L, const yaml_event_t *ev)
         return;
     struct ynode *n = new_node(L, YN_SCALAR, at);
     n->len = ev->data.scalar.length;
-    n->str = xmemdup((const char *)ev->data.scalar.value, n->len);
+    n->str = xstrndup((const char *)ev->data.scalar.value, n->len);
     switch (ev->data.scalar.style) {
     case YAML_SINGLE_QUOTED_SCALAR_STYLE:
         n->style = YS_SINGLE;
@@ -603,7 +566,7 @@ static void on_scalar(struct loader *L, const yaml_event_t *ev)
     if (n->len > YIR_MAX_SCALAR_BYTES)
         LERR(L, &n->loc, "scalar is longer than %u bytes", YIR_MAX_SCALAR_BYTES);
     if (ev->data.scalar.anchor)
-        define_anchor(L, xmemdup((const char *)ev->data.scalar.anchor,
+        define_anchor(L, xstrndup((const char *)ev->data.scalar.anchor,
                                  strlen((const char *)ev->data.scalar.anchor)),
                       ++L->seq, n);
     attach(L, n);
@@ -640,7 +603,7 @@ static void on_collection_start(struct loader *L, const yaml_event_t *ev, enum y
     f->node = n;
     f->expect_key = true;
     if (anchor) {
-        f->anchor = xmemdup((const char *)anchor, strlen((const char *)anchor));
+        f->anchor = xstrndup((const char *)anchor, strlen((const char *)anchor));
         f->anchor_seq = ++L->seq;
     }
 }
