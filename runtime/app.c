@@ -286,12 +286,38 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
         cache_scope_from_token(dir.token, scope);
         limited = !ratelimit_allow(a->rl, scope);
     }
+    /* The long-lived token from SSM is fetched again once older than the compiled cache
+     * TTL (breaker-protected). A failed refresh answers BRIDGE_UNREACHABLE: no stale token. */
+    bool token_unavailable = false;
+    if (a->ssm_token && a->settings.token_ssm &&
+        clock_mono_ms() - a->ssm_fetched_ms >= leec_config.cache.ttl_ms &&
+        (dir.cls == SH_OK || dir.cls == SH_NO_TOKEN || dir.cls == SH_BAD_TOKEN_TYPE)) {
+        const char *etype = NULL;
+        char why[384] = "";
+        uint64_t t0 = clock_mono_ms();
+        struct leec_secret_ref ref = {LEEC_SECRET_SSM, a->settings.token_ssm};
+        char *fresh = fetch_secret(a, &ref, &etype, why, sizeof why);
+        if (fresh) {
+            log_add_secret(fresh);
+            memset(a->ssm_token, 0, strlen(a->ssm_token));
+            free(a->ssm_token);
+            a->ssm_token = fresh;
+            a->ssm_fetched_ms = clock_mono_ms();
+            log_emit(LOG_LEVEL_INFO, "ssm token refreshed", LOG_STR("parameter", ref.name),
+                     LOG_UINT("ms", a->ssm_fetched_ms - t0), LOG_END);
+        } else {
+            token_unavailable = true;
+            log_emit(LOG_LEVEL_WARN, "ssm token refresh failed", LOG_STR("error", why),
+                     LOG_UINT("ms", clock_mono_ms() - t0), LOG_END);
+        }
+    }
     bool allowed = !limited && breaker_allow(&a->ha_breaker);
     const char *ll = a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
     struct smarthome_ctx ctx = {
         .ha = a->ha,
         .token_mode = a->settings.token_mode,
         .long_lived_token = ll,
+        .long_lived_unavailable = token_unavailable,
         .deadline_epoch_ms = inv->deadline_ms > 0 ? (uint64_t)inv->deadline_ms : 0,
         .now_epoch_ms = real_now,
         .total_cap_ms = (uint32_t)leec_config.http.total_timeout_ms,
