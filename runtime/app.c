@@ -351,7 +351,7 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
     }
     log_emit(rep.error_type ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "smart home branch",
              LOG_STR("branch", rep.branch), LOG_STR("directive_class", rep.directive_class),
-             LOG_STR("token_source", rep.token_source), LOG_INT("ha_status", rep.ha_status),
+             LOG_STR("bearer_from", rep.token_source), LOG_INT("ha_status", rep.ha_status),
              LOG_STR("ha_outcome", rep.ha_called ? ha_outcome_name(rep.ha_outcome) : "not_called"),
              LOG_UINT("ha_bytes", rep.ha_bytes), LOG_UINT("ha_ms", rep.ha_ms),
              LOG_UINT("attempts", rep.attempts), LOG_UINT("budget_ms", rep.budget_ms),

@@ -171,6 +171,7 @@ class TestSSMToken(SSMCase):
         for h in ("content-type", "host", "x-amz-date", "x-amz-security-token", "x-amz-target"):
             self.assertIn(h, g["verdict"].signed_headers)
         self.assert_no_secrets(logs_text(r))
+        self.assertIn('"bearer_from":"long_lived"', logs_text(r))
 
         # Warm and inside the TTL: no second GetParameter.
         r2 = self.invoke(emu, no_token_turn_on("light#kitchen"))
