@@ -51,8 +51,8 @@ static struct jsonguard_limits event_limits(void)
 }
 
 /* Reads a secret for an extra header from the environment or SSM. */
-static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, const char **etype,
-                          char *why, size_t whylen);
+static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint32_t timeout_ms,
+                          const char **etype, char *why, size_t whylen);
 
 int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
 {
@@ -126,7 +126,7 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
 
     /* Extra headers (e.g. Cloudflare Access): values are secrets, from env or SSM. */
     for (size_t i = 0; i < leec_config.ha.headers_count && i < 8; i++) {
-        char *v = fetch_secret(a, &leec_config.ha.headers[i].value, error_type, why, whylen);
+        char *v = fetch_secret(a, &leec_config.ha.headers[i].value, 0, error_type, why, whylen);
         if (!v)
             return -1;
         a->header_values[a->nheaders] = v;
@@ -136,7 +136,7 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
     }
     if (a->settings.token_ssm) {
         struct leec_secret_ref ref = {LEEC_SECRET_SSM, a->settings.token_ssm};
-        a->ssm_token = fetch_secret(a, &ref, error_type, why, whylen);
+        a->ssm_token = fetch_secret(a, &ref, 0, error_type, why, whylen);
         if (!a->ssm_token)
             return -1;
         a->ssm_fetched_ms = clock_mono_ms();
@@ -193,8 +193,9 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
     return 0;
 }
 
-static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, const char **etype,
-                          char *why, size_t whylen)
+/* timeout_ms: bound on the SSM call (0: ssm.c's defaults, 1 s connect / 3 s total). */
+static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint32_t timeout_ms,
+                          const char **etype, char *why, size_t whylen)
 {
     if (ref->source == LEEC_SECRET_ENV) {
         const char *v = getenv(ref->name);
@@ -213,6 +214,8 @@ static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, cons
     ssm_settings_from_env(&ss);
     if (a->settings.ssm_endpoint)
         ss.endpoint = a->settings.ssm_endpoint;
+    ss.timeout_ms = timeout_ms;
+    ss.connect_timeout_ms = timeout_ms && timeout_ms < 1000 ? timeout_ms : 0;
     struct ssm_error err = {0};
     struct ssm_client *c = ssm_client_new(&ss, &err);
     char *value = NULL;
@@ -296,7 +299,18 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
         char why[384] = "";
         uint64_t t0 = clock_mono_ms();
         struct leec_secret_ref ref = {LEEC_SECRET_SSM, a->settings.token_ssm};
-        char *fresh = fetch_secret(a, &ref, &etype, why, sizeof why);
+        /* at most half of what is left before deadline - margin: the rest is HA's */
+        uint64_t now = real_now(), left = 3000;
+        if (inv->deadline_ms > 0)
+            left = (uint64_t)inv->deadline_ms > now + leec_config.http.deadline_margin_ms
+                       ? ((uint64_t)inv->deadline_ms - now - leec_config.http.deadline_margin_ms) / 2
+                       : 0;
+        char *fresh = NULL;
+        if (left >= 50)
+            fresh = fetch_secret(a, &ref, left < 3000 ? (uint32_t)left : 3000u, &etype, why,
+                                 sizeof why);
+        else
+            snprintf(why, sizeof why, "no time left before the deadline to refresh from SSM");
         if (fresh) {
             log_add_secret(fresh);
             memset(a->ssm_token, 0, strlen(a->ssm_token));

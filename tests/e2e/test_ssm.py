@@ -285,6 +285,22 @@ class TestSSMRefresh(SSMCase):
             time.sleep(1.0)
         self.assertEqual(self.ha.posts()[-1]["token_index"], 1)
 
+    def test_slow_refresh_stays_inside_the_deadline(self):
+        emu = self.emu()
+        r = self.invoke(emu, no_token_turn_on())
+        self.assertEqual(json.loads(r["body"])["event"]["header"]["name"], "Response")
+        self.ssm.set_fault("slow", seconds=6)
+        time.sleep(TTL_S + 0.3)
+        t0 = time.monotonic()
+        r = emu.invoke(harness.event_bytes(no_token_turn_on()), timeout_s=3)
+        elapsed = time.monotonic() - t0
+        self.assertEqual(r["status"], "ok", r.get("error_type"))
+        reply = json.loads(r["body"])
+        self.assertEqual(alexa_validate.validate(reply), [])
+        self.assertEqual(reply["event"]["payload"]["type"], "BRIDGE_UNREACHABLE")
+        self.assertLess(elapsed, 2.5)  # SSM gets at most half of (deadline - margin)
+        self.assertEqual(len(self.ha.posts()), 1)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
