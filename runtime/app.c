@@ -51,8 +51,8 @@ static struct jsonguard_limits event_limits(void)
 }
 
 /* Reads a secret for an extra header from the environment or SSM. */
-static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, const char **etype,
-                          char *why, size_t whylen);
+static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint32_t timeout_ms,
+                          const char **etype, char *why, size_t whylen);
 
 int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
 {
@@ -126,7 +126,7 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
 
     /* Extra headers (e.g. Cloudflare Access): values are secrets, from env or SSM. */
     for (size_t i = 0; i < leec_config.ha.headers_count && i < 8; i++) {
-        char *v = fetch_secret(a, &leec_config.ha.headers[i].value, error_type, why, whylen);
+        char *v = fetch_secret(a, &leec_config.ha.headers[i].value, 0, error_type, why, whylen);
         if (!v)
             return -1;
         a->header_values[a->nheaders] = v;
@@ -136,7 +136,7 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
     }
     if (a->settings.token_ssm) {
         struct leec_secret_ref ref = {LEEC_SECRET_SSM, a->settings.token_ssm};
-        a->ssm_token = fetch_secret(a, &ref, error_type, why, whylen);
+        a->ssm_token = fetch_secret(a, &ref, 0, error_type, why, whylen);
         if (!a->ssm_token)
             return -1;
         a->ssm_fetched_ms = clock_mono_ms();
@@ -193,8 +193,9 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
     return 0;
 }
 
-static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, const char **etype,
-                          char *why, size_t whylen)
+/* timeout_ms: bound on the SSM call (0: ssm.c's defaults, 1 s connect / 3 s total). */
+static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint32_t timeout_ms,
+                          const char **etype, char *why, size_t whylen)
 {
     if (ref->source == LEEC_SECRET_ENV) {
         const char *v = getenv(ref->name);
@@ -213,6 +214,8 @@ static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, cons
     ssm_settings_from_env(&ss);
     if (a->settings.ssm_endpoint)
         ss.endpoint = a->settings.ssm_endpoint;
+    ss.timeout_ms = timeout_ms;
+    ss.connect_timeout_ms = timeout_ms && timeout_ms < 1000 ? timeout_ms : 0;
     struct ssm_error err = {0};
     struct ssm_client *c = ssm_client_new(&ss, &err);
     char *value = NULL;
@@ -286,12 +289,49 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
         cache_scope_from_token(dir.token, scope);
         limited = !ratelimit_allow(a->rl, scope);
     }
+    /* The long-lived token from SSM is fetched again once older than the compiled cache
+     * TTL (breaker-protected). A failed refresh answers BRIDGE_UNREACHABLE: no stale token. */
+    bool token_unavailable = false;
+    if (a->ssm_token && a->settings.token_ssm &&
+        clock_mono_ms() - a->ssm_fetched_ms >= leec_config.cache.ttl_ms &&
+        (dir.cls == SH_OK || dir.cls == SH_NO_TOKEN || dir.cls == SH_BAD_TOKEN_TYPE)) {
+        const char *etype = NULL;
+        char why[384] = "";
+        uint64_t t0 = clock_mono_ms();
+        struct leec_secret_ref ref = {LEEC_SECRET_SSM, a->settings.token_ssm};
+        /* at most half of what is left before deadline - margin: the rest is HA's */
+        uint64_t now = real_now(), left = 3000;
+        if (inv->deadline_ms > 0)
+            left = (uint64_t)inv->deadline_ms > now + leec_config.http.deadline_margin_ms
+                       ? ((uint64_t)inv->deadline_ms - now - leec_config.http.deadline_margin_ms) / 2
+                       : 0;
+        char *fresh = NULL;
+        if (left >= 50)
+            fresh = fetch_secret(a, &ref, left < 3000 ? (uint32_t)left : 3000u, &etype, why,
+                                 sizeof why);
+        else
+            snprintf(why, sizeof why, "no time left before the deadline to refresh from SSM");
+        if (fresh) {
+            log_add_secret(fresh);
+            memset(a->ssm_token, 0, strlen(a->ssm_token));
+            free(a->ssm_token);
+            a->ssm_token = fresh;
+            a->ssm_fetched_ms = clock_mono_ms();
+            log_emit(LOG_LEVEL_INFO, "ssm token refreshed", LOG_STR("parameter", ref.name),
+                     LOG_UINT("ms", a->ssm_fetched_ms - t0), LOG_END);
+        } else {
+            token_unavailable = true;
+            log_emit(LOG_LEVEL_WARN, "ssm token refresh failed", LOG_STR("error", why),
+                     LOG_UINT("ms", clock_mono_ms() - t0), LOG_END);
+        }
+    }
     bool allowed = !limited && breaker_allow(&a->ha_breaker);
     const char *ll = a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
     struct smarthome_ctx ctx = {
         .ha = a->ha,
         .token_mode = a->settings.token_mode,
         .long_lived_token = ll,
+        .long_lived_unavailable = token_unavailable,
         .deadline_epoch_ms = inv->deadline_ms > 0 ? (uint64_t)inv->deadline_ms : 0,
         .now_epoch_ms = real_now,
         .total_cap_ms = (uint32_t)leec_config.http.total_timeout_ms,
@@ -325,7 +365,7 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
     }
     log_emit(rep.error_type ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "smart home branch",
              LOG_STR("branch", rep.branch), LOG_STR("directive_class", rep.directive_class),
-             LOG_STR("token_source", rep.token_source), LOG_INT("ha_status", rep.ha_status),
+             LOG_STR("bearer_from", rep.token_source), LOG_INT("ha_status", rep.ha_status),
              LOG_STR("ha_outcome", rep.ha_called ? ha_outcome_name(rep.ha_outcome) : "not_called"),
              LOG_UINT("ha_bytes", rep.ha_bytes), LOG_UINT("ha_ms", rep.ha_ms),
              LOG_UINT("attempts", rep.attempts), LOG_UINT("budget_ms", rep.budget_ms),

@@ -244,6 +244,12 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
       snprintf(out->note, sizeof out->note, "no long-lived token configured");
     goto done;
   }
+  if (token == llt && ctx->long_lived_unavailable) {
+    snprintf(out->note, sizeof out->note, "the long-lived token could not be fetched from SSM");
+    rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "token_unavailable",
+              "the bridge could not get its Home Assistant token");
+    goto done;
+  }
   if (ctx->rate_limited) {
     rc = fail(out, ev, ag, ALEXA_ERR_RATE_LIMIT_EXCEEDED, "rate_limited",
               "too many requests, try again later");

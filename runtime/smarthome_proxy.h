@@ -13,6 +13,8 @@
  *   no_token / bad_token_type         → INVALID_AUTHORIZATION_CREDENTIAL (not called)
  *   rate_limited                      → RATE_LIMIT_EXCEEDED          (not called)
  *   breaker_open / budget_exhausted   → BRIDGE_UNREACHABLE           (not called)
+ *   token_unavailable (the long-lived token is needed but its SSM refresh failed)
+ *                                     → BRIDGE_UNREACHABLE           (not called)
  *   passthrough (2xx + JSON object with "event") → HA's bytes unchanged
  *   discovery_rewritten               → rewritten Discover.Response (rules set)
  *   ha_not_json (2xx, not JSON/no event), ha_3xx → BRIDGE_UNREACHABLE
@@ -62,6 +64,7 @@ struct smarthome_ctx {
   const char *path;               /* NULL: SH_DEFAULT_PATH */
   enum sh_token_mode token_mode;
   const char *long_lived_token;   /* for LONG_LIVED / DIRECTIVE_THEN_LONG_LIVED */
+  bool long_lived_unavailable;    /* its refresh (SSM) failed: → BRIDGE_UNREACHABLE when needed */
   uint64_t deadline_epoch_ms;     /* Lambda deadline; 0: unknown (cap only) */
   uint64_t (*now_epoch_ms)(void); /* NULL: now_ms below, or the real clock if that is 0 */
   uint64_t now_ms;
