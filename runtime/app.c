@@ -154,6 +154,7 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
         .n_headers = a->nheaders,
         .connect_timeout_ms = (uint32_t)leec_config.http.connect_timeout_ms,
         .max_reply_bytes = (size_t)leec_config.http.max_reply,
+        .no_connect_retry = leec_config.http.connect_retries == 0,
     };
     char herr[256] = "";
     a->ha = ha_client_new(&hs, herr, sizeof herr);

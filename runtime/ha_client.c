@@ -29,6 +29,7 @@ struct ha_client {
   uint32_t connect_ms;
   size_t max_reply;
   long max_idle_s;
+  unsigned max_attempts; /* 1, or 2 when a failed connect may be retried once */
 };
 
 struct rd_state { /* request body */
@@ -263,6 +264,7 @@ struct ha_client *ha_client_new(const struct ha_settings *s, char *err, size_t e
   c->connect_ms = s->connect_timeout_ms ? s->connect_timeout_ms : HA_DEFAULT_CONNECT_MS;
   c->max_reply = s->max_reply_bytes ? s->max_reply_bytes : HA_DEFAULT_MAX_REPLY;
   c->max_idle_s = s->max_idle_conn_s ? (long)s->max_idle_conn_s : (long)HA_DEFAULT_MAX_IDLE_S;
+  c->max_attempts = s->no_connect_retry ? 1u : 2u;
   return c;
 }
 
@@ -454,7 +456,7 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
   struct wr_state w = {0};
   struct rd_state r = {0};
   char ebuf[CURL_ERROR_SIZE];
-  for (unsigned attempt = 1; attempt <= 2; attempt++) {
+  for (unsigned attempt = 1; attempt <= c->max_attempts; attempt++) {
     uint64_t spent = mono_ms() - t0;
     if (spent >= budget_ms)
       break;
@@ -533,7 +535,7 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
     res->bytes_sent_maybe = !(pre || res->outcome == HA_TLS_FAILED || res->outcome == HA_INVALID);
     safe_error(c, token, ebuf, rc, res->error, sizeof res->error);
     spent = mono_ms() - t0;
-    if (!pre || attempt == 2 || spent + HA_MIN_RETRY_MS > budget_ms)
+    if (!pre || attempt == c->max_attempts || spent + HA_MIN_RETRY_MS > budget_ms)
       break;
   }
   res->total_ms = (uint32_t)(mono_ms() - t0);

@@ -42,6 +42,7 @@ struct ha_settings {
   uint32_t connect_timeout_ms; /* 0: 2000 */
   size_t max_reply_bytes;      /* 0: 4 MiB */
   uint32_t max_idle_conn_s;    /* don't reuse connections idle longer; 0: 30 */
+  bool no_connect_retry;       /* http.connect_retries = 0: never a second connect attempt */
 };
 
 #define HA_MAX_HEADERS 16

@@ -172,6 +172,22 @@ START_TEST(refused_retried_once) {
 }
 END_TEST
 
+/* http.connect_retries = 0 in the tables: a refused connect is not tried again. */
+START_TEST(refused_not_retried_when_disabled) {
+  char url[64], err[256];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/", ls_closed_port());
+  struct ha_settings s = {.base_url = url, .connect_timeout_ms = 500, .no_connect_retry = true};
+  struct ha_client *c = ha_client_new(&s, err, sizeof err);
+  ck_assert_msg(c != NULL, "%s", err);
+  struct ha_result r;
+  ck_assert_int_eq(ha_client_post_json(c, "/p", "T", "{}", 2, 2000, &r), -1);
+  ck_assert_int_eq(r.outcome, HA_CONNECT_FAILED);
+  ck_assert_uint_eq(r.attempts, 1);
+  ha_result_free(&r);
+  ha_client_free(c);
+}
+END_TEST
+
 START_TEST(dns_failure) {
   char err[256];
   struct ha_settings st = {.base_url = "https://leec-test.invalid", .connect_timeout_ms = 500};
@@ -375,6 +391,7 @@ int main(void) {
   tcase_add_test(tc, reset_and_close_never_retried);
   tcase_add_test(tc, reused_connection_dies_no_resend);
   tcase_add_test(tc, refused_retried_once);
+  tcase_add_test(tc, refused_not_retried_when_disabled);
   tcase_add_test(tc, dns_failure);
   tcase_add_test(tc, deadline_respected);
   tcase_add_test(tc, reply_too_large);
