@@ -215,6 +215,9 @@ static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint
     ssm_settings_from_env(&ss);
     if (a->settings.ssm_endpoint)
         ss.endpoint = a->settings.ssm_endpoint;
+    /* The zip's CA bundle: Debian's compiled-in CA path does not exist on Amazon Linux. */
+    if (a->settings.ca_bundle)
+        ss.ca_bundle = a->settings.ca_bundle;
     ss.timeout_ms = timeout_ms;
     ss.connect_timeout_ms = timeout_ms && timeout_ms < 1000 ? timeout_ms : 0;
     struct ssm_error err = {0};
