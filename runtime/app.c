@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static enum log_level level_of(enum leec_logging_level l)
 {
@@ -215,9 +216,15 @@ static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint
     ssm_settings_from_env(&ss);
     if (a->settings.ssm_endpoint)
         ss.endpoint = a->settings.ssm_endpoint;
-    /* The zip's CA bundle: Debian's compiled-in CA path does not exist on Amazon Linux. */
-    if (a->settings.ca_bundle)
-        ss.ca_bundle = a->settings.ca_bundle;
+    /* AWS's public CAs: the zip ships them at certs/ca-certificates.crt (Makefile.deploy),
+     * because Debian's compiled-in CA path does not exist on Amazon Linux. The Home
+     * Assistant CA bundle may be a private CA, so it is not used here. */
+    char ssm_ca[512];
+    const char *task_root = getenv("LAMBDA_TASK_ROOT");
+    if (task_root && snprintf(ssm_ca, sizeof ssm_ca, "%s/certs/ca-certificates.crt", task_root) <
+                         (int)sizeof ssm_ca &&
+        access(ssm_ca, R_OK) == 0)
+        ss.ca_bundle = ssm_ca;
     ss.timeout_ms = timeout_ms;
     ss.connect_timeout_ms = timeout_ms && timeout_ms < 1000 ? timeout_ms : 0;
     struct ssm_error err = {0};
