@@ -136,7 +136,10 @@ static enum file_kind detect_kind(const char *path)
     return k;
 }
 
-static void collect(const char *path, char ***out, size_t *n, bool explicit_arg)
+/* Files under path; out_explicit[i] tells a file named on the command line from one
+ * found by walking a directory (walks skip YAML that is not a leec file). */
+static void collect(const char *path, char ***out, bool **out_explicit, size_t *n,
+                    bool explicit_arg)
 {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -168,15 +171,16 @@ static void collect(const char *path, char ***out, size_t *n, bool explicit_arg)
             if (stat(p.s, &s2) == 0 &&
                 (S_ISDIR(s2.st_mode) || (l > 5 && !strcmp(names[i] + l - 5, ".yaml")) ||
                  (l > 4 && !strcmp(names[i] + l - 4, ".yml"))))
-                collect(p.s, out, n, false);
+                collect(p.s, out, out_explicit, n, false);
             sbuf_free(&p);
             free(names[i]);
         }
         free(names);
         return;
     }
-    (void)explicit_arg;
     *out = xrealloc(*out, (*n + 1) * sizeof **out);
+    *out_explicit = xrealloc(*out_explicit, (*n + 1) * sizeof **out_explicit);
+    (*out_explicit)[*n] = explicit_arg;
     (*out)[(*n)++] = xstrdup(path);
 }
 
@@ -204,6 +208,7 @@ static int cmd_validate(const struct opts *o, struct diag *d)
     }
     bool ok = resolve_all_presets(&cat, d);
     char **files = NULL;
+    bool *named = NULL;
     size_t nfiles = 0;
     for (size_t i = 0; i < o->nargs; i++) {
         struct stat st;
@@ -212,13 +217,15 @@ static int cmd_validate(const struct opts *o, struct diag *d)
             rc = EXIT_USAGE;
             continue;
         }
-        collect(o->args[i], &files, &nfiles, true);
+        collect(o->args[i], &files, &named, &nfiles, true);
     }
     size_t projects = 0;
     for (size_t i = 0; i < nfiles; i++) {
         enum file_kind k = detect_kind(files[i]);
         if (k == FK_CATALOG)
             continue; /* checked with the catalog above */
+        if (k == FK_UNKNOWN && !named[i])
+            continue; /* other YAML in a directory (CI workflows, templates) */
         if (k == FK_UNKNOWN) {
             int io = 0;
             /* Still parse it, so YAML errors are reported, then say what it lacks. */
@@ -255,6 +262,7 @@ static int cmd_validate(const struct opts *o, struct diag *d)
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
+    free(named);
     if (rc == EXIT_OK && ok && o->format == DIAG_TEXT)
         fprintf(stderr, "leec: %zu interfaces, %zu tiers, %zu presets, %zu feature presets%s%zu project file%s: valid\n",
                 cat.nifaces, cat.ntiers, cat.npresets, cat.nfpresets, projects ? ", " : "",

@@ -16,8 +16,15 @@ SRC = os.environ.get("LEEC_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("LEEC_BUILD_DIR") or os.path.join(SRC, "build")
 LEEC = os.path.join(BUILD, "compiler", "leec")
-EXAMPLES = sorted(os.path.join("examples", f) for f in os.listdir(os.path.join(SRC, "examples"))
-                  if f.endswith(".yaml"))
+def _is_project(path):
+    with open(os.path.join(SRC, path)) as f:
+        return any(line.startswith("leec:") for line in f)
+
+
+# Project files only: examples/ also holds a SAM template, which leec skips in directory walks.
+EXAMPLES = sorted(p for p in (os.path.join("examples", f)
+                              for f in os.listdir(os.path.join(SRC, "examples"))
+                              if f.endswith(".yaml")) if _is_project(p))
 COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema"]
 
 # Every preset named in /work/shared/docs/seed-facts.md ("Presets in the original code",
@@ -145,6 +152,15 @@ class CliBasics(unittest.TestCase):
 
 
 class Validate(unittest.TestCase):
+    def test_directory_walk_skips_foreign_yaml(self):
+        # Other YAML (the SAM template, CI workflows) is not a leec file: skipped in a
+        # directory walk, an error when named explicitly.
+        r = run("validate", "examples/")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("validate", "examples/template.yaml")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("examples/template.yaml:", r.stderr)
+
     def test_validate_tree(self):
         r = run("validate", "presets/", "examples/")
         self.assertEqual(r.returncode, 0, r.stderr)
