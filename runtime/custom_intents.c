@@ -380,11 +380,12 @@ static UNUSED_FN const cJSON *resolve(struct cs_ctx *c, const cJSON *st, const c
         ask(r, rp);
     } else {
         c->outcome = "no_match";
+        const char *art = strchr("aeiou", what[0]) ? "an" : "a";
         if (fr.suggestion >= 0)
-            say(r, true, "I couldn't find a %s called %s. The closest one is %s.", what, spoken,
-                ent_name(e.ents[fr.suggestion]));
+            say(r, true, "I couldn't find %s %s called %s. The closest one is %s.", art, what,
+                spoken, ent_name(e.ents[fr.suggestion]));
         else
-            say(r, true, "I couldn't find a %s called %s.", what, spoken);
+            say(r, true, "I couldn't find %s %s called %s.", art, what, spoken);
     }
     ents_free(&e);
     return found;
