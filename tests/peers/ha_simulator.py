@@ -204,6 +204,36 @@ def build_house():
     return {e.entity_id: e for e in ents}
 
 
+def build_custom_skill_extras():
+    """Entities the Custom-skill tests add (HASimulator(custom_skill=True)): the speakers and
+    TTS engine of examples/full.yaml, a second timer and two similarly named automations
+    (ambiguity)."""
+    E = Entity
+    ents = [
+        E("media_player.kitchen_speaker", "idle", {"volume_level": 0.3,
+                                                   "friendly_name": "Kitchen Speaker",
+                                                   "supported_features": 152461},
+          area="kitchen", alexa=False),
+        E("media_player.living_room_speaker", "idle", {"volume_level": 0.3,
+                                                       "friendly_name": "Living Room Speaker",
+                                                       "supported_features": 152461},
+          area="living_room", alexa=False),
+        E("tts.home_assistant_cloud", "unknown", {"friendly_name": "Home Assistant Cloud"},
+          alexa=False),
+        E("automation.kitchen_lights_on", "on", {"id": "1700000000003", "last_triggered": None,
+                                                 "mode": "single", "current": 0,
+                                                 "friendly_name": "Kitchen Lights On"},
+          alexa=False),
+        E("automation.kitchen_lights_off", "on", {"id": "1700000000004", "last_triggered": None,
+                                                  "mode": "single", "current": 0,
+                                                  "friendly_name": "Kitchen Lights Off"},
+          alexa=False),
+        E("timer.pasta", "idle", {"duration": "0:10:00", "editable": True, "restore": False,
+                                  "friendly_name": "Pasta"}, alexa=False),
+    ]
+    return {e.entity_id: e for e in ents}
+
+
 def build_sample_device():
     """`endpoint-001`: the id every official sample directive uses. One device that
     supports every interface the samples exercise (not something HA would expose, but it
@@ -1039,13 +1069,13 @@ class HASimulator:
     HASimulator(tokens=None, port=0, tls_cert=None, tls_key=None,
                 require_client_cert_ca=None, ban_after=5, sample_devices=True,
                 alexa_enabled=True, report_state=False, ct_step_kelvin=500,
-                admin_tokens=None, verbose=False)
+                admin_tokens=None, verbose=False, custom_skill=False)
     """
 
     def __init__(self, tokens=None, port=0, tls_cert=None, tls_key=None,
                  require_client_cert_ca=None, ban_after=5, sample_devices=True,
                  alexa_enabled=True, report_state=False, ct_step_kelvin=500,
-                 admin_tokens=None, verbose=False, host="127.0.0.1"):
+                 admin_tokens=None, verbose=False, host="127.0.0.1", custom_skill=False):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the simulator binds loopback only")
         self.tokens = list(tokens) if tokens else [DEFAULT_TOKEN]
@@ -1060,6 +1090,7 @@ class HASimulator:
         self.report_state = report_state
         self.ct_step_kelvin = ct_step_kelvin
         self.verbose = verbose
+        self.custom_skill = custom_skill  # add build_custom_skill_extras() to the house
         self.lock = threading.RLock()
         self.ssl_context = None
         self._server = None
@@ -1080,6 +1111,8 @@ class HASimulator:
             self.banned = set()
             self.fault = {"mode": "none"}
             self.entities = build_house()
+            if getattr(self, "custom_skill", False):
+                self.entities.update(build_custom_skill_extras())
             self.sample = build_sample_device()
             self.conversations = {}
 

@@ -1,0 +1,150 @@
+#include "custom_skill.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *EV =
+    "{\"version\":\"1.0\",\"session\":{\"new\":true,\"application\":{\"applicationId\":"
+    "\"amzn1.ask.skill.a\"},\"attributes\":{\"conversation_id\":\"C1\"}},"
+    "\"context\":{\"System\":{\"application\":{\"applicationId\":\"amzn1.ask.skill.a\"},"
+    "\"user\":{\"accessToken\":\"tok\"}}},\"request\":{\"type\":\"IntentRequest\","
+    "\"requestId\":\"r1\",\"timestamp\":\"2026-11-22T10:00:00Z\",\"locale\":\"en-US\","
+    "\"intent\":{\"name\":\"RunScriptIntent\",\"slots\":{\"Script\":{\"name\":\"Script\","
+    "\"value\":\"goodnight\",\"resolutions\":{\"resolutionsPerAuthority\":[{\"status\":{"
+    "\"code\":\"ER_SUCCESS_MATCH\"},\"values\":[{\"value\":{\"name\":\"good night\"}}]}]}},"
+    "\"Empty\":{\"name\":\"Empty\"}}}}}";
+
+START_TEST(parse_and_validate)
+{
+    cJSON *ev = cJSON_Parse(EV);
+    struct cs_request q;
+    ck_assert_int_eq(cs_request_parse(ev, &q), CS_OK);
+    ck_assert_int_eq(q.type, CS_INTENT);
+    ck_assert_str_eq(q.intent, "RunScriptIntent");
+    ck_assert_str_eq(cs_slot(&q, "Script"), "good night");
+    ck_assert_str_eq(cs_slot_raw(&q, "Script"), "goodnight");
+    ck_assert_ptr_null(cs_slot(&q, "Empty"));
+    ck_assert_ptr_null(cs_slot(&q, "Nope"));
+    ck_assert_str_eq(q.access_token, "tok");
+    ck_assert(q.session_new);
+    ck_assert_ptr_nonnull(q.session_attributes);
+    uint64_t ts;
+    ck_assert_int_eq(cs_parse_timestamp(q.timestamp, &ts), 0);
+    const char *ids[] = {"amzn1.ask.skill.a"};
+    struct cs_policy p = {ids, 1, true, 150000};
+    ck_assert_int_eq(cs_validate(&q, &p, ts + 149000), CS_OK);
+    ck_assert_int_eq(cs_validate(&q, &p, ts - 149000), CS_OK);
+    ck_assert_int_eq(cs_validate(&q, &p, ts + 151000), CS_STALE);
+    const char *other[] = {"amzn1.ask.skill.b"};
+    struct cs_policy p2 = {other, 1, false, 0};
+    ck_assert_int_eq(cs_validate(&q, &p2, ts), CS_WRONG_APP_ID);
+    struct cs_policy none_strict = {NULL, 0, true, 0};
+    ck_assert_int_eq(cs_validate(&q, &none_strict, ts), CS_NO_SKILL_IDS);
+    struct cs_policy none = {NULL, 0, false, 0};
+    ck_assert_int_eq(cs_validate(&q, &none, ts), CS_OK);
+    q.version = "2.0";
+    ck_assert_int_eq(cs_validate(&q, &p, ts), CS_BAD_VERSION);
+    cJSON_Delete(ev);
+
+    ev = cJSON_Parse("{\"version\":\"1.0\",\"request\":{\"type\":5}}");
+    ck_assert_int_eq(cs_request_parse(ev, &q), CS_MALFORMED);
+    cJSON_Delete(ev);
+    ev = cJSON_Parse("{\"version\":\"1.0\"}");
+    ck_assert_int_eq(cs_request_parse(ev, &q), CS_MALFORMED);
+    cJSON_Delete(ev);
+    ck_assert_int_eq(cs_request_parse(NULL, &q), CS_MALFORMED);
+}
+END_TEST
+
+START_TEST(timestamps)
+{
+    uint64_t t;
+    ck_assert_int_eq(cs_parse_timestamp("1970-01-01T00:00:00Z", &t), 0);
+    ck_assert_uint_eq(t, 0);
+    ck_assert_int_eq(cs_parse_timestamp("2000-03-01T00:00:01.5Z", &t), 0);
+    ck_assert_uint_eq(t, 951868801500ULL);
+    ck_assert_int_eq(cs_parse_timestamp("2026-11-22T10:00:00+00:00", &t), 0);
+    ck_assert_int_eq(cs_parse_timestamp("2026-11-22 10:00:00Z", &t), -1);
+    ck_assert_int_eq(cs_parse_timestamp("2026-13-22T10:00:00Z", &t), -1);
+    ck_assert_int_eq(cs_parse_timestamp("2026-11-22T10:00:00", &t), -1);
+    ck_assert_int_eq(cs_parse_timestamp("yesterday", &t), -1);
+    ck_assert_int_eq(cs_parse_timestamp("", &t), -1);
+    ck_assert_int_eq(cs_parse_timestamp(NULL, &t), -1);
+}
+END_TEST
+
+START_TEST(ssml_escape)
+{
+    char out[64];
+    cs_ssml_escape("Tom & Jerry <b> \"q\" it's", out, sizeof out);
+    ck_assert_str_eq(out, "Tom &amp; Jerry &lt;b&gt; &quot;q&quot; it&apos;s");
+    char tiny[8];
+    cs_ssml_escape("a&b", tiny, 5); /* "a" + no room for "&amp;" */
+    ck_assert_str_eq(tiny, "a");
+    cs_ssml_escape("\xc3\xa9\xc3\xa9\xc3\xa9", tiny, 6); /* never cut a UTF-8 sequence */
+    ck_assert_str_eq(tiny, "\xc3\xa9\xc3\xa9");
+}
+END_TEST
+
+START_TEST(responses)
+{
+    cJSON *attrs = cJSON_Parse("{\"conversation_id\":\"C1\"}");
+    struct cs_answer a = {.speech = "Hi <there> & you", .ssml = true, .reprompt = "More?",
+                          .end_session = true, .session_attributes = attrs};
+    size_t len;
+    char *s = cs_response_build(&a, &len);
+    ck_assert_uint_eq(len, strlen(s));
+    cJSON *j = cJSON_Parse(s);
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "version")->valuestring, "1.0");
+    cJSON *resp = cJSON_GetObjectItem(j, "response");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "outputSpeech"), "ssml")
+                         ->valuestring,
+                     "<speak>Hi &lt;there&gt; &amp; you</speak>");
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(resp, "shouldEndSession"))); /* reprompt */
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(resp, "reprompt"));
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "sessionAttributes"), "conversation_id")
+            ->valuestring,
+        "C1");
+    cJSON_Delete(j);
+    free(s);
+
+    struct cs_answer b = {.speech = "Bye", .end_session = true, .link_account = true};
+    s = cs_response_build(&b, &len);
+    ck_assert_str_eq(s, "{\"version\":\"1.0\",\"response\":{\"outputSpeech\":{\"type\":"
+                        "\"PlainText\",\"text\":\"Bye\"},\"card\":{\"type\":\"LinkAccount\"},"
+                        "\"shouldEndSession\":true}}");
+    free(s);
+    struct cs_answer e = {.empty = true};
+    s = cs_response_build(&e, &len);
+    ck_assert_str_eq(s, "{\"version\":\"1.0\",\"response\":{}}");
+    free(s);
+    /* long speech is capped */
+    char *big = malloc(20000);
+    memset(big, 'x', 19999);
+    big[19999] = '\0';
+    struct cs_answer c = {.speech = big, .end_session = true};
+    s = cs_response_build(&c, &len);
+    ck_assert_uint_lt(len, CS_SPEECH_MAX + 200);
+    free(s);
+    free(big);
+    cJSON_Delete(attrs);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("custom_skill");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, parse_and_validate);
+    tcase_add_test(tc, timestamps);
+    tcase_add_test(tc, ssml_escape);
+    tcase_add_test(tc, responses);
+    suite_add_tcase(s, tc);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
