@@ -16,7 +16,7 @@ connect and TLS handshake to HA), its ha_ms; compared with curl's own HTTPS POST
 (--cacert, time_appconnect / time_total).
 
 Each directive carries a distinct account-linking token (tokens are rate-limited per
-user in examples/leec.yaml). The simulator's sockets get TCP_NODELAY here, as
+user in examples/leec.yaml). The simulator's sockets have TCP_NODELAY, as
 aiohttp (Home Assistant's server) sets it: without it, Python's two-write replies meet
 the client's delayed ACK on a reused connection and every warm call costs ~40 ms.
 
@@ -38,24 +38,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "peers"))
 import capability_plans  # noqa: E402
-import ha_simulator  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 from lambda_emulator import LambdaEmulator  # noqa: E402
 from tls_fixtures import TLSFixtures  # noqa: E402
 
-_orig_get_request = ha_simulator._Server.get_request
-
-
-def _nodelay_get_request(self):
-    sock, addr = _orig_get_request(self)
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except OSError:
-        pass
-    return sock, addr
-
-
-ha_simulator._Server.get_request = _nodelay_get_request
 
 
 def directive(token):
