@@ -179,6 +179,24 @@ class TestHealthAndGateway(Base):
         self.assertEqual(emu.exits, [])
 
 
+class TestMemoryPressure(Base):
+    def test_sheds_but_keeps_answering(self):
+        """memory_mb far below the bootstrap's RSS: every invocation sheds in the compiled
+        order (the last step raises the log level to ERROR), and every answer still comes."""
+        emu = self.emu(memory_mb=4)
+        results = [emu.invoke(HEALTH) for _ in range(4)]
+        self.assertEqual([r["status"] for r in results], ["ok"] * 4)
+        objs = json_lines([ln for r in results for ln in r["logs"]])
+        sheds = [o for o in objs if o.get("message") == "memory pressure: shedding"]
+        self.assertTrue(sheds)
+        self.assertTrue(all(o["level"] == "WARN" for o in sheds))
+        # after quiet_logs, INFO summary lines stop; EMF lines continue
+        later = json_lines(results[-1]["logs"])
+        self.assertFalse([o for o in later if o.get("message") == "invocation"])
+        self.assertTrue([o for o in later if "_aws" in o])
+        self.assertEqual(emu.exits, [])
+
+
 class TestTraceId(Base):
     def test_trace_id_set_and_unset(self):
         emu = self.emu()
