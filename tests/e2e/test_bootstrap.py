@@ -197,6 +197,31 @@ class TestMemoryPressure(Base):
         self.assertEqual(emu.exits, [])
 
 
+class TestRuntimeApiGone(Base):
+    def test_exits_when_runtime_api_goes_away(self):
+        """The Runtime API closes the blocked /next and stops listening: the bootstrap
+        retries /next a bounded number of times, then frees everything and exits 1 (an
+        ASan build's LeakSanitizer then reports any leak on stderr)."""
+        emu = harness.start_emulator(env={"LEEC_HA_URL": "http://127.0.0.1:9"})
+        self.addCleanup(emu.stop)
+        for ev in (HEALTH, b"nope", b'{"x":1}', b'{"p":"' + b"x" * (MAX_EVENT + 10) + b'"}'):
+            self.assertIn(emu.invoke(ev)["status"], ("ok", "error"))
+        proc = emu._proc
+        srv = emu._server
+        with emu._cond:  # the emulator's own stop path, minus killing the process
+            emu._stopping = True
+            emu._cond.notify_all()
+        srv.shutdown()
+        srv.server_close()
+        code = proc.wait(30)
+        time.sleep(0.3)  # the reader threads collect the last lines
+        emu._server = None
+        self.assertEqual(code, 1)
+        tail = [ln for ln in emu._logs if not ln.startswith("[emulator]")]
+        self.assertTrue(any("/next failed" in ln for ln in tail), tail[-5:])
+        self.assertFalse([ln for ln in tail if "Sanitizer" in ln], "\n".join(tail[-40:]))
+
+
 class TestTraceId(Base):
     def test_trace_id_set_and_unset(self):
         emu = self.emu()
