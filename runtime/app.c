@@ -574,6 +574,12 @@ void app_handle_health(struct app *a, const struct rapi_invocation *inv, cJSON *
 
 /* ---- memory pressure ---- */
 
+/* quiet_logs raises the log level for as long as memory stays high; once RSS is back
+ * under 90 % of the threshold the level in force before is restored (otherwise one
+ * spike would silence the summary lines for the rest of the environment's life). */
+static bool logs_quieted;
+static enum log_level level_before_quiet;
+
 static void shed_if_needed(struct app *a)
 {
     double limit = (double)leec_config.lambda.memory_mb * 1048576.0;
@@ -581,6 +587,12 @@ static void shed_if_needed(struct app *a)
     if (ms && atoi(ms) > 0)
         limit = atoi(ms) * 1048576.0;
     double threshold = leec_config.cache.pressure_ratio * limit;
+    if (logs_quieted && (double)memstat_rss_bytes() <= 0.9 * threshold) {
+        log_set_level(level_before_quiet);
+        logs_quieted = false;
+        log_emit(LOG_LEVEL_INFO, "memory pressure over: log level restored",
+                 LOG_STR("level", log_level_name(level_before_quiet)), LOG_END);
+    }
     for (size_t i = 0; i < leec_config.cache.shed_order_count; i++) {
         uint64_t rss = memstat_rss_bytes();
         if ((double)rss <= threshold)
@@ -605,7 +617,12 @@ static void shed_if_needed(struct app *a)
                 cache_shrink(a->response_cache, (size_t)leec_config.cache.response_pool / 2);
             break;
         case LEEC_CACHE_SHED_ORDER_QUIET_LOGS:
-            log_set_level(LOG_LEVEL_ERROR);
+            if (!logs_quieted) {
+                level_before_quiet = log_get_level();
+                logs_quieted = true;
+            }
+            if (log_get_level() < LOG_LEVEL_ERROR)
+                log_set_level(LOG_LEVEL_ERROR);
             break;
         }
         malloc_trim(0);

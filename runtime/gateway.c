@@ -1,22 +1,8 @@
-/* gateway: see gateway.h. The handlers live in app.c. */
+/* gateway: see gateway.h. The handlers live in app.c; gateway_classify in
+ * gateway_classify.c (so it links without app.c). */
 #include "gateway.h"
 
 #include "app.h"
-
-enum event_kind gateway_classify(const cJSON *event)
-{
-    if (!cJSON_IsObject(event))
-        return EV_UNKNOWN;
-    const cJSON *hc = cJSON_GetObjectItemCaseSensitive(event, "health_check");
-    if (cJSON_IsTrue(hc))
-        return EV_HEALTH;
-    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "directive")))
-        return EV_SMART_HOME;
-    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "request")) &&
-        cJSON_IsString(cJSON_GetObjectItemCaseSensitive(event, "version")))
-        return EV_CUSTOM_SKILL;
-    return EV_UNKNOWN;
-}
 
 static const struct gw_route routes[] = {
     {EV_SMART_HOME, "smart_home", app_handle_smart_home},
