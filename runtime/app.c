@@ -53,6 +53,15 @@ static struct jsonguard_limits event_limits(void)
     return l;
 }
 
+/* Home Assistant replies: the same depth and node caps as events (the memory model
+ * counts one tree of each), and http.max_reply bytes. */
+static struct jsonguard_limits reply_limits(void)
+{
+    struct jsonguard_limits l = event_limits();
+    l.max_bytes = (size_t)leec_config.http.max_reply;
+    return l;
+}
+
 /* Reads a secret for an extra header from the environment or SSM. */
 static char *fetch_secret(struct app *a, const struct leec_secret_ref *ref, uint32_t timeout_ms,
                           const char **etype, char *why, size_t whylen);
@@ -336,11 +345,8 @@ void app_handle_custom_skill(struct app *a, const struct rapi_invocation *inv, c
         .media_players = leec_config.alexa.media_players,
         .n_media_players = leec_config.alexa.media_players_count,
         .notify_target = leec_config.alexa.notify_target,
-        .reply_limits = event_limits(),
+        .reply_limits = reply_limits(),
     };
-    ctx.reply_limits.max_bytes = (size_t)leec_config.http.max_reply;
-    if (ctx.reply_limits.max_nodes < 200000)
-        ctx.reply_limits.max_nodes = 200000;
     struct cs_reply rep;
     if (limited) {
         memset(&rep, 0, sizeof rep);
@@ -456,6 +462,7 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
         .breaker_open = !limited && !allowed,
         .rate_limited = limited,
         .discovery = discovery_rules_empty(&a->discovery) ? NULL : &a->discovery,
+        .reply_limits = reply_limits(),
     };
     struct smarthome_reply rep;
     smarthome_handle(&ctx, inv->event, inv->event_len, event, &rep);

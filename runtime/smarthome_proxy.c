@@ -56,7 +56,18 @@ bool smarthome_reply_is_alexa_event(const char *body, size_t len) {
 
 static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *out,
                       const cJSON *ev, const struct sh_directive *d, struct ha_result *res) {
-  cJSON *reply = cJSON_ParseWithLength(res->body, res->body_len);
+  struct jsonguard_error jerr = {0};
+  cJSON *reply = ctx->reply_limits.max_nodes
+                     ? jsonguard_parse(res->body, res->body_len, &ctx->reply_limits, &jerr)
+                     : cJSON_ParseWithLength(res->body, res->body_len);
+  if (!reply && jerr.kind != JSONGUARD_OK && jerr.kind != JSONGUARD_SYNTAX) {
+    /* Over the compiled caps: HA is alive, but its reply cannot be handled in budget. */
+    out->breaker = SH_BREAKER_SUCCESS;
+    snprintf(out->note, sizeof out->note, "Home Assistant reply over the compiled caps: %s",
+             jerr.msg);
+    return fail(out, ev, d->is_accept_grant, ALEXA_ERR_INTERNAL_ERROR, "ha_reply_too_complex",
+                "Home Assistant's reply is larger or deeper than this build accepts");
+  }
   if (!reply_has_event(reply)) {
     cJSON_Delete(reply);
     out->breaker = SH_BREAKER_TRANSPORT;

@@ -25,7 +25,8 @@
  *   ha_429 → RATE_LIMIT_EXCEEDED;  ha_4xx (other) → INTERNAL_ERROR
  *   ha_500 → INTERNAL_ERROR;  ha_5xx (502/503/504/other) → BRIDGE_UNREACHABLE
  *   ha_dns / ha_connect / ha_tls / ha_timeout / ha_reset → BRIDGE_UNREACHABLE
- *   ha_too_large → INTERNAL_ERROR (HA answered; the bridge could not use it)
+ *   ha_too_large, ha_reply_too_complex (over http.max_reply or the JSON depth/node
+ *            caps) → INTERNAL_ERROR (HA answered; the bridge could not use it)
  *   ha_invalid (local failure, nothing sent) → INTERNAL_ERROR
  * For an AcceptGrant every error is answered as Alexa.Authorization /
  * ACCEPT_GRANT_FAILED (the only type that namespace allows). */
@@ -38,6 +39,7 @@
 #include <cjson/cJSON.h>
 
 #include "discovery_rules.h"
+#include "jsonguard.h"
 #include "ha_client.h"
 
 #define SH_DEFAULT_PATH "/api/alexa/smart_home"
@@ -74,6 +76,9 @@ struct smarthome_ctx {
   bool breaker_open;              /* → BRIDGE_UNREACHABLE, no call */
   bool rate_limited;              /* → RATE_LIMIT_EXCEEDED, no call */
   const struct discovery_rules *discovery; /* NULL/empty: Discover.Response passed through */
+  /* Caps on Home Assistant's reply tree (the compiled http.max_reply and security.max_json_*,
+   * which the memory estimate counts); max_nodes 0: no caps (unit tests only). */
+  struct jsonguard_limits reply_limits;
 };
 
 struct smarthome_reply {

@@ -228,7 +228,7 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     const double cache = 1 * MiB + 1 * MiB + 50 * 2 * 64;           /* pools + index */
     const double breaker = 512;
     const double features = 7 * 8 * KiB;                             /* full: 7 counted */
-    const double http = 3 * MiB + 256 * KiB * 2;
+    const double http = 3 * MiB + 256 * KiB * 2 + 10000 * 112.0; /* + reply tree */
     const double lambda = 64 * KiB * 2 + 10000 * 112.0 + 256 * KiB * 2;
     const double logging = 1 * KiB * 4;
     const double metrics = 4 * KiB;

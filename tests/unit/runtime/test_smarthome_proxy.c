@@ -172,6 +172,28 @@ START_TEST(not_json_and_too_large) {
 }
 END_TEST
 
+/* A reply within the byte cap but over the compiled node cap is refused before cJSON
+ * builds a tree the memory estimate does not count. */
+START_TEST(reply_over_node_cap) {
+  struct smarthome_ctx ctx = base_ctx();
+  ctx.reply_limits = (struct jsonguard_limits){.max_bytes = 65536, .max_depth = 32,
+                                               .max_nodes = 50};
+  struct smarthome_reply out;
+  char body[4096];
+  size_t n = (size_t)snprintf(body, sizeof body, "{\"event\":{\"payload\":[");
+  for (int i = 0; i < 200; i++)
+    n += (size_t)snprintf(body + n, sizeof body - n, "%s1", i ? "," : "");
+  snprintf(body + n, sizeof body - n, "]}}");
+  ls_set(srv, LS_RESPOND, 200, body, 0);
+  run(&ctx, EV_TURNON, &out, "INTERNAL_ERROR", "ha_reply_too_complex");
+  ck_assert_int_eq(out.breaker, SH_BREAKER_SUCCESS);
+  smarthome_reply_free(&out);
+  ctx.reply_limits.max_nodes = 1000; /* the same reply within the cap passes through */
+  run(&ctx, EV_TURNON, &out, NULL, "passthrough");
+  smarthome_reply_free(&out);
+}
+END_TEST
+
 static void b64url(const char *in, char *out) {
   static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   size_t n = strlen(in), o = 0;
@@ -395,6 +417,7 @@ int main(void) {
   tcase_add_test(tc, passthrough_byte_for_byte);
   tcase_add_test(tc, every_status_mapped_one_post_each);
   tcase_add_test(tc, not_json_and_too_large);
+  tcase_add_test(tc, reply_over_node_cap);
   tcase_add_test(tc, expired_jwt_401);
   tcase_add_test(tc, early_errors_make_no_call);
   tcase_add_test(tc, deadline_respected);
