@@ -12,6 +12,7 @@ HA simulator over HTTPS with test-time certificates (tests/peers/tls_fixtures.py
         "False" means false (verification stays on); garbage is an init error."""
 import json
 import os
+import time
 import sys
 import unittest
 
@@ -108,6 +109,11 @@ class TestServerVerification(TLSCase):
         reply, r = self.reply(emu)
         self.assert_unreachable(reply, sim)
         self.assertEqual(sim.requests, [])
+        # The server thread records its side of the failed handshake after the client has
+        # already given up (and answered), so allow it a moment.
+        deadline = time.monotonic() + 5
+        while not sim.tls_failures and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.assertTrue(sim.tls_failures)
         self.assertIn("ha_tls", logs_text(r))
 
