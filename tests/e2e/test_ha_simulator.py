@@ -224,18 +224,24 @@ class TestCapabilityPlans(SimTestCase):
 
         paths = capability_plans.plan_paths()
         self.assertEqual(len(paths), 9)
-        passed, known_hits = 0, set()
+        passed = 0
         for p in paths:
             with self.subTest(plan=os.path.basename(p)):
                 fails = capability_plans.run_plan(p, send)
-                unexpected, known = capability_plans.split_known(fails)
-                self.assertEqual(unexpected, [])
-                known_hits |= capability_plans.failing_cases(known)
+                self.assertEqual(fails, [])
                 passed += not fails
-        # the known deviations must really show (the runner can detect them)
-        self.assertEqual(known_hits, set(capability_plans.KNOWN_HA_DEVIATIONS))
-        print("\n  capability plans: %d/%d fully passed, %d known HA deviation cases"
-              % (passed, len(paths), len(known_hits)), file=sys.stderr)
+        self.assertEqual(passed, len(paths))
+
+    def test_runner_enforces_compare(self):
+        # The plans' "compare" bounds are strict; EQUAL_TO honours the tolerance.
+        exp = {"value": 7000, "compare": "GREATER_THAN"}
+        self.assertFalse(capability_plans.compare_matches(7000, exp, 5))
+        self.assertTrue(capability_plans.compare_matches(7001, exp, 5))
+        exp = {"value": 2200, "compare": "LESS_THAN"}
+        self.assertFalse(capability_plans.compare_matches(2200, exp, 5))
+        self.assertTrue(capability_plans.compare_matches(2199, exp, 5))
+        self.assertTrue(capability_plans.compare_matches(105, {"value": 100}, 5))
+        self.assertFalse(capability_plans.compare_matches(106, {"value": 100}, 5))
 
     def test_runner_reports_mismatch(self):
         # a broken "device" that ignores every directive must fail the PowerController plan

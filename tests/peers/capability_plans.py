@@ -39,27 +39,6 @@ DEFAULT_PLAN_ENDPOINTS = {
     "ThermostatHeat_FAHRENHEIT": "climate#upstairs",
 }
 
-# Cases where the official plan expects colorTemperatureInKelvin unchanged after
-# Increase/DecreaseColorTemperature away from the bulb's limit, while Home Assistant steps by
-# 500 K (the simulator does the same; the kitchen light's range is 2200..7000 K, so the cases at
-# the limits pass). A real HA fails these too; a bridge run must show exactly these.
-KNOWN_HA_DEVIATIONS = {
-    "ColorTemperatureController/" + c: "HA steps colour temperature by 500 K"
-    for c in ("ClrRlt_1.0.0", "ClrRlt_1.0.1", "ClrRlt_1.1.0", "ClrRlt_1.1.1",
-              "ClrRlt_1.2.0", "ClrRlt_1.2.1", "ClrRlt_1.3.0", "ClrRlt_1.3.1")}
-
-
-def failing_cases(failures):
-    """Set of "plan/case" names that appear in a failure list."""
-    return {f.split(":", 1)[0].split(" ", 1)[0] for f in failures}
-
-
-def split_known(failures):
-    """(unexpected failures, known-deviation failures)."""
-    unexpected = [f for f in failures if failing_cases([f]) - set(KNOWN_HA_DEVIATIONS)]
-    known = [f for f in failures if f not in unexpected]
-    return unexpected, known
-
 
 def plans_dir():
     env = os.environ.get("LEEC_SHARED_DIR")
@@ -105,6 +84,21 @@ def value_matches(actual, expected, pct):
     if isinstance(expected, (int, float)):
         return _num_close(actual, expected, pct)
     return actual == expected
+
+
+def compare_matches(actual, exp, pct):
+    """An expected state's "compare": EQUAL_TO (within the tolerance, the default),
+    GREATER_THAN or LESS_THAN (strictly, numbers only)."""
+    how = exp.get("compare", "EQUAL_TO")
+    if how == "EQUAL_TO":
+        return value_matches(actual, exp["value"], pct)
+    if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+        return False
+    if how == "GREATER_THAN":
+        return actual > exp["value"]
+    if how == "LESS_THAN":
+        return actual < exp["value"]
+    raise ValueError("unknown compare %r in a test plan" % how)
 
 
 def _props(reply):
@@ -186,10 +180,11 @@ def run_plan(plan_path, send, endpoint_id=None, token="test-token-good", before_
             key = (exp["namespace"], exp["name"])
             if key not in props:
                 failures.append("%s: %s.%s missing from StateReport" % (where, *key))
-            elif not value_matches(props[key], exp["value"], tol.get(key, 0)):
-                failures.append("%s: %s.%s = %s, expected %s (tolerance %s%%)"
+            elif not compare_matches(props[key], exp, tol.get(key, 0)):
+                failures.append("%s: %s.%s = %s, expected %s %s (tolerance %s%%)"
                                 % (where, key[0], key[1], json.dumps(props[key]),
-                                   json.dumps(exp["value"]), tol.get(key, 0)))
+                                   exp.get("compare", "EQUAL_TO"), json.dumps(exp["value"]),
+                                   tol.get(key, 0)))
     return failures
 
 
@@ -203,12 +198,9 @@ if __name__ == "__main__":
     for p in plan_paths():
         fails = run_plan(p, lambda m: json.loads(sim.smart_home.handle(
             json.dumps(m).encode())[1]))
-        unexpected, known = split_known(fails)
-        total += len(unexpected)
-        if known:
-            print("%-28s %d known HA deviations" % (os.path.basename(p), len(known)))
-        print("%-28s %s" % (os.path.basename(p), "ok" if not unexpected else "%d failures"
-                                                                         % len(unexpected)))
-        for f in unexpected:
+        total += len(fails)
+        print("%-28s %s" % (os.path.basename(p), "ok" if not fails else "%d failures"
+                                                                    % len(fails)))
+        for f in fails:
             print("   " + f)
     sys.exit(1 if total else 0)

@@ -130,7 +130,7 @@ def build_house():
         E("light.kitchen", "off", {
             "supported_color_modes": ["color_temp", "hs"], "color_mode": None,
             "brightness": None, "hs_color": None, "color_temp_kelvin": None,
-            "min_color_temp_kelvin": 2200, "max_color_temp_kelvin": 7000,
+            "min_color_temp_kelvin": 1500, "max_color_temp_kelvin": 9000,  # a LIFX-like range
             "friendly_name": "Kitchen Light", "supported_features": 40},
           area="kitchen", last_brightness=255, hs=(0.0, 0.0), color_b=1.0, ct=4000),
         E("light.living_room", "on", {
