@@ -153,9 +153,11 @@ START_TEST(test_value_from_preset_override)
     const struct rvalue *pr = resolved_value(&r, "circuit_breaker", "ssm_probes");
     ck_assert_int_eq(pr->origin.kind, ORIGIN_TIER);
     ck_assert_str_eq(pr->origin.name, "maximum");
-    ck_assert_str_eq(resolved_iface(&r, "http")->tier, "performance");
+    ck_assert_str_eq(resolved_iface(&r, "http")->tier, "standard");
     ck_assert_str_eq(resolved_iface(&r, "cache")->tier, "standard");
-    ck_assert(near(resolved_value(&r, "http", "connect_timeout")->num, 1.5));
+    const struct rvalue *ct = resolved_value(&r, "http", "connect_timeout");
+    ck_assert(near(ct->num, 1.5)); /* the preset's override over the standard tier's 2 s */
+    ck_assert_int_eq(ct->origin.kind, ORIGIN_PRESET);
     resolved_free(&r);
 }
 END_TEST
@@ -228,8 +230,8 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     const double cache = 1 * MiB + 1 * MiB + 50 * 2 * 64;           /* pools + index */
     const double breaker = 512;
     const double features = 7 * 8 * KiB;                             /* full: 7 counted */
-    const double http = 3 * MiB + 256 * KiB * 2 + 10000 * 112.0; /* + reply tree */
-    const double lambda = 64 * KiB * 2 + 10000 * 112.0 + 256 * KiB * 2;
+    const double http = 3 * MiB + 256 * KiB * 2 + 20000 * 112.0; /* + reply tree */
+    const double lambda = 64 * KiB * 2 + 20000 * 112.0 + 256 * KiB * 2;
     const double logging = 1 * KiB * 4;
     const double metrics = 4 * KiB;
     const double security = 16 * 96.0 + 16 * KiB;                   /* rate_limit on */
