@@ -370,7 +370,7 @@ void app_handle_custom_skill(struct app *a, const struct rapi_invocation *inv, c
     bool failed = strcmp(ctx.outcome, "ha_error") == 0;
     log_emit(failed ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "custom skill",
              LOG_STR("request_type", q.type_name), LOG_STR("intent", q.intent),
-             LOG_STR("outcome", ctx.outcome), LOG_STR("token_source",
+             LOG_STR("outcome", ctx.outcome), LOG_STR("bearer_from",
                                                        q.access_token ? "account_linking"
                                                        : token      ? "long_lived"
                                                                     : "none"),
@@ -402,6 +402,8 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
 {
     struct sh_directive dir;
     sh_directive_inspect(event, &dir);
+    if (dir.token) /* redacted from every log line of this invocation, whatever its key */
+        log_add_invocation_secret(dir.token);
     out->ns = dir.namespace_;
     out->name = dir.name;
     out->endpoint_id = dir.endpoint_id;
