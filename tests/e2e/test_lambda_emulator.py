@@ -180,6 +180,10 @@ class RawProtocolTests(unittest.TestCase):
     def setUp(self):
         idle = [sys.executable, "-c", "import time; time.sleep(120)"]
         self.emu = harness.start_emulator(idle, timeout_s=20)
+        # Spawn before the test's own GET /next: a spawn starts a new process generation,
+        # and a /next still waiting from an older generation is dropped (as it must be for
+        # a replaced process), which would race with the invoke thread's lazy spawn.
+        self.emu.spawn()
         self.results = []
         self.t = threading.Thread(target=lambda: self.results.append(
             self.emu.invoke(b'{"k":"v"}', trace_id="Root=1-x")))
