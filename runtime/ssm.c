@@ -195,6 +195,8 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
 
 /* True when text contains any credential of c. */
 static bool has_secret(const struct ssm_client *c, const char *text) {
+  if (!c)
+    return false;
   return (c->akid && strstr(text, c->akid)) || (c->secret && strstr(text, c->secret)) ||
          (c->session && strstr(text, c->session));
 }
@@ -229,6 +231,32 @@ static void aws_error(const struct ssm_client *c, long status, const struct buf 
   char full[256];
   snprintf(full, sizeof full, "%.63s: %.180s", type, msg);
   set_error(err, SSM_ERR_AWS, status, type, full);
+}
+
+int ssm_parse_reply(const struct ssm_client *c, long status, const char *body, size_t len,
+                    char **value_out, struct ssm_error *err) {
+  *value_out = NULL;
+  if (status != 200) {
+    struct buf b = {(char *)body, len, 0, false};
+    aws_error(c, status, &b, err);
+    return -1;
+  }
+  int ret = -1;
+  cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Parameter");
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "Value");
+  if (cJSON_IsString(v) && v->valuestring) {
+    *value_out = strdup(v->valuestring);
+    if (*value_out)
+      ret = 0;
+    else
+      set_error(err, SSM_ERR_NOMEM, status, "nomem", "out of memory");
+    explicit_bzero(v->valuestring, strlen(v->valuestring));
+  } else {
+    set_error(err, SSM_ERR_PARSE, status, "parse", "SSM reply without Parameter.Value");
+  }
+  cJSON_Delete(j);
+  return ret;
 }
 
 int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
@@ -319,23 +347,8 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
     msg[ml] = '\0';
     set_error(err, rc == CURLE_OPERATION_TIMEDOUT ? SSM_ERR_TIMEOUT : SSM_ERR_TRANSPORT, status,
               curl_easy_strerror(rc), msg);
-  } else if (status != 200) {
-    aws_error(c, status, &b, err);
   } else {
-    cJSON *j = b.p ? cJSON_ParseWithLength(b.p, b.len) : NULL;
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Parameter");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "Value");
-    if (cJSON_IsString(v) && v->valuestring) {
-      *value_out = strdup(v->valuestring);
-      if (*value_out)
-        ret = 0;
-      else
-        set_error(err, SSM_ERR_NOMEM, status, "nomem", "out of memory");
-      explicit_bzero(v->valuestring, strlen(v->valuestring));
-    } else {
-      set_error(err, SSM_ERR_PARSE, status, "parse", "SSM reply without Parameter.Value");
-    }
-    cJSON_Delete(j);
+    ret = ssm_parse_reply(c, status, b.p, b.len, value_out, err);
   }
   if (b.p) {
     explicit_bzero(b.p, b.len);

@@ -60,7 +60,12 @@ void ssm_client_free(struct ssm_client *c); /* wipes the credentials */
  * -1 and err filled otherwise. */
 int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
                       struct ssm_error *err);
-void ssm_value_free(char *value); /* zeroes, then frees */
+void ssm_value_free(char *value);
+/* The reply half of ssm_get_parameter (body of at most max_reply_bytes): the value of a
+ * 200 {"Parameter":{"Value":...}}, else -1 with err from AWS's error JSON (messages
+ * quoting c's credentials are withheld; c may be NULL). Separate for the fuzzer. */
+int ssm_parse_reply(const struct ssm_client *c, long status, const char *body, size_t len,
+                    char **value_out, struct ssm_error *err); /* zeroes, then frees */
 const char *ssm_err_kind_name(enum ssm_err_kind k);
 
 #endif
