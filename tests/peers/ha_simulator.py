@@ -22,6 +22,7 @@ import argparse
 import copy
 import datetime
 import json
+import os
 import re
 import socket
 import ssl
@@ -31,6 +32,9 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loopback_service import LoopbackService  # noqa: E402
 
 HA_VERSION = "2026.11.1"
 DEFAULT_TOKEN = "test-token-good"
@@ -1073,7 +1077,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.sim._serve(self, "DELETE")
 
 
-class HASimulator:
+class HASimulator(LoopbackService):
+    thread_name = "ha-simulator"
+
     """See module docstring.
 
     HASimulator(tokens=None, port=0, tls_cert=None, tls_key=None,
@@ -1135,29 +1141,10 @@ class HASimulator:
                 ctx.verify_mode = ssl.CERT_REQUIRED
                 ctx.load_verify_locations(self.require_client_cert_ca)
             self.ssl_context = ctx
-        self._server = _Server((self.host, self._port), _Handler, self)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="ha-simulator", daemon=True)
-        self._thread.start()
-        return self
+        return super().start()
 
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self._server.server_address[1] if self._server else self._port
+    def _make_server(self):
+        return _Server((self.host, self._port), _Handler, self)
 
     @property
     def url(self):

@@ -45,6 +45,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigv4_verify  # noqa: E402
+from loopback_service import LoopbackService  # noqa: E402
 
 REQUIRED_SIGNED = ("content-type", "host", "x-amz-date", "x-amz-target")
 JSON11 = "application/x-amz-json-1.1"
@@ -78,7 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.sim._serve(self)
 
 
-class SSMSimulator:
+class SSMSimulator(LoopbackService):
+    thread_name = "ssm-simulator"
+
     def __init__(self, credentials, region="eu-west-1", parameters=None, session_tokens=None,
                  denied=(), port=0, account="123456789012", verbose=False):
         """credentials: {access_key_id: secret}. session_tokens: {access_key_id: token}; when
@@ -97,30 +100,8 @@ class SSMSimulator:
         self._server = None
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self):
-        self._server = _Server(("127.0.0.1", self._port), _Handler, self)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True,
-                                        name="ssm-simulator")
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
+    def _make_server(self):
+        return _Server(("127.0.0.1", self._port), _Handler, self)
 
     @property
     def url(self):
