@@ -35,7 +35,6 @@ import copy
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,25 +51,6 @@ import capability_plans  # noqa: E402
 UNITS = {"B": 1, "KiB": 1024, "MiB": 1 << 20, "GiB": 1 << 30}
 MiB = 1 << 20
 
-
-class NoDelaySimulator(HASimulator):
-    """TCP_NODELAY on the simulator's connections (else 40 ms per call: Nagle vs
-    delayed ACK, see tests/e2e/test_soak.py)."""
-
-    def start(self):
-        super().start()
-        handler = self._server.RequestHandlerClass
-
-        class NoDelay(handler):
-            def setup(self):
-                super().setup()
-                try:
-                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                except OSError:
-                    pass
-
-        self._server.RequestHandlerClass = NoDelay
-        return self
 
 
 def size_of(text):
@@ -281,7 +261,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="leec-mem-")
     log = open(os.path.join(tmp, "build.log"), "w")
     rows, failed = [], False
-    sim = NoDelaySimulator(tokens=["mem-token-%d" % i for i in range(1000)]).start()
+    sim = HASimulator(tokens=["mem-token-%d" % i for i in range(1000)]).start()
     t_start = time.monotonic()
     try:
         for name in names:

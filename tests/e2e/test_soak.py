@@ -12,7 +12,6 @@ filled by the Custom-skill feature, so this path does not fill them (no growth e
 LEEC_SOAK_INVOCATIONS overrides the count (default 10 000)."""
 import json
 import os
-import socket
 import sys
 import time
 import unittest
@@ -20,29 +19,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import capability_plans  # noqa: E402
-import ha_simulator  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 
-
-class _NoDelaySimulator(HASimulator):
-    """The simulator writes a reply's head and body in two writes; with Nagle on, the body
-    waits for curl's delayed ACK (40 ms per call). Home Assistant (aiohttp) sets
-    TCP_NODELAY; so does this subclass, on every accepted connection."""
-
-    def start(self):
-        super().start()
-        handler = self._server.RequestHandlerClass
-
-        class NoDelay(handler):
-            def setup(self):
-                super().setup()
-                try:
-                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                except OSError:
-                    pass
-
-        self._server.RequestHandlerClass = NoDelay
-        return self
 
 N = int(os.environ.get("LEEC_SOAK_INVOCATIONS", "10000"))
 TOKENS = ["soak-token-%03d" % i for i in range(100)]
@@ -53,7 +31,7 @@ MiB = 1 << 20
 class TestSoak(unittest.TestCase):
     def test_no_rss_growth(self):
         harness.require_file(harness.bootstrap_path())
-        sim = _NoDelaySimulator(tokens=TOKENS).start()
+        sim = HASimulator(tokens=TOKENS).start()
         self.addCleanup(sim.stop)
         # An ASan build keeps freed memory in quarantine (up to 256 MiB): RSS would grow
         # by design. Without quarantine ASan still checks every access, and RSS means
