@@ -228,6 +228,17 @@ class _Server(http.server.ThreadingHTTPServer):
         traceback.print_exc()
 
 
+
+def _drain(proc, readers):
+    """After the function process ended: let its log readers finish, close its pipes."""
+    for t in readers:
+        t.join(1.0)
+    for f in (proc.stdout, proc.stderr):
+        try:
+            f.close()
+        except OSError:
+            pass
+
 class LambdaEmulator:
     def __init__(self, command=None, env=None, *, timeout_s=8.0, memory_mb=128,
                  function_name="leec-function", function_version="$LATEST", region="eu-west-1",
@@ -379,13 +390,7 @@ class LambdaEmulator:
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
-        for t in self._readers:
-            t.join(1.0)
-        for f in (proc.stdout, proc.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
+        _drain(proc, self._readers)
 
     # ---- logs ----
     def _reader(self, f):
@@ -439,13 +444,7 @@ class LambdaEmulator:
     # ---- process watch ----
     def _watch(self, proc, gen, readers):
         code = proc.wait()
-        for t in readers:
-            t.join(1.0)
-        for f in (proc.stdout, proc.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
+        _drain(proc, readers)
         with self._cond:
             if gen != self._gen:
                 return  # we killed it on purpose
