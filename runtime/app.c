@@ -71,6 +71,12 @@ int app_init(struct app *a, const char **error_type, char *why, size_t whylen)
     uint64_t t0 = clock_mono_ms();
     memset(a, 0, sizeof *a);
     a->cold = true;
+    /* The function's real memory size (it may differ from the compiled one). */
+    double limit = (double)leec_config.lambda.memory_mb * 1048576.0;
+    const char *ms = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+    if (ms && atoi(ms) > 0)
+        limit = atoi(ms) * 1048576.0;
+    a->pressure_threshold = leec_config.cache.pressure_ratio * limit;
     const char *fn = getenv("AWS_LAMBDA_FUNCTION_NAME");
     struct log_settings ls = {
         .service = fn ? fn : "leec",
@@ -591,11 +597,7 @@ static enum log_level level_before_quiet;
 
 static void shed_if_needed(struct app *a)
 {
-    double limit = (double)leec_config.lambda.memory_mb * 1048576.0;
-    const char *ms = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
-    if (ms && atoi(ms) > 0)
-        limit = atoi(ms) * 1048576.0;
-    double threshold = leec_config.cache.pressure_ratio * limit;
+    double threshold = a->pressure_threshold;
     if (logs_quieted && (double)memstat_rss_bytes() <= 0.9 * threshold) {
         log_set_level(level_before_quiet);
         logs_quieted = false;

@@ -33,6 +33,7 @@ struct app {
     uint64_t invocations;
     uint64_t init_ms;         /* process start → ready */
     uint64_t pressure_sheds;
+    double pressure_threshold; /* RSS bytes above which to shed (set once at init) */
     bool cold;
 };
 
