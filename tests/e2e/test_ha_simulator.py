@@ -23,7 +23,7 @@ import capability_plans  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 from tls_fixtures import TLSFixtures  # noqa: E402
 
-SAMPLES = os.path.join(alexa_validate.shared_dir(), "conformance", "alexa", "sample_messages")
+SAMPLES = os.path.join(alexa_validate.conformance_dir(), "alexa", "sample_messages")
 GOOD = "test-token-good"
 SH = "/api/alexa/smart_home"
 

@@ -27,7 +27,7 @@ EXAMPLES = sorted(p for p in (os.path.join("examples", f)
                               if f.endswith(".yaml")) if _is_project(p))
 COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema"]
 
-# Every preset named in /work/shared/docs/seed-facts.md ("Presets in the original code",
+# Every preset named in the project's seed facts ("Presets in the original code",
 # "Further presets named only in the READMEs", the seed-000 sketches and the three
 # "memory strategies").
 SEED_PRESETS = [

@@ -17,7 +17,7 @@ import capability_plans  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 
 GOOD = "test-token-good"
-SAMPLES = os.path.join(alexa_validate.shared_dir(), "conformance", "alexa", "sample_messages")
+SAMPLES = os.path.join(alexa_validate.conformance_dir(), "alexa", "sample_messages")
 
 
 def with_token(obj, token=GOOD):

@@ -4,32 +4,25 @@
 Library:  errors = validate(message_dict)  -> list of error strings ([] when valid)
 CLI:      alexa_validate.py FILE...          exit 0 if every file validates, else 1
 
-The schema is ../shared/conformance/alexa/validation_schemas/alexa_smart_home_message_schema.json
-relative to the repository root (the repository's parent holds shared/). LEEC_SHARED_DIR overrides
-the location of shared/. Uses python3-jsonschema's Draft4Validator (the schema is draft-04).
+The schema is tests/conformance/alexa/validation_schemas/alexa_smart_home_message_schema.json,
+the project's own copy of Amazon's corpus (see its SOURCE.md and LICENSE.txt). Uses
+python3-jsonschema's Draft4Validator (the schema is draft-04).
 """
 import json
 import os
 import sys
 
-SCHEMA_REL = os.path.join("conformance", "alexa", "validation_schemas",
+SCHEMA_REL = os.path.join("alexa", "validation_schemas",
                           "alexa_smart_home_message_schema.json")
 
 
-def shared_dir():
-    env = os.environ.get("LEEC_SHARED_DIR")
-    if env:
-        return env
-    src = os.environ.get("LEEC_SOURCE_DIR")
-    if src:
-        return os.path.join(os.path.dirname(os.path.abspath(src)), "shared")
-    # tests/peers/alexa_validate.py -> repo root is two levels up
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.join(os.path.dirname(repo), "shared")
+def conformance_dir():
+    """tests/conformance: Amazon's Smart Home corpus as carried by the project."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "conformance")
 
 
 def schema_path():
-    return os.path.join(shared_dir(), SCHEMA_REL)
+    return os.path.join(conformance_dir(), SCHEMA_REL)
 
 
 _validator = None

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Runner for the official Alexa capability test plans
-(shared/conformance/alexa/capability_evaluations/test_plans/*).
+(tests/conformance/alexa/capability_evaluations/test_plans/*).
 
 Plan format: {"name", "testCases": [{"name", "initialSetups": [{"capabilityState":
 {namespace,name,value}, "directive": {"header": {namespace,name}, "payload": ...}}],
@@ -41,12 +41,8 @@ DEFAULT_PLAN_ENDPOINTS = {
 
 
 def plans_dir():
-    env = os.environ.get("LEEC_SHARED_DIR")
-    if not env:
-        src = os.environ.get("LEEC_SOURCE_DIR") or os.path.dirname(
-            os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env = os.path.join(os.path.dirname(os.path.abspath(src)), "shared")
-    return os.path.join(env, "conformance", "alexa", "capability_evaluations", "test_plans")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tests/
+    return os.path.join(here, "conformance", "alexa", "capability_evaluations", "test_plans")
 
 
 def plan_paths():

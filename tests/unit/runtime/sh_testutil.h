@@ -275,7 +275,7 @@ static inline uint64_t ls_now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-#define ALEXA_SCHEMA LEEC_SHARED_DIR "/conformance/alexa/validation_schemas/alexa_smart_home_message_schema.json"
+#define ALEXA_SCHEMA LEEC_CONFORMANCE_DIR "/alexa/validation_schemas/alexa_smart_home_message_schema.json"
 
 /* Validates every file (NULL-terminated list) against the official schema in
  * one python3 run; returns the exit status (0: all valid). */

@@ -80,7 +80,7 @@ START_TEST(official_samples) {
                                 "PowerController/PowerController.TurnOn.request.json"};
   for (size_t i = 0; i < 3; i++) {
     char path[1024];
-    snprintf(path, sizeof path, "%s/conformance/alexa/sample_messages/%s", LEEC_SHARED_DIR, files[i]);
+    snprintf(path, sizeof path, "%s/alexa/sample_messages/%s", LEEC_CONFORMANCE_DIR, files[i]);
     FILE *f = fopen(path, "rb");
     ck_assert_ptr_nonnull(f);
     char buf[65536];
