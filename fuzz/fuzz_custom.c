@@ -4,10 +4,10 @@
  * (SSML and PlainText) with the slot values as speech. Must not crash, leak
  * or read out of bounds; a built answer must be valid JSON. Links only
  * custom_skill, duration_lex, fuzzy and jsonguard (no compiled tables). */
-#include "custom_skill.h"
-#include "duration_lex.h"
-#include "fuzzy.h"
-#include "jsonguard.h"
+#include "custom/request.h"
+#include "custom/duration_lex.h"
+#include "custom/fuzzy.h"
+#include "base/jsonguard.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alexa_error.h"
-#include "smarthome_directive.h"
+#include "smarthome/alexa_error.h"
+#include "smarthome/directive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

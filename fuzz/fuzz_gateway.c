@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alexa_error.h"
-#include "gateway.h"
-#include "jsonguard.h"
-#include "smarthome_directive.h"
+#include "smarthome/alexa_error.h"
+#include "core/gateway.h"
+#include "base/jsonguard.h"
+#include "smarthome/directive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

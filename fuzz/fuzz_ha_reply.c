@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discovery_rules.h"
-#include "smarthome_proxy.h"
+#include "smarthome/discovery.h"
+#include "smarthome/proxy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

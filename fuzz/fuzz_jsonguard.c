@@ -1,7 +1,7 @@
 /* libFuzzer: jsonguard_parse on arbitrary bytes with small caps. Must not
  * crash, read past the input (libFuzzer's buffer is exactly size bytes) or
  * leak; a tree it returns must respect the caps. */
-#include "jsonguard.h"
+#include "base/jsonguard.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* bootstrap: the Lambda process. Everything it needs is in the compiled tables and
  * a short list of environment variables; it reads no configuration file. */
-#include "app.h"
+#include "core/app.h"
 
 #include "abi.h"
-#include "log.h"
+#include "base/log.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alexa_error.h"
+#include "smarthome/alexa_error.h"
 #include "sh_testutil.h"
 
 static const char *const DIRECTIVES[4] = {

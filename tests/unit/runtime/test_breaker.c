@@ -1,5 +1,5 @@
-#include "breaker.h"
-#include "clock.h"
+#include "guard/breaker.h"
+#include "base/clock.h"
 
 #include <check.h>
 #include <stdlib.h>

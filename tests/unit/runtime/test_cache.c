@@ -1,5 +1,5 @@
-#include "cache.h"
-#include "clock.h"
+#include "guard/cache.h"
+#include "base/clock.h"
 
 #include <check.h>
 #include <stdio.h>

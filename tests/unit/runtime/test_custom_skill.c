@@ -1,4 +1,4 @@
-#include "custom_skill.h"
+#include "custom/request.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discovery_rules.h"
+#include "smarthome/discovery.h"
 
 #define EP(id, name, ifaces) \
   "{\"endpointId\":\"" id "\",\"friendlyName\":\"" name "\",\"displayCategories\":[\"OTHER\"]," \

@@ -1,4 +1,4 @@
-#include "duration_lex.h"
+#include "custom/duration_lex.h"
 
 #include <check.h>
 #include <stdlib.h>

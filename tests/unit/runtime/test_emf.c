@@ -1,4 +1,4 @@
-#include "emf.h"
+#include "base/emf.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>

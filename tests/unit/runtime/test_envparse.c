@@ -1,4 +1,4 @@
-#include "envparse.h"
+#include "core/envparse.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ha_client.h"
+#include "net/ha_client.h"
 #include "sh_testutil.h"
 
 static struct ha_client *client_for(int port, size_t max_reply) {

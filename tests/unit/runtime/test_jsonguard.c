@@ -1,4 +1,4 @@
-#include "jsonguard.h"
+#include "base/jsonguard.h"
 
 #include <check.h>
 #include <malloc.h>

@@ -1,6 +1,6 @@
 /* rapi against a tiny in-test HTTP server (one pthread, loopback socket) that
  * serves canned answers in order and records every request it receives. */
-#include "rapi.h"
+#include "core/rapi.h"
 
 #include <arpa/inet.h>
 #include <check.h>

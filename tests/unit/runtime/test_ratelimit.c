@@ -1,5 +1,5 @@
-#include "clock.h"
-#include "ratelimit.h"
+#include "base/clock.h"
+#include "guard/ratelimit.h"
 
 #include <check.h>
 #include <stdio.h>

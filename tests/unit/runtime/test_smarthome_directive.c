@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smarthome_directive.h"
+#include "smarthome/directive.h"
 
 static struct sh_directive inspect(const char *json, cJSON **keep) {
   struct sh_directive d;

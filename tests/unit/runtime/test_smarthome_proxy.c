@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smarthome_proxy.h"
+#include "smarthome/proxy.h"
 #include "sh_testutil.h"
 
 #define TOKEN "directive-token-abc"

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "ssm.h"
+#include "net/ssm.h"
 #include "sh_testutil.h"
 
 #define AKID "AKIDEXAMPLE123"

@@ -1,5 +1,5 @@
 /* memstat: RSS and peak RSS from /proc without allocating. */
-#include "memstat.h"
+#include "base/memstat.h"
 
 #include <fcntl.h>
 #include <string.h>

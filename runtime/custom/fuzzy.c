@@ -1,5 +1,5 @@
 /* fuzzy: see fuzzy.h. */
-#include "fuzzy.h"
+#include "custom/fuzzy.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* rapi: the Lambda Runtime API client. See rapi.h. */
-#include "rapi.h"
+#include "core/rapi.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

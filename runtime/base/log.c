@@ -1,7 +1,7 @@
 /* log: structured, capped, redacted log lines. */
-#include "log.h"
+#include "base/log.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <math.h>
 #include <stdarg.h>

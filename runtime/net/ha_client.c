@@ -1,5 +1,5 @@
 /* ha_client: see ha_client.h. */
-#include "ha_client.h"
+#include "net/ha_client.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -1,5 +1,5 @@
 /* smarthome_directive: see smarthome_directive.h. */
-#include "smarthome_directive.h"
+#include "smarthome/directive.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* gateway: see gateway.h. The handlers live in app.c; gateway_classify in
  * gateway_classify.c (so it links without app.c). */
-#include "gateway.h"
+#include "core/gateway.h"
 
-#include "app.h"
+#include "core/app.h"
 
 static const struct gw_route routes[] = {
     {EV_SMART_HOME, "smart_home", app_handle_smart_home},

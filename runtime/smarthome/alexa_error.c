@@ -1,5 +1,5 @@
 /* alexa_error: see alexa_error.h. */
-#include "alexa_error.h"
+#include "smarthome/alexa_error.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* discovery_rules: see discovery_rules.h. */
-#include "discovery_rules.h"
+#include "smarthome/discovery.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>

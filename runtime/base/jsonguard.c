@@ -1,5 +1,5 @@
 /* jsonguard: pre-parse caps (size, depth, values) and a guarded cJSON parse. */
-#include "jsonguard.h"
+#include "base/jsonguard.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,16 +1,16 @@
 /* app: see app.h. */
-#include "app.h"
+#include "core/app.h"
 
 #include "abi.h"
-#include "clock.h"
-#include "custom_intents.h"
-#include "custom_skill.h"
-#include "jsonguard.h"
-#include "log.h"
-#include "memstat.h"
-#include "smarthome_directive.h"
-#include "smarthome_proxy.h"
-#include "ssm.h"
+#include "base/clock.h"
+#include "custom/dispatch.h"
+#include "custom/request.h"
+#include "base/jsonguard.h"
+#include "base/log.h"
+#include "base/memstat.h"
+#include "smarthome/directive.h"
+#include "smarthome/proxy.h"
+#include "net/ssm.h"
 
 #include <malloc.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* emf: Embedded Metric Format, static metric tables only. */
-#include "emf.h"
+#include "base/emf.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

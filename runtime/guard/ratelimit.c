@@ -1,7 +1,7 @@
 /* ratelimit: token buckets, LRU reuse of slots. */
-#include "ratelimit.h"
+#include "guard/ratelimit.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <stdlib.h>
 

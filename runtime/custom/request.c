@@ -1,5 +1,5 @@
 /* custom_skill: see custom_skill.h. */
-#include "custom_skill.h"
+#include "custom/request.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #ifndef LEEC_SETTINGS_H
 #define LEEC_SETTINGS_H
 
-#include "smarthome_proxy.h"
+#include "smarthome/proxy.h"
 
 #include <stdbool.h>
 #include <stddef.h>

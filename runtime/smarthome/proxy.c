@@ -1,13 +1,13 @@
 /* smarthome_proxy: see smarthome_proxy.h. */
-#include "smarthome_proxy.h"
+#include "smarthome/proxy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "alexa_error.h"
-#include "smarthome_directive.h"
+#include "smarthome/alexa_error.h"
+#include "smarthome/directive.h"
 
 const char *sh_breaker_outcome_name(enum sh_breaker_outcome b) {
   switch (b) {

@@ -1,5 +1,5 @@
 /* clock: monotonic and wall-clock milliseconds, with a test override. */
-#include "clock.h"
+#include "base/clock.h"
 
 #include <time.h>
 

@@ -1,9 +1,9 @@
 /* custom_intents: see custom_intents.h. */
-#include "custom_intents.h"
+#include "custom/dispatch.h"
 
-#include "clock.h"
-#include "duration_lex.h"
-#include "fuzzy.h"
+#include "base/clock.h"
+#include "custom/duration_lex.h"
+#include "custom/fuzzy.h"
 #include "leec_config.h" /* LEEC_FEATURE_* macros only */
 
 #include <math.h>

@@ -3,15 +3,15 @@
 #ifndef LEEC_APP_H
 #define LEEC_APP_H
 
-#include "breaker.h"
-#include "cache.h"
-#include "discovery_rules.h"
-#include "emf.h"
-#include "gateway.h"
-#include "ha_client.h"
-#include "rapi.h"
-#include "ratelimit.h"
-#include "settings.h"
+#include "guard/breaker.h"
+#include "guard/cache.h"
+#include "smarthome/discovery.h"
+#include "base/emf.h"
+#include "core/gateway.h"
+#include "net/ha_client.h"
+#include "core/rapi.h"
+#include "guard/ratelimit.h"
+#include "core/settings.h"
 
 #include <stdbool.h>
 #include <stdint.h>

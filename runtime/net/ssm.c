@@ -1,5 +1,5 @@
 /* ssm: see ssm.h. */
-#include "ssm.h"
+#include "net/ssm.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <cjson/cJSON.h>
 
-#include "ha_client.h" /* ha_host_is_loopback */
+#include "net/ha_client.h" /* ha_host_is_loopback */
 
 #define SSM_DEFAULT_TIMEOUT_MS 3000u
 #define SSM_DEFAULT_CONNECT_MS 1000u

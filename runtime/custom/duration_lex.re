@@ -1,7 +1,7 @@
 /* duration_lex: see duration_lex.h. The input is copied into a NUL-terminated
  * buffer of at most DURATION_MAX_INPUT bytes; the NUL is a sentinel (a NUL
  * inside the input ends the scan early and is refused by the length check). */
-#include "duration_lex.h"
+#include "custom/duration_lex.h"
 
 #include <stdbool.h>
 #include <stdio.h>

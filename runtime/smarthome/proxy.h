@@ -38,9 +38,9 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "discovery_rules.h"
-#include "jsonguard.h"
-#include "ha_client.h"
+#include "smarthome/discovery.h"
+#include "base/jsonguard.h"
+#include "net/ha_client.h"
 
 #define SH_DEFAULT_PATH "/api/alexa/smart_home"
 #define SH_TOTAL_CAP_MS 7500u       /* hard ceiling on one call to HA */

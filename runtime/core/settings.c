@@ -1,8 +1,8 @@
 /* settings: see settings.h. */
-#include "settings.h"
+#include "core/settings.h"
 
 #include "abi.h"
-#include "envparse.h"
+#include "core/envparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

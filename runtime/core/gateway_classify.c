@@ -1,7 +1,7 @@
 /* gateway_classify: the event-kind decision of the gateway (see gateway.h), in a file
  * of its own so code that only classifies (the fuzz target, unit tests) links it from
  * leec_rt without pulling the handlers in app.c and the compiled tables they use. */
-#include "gateway.h"
+#include "core/gateway.h"
 
 enum event_kind gateway_classify(const cJSON *event)
 {

@@ -1,5 +1,5 @@
 /* envparse: strict environment value parsing. */
-#include "envparse.h"
+#include "core/envparse.h"
 
 #include <string.h>
 #include <strings.h>

@@ -22,11 +22,11 @@
 #ifndef LEEC_CUSTOM_INTENTS_H
 #define LEEC_CUSTOM_INTENTS_H
 
-#include "breaker.h"
-#include "cache.h"
-#include "custom_skill.h"
-#include "ha_client.h"
-#include "jsonguard.h"
+#include "guard/breaker.h"
+#include "guard/cache.h"
+#include "custom/request.h"
+#include "net/ha_client.h"
+#include "base/jsonguard.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>

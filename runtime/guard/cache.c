@@ -1,7 +1,7 @@
 /* cache: chained hash table + doubly-linked recency list per pool. */
-#include "cache.h"
+#include "guard/cache.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

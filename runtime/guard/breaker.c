@@ -1,7 +1,7 @@
 /* breaker: CLOSED / OPEN / HALF_OPEN state machine driven by call outcomes. */
-#include "breaker.h"
+#include "guard/breaker.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <string.h>
 
