@@ -1,6 +1,9 @@
 /* log: structured, capped, redacted log lines. */
 #include "base/log.h"
 
+#include "base/secret.h"
+#include "base/utf8.h"
+
 #include "base/clock.h"
 
 #include <math.h>
@@ -107,7 +110,7 @@ static void log_free_secrets(struct log_secret *t, size_t *n)
 {
     for (size_t i = 0; i < *n; i++) {
         /* wipe: the copy should not outlive its use in a core dump */
-        memset(t[i].s, 0, t[i].n);
+        secret_wipe(t[i].s, t[i].n);
         free(t[i].s);
         t[i].s = NULL;
     }
@@ -237,35 +240,6 @@ static void lw_force(struct lw *w, const char *s, size_t n)
     w->len += n;
 }
 
-static size_t log_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F; /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 /* Emits one character (or UTF-8 sequence) escaped for mode; returns the input
  * bytes consumed. Each unit is all-or-nothing, so a cut never splits an
  * escape or a character. */
@@ -297,7 +271,7 @@ static size_t lw_unit(struct lw *w, const char *s, size_t n, enum lw_mode mode)
         lw_put(w, s, 1);
         return 1;
     }
-    size_t u = log_utf8_len((const unsigned char *)s, n);
+    size_t u = utf8_seq_len((const unsigned char *)s, n);
     if (u) {
         lw_put(w, s, u);
         return u;

@@ -3,6 +3,7 @@
 
 #include "abi.h"
 #include "base/clock.h"
+#include "base/secret.h"
 #include "custom/dispatch.h"
 #include "custom/request.h"
 #include "base/jsonguard.h"
@@ -444,8 +445,7 @@ void app_handle_smart_home(struct app *a, const struct rapi_invocation *inv, cJS
             snprintf(why, sizeof why, "no time left before the deadline to refresh from SSM");
         if (fresh) {
             log_add_secret(fresh);
-            memset(a->ssm_token, 0, strlen(a->ssm_token));
-            free(a->ssm_token);
+            secret_free(a->ssm_token);
             a->ssm_token = fresh;
             a->ssm_fetched_ms = clock_mono_ms();
             log_emit(LOG_LEVEL_INFO, "ssm token refreshed", LOG_STR("parameter", ref.name),
@@ -738,14 +738,9 @@ void app_free(struct app *a)
     ratelimit_free(a->rl);
     cache_pool_free(a->state_cache);
     cache_pool_free(a->response_cache);
-    for (size_t i = 0; i < a->nheaders; i++) {
-        memset(a->header_values[i], 0, strlen(a->header_values[i]));
-        free(a->header_values[i]);
-    }
-    if (a->ssm_token) {
-        memset(a->ssm_token, 0, strlen(a->ssm_token));
-        free(a->ssm_token);
-    }
+    for (size_t i = 0; i < a->nheaders; i++)
+        secret_free(a->header_values[i]);
+    secret_free(a->ssm_token);
     rapi_cleanup(&a->rapi);
     log_shutdown();
 }

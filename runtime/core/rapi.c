@@ -10,6 +10,7 @@
 #define RAPI_CONNECT_TIMEOUT_MS 2000L
 #define RAPI_ERROR_TYPE_MAX 128
 #define RAPI_INITIAL_BUF (64u * 1024u)
+#define RAPI_RESP_KEEP 255u
 
 static const char empty_event[] = "";
 
@@ -63,22 +64,20 @@ int rapi_init(struct rapi *r, const char *host_port, size_t max_event_bytes)
     int n = snprintf(r->base, sizeof r->base, "http://%s/2018-06-01/runtime/", host_port);
     if (n < 0 || (size_t)n >= sizeof r->base - 64)
         return RAPI_EINVAL;
-    r->max_event = max_event_bytes;
-    r->cap = max_event_bytes + 1 < RAPI_INITIAL_BUF ? max_event_bytes + 1 : RAPI_INITIAL_BUF;
-    r->buf = malloc(r->cap);
-    if (r->buf == NULL)
+    dynbuf_init(&r->event, max_event_bytes);
+    dynbuf_init(&r->resp, RAPI_RESP_KEEP);
+    /* the event buffer is allocated once here and reused (dynbuf_reset keeps it) */
+    size_t first = max_event_bytes < RAPI_INITIAL_BUF ? max_event_bytes : RAPI_INITIAL_BUF;
+    if (dynbuf_reserve(&r->event, first) != DYNBUF_OK)
         return RAPI_ENOMEM;
-    r->buf[0] = '\0';
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        free(r->buf);
-        r->buf = NULL;
+        dynbuf_free(&r->event);
         return RAPI_ENOMEM;
     }
     r->curl = curl_easy_init();
     if (r->curl == NULL) {
         curl_global_cleanup();
-        free(r->buf);
-        r->buf = NULL;
+        dynbuf_free(&r->event);
         return RAPI_ENOMEM;
     }
     return RAPI_OK;
@@ -92,7 +91,8 @@ void rapi_cleanup(struct rapi *r)
         curl_easy_cleanup(r->curl);
         curl_global_cleanup();
     }
-    free(r->buf);
+    dynbuf_free(&r->event);
+    dynbuf_free(&r->resp);
     memset(r, 0, sizeof *r);
 }
 
@@ -164,7 +164,7 @@ static size_t next_header_cb(char *data, size_t size, size_t nitems, void *userd
         memset(inv, 0, sizeof *inv);
         inv->event = empty_event;
         r->too_large = false;
-        r->len = 0;
+        dynbuf_reset(&r->event);
         return total;
     }
     const char *colon = memchr(line, ':', (size_t)(end - line));
@@ -197,38 +197,26 @@ static size_t next_header_cb(char *data, size_t size, size_t nitems, void *userd
         copy_value(inv, inv->tenant_id, sizeof inv->tenant_id, v, vlen);
     } else if (name_is(line, nlen, "Content-Length")) {
         int64_t cl = parse_ms(v, vlen);
-        if (cl > 0 && (uint64_t)cl > r->max_event)
+        if (cl > 0 && (uint64_t)cl > r->event.toobig)
             r->too_large = true; /* drain without buffering */
     }
     return total;
 }
 
+/* An event over the cap is drained, not buffered: the caller answers an error. */
 static size_t next_body_cb(char *data, size_t size, size_t nmemb, void *userdata)
 {
     struct rapi *r = userdata;
     size_t n = size * nmemb;
     if (r->too_large)
         return n;
-    if (n > r->max_event - r->len) {
+    int rc = dynbuf_add(&r->event, data, n);
+    if (rc == DYNBUF_TOOBIG) {
         r->too_large = true;
-        r->len = 0;
+        dynbuf_reset(&r->event);
         return n;
     }
-    if (r->len + n + 1 > r->cap) {
-        size_t want = r->cap;
-        while (want < r->len + n + 1)
-            want *= 2;
-        if (want > r->max_event + 1)
-            want = r->max_event + 1;
-        char *nb = realloc(r->buf, want);
-        if (nb == NULL)
-            return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
-        r->buf = nb;
-        r->cap = want;
-    }
-    memcpy(r->buf + r->len, data, n);
-    r->len += n;
-    return n;
+    return rc == DYNBUF_OK ? n : 0; /* 0 aborts the transfer: CURLE_WRITE_ERROR */
 }
 
 int rapi_next(struct rapi *r, struct rapi_invocation *inv)
@@ -241,7 +229,7 @@ int rapi_next(struct rapi *r, struct rapi_invocation *inv)
     memset(inv, 0, sizeof *inv);
     inv->event = empty_event;
     r->cur = inv;
-    r->len = 0;
+    dynbuf_reset(&r->event);
     r->too_large = false;
 
     CURL *c = r->curl;
@@ -268,28 +256,25 @@ int rapi_next(struct rapi *r, struct rapi_invocation *inv)
         return RAPI_EPROTO;
     inv->too_large = r->too_large;
     if (r->too_large) {
-        r->len = 0;
+        dynbuf_reset(&r->event);
         inv->event = empty_event;
         inv->event_len = 0;
     } else {
-        r->buf[r->len] = '\0';
-        inv->event = r->buf;
-        inv->event_len = r->len;
+        inv->event = r->event.buf ? r->event.buf : empty_event;
+        inv->event_len = r->event.len;
     }
     return RAPI_OK;
 }
 
 /* ---- POSTs ---- */
 
+/* Keeps the first RAPI_RESP_KEEP bytes of the answer and drains the rest. */
 static size_t post_body_cb(char *data, size_t size, size_t nmemb, void *userdata)
 {
     struct rapi *r = userdata;
     size_t n = size * nmemb;
-    size_t room = sizeof r->resp - 1 - r->resp_len;
-    size_t k = n < room ? n : room;
-    memcpy(r->resp + r->resp_len, data, k);
-    r->resp_len += k;
-    r->resp[r->resp_len] = '\0';
+    size_t room = r->resp.toobig - r->resp.len;
+    dynbuf_add(&r->resp, data, n < room ? n : room);
     return n;
 }
 
@@ -317,8 +302,7 @@ static int post(struct rapi *r, const char *url, const char *body, size_t len,
         h = t;
     }
 
-    r->resp_len = 0;
-    r->resp[0] = '\0';
+    dynbuf_reset(&r->resp);
     curl_easy_reset(c);
     set_common(r, url);
     curl_easy_setopt(c, CURLOPT_POST, 1L);

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/dynbuf.h"
+
 #include <curl/curl.h>
 
 /* Lambda's limit on a response payload: 6 MiB + 100 B. */
@@ -60,12 +62,10 @@ struct rapi_invocation {
 struct rapi {
     CURL *curl;
     char base[320]; /* http://host:port/2018-06-01/runtime/ */
-    char *buf;      /* event body, reused */
-    size_t len, cap, max_event;
+    struct dynbuf event; /* event body (cap max_event_bytes), reused */
     bool too_large;
     struct rapi_invocation *cur;
-    char resp[256]; /* start of the last POST answer, for diagnostics */
-    size_t resp_len;
+    struct dynbuf resp; /* start of the last POST answer (RAPI_RESP_KEEP bytes), for diagnostics */
     char errbuf[CURL_ERROR_SIZE];
 };
 

@@ -1,6 +1,9 @@
 /* cache: chained hash table + doubly-linked recency list per pool. */
 #include "guard/cache.h"
 
+#include "base/hash.h"
+#include "base/hex.h"
+
 #include "base/clock.h"
 
 #include <stdbool.h>
@@ -33,26 +36,9 @@ struct cache_pool {
     struct cache_stats st;
 };
 
-static uint64_t cache_fnv(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-#define CACHE_FNV_INIT 0xcbf29ce484222325ull
-
 void cache_scope_from_token(const char *token, char out[17])
 {
-    static const char hex[] = "0123456789abcdef";
-    uint64_t h = cache_fnv(CACHE_FNV_INIT, token ? token : "", token ? strlen(token) : 0);
-    for (int i = 15; i >= 0; i--) {
-        out[i] = hex[h & 15u];
-        h >>= 4;
-    }
-    out[16] = '\0';
+    hex_u64(hash_fnv1a(HASH_FNV1A_INIT, token ? token : "", token ? strlen(token) : 0), out);
 }
 
 static size_t cache_nbuckets(uint32_t max_entries)
@@ -138,9 +124,9 @@ static struct cache_entry *cache_find(struct cache_pool *p, uint64_t h, const ch
 
 static uint64_t cache_hash(const char *scope, size_t sl, const char *key, size_t kl)
 {
-    uint64_t h = cache_fnv(CACHE_FNV_INIT, scope, sl);
-    h = cache_fnv(h, "", 1); /* separator: ("ab","c") != ("a","bc") */
-    return cache_fnv(h, key, kl);
+    uint64_t h = hash_fnv1a(HASH_FNV1A_INIT, scope, sl);
+    h = hash_fnv1a(h, "", 1); /* separator: ("ab","c") != ("a","bc") */
+    return hash_fnv1a(h, key, kl);
 }
 
 enum cache_status cache_get(struct cache_pool *p, const char *scope, const char *key,

@@ -1,9 +1,12 @@
 /* ratelimit: token buckets, LRU reuse of slots. */
 #include "guard/ratelimit.h"
 
+#include "base/hash.h"
+
 #include "base/clock.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Token amounts are kept in units of 1/60000 token so that refilling
  * elapsed_ms * refill_per_minute units is exact (no lost remainders, so a slow
@@ -25,11 +28,7 @@ struct ratelimit {
 
 static uint64_t rl_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
+    uint64_t h = hash_fnv1a(HASH_FNV1A_INIT, s, strlen(s));
     return h ? h : 1;
 }
 

@@ -1,6 +1,10 @@
 /* ha_client: see ha_client.h. */
 #include "net/ha_client.h"
 
+#include "base/clock.h"
+#include "base/dynbuf.h"
+#include "base/secret.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -39,12 +43,6 @@ struct rd_state { /* request body */
   bool rewind_refused;
 };
 
-struct wr_state { /* reply body */
-  char *buf;
-  size_t len, cap, max;
-  bool too_large;
-};
-
 const char *ha_outcome_name(enum ha_outcome o) {
   switch (o) {
   case HA_OK: return "ok";
@@ -58,12 +56,6 @@ const char *ha_outcome_name(enum ha_outcome o) {
   case HA_INVALID: return "invalid";
   }
   return "unknown";
-}
-
-static uint64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static void set_err(char *err, size_t errlen, const char *msg) {
@@ -110,13 +102,6 @@ static char *dup_opt(const char *s, bool *oom) {
   return d;
 }
 
-static void wipe_free(char *s) {
-  if (s) {
-    explicit_bzero(s, strlen(s));
-    free(s);
-  }
-}
-
 void ha_client_free(struct ha_client *c) {
   if (!c)
     return;
@@ -128,7 +113,7 @@ void ha_client_free(struct ha_client *c) {
   free(c->client_key);
   free(c->user_agent);
   for (size_t i = 0; i < c->n_extra; i++)
-    wipe_free(c->extra[i]);
+    secret_free(c->extra[i]);
   free(c->extra);
   free(c);
 }
@@ -292,31 +277,6 @@ static int seek_cb(void *ud, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
-  struct wr_state *w = ud;
-  size_t n = size * nmemb;
-  if (n > w->max - w->len) {
-    w->too_large = true;
-    return 0; /* abort: CURLE_WRITE_ERROR */
-  }
-  if (w->len + n + 1 > w->cap) {
-    size_t cap = w->cap ? w->cap : 4096;
-    while (cap < w->len + n + 1)
-      cap *= 2;
-    if (cap > w->max + 1)
-      cap = w->max + 1;
-    char *nb = realloc(w->buf, cap);
-    if (!nb)
-      return 0;
-    w->buf = nb;
-    w->cap = cap;
-  }
-  memcpy(w->buf + w->len, ptr, n);
-  w->len += n;
-  w->buf[w->len] = '\0';
-  return n;
-}
-
 static enum ha_outcome classify(CURLcode rc, bool too_large) {
   switch (rc) {
   case CURLE_OK: return HA_OK;
@@ -396,33 +356,13 @@ static void safe_error(const struct ha_client *c, const char *token, const char 
 static void free_headers(struct curl_slist *l) {
   for (struct curl_slist *p = l; p; p = p->next)
     if (p->data)
-      explicit_bzero(p->data, strlen(p->data));
+      secret_wipe(p->data, strlen(p->data));
   curl_slist_free_all(l);
 }
 
-static int do_request(struct ha_client *c, bool post, const char *path, const char *token,
-                      const char *body, size_t len, uint64_t budget_ms, struct ha_result *res) {
-  memset(res, 0, sizeof *res);
-  res->outcome = HA_INVALID;
-  if (!c || !c->h) {
-    snprintf(res->error, sizeof res->error, "no client");
-    return -1;
-  }
-  if (!path_ok(path) || !token_ok(token) || (post && !body && len)) {
-    snprintf(res->error, sizeof res->error, "invalid path, token or body");
-    return -1;
-  }
-  char url[HA_MAX_URL];
-  if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url) {
-    snprintf(res->error, sizeof res->error, "url too long");
-    return -1;
-  }
-  if (budget_ms == 0) {
-    res->outcome = HA_TIMEOUT;
-    snprintf(res->error, sizeof res->error, "no time left");
-    return -1;
-  }
-
+/* The request's headers: the extra ones, then Accept/Content-Type and the bearer
+ * token (wiped from every copy when the list is freed). NULL: out of memory. */
+static struct curl_slist *build_headers(const struct ha_client *c, bool post, const char *token) {
   char auth[HA_MAX_TOKEN + 32];
   struct curl_slist *hdrs = NULL, *tmp;
   bool oom = false;
@@ -442,71 +382,116 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
   if (token) {
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     ADD_HDR(auth);
-    explicit_bzero(auth, sizeof auth);
+    secret_wipe(auth, sizeof auth);
   }
 #undef ADD_HDR
   if (oom) {
     free_headers(hdrs);
+    return NULL;
+  }
+  return hdrs;
+}
+
+/* One attempt's options on the (reset) easy handle: left ms for the whole attempt. */
+static void setup_transfer(const struct ha_client *c, CURL *h, const char *url,
+                           struct curl_slist *hdrs, char *ebuf, uint64_t left, struct dynbuf *w,
+                           struct rd_state *r, bool post, size_t len) {
+  curl_easy_reset(h);
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   (long)(c->connect_ms < left ? c->connect_ms : left));
+  curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, c->max_idle_s);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, dynbuf_curl_write);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, w);
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_reply);
+  if (c->ca_bundle)
+    curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
+  if (c->client_cert)
+    curl_easy_setopt(h, CURLOPT_SSLCERT, c->client_cert);
+  if (c->client_key)
+    curl_easy_setopt(h, CURLOPT_SSLKEY, c->client_key);
+  if (c->insecure) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (post) {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(h, CURLOPT_READDATA, r);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_cb);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, r);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+  } else {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  }
+}
+
+/* Checks the request and builds its URL; -1 with res->error set. */
+static int check_request(const struct ha_client *c, bool post, const char *path,
+                         const char *token, const char *body, size_t len, uint64_t budget_ms,
+                         char *url, size_t urlcap, struct ha_result *res) {
+  memset(res, 0, sizeof *res);
+  res->outcome = HA_INVALID;
+  if (!c || !c->h) {
+    snprintf(res->error, sizeof res->error, "no client");
+    return -1;
+  }
+  if (!path_ok(path) || !token_ok(token) || (post && !body && len)) {
+    snprintf(res->error, sizeof res->error, "invalid path, token or body");
+    return -1;
+  }
+  if ((size_t)snprintf(url, urlcap, "%s%s", c->base, path) >= urlcap) {
+    snprintf(res->error, sizeof res->error, "url too long");
+    return -1;
+  }
+  if (budget_ms == 0) {
+    res->outcome = HA_TIMEOUT;
+    snprintf(res->error, sizeof res->error, "no time left");
+    return -1;
+  }
+  return 0;
+}
+
+static int do_request(struct ha_client *c, bool post, const char *path, const char *token,
+                      const char *body, size_t len, uint64_t budget_ms, struct ha_result *res) {
+  char url[HA_MAX_URL];
+  if (check_request(c, post, path, token, body, len, budget_ms, url, sizeof url, res) != 0)
+    return -1;
+  struct curl_slist *hdrs = build_headers(c, post, token);
+  if (!hdrs) {
     snprintf(res->error, sizeof res->error, "out of memory");
     return -1;
   }
 
-  uint64_t t0 = mono_ms();
+  uint64_t t0 = clock_mono_ms();
   CURLcode rc = CURLE_OK;
-  struct wr_state w = {0};
+  struct dynbuf w;
+  dynbuf_init(&w, c->max_reply);
+  bool too_large = false;
   struct rd_state r = {0};
   char ebuf[CURL_ERROR_SIZE];
   for (unsigned attempt = 1; attempt <= c->max_attempts; attempt++) {
-    uint64_t spent = mono_ms() - t0;
+    uint64_t spent = clock_mono_ms() - t0;
     if (spent >= budget_ms)
       break;
     uint64_t left = budget_ms - spent;
-    free(w.buf);
-    memset(&w, 0, sizeof w);
-    w.max = c->max_reply;
+    dynbuf_free(&w);
+    too_large = false;
     memset(&r, 0, sizeof r);
     r.data = body ? body : "";
     r.len = post ? len : 0;
     ebuf[0] = '\0';
 
     CURL *h = c->h;
-    curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     (long)(c->connect_ms < left ? c->connect_ms : left));
-    curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, c->max_idle_s);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_reply);
-    if (c->ca_bundle)
-      curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
-    if (c->client_cert)
-      curl_easy_setopt(h, CURLOPT_SSLCERT, c->client_cert);
-    if (c->client_key)
-      curl_easy_setopt(h, CURLOPT_SSLKEY, c->client_key);
-    if (c->insecure) {
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (post) {
-      curl_easy_setopt(h, CURLOPT_POST, 1L);
-      curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-      curl_easy_setopt(h, CURLOPT_READDATA, &r);
-      curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_cb);
-      curl_easy_setopt(h, CURLOPT_SEEKDATA, &r);
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    } else {
-      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    }
-
+    setup_transfer(c, h, url, hdrs, ebuf, left, &w, &r, post, len);
     rc = curl_easy_perform(h);
     res->attempts = attempt;
     curl_off_t connect_us = 0;
@@ -517,11 +502,12 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
     res->connect_ms = (uint32_t)(connect_us / 1000);
     res->curl_code = (int)rc;
     res->http_status = status;
+    too_large = w.err == DYNBUF_TOOBIG;
     if (rc == CURLE_FILESIZE_EXCEEDED) {
-      w.too_large = true;
+      too_large = true;
       rc = CURLE_WRITE_ERROR;
     }
-    res->outcome = classify(rc, w.too_large);
+    res->outcome = classify(rc, too_large);
     if (rc == CURLE_OK) {
       const char *ct = NULL;
       curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
@@ -534,11 +520,11 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
     bool pre = before_connect(rc, connect_us, request_size, &r);
     res->bytes_sent_maybe = !(pre || res->outcome == HA_TLS_FAILED || res->outcome == HA_INVALID);
     safe_error(c, token, ebuf, rc, res->error, sizeof res->error);
-    spent = mono_ms() - t0;
+    spent = clock_mono_ms() - t0;
     if (!pre || attempt == c->max_attempts || spent + HA_MIN_RETRY_MS > budget_ms)
       break;
   }
-  res->total_ms = (uint32_t)(mono_ms() - t0);
+  res->total_ms = (uint32_t)(clock_mono_ms() - t0);
   if (res->attempts == 0) {
     res->outcome = HA_TIMEOUT;
     snprintf(res->error, sizeof res->error, "no time left");
@@ -551,14 +537,16 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
   curl_easy_setopt(c->h, CURLOPT_SEEKDATA, NULL);
   free_headers(hdrs);
   if (res->outcome == HA_OK || res->outcome == HA_HTTP_ERROR) {
-    res->body = w.buf ? w.buf : calloc(1, 1);
-    res->body_len = w.len;
+    size_t blen = 0;
+    char *b = dynbuf_take(&w, &blen);
+    res->body = b ? b : calloc(1, 1);
+    res->body_len = blen;
     if (!res->body) {
       res->outcome = HA_INVALID;
       snprintf(res->error, sizeof res->error, "out of memory");
     }
   } else {
-    free(w.buf);
+    dynbuf_free(&w);
   }
   return res->outcome == HA_OK ? 0 : -1;
 }

@@ -1,6 +1,9 @@
 /* ssm: see ssm.h. */
 #include "net/ssm.h"
 
+#include "base/dynbuf.h"
+#include "base/secret.h"
+
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +23,6 @@ struct ssm_client {
   char sigv4[96];
   uint32_t timeout_ms, connect_ms;
   size_t max_reply;
-};
-
-struct buf {
-  char *p;
-  size_t len, max;
-  bool too_large;
 };
 
 const char *ssm_err_kind_name(enum ssm_err_kind k) {
@@ -64,13 +61,6 @@ void ssm_settings_from_env(struct ssm_settings *s) {
     s->endpoint = NULL;
 }
 
-static void wipe_free(char *s) {
-  if (s) {
-    explicit_bzero(s, strlen(s));
-    free(s);
-  }
-}
-
 void ssm_client_free(struct ssm_client *c) {
   if (!c)
     return;
@@ -79,9 +69,9 @@ void ssm_client_free(struct ssm_client *c) {
   free(c->url);
   free(c->region);
   free(c->ca_bundle);
-  wipe_free(c->akid);
-  wipe_free(c->secret);
-  wipe_free(c->session);
+  secret_free(c->akid);
+  secret_free(c->secret);
+  secret_free(c->session);
   free(c);
 }
 
@@ -176,23 +166,6 @@ struct ssm_client *ssm_client_new(const struct ssm_settings *s, struct ssm_error
   return c;
 }
 
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
-  struct buf *b = ud;
-  size_t n = size * nmemb;
-  if (n > b->max - b->len) {
-    b->too_large = true;
-    return 0;
-  }
-  char *np = realloc(b->p, b->len + n + 1);
-  if (!np)
-    return 0;
-  b->p = np;
-  memcpy(b->p + b->len, ptr, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-  return n;
-}
-
 /* True when text contains any credential of c. */
 static bool has_secret(const struct ssm_client *c, const char *text) {
   if (!c)
@@ -201,10 +174,10 @@ static bool has_secret(const struct ssm_client *c, const char *text) {
          (c->session && strstr(text, c->session));
 }
 
-static void aws_error(const struct ssm_client *c, long status, const struct buf *b,
+static void aws_error(const struct ssm_client *c, long status, const char *body, size_t len,
                       struct ssm_error *err) {
   char type[64] = "HTTP", msg[256];
-  cJSON *j = b->p ? cJSON_ParseWithLength(b->p, b->len) : NULL;
+  cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "__type");
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
   if (!cJSON_IsString(m))
@@ -237,8 +210,7 @@ int ssm_parse_reply(const struct ssm_client *c, long status, const char *body, s
                     char **value_out, struct ssm_error *err) {
   *value_out = NULL;
   if (status != 200) {
-    struct buf b = {(char *)body, len, 0, false};
-    aws_error(c, status, &b, err);
+    aws_error(c, status, body, len, err);
     return -1;
   }
   int ret = -1;
@@ -251,7 +223,7 @@ int ssm_parse_reply(const struct ssm_client *c, long status, const char *body, s
       ret = 0;
     else
       set_error(err, SSM_ERR_NOMEM, status, "nomem", "out of memory");
-    explicit_bzero(v->valuestring, strlen(v->valuestring));
+    secret_wipe(v->valuestring, strlen(v->valuestring));
   } else {
     set_error(err, SSM_ERR_PARSE, status, "parse", "SSM reply without Parameter.Value");
   }
@@ -293,17 +265,18 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
     else
       hdrs = tmp;
   }
-  explicit_bzero(tokhdr, sizeof tokhdr);
+  secret_wipe(tokhdr, sizeof tokhdr);
   if (oom) {
     free(body);
     for (struct curl_slist *p = hdrs; p; p = p->next)
-      explicit_bzero(p->data, strlen(p->data));
+      secret_wipe(p->data, strlen(p->data));
     curl_slist_free_all(hdrs);
     set_error(err, SSM_ERR_NOMEM, 0, "nomem", "out of memory");
     return -1;
   }
 
-  struct buf b = {.max = c->max_reply};
+  struct dynbuf b;
+  dynbuf_init(&b, c->max_reply);
   char ebuf[CURL_ERROR_SIZE] = "";
   CURL *h = c->h;
   curl_easy_reset(h);
@@ -319,7 +292,7 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, dynbuf_curl_write);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "leec");
@@ -331,7 +304,7 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
   /* drop pointers to stack data and credentials from the handle */
   curl_easy_reset(h);
   for (struct curl_slist *p = hdrs; p; p = p->next)
-    explicit_bzero(p->data, strlen(p->data));
+    secret_wipe(p->data, strlen(p->data));
   curl_slist_free_all(hdrs);
   free(body);
 
@@ -342,19 +315,17 @@ int ssm_get_parameter(struct ssm_client *c, const char *name, char **value_out,
       m = curl_easy_strerror(rc);
     char msg[200];
     /* Truncation is fine: curl's messages are at most CURL_ERROR_SIZE (256). */
-    size_t ml = strnlen(b.too_large ? "SSM reply too large" : m, sizeof msg - 1);
-    memcpy(msg, b.too_large ? "SSM reply too large" : m, ml);
+    size_t ml = strnlen(b.err == DYNBUF_TOOBIG ? "SSM reply too large" : m, sizeof msg - 1);
+    memcpy(msg, b.err == DYNBUF_TOOBIG ? "SSM reply too large" : m, ml);
     msg[ml] = '\0';
     set_error(err, rc == CURLE_OPERATION_TIMEDOUT ? SSM_ERR_TIMEOUT : SSM_ERR_TRANSPORT, status,
               curl_easy_strerror(rc), msg);
   } else {
-    ret = ssm_parse_reply(c, status, b.p, b.len, value_out, err);
+    ret = ssm_parse_reply(c, status, b.buf, b.len, value_out, err);
   }
-  if (b.p) {
-    explicit_bzero(b.p, b.len);
-    free(b.p);
-  }
+  secret_wipe(b.buf, b.len);
+  dynbuf_free(&b);
   return ret;
 }
 
-void ssm_value_free(char *value) { wipe_free(value); }
+void ssm_value_free(char *value) { secret_free(value); }

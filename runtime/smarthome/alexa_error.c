@@ -1,6 +1,9 @@
 /* alexa_error: see alexa_error.h. */
 #include "smarthome/alexa_error.h"
 
+#include "base/hex.h"
+#include "base/utf8.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,61 +82,23 @@ static void fill_random(unsigned char *buf, size_t n) {
 }
 
 void alexa_uuid4(char out[37]) {
-  static const char hex[] = "0123456789abcdef";
   unsigned char b[16];
   fill_random(b, sizeof b);
   b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
   b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-  size_t o = 0;
-  for (int i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10)
-      out[o++] = '-';
-    out[o++] = hex[b[i] >> 4];
-    out[o++] = hex[b[i] & 15];
+  static const unsigned char groups[] = {4, 2, 2, 2, 6}; /* 8-4-4-4-12 digits */
+  char *o = out;
+  const unsigned char *p = b;
+  for (size_t g = 0; g < sizeof groups; g++) {
+    if (g)
+      *o++ = '-';
+    o = hex_put(o, p, groups[g]);
+    p += groups[g];
   }
-  out[o] = '\0';
+  *o = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80)
-    return 1;
-  size_t len;
-  unsigned min;
-  unsigned cp;
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2; min = 0x80; cp = c & 0x1f;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    len = 3; min = 0x800; cp = c & 0x0f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4; min = 0x10000; cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return len;
-}
-
-bool alexa_utf8_valid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    size_t l = utf8_seq(u + i, n - i);
-    if (!l)
-      return false;
-    i += l;
-  }
-  return true;
-}
+bool alexa_utf8_valid(const char *s, size_t n) { return utf8_valid(s, n); }
 
 /* Copies msg into out (cap bytes incl. NUL): cut at a character boundary,
  * invalid bytes become '?'. */
@@ -141,7 +106,7 @@ static void sanitize_message(const char *msg, char *out, size_t cap) {
   const unsigned char *u = (const unsigned char *)(msg ? msg : "");
   size_t n = strlen((const char *)u), i = 0, o = 0;
   while (i < n) {
-    size_t l = utf8_seq(u + i, n - i);
+    size_t l = utf8_seq_len(u + i, n - i);
     if (!l) {
       if (o + 1 >= cap)
         break;
