@@ -37,6 +37,11 @@ struct gw_route {
 };
 
 enum event_kind gateway_classify(const cJSON *event);
+/* The route of kind (EV_UNKNOWN's for a kind without one). The handlers are
+ * smarthome/handler.c, custom/handler.c, core/health.c and gateway_unknown. */
 const struct gw_route *gateway_route(enum event_kind kind);
+/* An event of no known shape: Gateway.UnknownEvent. */
+void gateway_unknown(struct app *a, const struct rapi_invocation *inv, cJSON *event,
+                     struct gw_reply *out);
 
 #endif

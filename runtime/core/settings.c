@@ -1,7 +1,6 @@
 /* settings: see settings.h. */
 #include "core/settings.h"
 
-#include "abi.h"
 #include "core/envparse.h"
 
 #include <stdio.h>
@@ -39,7 +38,7 @@ static int flag(const char *name, bool *out, bool *seen, char *err, size_t errle
     return 0;
 }
 
-int settings_load(struct settings *s, char *err, size_t errlen)
+int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     static const char *const all[] = {"LEEC_HA_URL", "LEEC_HA_TOKEN", "LEEC_HA_TOKEN_SSM",
@@ -51,7 +50,7 @@ int settings_load(struct settings *s, char *err, size_t errlen)
             return -1;
 
     /* Base URL: leec's own name wins over the migration names, which win over the tables. */
-    s->ha_url = leec_config.ha.url;
+    s->ha_url = d->ha_url;
     s->ha_url_source = "project";
     static const char *const urls[] = {"LEEC_HA_URL", "HOME_ASSISTANT_URL", "BASE_URL"};
     for (size_t i = 0; i < 3; i++)
@@ -71,7 +70,7 @@ int settings_load(struct settings *s, char *err, size_t errlen)
     }
 
     /* TLS: verification stays on unless explicitly turned off. */
-    s->insecure = !leec_config.ha.tls_verify;
+    s->insecure = !d->tls_verify;
     s->insecure_source = s->insecure ? "project" : NULL;
     bool seen = false, v = false;
     if (flag("NOT_VERIFY_SSL", &v, &seen, err, errlen))
@@ -87,23 +86,22 @@ int settings_load(struct settings *s, char *err, size_t errlen)
         s->insecure = true;
         s->insecure_source = "SKIP_CERTIFICATE_VERIFICATION";
     }
-    s->ca_bundle = env("LEEC_CA_BUNDLE") ? env("LEEC_CA_BUNDLE") : leec_config.ha.ca_bundle;
+    s->ca_bundle = env("LEEC_CA_BUNDLE") ? env("LEEC_CA_BUNDLE") : d->ca_bundle;
     if (flag("DEBUG", &s->debug, NULL, err, errlen))
         return -1;
 
     /* Token. */
-    s->token_mode = leec_config.ha.token_mode == LEEC_TOKEN_LONG_LIVED ? SH_TOKEN_LONG_LIVED
-                                                                       : SH_TOKEN_ACCOUNT_LINKING;
-    if (leec_config.ha.token.source == LEEC_SECRET_ENV) {
-        s->long_lived_token = env(leec_config.ha.token.name);
-        s->long_lived_source = leec_config.ha.token.name;
+    s->token_mode = d->token_mode;
+    if (d->token.source == SECRET_ENV) {
+        s->long_lived_token = env(d->token.name);
+        s->long_lived_source = d->token.name;
         if (!s->long_lived_token) {
             snprintf(err, errlen, "the long-lived token variable %s is not set",
-                     leec_config.ha.token.name);
+                     d->token.name);
             return -1;
         }
-    } else if (leec_config.ha.token.source == LEEC_SECRET_SSM) {
-        s->token_ssm = leec_config.ha.token.name;
+    } else if (d->token.source == SECRET_SSM) {
+        s->token_ssm = d->token.name;
     }
     if (env("LEEC_HA_TOKEN_SSM")) {
         s->token_ssm = env("LEEC_HA_TOKEN_SSM");
@@ -154,8 +152,8 @@ int settings_load(struct settings *s, char *err, size_t errlen)
             s->skill_ids[s->nskill_ids++] = id;
         }
     } else {
-        for (size_t i = 0; i < leec_config.alexa.skill_ids_count && i < SETTINGS_MAX_SKILL_IDS; i++)
-            s->skill_ids[s->nskill_ids++] = leec_config.alexa.skill_ids[i];
+        for (size_t i = 0; i < d->n_skill_ids && i < SETTINGS_MAX_SKILL_IDS; i++)
+            s->skill_ids[s->nskill_ids++] = d->skill_ids[i];
     }
     return 0;
 }

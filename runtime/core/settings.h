@@ -1,4 +1,4 @@
-/* settings: the deployment-specific values, from the compiled tables overridden by
+/* settings: the deployment-specific values, compiled defaults overridden by
  * a short fixed list of environment variables (product.md §9) and the names used
  * by the bridges people migrate from. Parsed strictly: a value that is not
  * understood is a start-up error (reported through /init/error), never a guess. */
@@ -9,6 +9,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+enum secret_source { SECRET_NONE, SECRET_ENV, SECRET_SSM };
+
+/* Where a secret comes from: a variable or an SSM parameter name, never the secret. */
+struct secret_ref {
+    enum secret_source source;
+    const char *name;
+};
+
+/* The compiled values (core/bind.c) the environment may override. */
+struct settings_defaults {
+    const char *ha_url; /* NULL: none compiled */
+    bool tls_verify;
+    const char *ca_bundle;
+    enum sh_token_mode token_mode; /* SH_TOKEN_ACCOUNT_LINKING or SH_TOKEN_LONG_LIVED */
+    struct secret_ref token;
+    const char *const *skill_ids;
+    size_t n_skill_ids;
+};
 
 #define SETTINGS_MAX_SKILL_IDS 16
 #define SETTINGS_VALUE_MAX 4096 /* longest accepted environment value */
@@ -31,6 +50,6 @@ struct settings {
 };
 
 /* Returns 0, or -1 with a message naming the variable (never its value). */
-int settings_load(struct settings *s, char *err, size_t errlen);
+int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen);
 
 #endif

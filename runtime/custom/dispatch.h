@@ -1,14 +1,16 @@
-/* custom_intents: the Custom-skill intents → Home Assistant REST calls and
+/* dispatch: the Custom-skill intents → Home Assistant REST calls and
  * spoken answers (the handler names are the intent names of
  * examples/interaction-model.json). See docs/custom-skill.md.
  *
- * Compiled per feature: an intent whose feature is excluded (LEEC_FEATURE_X
- * == 0 in the generated leec_config.h) has no code here; it answers "that
- * feature isn't included in this build" and reports the feature and the
- * feature preset that adds it (ctx->missing_feature, ctx->feature_preset).
+ * Built per feature: each feature's intents are in custom/intent_<feature>.c,
+ * exported as a struct cs_feature; the caller passes the features compiled into
+ * this build (ctx->features, chosen by core/bind.c), so an excluded feature's
+ * file is never linked. Its intents answer "that feature isn't included in this
+ * build" and report the feature and the feature preset that adds it
+ * (ctx->missing_feature, ctx->feature_preset).
  *
- * Uses the macros of leec_config.h only, never the leec_config tables: the
- * caller passes every setting in struct cs_ctx. No logging: the caller logs
+ * Never reads the generated tables: the caller passes every setting in struct
+ * cs_ctx. No logging: the caller logs
  * ctx->outcome, ctx->note (never a token) and the HA figures.
  *
  * Rules: names are matched with fuzzy.h against a per-token cached GET
@@ -36,6 +38,23 @@
 #define CS_MAX_ENTITIES 2000u  /* entities of one kind considered for matching */
 #define CS_LIST_NAMES 10u      /* names spoken by the list intents */
 
+struct cs_ctx;
+struct cs_reply;
+typedef void (*cs_intent_fn)(struct cs_ctx *, const struct cs_request *, struct cs_reply *);
+struct cs_intent_impl {
+    const char *intent; /* "StartTimerIntent" */
+    cs_intent_fn fn;
+};
+/* One feature's intents (custom/intent_<feature>.c). */
+struct cs_feature {
+    const char *name; /* "timers": as in the intent table */
+    const struct cs_intent_impl *intents;
+    size_t n_intents;
+};
+extern const struct cs_feature cs_feature_automation, cs_feature_scripts,
+    cs_feature_input_helpers, cs_feature_notifications, cs_feature_areas, cs_feature_timers,
+    cs_feature_conversation;
+
 struct cs_ctx {
     /* in */
     struct ha_client *ha;
@@ -50,6 +69,8 @@ struct cs_ctx {
     size_t n_media_players;
     const char *notify_target;       /* NULL: "notify" */
     struct jsonguard_limits reply_limits;
+    const struct cs_feature *const *features; /* compiled into this build */
+    size_t n_features;
     /* out (for the log line and metrics) */
     const char *outcome;             /* "ok", "ambiguous", "no_match", "invalid_value", ... */
     const char *missing_feature, *feature_preset;
