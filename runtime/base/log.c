@@ -1,10 +1,9 @@
 /* log: structured, capped, redacted log lines. */
 #include "base/log.h"
 
-#include "base/secret.h"
-#include "base/utf8.h"
-
 #include "base/clock.h"
+#include "base/redact.h"
+#include "base/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,13 +15,6 @@
 #define LOG_JSON_DEPTH_MAX 32
 #define LOG_TAIL 24 /* room for ,"truncated":true}\n or " truncated=true\n" */
 
-static const char log_redacted[] = "[REDACTED]";
-
-struct log_secret {
-    char *s;
-    size_t n;
-};
-
 static struct {
     char service[65], fname[65], fversion[33];
     enum log_level min;
@@ -32,8 +24,6 @@ static struct {
     FILE *out;
     bool in_inv, cold;
     char req[65], trace[129];
-    struct log_secret sec[LOG_SECRETS_MAX], inv[LOG_INV_SECRETS_MAX];
-    size_t nsec, ninv;
     char line[LOG_LINE_MAX];
 } L = {.service = "service_undefined", .min = LOG_LEVEL_INFO, .fmt = LOG_FORMAT_JSON,
        .cap = LOG_LINE_DEFAULT};
@@ -106,21 +96,9 @@ void log_set_output(FILE *out)
     L.out = out;
 }
 
-static void log_free_secrets(struct log_secret *t, size_t *n)
-{
-    for (size_t i = 0; i < *n; i++) {
-        /* wipe: the copy should not outlive its use in a core dump */
-        secret_wipe(t[i].s, t[i].n);
-        free(t[i].s);
-        t[i].s = NULL;
-    }
-    *n = 0;
-}
-
 void log_shutdown(void)
 {
-    log_free_secrets(L.sec, &L.nsec);
-    log_free_secrets(L.inv, &L.ninv);
+    redact_forget_secrets();
     log_copy(L.service, sizeof L.service, "service_undefined");
     L.fname[0] = L.fversion[0] = '\0';
     L.min = LOG_LEVEL_INFO;
@@ -129,36 +107,6 @@ void log_shutdown(void)
     L.caller = false;
     L.out = NULL;
     L.in_inv = false;
-}
-
-static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v)
-{
-    if (!v || !*v || *n >= max)
-        return -1;
-    size_t len = strnlen(v, LOG_SECRET_LEN_MAX + 1);
-    if (len > LOG_SECRET_LEN_MAX)
-        return -1;
-    for (size_t i = 0; i < *n; i++)
-        if (t[i].n == len && memcmp(t[i].s, v, len) == 0)
-            return 0;
-    char *c = malloc(len + 1);
-    if (!c)
-        return -1;
-    memcpy(c, v, len + 1);
-    t[*n].s = c;
-    t[*n].n = len;
-    (*n)++;
-    return 0;
-}
-
-int log_add_secret(const char *value)
-{
-    return log_secret_add(L.sec, &L.nsec, LOG_SECRETS_MAX, value);
-}
-
-int log_add_invocation_secret(const char *value)
-{
-    return log_secret_add(L.inv, &L.ninv, LOG_INV_SECRETS_MAX, value);
 }
 
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start)
@@ -173,7 +121,7 @@ void log_end_invocation(void)
 {
     L.in_inv = false;
     L.req[0] = L.trace[0] = '\0';
-    log_free_secrets(L.inv, &L.ninv);
+    redact_forget_invocation_secrets();
 }
 
 void log_set_level(enum log_level lvl)
@@ -190,22 +138,6 @@ enum log_level log_get_level(void)
 bool log_enabled(enum log_level lvl)
 {
     return lvl >= L.min;
-}
-
-/* ---- key rule ---------------------------------------------------------- */
-
-static bool log_key_sensitive(const char *k, size_t n)
-{
-    static const char *const pats[] = {"authorization", "token",  "secret",
-                                       "password",      "cookie", "x-amz-security-token",
-                                       "cf-access-client-secret", "api_key", "apikey"};
-    for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
-        size_t pl = strlen(pats[p]);
-        for (size_t i = 0; i + pl <= n; i++)
-            if (strncasecmp(k + i, pats[p], pl) == 0)
-                return true;
-    }
-    return false;
 }
 
 /* ---- line writer -------------------------------------------------------- */
@@ -285,106 +217,29 @@ static size_t lw_unit(struct lw *w, const char *s, size_t n, enum lw_mode mode)
     return 1;
 }
 
-static size_t log_secret_match(const char *s, size_t n)
-{
-    size_t best = 0;
-    const struct log_secret *tabs[2] = {L.sec, L.inv};
-    size_t counts[2] = {L.nsec, L.ninv};
-    for (int t = 0; t < 2; t++)
-        for (size_t i = 0; i < counts[t]; i++) {
-            const struct log_secret *x = &tabs[t][i];
-            if (x->n <= n && x->n > best && x->s[0] == s[0] && memcmp(x->s, s, x->n) == 0)
-                best = x->n; /* longest wins: no tail of a longer secret survives */
-        }
-    return best;
-}
-
-static bool log_is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static bool log_is_tokchar(char c)
-{
-    return log_is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
-           c == '/' || c == '=';
-}
-
-/* "Bearer <token>" / "Basic <creds>" at s[i]: returns the length of the
- * scheme and blanks (kept) and sets *tok_end to the end of the token. */
-static size_t log_auth_match(const char *s, size_t n, size_t i, size_t *tok_end)
-{
-    static const char *const schemes[] = {"bearer", "basic"};
-    if (i > 0 && log_is_alnum(s[i - 1]))
-        return 0;
-    for (size_t k = 0; k < 2; k++) {
-        size_t sl = strlen(schemes[k]);
-        if (n - i < sl + 2 || strncasecmp(s + i, schemes[k], sl) != 0)
-            continue;
-        size_t j = i + sl;
-        while (j < n && (s[j] == ' ' || s[j] == '\t'))
-            j++;
-        if (j == i + sl || j >= n || !log_is_tokchar(s[j]))
-            continue;
-        size_t e = j;
-        while (e < n && log_is_tokchar(s[e]))
-            e++;
-        *tok_end = e;
-        return j - i;
-    }
-    return 0;
-}
-
-/* "<sensitive key>" : "value" inside text (raw JSON bodies logged as
- * strings): s[i] is the opening quote of the key. Returns the length up to
- * and including the value's opening quote, *val_end = its closing quote. */
-static size_t log_kv_match(const char *s, size_t n, size_t i, size_t *val_end)
-{
-    size_t k = i + 1;
-    while (k < n && s[k] != '"' && s[k] != '\\' && k - i < 64)
-        k++;
-    if (k >= n || s[k] != '"' || !log_key_sensitive(s + i + 1, k - i - 1))
-        return 0;
-    size_t j = k + 1;
-    while (j < n && (s[j] == ' ' || s[j] == '\t'))
-        j++;
-    if (j >= n || s[j] != ':')
-        return 0;
-    j++;
-    while (j < n && (s[j] == ' ' || s[j] == '\t'))
-        j++;
-    if (j >= n || s[j] != '"')
-        return 0;
-    size_t e = j + 1;
-    while (e < n && s[e] != '"')
-        e += (s[e] == '\\' && e + 1 < n) ? 2 : 1;
-    *val_end = e < n ? e : n;
-    return j + 1 - i;
-}
-
 /* Redacting copy of s[0..n) into w, escaped for mode, until w is full. */
 static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
 {
     size_t i = 0;
     while (i < n && !w->full) {
-        size_t m = log_secret_match(s + i, n - i);
+        size_t m = redact_secret_match(s + i, n - i);
         if (m) {
-            lw_put(w, log_redacted, sizeof log_redacted - 1);
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
             i += m;
             continue;
         }
         size_t end;
-        if ((s[i] == 'b' || s[i] == 'B') && (m = log_auth_match(s, n, i, &end)) > 0) {
+        if ((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) {
             for (size_t k = i; k < i + m && !w->full;)
                 k += lw_unit(w, s + k, n - k, mode);
-            lw_put(w, log_redacted, sizeof log_redacted - 1);
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
             i = end;
             continue;
         }
-        if (s[i] == '"' && (m = log_kv_match(s, n, i, &end)) > 0) {
+        if (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0) {
             for (size_t k = i; k < i + m && !w->full;)
                 k += lw_unit(w, s + k, n - k, mode);
-            lw_put(w, log_redacted, sizeof log_redacted - 1);
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
             i = end; /* the closing quote is emitted as text */
             continue;
         }
@@ -456,9 +311,9 @@ static void lw_json(struct lw *w, const cJSON *j, int depth)
                 break;
             }
             size_t vsave = w->len;
-            if (obj && log_key_sensitive(c->string ? c->string : "",
+            if (obj && redact_key_sensitive(c->string ? c->string : "",
                                          c->string ? strlen(c->string) : 0))
-                lw_string(w, log_redacted, sizeof log_redacted - 1, LW_RAW);
+                lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
             else
                 lw_json(w, c, depth + 1);
             if (w->len == vsave) { /* value did not start */
@@ -522,8 +377,8 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
     enum lw_mode mode = json ? LW_JSON : LW_TEXT;
     char tmp[40];
     int k = 0;
-    if (log_key_sensitive(key, strlen(key))) {
-        lw_string(w, log_redacted, sizeof log_redacted - 1, LW_RAW);
+    if (redact_key_sensitive(key, strlen(key))) {
+        lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
     } else {
         switch (f->type) {
         case LOG_FT_STR:
@@ -729,7 +584,7 @@ void log_summary(const struct log_summary *s)
 
 /* ---- tree redaction ----------------------------------------------------- */
 
-static cJSON *log_redacted_item(cJSON *old, const char *text)
+static cJSON *REDACT_MARKER_item(cJSON *old, const char *text)
 {
     cJSON *r = cJSON_CreateString(text);
     if (!r)
@@ -773,8 +628,8 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
         for (cJSON *c = j->child, *next; c; c = next) {
             next = c->next;
             if (cJSON_IsObject(j) && c->string &&
-                log_key_sensitive(c->string, strlen(c->string))) {
-                cJSON *r = log_redacted_item(c, log_redacted);
+                redact_key_sensitive(c->string, strlen(c->string))) {
+                cJSON *r = REDACT_MARKER_item(c, REDACT_MARKER);
                 if (!r || !cJSON_ReplaceItemViaPointer(j, c, r))
                     rc = -1;
                 continue;
@@ -786,7 +641,7 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
         char *out = log_redact_text(j->valuestring, &rc);
         if (out && !cJSON_SetValuestring(j, out)) {
             /* a reference: replace the node instead */
-            cJSON *r = parent ? log_redacted_item(j, out) : NULL;
+            cJSON *r = parent ? REDACT_MARKER_item(j, out) : NULL;
             if (!r || !cJSON_ReplaceItemViaPointer(parent, j, r))
                 rc = -1;
         }

@@ -38,17 +38,8 @@ static int flag(const char *name, bool *out, bool *seen, char *err, size_t errle
     return 0;
 }
 
-int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+static int load_url(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
 {
-    memset(s, 0, sizeof *s);
-    static const char *const all[] = {"LEEC_HA_URL", "LEEC_HA_TOKEN", "LEEC_HA_TOKEN_SSM",
-                                      "LEEC_SKILL_IDS", "LEEC_SSM_ENDPOINT", "LEEC_CA_BUNDLE",
-                                      "BASE_URL", "LONG_LIVED_ACCESS_TOKEN", "HOME_ASSISTANT_URL",
-                                      "HOME_ASSISTANT_TOKEN"};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (too_long(all[i], getenv(all[i]), err, errlen))
-            return -1;
-
     /* Base URL: leec's own name wins over the migration names, which win over the tables. */
     s->ha_url = d->ha_url;
     s->ha_url_source = "project";
@@ -68,7 +59,11 @@ int settings_load(struct settings *s, const struct settings_defaults *d, char *e
         snprintf(err, errlen, "%s must be an http(s):// URL", s->ha_url_source);
         return -1;
     }
+    return 0;
+}
 
+static int load_tls(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+{
     /* TLS: verification stays on unless explicitly turned off. */
     s->insecure = !d->tls_verify;
     s->insecure_source = s->insecure ? "project" : NULL;
@@ -89,7 +84,11 @@ int settings_load(struct settings *s, const struct settings_defaults *d, char *e
     s->ca_bundle = env("LEEC_CA_BUNDLE") ? env("LEEC_CA_BUNDLE") : d->ca_bundle;
     if (flag("DEBUG", &s->debug, NULL, err, errlen))
         return -1;
+    return 0;
+}
 
+static int load_token(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+{
     /* Token. */
     s->token_mode = d->token_mode;
     if (d->token.source == SECRET_ENV) {
@@ -133,7 +132,11 @@ int settings_load(struct settings *s, const struct settings_defaults *d, char *e
         return -1;
     }
     s->ssm_endpoint = env("LEEC_SSM_ENDPOINT");
+    return 0;
+}
 
+static int load_skill_ids(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+{
     /* Skill IDs: the environment replaces the compiled list. */
     const char *ids = getenv("LEEC_SKILL_IDS");
     if (ids) {
@@ -155,5 +158,22 @@ int settings_load(struct settings *s, const struct settings_defaults *d, char *e
         for (size_t i = 0; i < d->n_skill_ids && i < SETTINGS_MAX_SKILL_IDS; i++)
             s->skill_ids[s->nskill_ids++] = d->skill_ids[i];
     }
+    return 0;
+}
+
+int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    static const char *const all[] = {"LEEC_HA_URL", "LEEC_HA_TOKEN", "LEEC_HA_TOKEN_SSM",
+                                      "LEEC_SKILL_IDS", "LEEC_SSM_ENDPOINT", "LEEC_CA_BUNDLE",
+                                      "BASE_URL", "LONG_LIVED_ACCESS_TOKEN", "HOME_ASSISTANT_URL",
+                                      "HOME_ASSISTANT_TOKEN"};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (too_long(all[i], getenv(all[i]), err, errlen))
+            return -1;
+
+    if (load_url(s, d, err, errlen) || load_tls(s, d, err, errlen) ||
+        load_token(s, d, err, errlen) || load_skill_ids(s, d, err, errlen))
+        return -1;
     return 0;
 }

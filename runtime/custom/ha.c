@@ -381,7 +381,7 @@ cJSON *cs_area_entities(struct cs_ctx *c, const char *area, struct cs_reply *r)
         return NULL;
     }
     char tpl[160];
-    cs_sayf(tpl, sizeof tpl, "{{ cs_area_entities('%s') }}", clean);
+    cs_sayf(tpl, sizeof tpl, "{{ area_entities('%s') }}", clean);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "template", tpl);
     char *out = NULL;
