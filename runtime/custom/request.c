@@ -1,6 +1,8 @@
 /* custom_skill: see custom_skill.h. */
 #include "custom/request.h"
 
+#include "base/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,12 +307,7 @@ size_t cs_ssml_escape(const char *in, char *out, size_t outlen)
 /* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
 static char *capped(const char *s, size_t max)
 {
-    size_t n = strnlen(s, max + 1);
-    if (n > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-    }
+    size_t n = utf8_cut(s, strnlen(s, max + 1), max);
     char *c = malloc(n + 1);
     if (c) {
         memcpy(c, s, n);
