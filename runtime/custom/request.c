@@ -1,4 +1,4 @@
-/* custom_skill: see custom_skill.h. */
+/* request: see request.h. */
 #include "custom/request.h"
 
 #include "base/utf8.h"

@@ -1,4 +1,4 @@
-/* custom_skill: the Alexa Custom-skill request and response, without Home
+/* request: the Alexa Custom-skill request and response, without Home
  * Assistant and without the compiled tables (so the fuzzer links it alone).
  *
  * Request (https://developer.amazon.com/docs/custom-skills/request-and-response-json-reference.html):

@@ -1,4 +1,4 @@
-/* smarthome_directive: see smarthome_directive.h. */
+/* directive: see directive.h. */
 #include "smarthome/directive.h"
 
 #include <stdlib.h>

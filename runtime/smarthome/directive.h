@@ -1,4 +1,4 @@
-/* smarthome_directive: read-only inspection of an Alexa Smart Home event.
+/* directive: read-only inspection of an Alexa Smart Home event.
  *
  * Pointers in struct sh_directive point into the caller's cJSON tree and are
  * valid as long as that tree is. Classification order: directive shape

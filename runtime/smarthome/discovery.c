@@ -1,4 +1,4 @@
-/* discovery_rules: see discovery_rules.h. */
+/* discovery: see discovery.h. */
 #include "smarthome/discovery.h"
 
 #include <fnmatch.h>

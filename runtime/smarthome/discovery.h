@@ -1,4 +1,4 @@
-/* discovery_rules: rewrite a Home Assistant Discover.Response.
+/* discovery: rewrite a Home Assistant Discover.Response.
  *
  * Rules come as plain arrays (the compiler emits them as static tables).
  * Endpoint selection is by fnmatch(3) globs on endpointId (HA's

@@ -1,4 +1,4 @@
-/* smarthome_proxy: see smarthome_proxy.h. */
+/* proxy: see proxy.h. */
 #include "smarthome/proxy.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* smarthome_proxy: the Alexa Smart Home handler in proxy mode.
+/* proxy: the Alexa Smart Home handler in proxy mode.
  *
  * A pure function of its inputs and an ha_client: classify the directive,
  * answer early errors without calling Home Assistant, otherwise POST the
