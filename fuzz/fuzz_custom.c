@@ -16,8 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct fuzzy_item items[] = {
-    {"automation.morning", "Morning Routine"}, {"script.good_night", "Good Night"},
-    {"timer.laundry", "Laundry"},             {"input_select.house_mode", NULL},
+    {"automation.morning", "Morning Routine"},
+    {"script.good_night", "Good Night"},
+    {"timer.laundry", "Laundry"},
+    {"input_select.house_mode", NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,8 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (fr.kind == FUZZY_MATCH && fr.index >= sizeof items / sizeof items[0])
                 abort();
             const char *sl = q.slots[i].name ? cs_slot(&q, q.slots[i].name) : NULL;
-            struct cs_answer a = {.speech = sl ? sl : v, .ssml = (i & 1) != 0,
-                                  .reprompt = q.intent, .end_session = true,
+            struct cs_answer a = {.speech = sl ? sl : v,
+                                  .ssml = (i & 1) != 0,
+                                  .reprompt = q.intent,
+                                  .end_session = true,
                                   .session_attributes = q.session_attributes};
             size_t len;
             char *out = cs_response_build(&a, &len);

@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         break;
     case EV_UNKNOWN:
-        if (cJSON_IsObject(ev) && (cJSON_IsTrue(get(ev, "health_check")) ||
-                                   cJSON_IsObject(get(ev, "directive"))))
+        if (cJSON_IsObject(ev) &&
+            (cJSON_IsTrue(get(ev, "health_check")) || cJSON_IsObject(get(ev, "directive"))))
             abort();
         break;
     default:

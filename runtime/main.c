@@ -50,8 +50,8 @@ int main(void)
         for (int tries = 0; tries <= RAPI_NEXT_RETRIES && rc == RAPI_ETRANSPORT; tries++)
             rc = rapi_next(&app.rapi, &inv);
         if (rc != RAPI_OK) {
-            log_emit(LOG_LEVEL_FATAL, "runtime API /next failed", LOG_STR("error", rapi_strerror(rc)),
-                     LOG_END);
+            log_emit(LOG_LEVEL_FATAL, "runtime API /next failed",
+                     LOG_STR("error", rapi_strerror(rc)), LOG_END);
             break;
         }
         if (app_invoke(&app, &inv) < 0)

@@ -20,12 +20,6 @@ uint64_t clock_mono_ms(void)
     return clock_read(CLOCK_MONOTONIC);
 }
 
-uint64_t clock_epoch_ms(void)
-{
-    return clock_read(CLOCK_REALTIME);
-}
+uint64_t clock_epoch_ms(void) { return clock_read(CLOCK_REALTIME); }
 
-void clock_set_fake(uint64_t *mono_ms)
-{
-    clock_fake = mono_ms;
-}
+void clock_set_fake(uint64_t *mono_ms) { clock_fake = mono_ms; }

@@ -10,13 +10,33 @@
 
 /* The units CloudWatch accepts (MetricDatum.Unit). */
 static const char *const emf_units[] = {
-    "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",
-    "Kilobytes",        "Megabytes",        "Gigabytes",        "Terabytes",
-    "Bits",             "Kilobits",         "Megabits",         "Gigabits",
-    "Terabits",         "Percent",          "Count",            "Bytes/Second",
-    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-    "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
-    "Terabits/Second",  "Count/Second",     "None",
+    "Seconds",
+    "Microseconds",
+    "Milliseconds",
+    "Bytes",
+    "Kilobytes",
+    "Megabytes",
+    "Gigabytes",
+    "Terabytes",
+    "Bits",
+    "Kilobits",
+    "Megabits",
+    "Gigabits",
+    "Terabits",
+    "Percent",
+    "Count",
+    "Bytes/Second",
+    "Kilobytes/Second",
+    "Megabytes/Second",
+    "Gigabytes/Second",
+    "Terabytes/Second",
+    "Bits/Second",
+    "Kilobits/Second",
+    "Megabits/Second",
+    "Gigabits/Second",
+    "Terabits/Second",
+    "Count/Second",
+    "None",
 };
 
 bool emf_unit_valid(const char *unit)
@@ -29,13 +49,10 @@ bool emf_unit_valid(const char *unit)
     return false;
 }
 
-size_t emf_distinct_count(size_t ndefs)
-{
-    return ndefs * 1u; /* one dimension set: ["service"] */
-}
+size_t emf_distinct_count(size_t ndefs) { return ndefs * 1u; /* one dimension set: ["service"] */ }
 
-int emf_init(struct emf *m, const char *ns, const char *service,
-             const struct emf_metric_def *defs, size_t ndefs)
+int emf_init(struct emf *m, const char *ns, const char *service, const struct emf_metric_def *defs,
+             size_t ndefs)
 {
     memset(m, 0, sizeof *m);
     if (!ns || !*ns || strlen(ns) > 255 || !service || !*service || (!defs && ndefs) ||

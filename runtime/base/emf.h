@@ -36,8 +36,8 @@ struct emf {
 
 /* Validates the table (units, names, count <= EMF_MAX_METRICS); -1 on error.
  * Strings are kept by pointer (static tables). */
-int emf_init(struct emf *m, const char *ns, const char *service,
-             const struct emf_metric_def *defs, size_t ndefs);
+int emf_init(struct emf *m, const char *ns, const char *service, const struct emf_metric_def *defs,
+             size_t ndefs);
 
 /* Sets metric id to value (last put before a flush wins). -1 for an unknown
  * id or a non-finite value (JSON has no NaN). */

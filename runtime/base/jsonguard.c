@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-__attribute__((format(printf, 4, 5)))
-static int jsonguard_fail(struct jsonguard_error *err, enum jsonguard_fail kind, size_t off,
-                          const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int jsonguard_fail(struct jsonguard_error *err,
+                                                                enum jsonguard_fail kind,
+                                                                size_t off, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
@@ -49,14 +49,14 @@ int jsonguard_check(const char *buf, size_t len, const struct jsonguard_limits *
         case '[':
         case '{':
             if (++depth > lim->max_depth)
-                return jsonguard_fail(err, JSONGUARD_TOO_DEEP, i,
-                                      "JSON nesting deeper than %zu", lim->max_depth);
+                return jsonguard_fail(err, JSONGUARD_TOO_DEEP, i, "JSON nesting deeper than %zu",
+                                      lim->max_depth);
             /* an opening bracket may start one more value */
             /* fall through */
         case ',':
             if (++nodes > lim->max_nodes)
-                return jsonguard_fail(err, JSONGUARD_TOO_MANY_NODES, i,
-                                      "more than %zu JSON values", lim->max_nodes);
+                return jsonguard_fail(err, JSONGUARD_TOO_MANY_NODES, i, "more than %zu JSON values",
+                                      lim->max_nodes);
             break;
         case ']':
         case '}':
@@ -75,10 +75,7 @@ int jsonguard_check(const char *buf, size_t len, const struct jsonguard_limits *
     return 0;
 }
 
-static int jsonguard_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+static int jsonguard_is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 cJSON *jsonguard_parse(const char *buf, size_t len, const struct jsonguard_limits *lim,
                        struct jsonguard_error *err)
@@ -110,10 +107,7 @@ static size_t jsonguard_sat_mul(size_t a, size_t b)
     return (b && a > SIZE_MAX / b) ? SIZE_MAX : a * b;
 }
 
-static size_t jsonguard_sat_add(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
+static size_t jsonguard_sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
 
 size_t jsonguard_tree_bytes_bound(size_t len)
 {

@@ -28,9 +28,9 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-#define JSONGUARD_DEPTH_MAX 64u        /* hard ceiling on lim->max_depth */
-#define JSONGUARD_MALLOC_OVERHEAD 32u  /* glibc chunk size - request, upper bound */
-#define JSONGUARD_NODE_COST (sizeof(cJSON) + JSONGUARD_MALLOC_OVERHEAD)
+#define JSONGUARD_DEPTH_MAX       64u /* hard ceiling on lim->max_depth */
+#define JSONGUARD_MALLOC_OVERHEAD 32u /* glibc chunk size - request, upper bound */
+#define JSONGUARD_NODE_COST       (sizeof(cJSON) + JSONGUARD_MALLOC_OVERHEAD)
 
 struct jsonguard_limits {
     size_t max_bytes; /* whole input */
@@ -43,14 +43,14 @@ enum jsonguard_fail {
     JSONGUARD_TOO_LARGE,
     JSONGUARD_TOO_DEEP,
     JSONGUARD_TOO_MANY_NODES,
-    JSONGUARD_SYNTAX,      /* cJSON refused it, or bytes after the value */
-    JSONGUARD_BAD_LIMITS,  /* caller error */
+    JSONGUARD_SYNTAX,     /* cJSON refused it, or bytes after the value */
+    JSONGUARD_BAD_LIMITS, /* caller error */
 };
 
 struct jsonguard_error {
     enum jsonguard_fail kind;
-    size_t offset;  /* byte (0-based) where the cap was crossed / syntax error */
-    char msg[96];   /* e.g. "event is 7340032 bytes, limit 6291556" */
+    size_t offset; /* byte (0-based) where the cap was crossed / syntax error */
+    char msg[96];  /* e.g. "event is 7340032 bytes, limit 6291556" */
 };
 
 /* 0 when buf[0..len) is within the caps; -1 with err filled (err may be NULL).

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #define LOG_JSON_DEPTH_MAX 32
-#define LOG_TAIL 24 /* room for ,"truncated":true}\n or " truncated=true\n" */
+#define LOG_TAIL           24 /* room for ,"truncated":true}\n or " truncated=true\n" */
 
 static struct {
     char service[65], fname[65], fversion[33];
@@ -25,7 +25,9 @@ static struct {
     bool in_inv, cold;
     char req[65], trace[129];
     char line[LOG_LINE_MAX];
-} L = {.service = "service_undefined", .min = LOG_LEVEL_INFO, .fmt = LOG_FORMAT_JSON,
+} L = {.service = "service_undefined",
+       .min = LOG_LEVEL_INFO,
+       .fmt = LOG_FORMAT_JSON,
        .cap = LOG_LINE_DEFAULT};
 
 static const char *const log_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
@@ -91,10 +93,7 @@ int log_apply_env(void)
     return 0;
 }
 
-void log_set_output(FILE *out)
-{
-    L.out = out;
-}
+void log_set_output(FILE *out) { L.out = out; }
 
 void log_shutdown(void)
 {
@@ -130,22 +129,16 @@ void log_set_level(enum log_level lvl)
         L.min = lvl;
 }
 
-enum log_level log_get_level(void)
-{
-    return L.min;
-}
+enum log_level log_get_level(void) { return L.min; }
 
-bool log_enabled(enum log_level lvl)
-{
-    return lvl >= L.min;
-}
+bool log_enabled(enum log_level lvl) { return lvl >= L.min; }
 
 /* ---- line writer -------------------------------------------------------- */
 
 enum lw_mode { LW_JSON, LW_TEXT, LW_RAW };
 
 struct lw {
-    char *buf;      /* NULL: count only */
+    char *buf; /* NULL: count only */
     size_t len;
     size_t limit;   /* bytes usable for content */
     size_t reserve; /* bytes kept for closers already promised */
@@ -311,8 +304,8 @@ static void lw_json(struct lw *w, const cJSON *j, int depth)
                 break;
             }
             size_t vsave = w->len;
-            if (obj && redact_key_sensitive(c->string ? c->string : "",
-                                         c->string ? strlen(c->string) : 0))
+            if (obj &&
+                redact_key_sensitive(c->string ? c->string : "", c->string ? strlen(c->string) : 0))
                 lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
             else
                 lw_json(w, c, depth + 1);
@@ -337,10 +330,10 @@ static const char *log_basename(const char *f)
 
 static bool log_reserved(const char *k)
 {
-    static const char *const r[] = {"level", "message", "timestamp", "service",
-                                    "cold_start", "function_name", "function_version",
-                                    "function_request_id", "xray_trace_id", "location",
-                                    "truncated"};
+    static const char *const r[] = {
+        "level",         "message",       "timestamp",        "service",
+        "cold_start",    "function_name", "function_version", "function_request_id",
+        "xray_trace_id", "location",      "truncated"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (strcmp(k, r[i]) == 0)
             return true;
@@ -408,8 +401,8 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
             else {
                 /* TEXT: the redacted JSON as a quoted value */
                 cJSON *copy = cJSON_Duplicate(f->v.j, 1);
-                char *p = (copy && log_redact_json(copy) == 0) ? cJSON_PrintUnformatted(copy)
-                                                               : NULL;
+                char *p =
+                    (copy && log_redact_json(copy) == 0) ? cJSON_PrintUnformatted(copy) : NULL;
                 cJSON_Delete(copy);
                 lw_string(w, p ? p : "null", p ? strlen(p) : 4, LW_TEXT);
                 cJSON_free(p);
@@ -523,8 +516,7 @@ void log_emit_fields(enum log_level lvl, const char *file, int line, const char 
 
 #define LOG_VA_FIELDS_MAX 32
 
-static void log_emit_va(enum log_level lvl, const char *file, int line, const char *msg,
-                        va_list ap)
+static void log_emit_va(enum log_level lvl, const char *file, int line, const char *msg, va_list ap)
 {
     struct log_field f[LOG_VA_FIELDS_MAX];
     size_t n = 0;
@@ -650,7 +642,4 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
     return rc;
 }
 
-int log_redact_json(cJSON *obj)
-{
-    return obj ? log_redact_node(NULL, obj, 0) : 0;
-}
+int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0; }

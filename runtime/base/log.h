@@ -33,12 +33,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define LOG_LINE_MIN 512u      /* smallest line cap log_init accepts */
-#define LOG_LINE_MAX 65536u    /* largest; the line buffer is static */
-#define LOG_LINE_DEFAULT 8192u /* before log_init */
-#define LOG_SECRETS_MAX 16u    /* process secrets */
-#define LOG_INV_SECRETS_MAX 8u /* per-invocation secrets */
-#define LOG_SECRET_LEN_MAX 8192u
+#define LOG_LINE_MIN        512u   /* smallest line cap log_init accepts */
+#define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
+#define LOG_LINE_DEFAULT    8192u  /* before log_init */
+#define LOG_SECRETS_MAX     16u    /* process secrets */
+#define LOG_INV_SECRETS_MAX 8u     /* per-invocation secrets */
+#define LOG_SECRET_LEN_MAX  8192u
 
 enum log_level {
     LOG_LEVEL_TRACE,
@@ -57,8 +57,8 @@ struct log_settings {
     const char *function_version; /* copied, capped at 32 bytes; NULL: omitted */
     enum log_level min_level;
     enum log_format format;
-    size_t line_cap;              /* LOG_LINE_MIN..LOG_LINE_MAX */
-    bool caller_info;             /* "location":"file.c:line" */
+    size_t line_cap;  /* LOG_LINE_MIN..LOG_LINE_MAX */
+    bool caller_info; /* "location":"file.c:line" */
 };
 
 /* -1 (settings unchanged) on an invalid level, format or line cap. Keeps the
@@ -122,12 +122,12 @@ struct log_field {
 #define LOG_STR(k, x) ((struct log_field){.key = (k), .type = LOG_FT_STR, .v.s = (x)})
 #define LOG_STRN(k, x, len) \
     ((struct log_field){.key = (k), .type = LOG_FT_STRN, .n = (len), .v.s = (x)})
-#define LOG_INT(k, x) ((struct log_field){.key = (k), .type = LOG_FT_INT, .v.i = (x)})
+#define LOG_INT(k, x)  ((struct log_field){.key = (k), .type = LOG_FT_INT, .v.i = (x)})
 #define LOG_UINT(k, x) ((struct log_field){.key = (k), .type = LOG_FT_UINT, .v.u = (x)})
-#define LOG_DBL(k, x) ((struct log_field){.key = (k), .type = LOG_FT_DBL, .v.d = (x)})
+#define LOG_DBL(k, x)  ((struct log_field){.key = (k), .type = LOG_FT_DBL, .v.d = (x)})
 #define LOG_BOOL(k, x) ((struct log_field){.key = (k), .type = LOG_FT_BOOL, .v.b = (x)})
 #define LOG_JSON(k, x) ((struct log_field){.key = (k), .type = LOG_FT_JSON, .v.j = (x)})
-#define LOG_END ((struct log_field){.key = NULL, .type = LOG_FT_END})
+#define LOG_END        ((struct log_field){.key = NULL, .type = LOG_FT_END})
 
 /* The fields follow msg and end with LOG_END (the LOG_xxx macros add it).
  * Fields named like a reserved key (level, message, ...) get a "field_" prefix. */
@@ -138,15 +138,15 @@ void log_emit_fields(enum log_level lvl, const char *file, int line, const char 
 
 /*   LOG_INFO("ha call", LOG_STR("endpoint", ep), LOG_INT("status", 200));
  * Arguments are not evaluated when the level is disabled. */
-#define LOG_AT(lvl, ...)                                                    \
-    do {                                                                    \
-        if (log_enabled(lvl))                                               \
-            log_emit_at((lvl), __FILE__, __LINE__, __VA_ARGS__, LOG_END);   \
+#define LOG_AT(lvl, ...)                                                  \
+    do {                                                                  \
+        if (log_enabled(lvl))                                             \
+            log_emit_at((lvl), __FILE__, __LINE__, __VA_ARGS__, LOG_END); \
     } while (0)
 #define LOG_TRACE(...) LOG_AT(LOG_LEVEL_TRACE, __VA_ARGS__)
 #define LOG_DEBUG(...) LOG_AT(LOG_LEVEL_DEBUG, __VA_ARGS__)
-#define LOG_INFO(...) LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
-#define LOG_WARN(...) LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
+#define LOG_INFO(...)  LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
+#define LOG_WARN(...)  LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
 #define LOG_ERROR(...) LOG_AT(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define LOG_FATAL(...) LOG_AT(LOG_LEVEL_FATAL, __VA_ARGS__)
 
@@ -157,7 +157,7 @@ struct log_summary {
     const char *namespace; /* directive namespace / request type */
     const char *name;      /* directive name / intent */
     const char *endpoint_id;
-    int ha_status;         /* HTTP status from Home Assistant, 0: no call */
+    int ha_status; /* HTTP status from Home Assistant, 0: no call */
     uint64_t bytes_in, bytes_out, duration_ms;
     const char *error_type; /* mapped Alexa error type, NULL: success */
 };

@@ -37,10 +37,7 @@ void redact_forget_secrets(void)
     log_free_secrets(R.inv, &R.ninv);
 }
 
-void redact_forget_invocation_secrets(void)
-{
-    log_free_secrets(R.inv, &R.ninv);
-}
+void redact_forget_invocation_secrets(void) { log_free_secrets(R.inv, &R.ninv); }
 
 static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v)
 {
@@ -76,9 +73,15 @@ int log_add_invocation_secret(const char *value)
 
 bool redact_key_sensitive(const char *k, size_t n)
 {
-    static const char *const pats[] = {"authorization", "token",  "secret",
-                                       "password",      "cookie", "x-amz-security-token",
-                                       "cf-access-client-secret", "api_key", "apikey"};
+    static const char *const pats[] = {"authorization",
+                                       "token",
+                                       "secret",
+                                       "password",
+                                       "cookie",
+                                       "x-amz-security-token",
+                                       "cf-access-client-secret",
+                                       "api_key",
+                                       "apikey"};
     for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
         size_t pl = strlen(pats[p]);
         for (size_t i = 0; i + pl <= n; i++)
@@ -164,4 +167,3 @@ size_t redact_kv_match(const char *s, size_t n, size_t i, size_t *val_end)
     *val_end = e < n ? e : n;
     return j + 1 - i;
 }
-

@@ -139,8 +139,7 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
 
     a->init_ms = clock_mono_ms() - t0;
     log_emit(LOG_LEVEL_INFO, "bootstrap ready", LOG_STR("version", LEEC_VERSION),
-             LOG_STR("preset", cfg->health.preset),
-             LOG_STR("features", cfg->health.feature_preset),
+             LOG_STR("preset", cfg->health.preset), LOG_STR("features", cfg->health.feature_preset),
              LOG_STR("ha_url_source", a->settings.ha_url_source),
              LOG_UINT("memory_estimate", cfg->health.memory_estimate),
              LOG_UINT("rss", memstat_rss_bytes()), LOG_END);
@@ -208,8 +207,14 @@ int app_invoke(struct app *a, const struct rapi_invocation *inv)
     int rc = post_reply(a, inv, &rep);
     uint64_t ms = clock_mono_ms() - t0;
     if (a->cfg->log_summary) {
-        struct log_summary s = {route->name, rep.ns, rep.name, rep.endpoint_id, rep.ha_status,
-                                inv->event_len, out_bytes, ms,
+        struct log_summary s = {route->name,
+                                rep.ns,
+                                rep.name,
+                                rep.endpoint_id,
+                                rep.ha_status,
+                                inv->event_len,
+                                out_bytes,
+                                ms,
                                 rep.alexa_error ? rep.alexa_error
                                                 : (rep.body ? NULL : rep.error_type)};
         log_summary(&s);

@@ -62,18 +62,15 @@ static struct secret_ref secret_of(const struct leec_secret_ref *r)
 
 /* n elements of size sz that live as long as the process (never freed); a
  * non-NULL pointer even for n == 0. */
-static void *forever(size_t n, size_t sz)
-{
-    return calloc(n ? n : 1, sz);
-}
+static void *forever(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
 
 /* The features compiled in, by name (the health answer). The compiler will emit
  * this list as LEEC_FEATURES(X); until then it is typed here. */
 static size_t bind_feature_names(const char **out)
 {
     size_t n = 0;
-#define FEAT(x, name)                                                                              \
-    if (LEEC_FEATURE_##x)                                                                          \
+#define FEAT(x, name)     \
+    if (LEEC_FEATURE_##x) \
         out[n++] = name;
     FEAT(DEVICES, "devices")
     FEAT(ALEXA, "alexa")
@@ -130,8 +127,8 @@ static int bind_discovery(struct discovery_rules *dr)
         nm[i] = (struct discovery_name_override){al->friendly_names[i].key,
                                                  al->friendly_names[i].value};
     for (size_t i = 0; i < al->categories_count; i++)
-        ct[i] = (struct discovery_category_override){al->categories[i].key,
-                                                     al->categories[i].value};
+        ct[i] =
+            (struct discovery_category_override){al->categories[i].key, al->categories[i].value};
     *dr = (struct discovery_rules){
         .include = al->discovery_include,
         .n_include = al->discovery_include_count,
@@ -160,12 +157,12 @@ static int bind_guards(struct app_config *cfg)
                                           (uint32_t)sec->rate_users};
     const struct leec_cache_config *ca = &leec_config.cache;
     cfg->cache_enabled = ca->enabled;
-    cfg->state_cache = (struct cache_pool_config){"state", (size_t)ca->state_pool,
-                                                  (uint32_t)ca->max_entries, ca->ttl_ms,
-                                                  evict_of(ca->eviction)};
-    cfg->response_cache = (struct cache_pool_config){"response", (size_t)ca->response_pool,
-                                                     (uint32_t)ca->max_entries, ca->ttl_ms,
-                                                     evict_of(ca->eviction)};
+    cfg->state_cache =
+        (struct cache_pool_config){"state", (size_t)ca->state_pool, (uint32_t)ca->max_entries,
+                                   ca->ttl_ms, evict_of(ca->eviction)};
+    cfg->response_cache =
+        (struct cache_pool_config){"response", (size_t)ca->response_pool, (uint32_t)ca->max_entries,
+                                   ca->ttl_ms, evict_of(ca->eviction)};
     cfg->pressure_ratio = ca->pressure_ratio;
     cfg->token_ttl_ms = ca->ttl_ms;
     enum shed_step *order = forever(ca->shed_order_count, sizeof *order);

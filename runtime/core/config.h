@@ -66,7 +66,7 @@ struct app_config {
     struct ratelimit_config rate;
     bool cache_enabled;
     struct cache_pool_config state_cache, response_cache; /* byte_budget 0: no pool */
-    double pressure_ratio;                                 /* of the memory size: shed above */
+    double pressure_ratio;                                /* of the memory size: shed above */
     struct shed_config shed;
     /* metrics */
     bool metrics_enabled;

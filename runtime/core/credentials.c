@@ -37,8 +37,9 @@ char *cred_fetch(struct app *a, const struct secret_ref *ref, uint32_t timeout_m
      * Assistant CA bundle may be a private CA, so it is not used here. */
     char ssm_ca[512];
     const char *task_root = getenv("LAMBDA_TASK_ROOT");
-    if (task_root && snprintf(ssm_ca, sizeof ssm_ca, "%s/certs/ca-certificates.crt", task_root) <
-                         (int)sizeof ssm_ca &&
+    if (task_root &&
+        snprintf(ssm_ca, sizeof ssm_ca, "%s/certs/ca-certificates.crt", task_root) <
+            (int)sizeof ssm_ca &&
         access(ssm_ca, R_OK) == 0)
         ss.ca_bundle = ssm_ca;
     ss.timeout_ms = timeout_ms;

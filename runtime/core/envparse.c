@@ -80,8 +80,7 @@ static int envparse_fail(const char **why, const char *reason)
     return -1;
 }
 
-int envparse_list(const char *s, char *items, size_t item_cap, size_t max_items,
-                  const char **why)
+int envparse_list(const char *s, char *items, size_t item_cap, size_t max_items, const char **why)
 {
     if (!s || !items || item_cap == 0)
         return envparse_fail(why, "no value");

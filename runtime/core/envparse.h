@@ -28,7 +28,6 @@ int envparse_duration_ms(const char *s, uint64_t max_ms, uint64_t *out_ms);
  * most; longer is an error), at most max_items (more is an error).
  * Returns the item count, or -1 with *why set to a static reason (why may be
  * NULL). */
-int envparse_list(const char *s, char *items, size_t item_cap, size_t max_items,
-                  const char **why);
+int envparse_list(const char *s, char *items, size_t item_cap, size_t max_items, const char **why);
 
 #endif

@@ -12,9 +12,9 @@ enum event_kind { EV_SMART_HOME, EV_CUSTOM_SKILL, EV_HEALTH, EV_UNKNOWN };
 
 /* What a handler produced: a response body, or an invocation error. */
 struct gw_reply {
-    char *body;              /* malloc'd response JSON; NULL for an invocation error */
+    char *body; /* malloc'd response JSON; NULL for an invocation error */
     size_t len;
-    const char *error_type;  /* invocation error type (Category.Reason) when body is NULL */
+    const char *error_type; /* invocation error type (Category.Reason) when body is NULL */
     char error_msg[256];
     /* for the summary line and metrics */
     const char *ns, *name, *endpoint_id;

@@ -8,30 +8,35 @@
 #include <strings.h>
 
 #define RAPI_CONNECT_TIMEOUT_MS 2000L
-#define RAPI_ERROR_TYPE_MAX 128
-#define RAPI_INITIAL_BUF (64u * 1024u)
-#define RAPI_RESP_KEEP 255u
+#define RAPI_ERROR_TYPE_MAX     128
+#define RAPI_INITIAL_BUF        (64u * 1024u)
+#define RAPI_RESP_KEEP          255u
 
 static const char empty_event[] = "";
 
 const char *rapi_strerror(int status)
 {
     switch (status) {
-    case RAPI_OK: return "ok";
-    case RAPI_ETRANSPORT: return "Runtime API transport error";
-    case RAPI_EPROTO: return "unexpected Runtime API answer";
-    case RAPI_ETOOLARGE: return "payload too large";
-    case RAPI_EFATAL: return "Runtime API asked the runtime to exit";
-    case RAPI_ENOMEM: return "out of memory";
-    case RAPI_EINVAL: return "invalid argument";
-    default: return "unknown error";
+    case RAPI_OK:
+        return "ok";
+    case RAPI_ETRANSPORT:
+        return "Runtime API transport error";
+    case RAPI_EPROTO:
+        return "unexpected Runtime API answer";
+    case RAPI_ETOOLARGE:
+        return "payload too large";
+    case RAPI_EFATAL:
+        return "Runtime API asked the runtime to exit";
+    case RAPI_ENOMEM:
+        return "out of memory";
+    case RAPI_EINVAL:
+        return "invalid argument";
+    default:
+        return "unknown error";
     }
 }
 
-const char *rapi_last_error(const struct rapi *r)
-{
-    return r->errbuf;
-}
+const char *rapi_last_error(const struct rapi *r) { return r->errbuf; }
 
 /* A request id goes into a URL path: accept only a conservative alphabet. */
 static bool valid_request_id(const char *id)
@@ -120,8 +125,7 @@ static bool build_url(const struct rapi *r, char *out, size_t outsz, const char 
 
 /* ---- GET /next ---- */
 
-static void copy_value(struct rapi_invocation *inv, char *dst, size_t cap, const char *v,
-                       size_t n)
+static void copy_value(struct rapi_invocation *inv, char *dst, size_t cap, const char *v, size_t n)
 {
     if (n >= cap) {
         inv->header_truncated = true;
@@ -322,10 +326,14 @@ static int post(struct rapi *r, const char *url, const char *body, size_t len,
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     switch (status) {
-    case 202: return RAPI_OK;
-    case 413: return RAPI_ETOOLARGE;
-    case 500: return RAPI_EFATAL;
-    default: return RAPI_EPROTO;
+    case 202:
+        return RAPI_OK;
+    case 413:
+        return RAPI_ETOOLARGE;
+    case 500:
+        return RAPI_EFATAL;
+    default:
+        return RAPI_EPROTO;
     }
 nomem:
     curl_slist_free_all(h);
@@ -335,8 +343,7 @@ nomem:
 int rapi_respond(struct rapi *r, const char *request_id, const char *body, size_t len)
 {
     char url[512];
-    if (r == NULL || r->curl == NULL || !valid_request_id(request_id) ||
-        (body == NULL && len != 0))
+    if (r == NULL || r->curl == NULL || !valid_request_id(request_id) || (body == NULL && len != 0))
         return RAPI_EINVAL;
     if (len > RAPI_MAX_RESPONSE_BYTES)
         return RAPI_ETOOLARGE;
@@ -359,8 +366,7 @@ static void sanitize_type(char *out, size_t cap, const char *in)
         snprintf(out, cap, "%s", "Runtime.Unknown");
 }
 
-static int post_error(struct rapi *r, const char *url, const char *error_type,
-                      const char *message)
+static int post_error(struct rapi *r, const char *url, const char *error_type, const char *message)
 {
     char type[RAPI_ERROR_TYPE_MAX];
     sanitize_type(type, sizeof type, error_type);

@@ -25,33 +25,35 @@
 /* Lambda's limit on a response payload: 6 MiB + 100 B. */
 #define RAPI_MAX_RESPONSE_BYTES 6291556u
 /* Suggested bound for retrying /next after RAPI_ETRANSPORT before exiting non-zero. */
-#define RAPI_NEXT_RETRIES 3
+#define RAPI_NEXT_RETRIES       3
 
 enum rapi_status {
     RAPI_OK = 0,
-    RAPI_ETRANSPORT = -1, /* no HTTP answer (connect/IO error): retry /next a bounded number of times */
-    RAPI_EPROTO = -2,     /* unexpected HTTP status, missing or invalid request id */
-    RAPI_ETOOLARGE = -3,  /* response over RAPI_MAX_RESPONSE_BYTES (refused locally or 413): post an error */
-    RAPI_EFATAL = -4,     /* HTTP 500 from the Runtime API: exit now */
+    RAPI_ETRANSPORT =
+        -1,           /* no HTTP answer (connect/IO error): retry /next a bounded number of times */
+    RAPI_EPROTO = -2, /* unexpected HTTP status, missing or invalid request id */
+    RAPI_ETOOLARGE =
+        -3, /* response over RAPI_MAX_RESPONSE_BYTES (refused locally or 413): post an error */
+    RAPI_EFATAL = -4, /* HTTP 500 from the Runtime API: exit now */
     RAPI_ENOMEM = -5,
-    RAPI_EINVAL = -6      /* bad argument (host_port, request id, NULL) */
+    RAPI_EINVAL = -6 /* bad argument (host_port, request id, NULL) */
 };
 
 /* Header value caps (bytes, including the NUL). A longer value is dropped and
  * header_truncated set; a request id that does not fit is RAPI_EPROTO. */
-#define RAPI_ID_MAX 128
-#define RAPI_ARN_MAX 256
+#define RAPI_ID_MAX    128
+#define RAPI_ARN_MAX   256
 #define RAPI_TRACE_MAX 512
-#define RAPI_CTX_MAX 4096 /* Lambda caps client context at 3583 bytes (base64) */
+#define RAPI_CTX_MAX   4096 /* Lambda caps client context at 3583 bytes (base64) */
 
 struct rapi_invocation {
     char request_id[RAPI_ID_MAX];
     int64_t deadline_ms; /* epoch milliseconds; 0 when missing or not a number */
     char invoked_function_arn[RAPI_ARN_MAX];
-    char trace_id[RAPI_TRACE_MAX];        /* "" when absent */
-    char client_context[RAPI_CTX_MAX];    /* "" when absent */
-    char cognito_identity[RAPI_CTX_MAX];  /* "" when absent */
-    char tenant_id[RAPI_ID_MAX];          /* "" when absent */
+    char trace_id[RAPI_TRACE_MAX];       /* "" when absent */
+    char client_context[RAPI_CTX_MAX];   /* "" when absent */
+    char cognito_identity[RAPI_CTX_MAX]; /* "" when absent */
+    char tenant_id[RAPI_ID_MAX];         /* "" when absent */
     const char *event; /* NUL-terminated, owned by struct rapi; valid until the next rapi_next */
     size_t event_len;
     bool too_large;        /* event exceeded max_event_bytes: drained, event is "" */
@@ -61,7 +63,7 @@ struct rapi_invocation {
 /* Private state: use the functions below, not the fields. */
 struct rapi {
     CURL *curl;
-    char base[320]; /* http://host:port/2018-06-01/runtime/ */
+    char base[320];      /* http://host:port/2018-06-01/runtime/ */
     struct dynbuf event; /* event body (cap max_event_bytes), reused */
     bool too_large;
     struct rapi_invocation *cur;

@@ -87,7 +87,8 @@ static int load_tls(struct settings *s, const struct settings_defaults *d, char 
     return 0;
 }
 
-static int load_token(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+static int load_token(struct settings *s, const struct settings_defaults *d, char *err,
+                      size_t errlen)
 {
     /* Token. */
     s->token_mode = d->token_mode;
@@ -95,8 +96,7 @@ static int load_token(struct settings *s, const struct settings_defaults *d, cha
         s->long_lived_token = env(d->token.name);
         s->long_lived_source = d->token.name;
         if (!s->long_lived_token) {
-            snprintf(err, errlen, "the long-lived token variable %s is not set",
-                     d->token.name);
+            snprintf(err, errlen, "the long-lived token variable %s is not set", d->token.name);
             return -1;
         }
     } else if (d->token.source == SECRET_SSM) {
@@ -128,14 +128,16 @@ static int load_token(struct settings *s, const struct settings_defaults *d, cha
         s->token_ssm = NULL;
     }
     if (s->token_mode == SH_TOKEN_LONG_LIVED && !s->long_lived_token && !s->token_ssm) {
-        snprintf(err, errlen, "long-lived token mode but no token: set LEEC_HA_TOKEN or LEEC_HA_TOKEN_SSM");
+        snprintf(err, errlen,
+                 "long-lived token mode but no token: set LEEC_HA_TOKEN or LEEC_HA_TOKEN_SSM");
         return -1;
     }
     s->ssm_endpoint = env("LEEC_SSM_ENDPOINT");
     return 0;
 }
 
-static int load_skill_ids(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
+static int load_skill_ids(struct settings *s, const struct settings_defaults *d, char *err,
+                          size_t errlen)
 {
     /* Skill IDs: the environment replaces the compiled list. */
     const char *ids = getenv("LEEC_SKILL_IDS");
@@ -164,10 +166,10 @@ static int load_skill_ids(struct settings *s, const struct settings_defaults *d,
 int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    static const char *const all[] = {"LEEC_HA_URL", "LEEC_HA_TOKEN", "LEEC_HA_TOKEN_SSM",
-                                      "LEEC_SKILL_IDS", "LEEC_SSM_ENDPOINT", "LEEC_CA_BUNDLE",
-                                      "BASE_URL", "LONG_LIVED_ACCESS_TOKEN", "HOME_ASSISTANT_URL",
-                                      "HOME_ASSISTANT_TOKEN"};
+    static const char *const all[] = {
+        "LEEC_HA_URL",        "LEEC_HA_TOKEN",       "LEEC_HA_TOKEN_SSM", "LEEC_SKILL_IDS",
+        "LEEC_SSM_ENDPOINT",  "LEEC_CA_BUNDLE",      "BASE_URL",          "LONG_LIVED_ACCESS_TOKEN",
+        "HOME_ASSISTANT_URL", "HOME_ASSISTANT_TOKEN"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (too_long(all[i], getenv(all[i]), err, errlen))
             return -1;

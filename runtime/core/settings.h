@@ -30,11 +30,11 @@ struct settings_defaults {
 };
 
 #define SETTINGS_MAX_SKILL_IDS 16
-#define SETTINGS_VALUE_MAX 4096 /* longest accepted environment value */
+#define SETTINGS_VALUE_MAX     4096 /* longest accepted environment value */
 
 struct settings {
-    const char *ha_url;            /* never NULL after settings_load */
-    const char *ha_url_source;     /* "project", "LEEC_HA_URL", "BASE_URL", ... */
+    const char *ha_url;        /* never NULL after settings_load */
+    const char *ha_url_source; /* "project", "LEEC_HA_URL", "BASE_URL", ... */
     enum sh_token_mode token_mode;
     const char *long_lived_token;  /* from the environment; NULL if none */
     const char *long_lived_source; /* name of the variable (for logs; never the value) */
@@ -42,8 +42,8 @@ struct settings {
     bool insecure;                 /* TLS verification off (explicit opt-in only) */
     const char *insecure_source;
     const char *ca_bundle;
-    bool debug;                    /* DEBUG=true (HA docs' function): DEBUG logs */
-    const char *ssm_endpoint;      /* LEEC_SSM_ENDPOINT (tests) */
+    bool debug;               /* DEBUG=true (HA docs' function): DEBUG logs */
+    const char *ssm_endpoint; /* LEEC_SSM_ENDPOINT (tests) */
     const char *skill_ids[SETTINGS_MAX_SKILL_IDS];
     size_t nskill_ids;
     char skill_buf[SETTINGS_MAX_SKILL_IDS * 80];

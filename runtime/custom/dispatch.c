@@ -29,9 +29,10 @@ static void h_help(struct cs_ctx *c, const struct cs_request *q, struct cs_reply
 {
     (void)q;
     c->outcome = "ok";
-    cs_say(r, false, "You can say things like: trigger morning routine, run the good night "
-                  "script, turn off everything in the kitchen, or ask if Home Assistant is "
-                  "running. What would you like to do?");
+    cs_say(r, false,
+           "You can say things like: trigger morning routine, run the good night "
+           "script, turn off everything in the kitchen, or ask if Home Assistant is "
+           "running. What would you like to do?");
     cs_ask(r, "What would you like to do?");
 }
 
@@ -56,16 +57,12 @@ static const struct intent_def {
     const char *feature, *preset;
     bool needs_token;
 } intents[] = {
-    {"TriggerAutomationIntent", NULL, "automation",
-     "automation_basic", true},
-    {"ListAutomationsIntent", NULL, "automation",
-     "automation_basic", true},
+    {"TriggerAutomationIntent", NULL, "automation", "automation_basic", true},
+    {"ListAutomationsIntent", NULL, "automation", "automation_basic", true},
     {"RunScriptIntent", NULL, "scripts", "automation_basic", true},
     {"ListScriptsIntent", NULL, "scripts", "automation_basic", true},
-    {"SetInputHelperIntent", NULL, "input_helpers",
-     "smart_home", true},
-    {"GetInputHelperIntent", NULL, "input_helpers",
-     "smart_home", true},
+    {"SetInputHelperIntent", NULL, "input_helpers", "smart_home", true},
+    {"GetInputHelperIntent", NULL, "input_helpers", "smart_home", true},
     {"MakeAnnouncementIntent", NULL, "notifications", "full", true},
     {"SendNotificationIntent", NULL, "notifications", "full", true},
     {"AreaControlIntent", NULL, "areas", "smart_home", true},
@@ -73,8 +70,7 @@ static const struct intent_def {
     {"PauseTimerIntent", NULL, "timers", "full", true},
     {"CancelTimerIntent", NULL, "timers", "full", true},
     {"TimerStatusIntent", NULL, "timers", "full", true},
-    {"ConversationIntent", NULL, "conversation", "voice_control",
-     true},
+    {"ConversationIntent", NULL, "conversation", "voice_control", true},
     {"HomeAssistantStatusIntent", h_status, NULL, NULL, true},
     {"AMAZON.HelpIntent", h_help, NULL, NULL, false},
     {"AMAZON.CancelIntent", h_stop, NULL, NULL, false},
@@ -112,8 +108,8 @@ void cs_dispatch(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *
 {
     memset(r, 0, sizeof *r);
     c->outcome = "ok";
-    r->attrs = q->session_attributes ? cJSON_Duplicate(q->session_attributes, true)
-                                     : cJSON_CreateObject();
+    r->attrs =
+        q->session_attributes ? cJSON_Duplicate(q->session_attributes, true) : cJSON_CreateObject();
     switch (q->type) {
     case CS_LAUNCH:
         cs_say(r, false, "Home Assistant is listening. What would you like to do?");

@@ -35,8 +35,8 @@
 #include <stdint.h>
 
 #define CS_MIN_BUDGET_MS 100u
-#define CS_MAX_ENTITIES 2000u  /* entities of one kind considered for matching */
-#define CS_LIST_NAMES 10u      /* names spoken by the list intents */
+#define CS_MAX_ENTITIES  2000u /* entities of one kind considered for matching */
+#define CS_LIST_NAMES    10u   /* names spoken by the list intents */
 
 struct cs_ctx;
 struct cs_reply;
@@ -51,34 +51,33 @@ struct cs_feature {
     const struct cs_intent_impl *intents;
     size_t n_intents;
 };
-extern const struct cs_feature cs_feature_automation, cs_feature_scripts,
-    cs_feature_input_helpers, cs_feature_notifications, cs_feature_areas, cs_feature_timers,
-    cs_feature_conversation;
+extern const struct cs_feature cs_feature_automation, cs_feature_scripts, cs_feature_input_helpers,
+    cs_feature_notifications, cs_feature_areas, cs_feature_timers, cs_feature_conversation;
 
 struct cs_ctx {
     /* in */
     struct ha_client *ha;
-    struct breaker *breaker;         /* NULL: none */
-    struct cache_pool *state_cache;  /* NULL: no cache */
-    const char *token;               /* secret; NULL: none (answers "link your account") */
-    uint64_t deadline_epoch_ms;      /* 0: unknown */
-    uint64_t (*now_epoch_ms)(void);  /* NULL: clock_epoch_ms */
+    struct breaker *breaker;        /* NULL: none */
+    struct cache_pool *state_cache; /* NULL: no cache */
+    const char *token;              /* secret; NULL: none (answers "link your account") */
+    uint64_t deadline_epoch_ms;     /* 0: unknown */
+    uint64_t (*now_epoch_ms)(void); /* NULL: clock_epoch_ms */
     uint32_t total_cap_ms, margin_ms;
-    const char *tts_entity;          /* NULL: the first tts.* entity */
+    const char *tts_entity; /* NULL: the first tts.* entity */
     const char *const *media_players;
     size_t n_media_players;
-    const char *notify_target;       /* NULL: "notify" */
+    const char *notify_target; /* NULL: "notify" */
     struct jsonguard_limits reply_limits;
     const struct cs_feature *const *features; /* compiled into this build */
     size_t n_features;
     /* out (for the log line and metrics) */
-    const char *outcome;             /* "ok", "ambiguous", "no_match", "invalid_value", ... */
+    const char *outcome; /* "ok", "ambiguous", "no_match", "invalid_value", ... */
     const char *missing_feature, *feature_preset;
     char note[256];
     bool ha_called;
     unsigned ha_calls;
-    long ha_status;                  /* of the last call */
-    uint32_t ha_ms;                  /* all calls */
+    long ha_status; /* of the last call */
+    uint32_t ha_ms; /* all calls */
     bool cache_hit;
 };
 

@@ -16,15 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DURATION_MAX_INPUT 32u
+#define DURATION_MAX_INPUT   32u
 #define DURATION_MAX_SECONDS (24u * 3600u - 1u) /* 23:59:59 */
 
 enum duration_status {
     DURATION_OK = 0,
-    DURATION_BAD,       /* not an accepted ISO-8601 duration */
+    DURATION_BAD,         /* not an accepted ISO-8601 duration */
     DURATION_UNSUPPORTED, /* days/weeks/months/years */
-    DURATION_ZERO,      /* "PT0S" */
-    DURATION_TOO_LONG,  /* more than DURATION_MAX_SECONDS */
+    DURATION_ZERO,        /* "PT0S" */
+    DURATION_TOO_LONG,    /* more than DURATION_MAX_SECONDS */
 };
 
 /* s need not be NUL-terminated. */

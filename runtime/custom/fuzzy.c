@@ -17,8 +17,7 @@ static size_t singular(char *w, size_t n)
         w[n - 3] = 'y';
         return n - 2;
     }
-    if (n > 4 && (ends_with(w, n, "ches") || ends_with(w, n, "shes") ||
-                  ends_with(w, n, "sses")))
+    if (n > 4 && (ends_with(w, n, "ches") || ends_with(w, n, "shes") || ends_with(w, n, "sses")))
         return n - 2;
     if (n > 3 && ends_with(w, n, "xes"))
         return n - 2;
@@ -194,8 +193,7 @@ void fuzzy_match(const char *query, const struct fuzzy_item *items, size_t n,
         struct scored s = {i, 0, s1 > s2 ? s1 : s2};
         if ((name[0] && strcmp(q, name) == 0) || (obj[0] && strcmp(q, obj) == 0))
             s.tier = 1;
-        else if (words_in(q, name) || words_in(q, obj) || words_in(name, q) ||
-                 words_in(obj, q))
+        else if (words_in(q, name) || words_in(q, obj) || words_in(name, q) || words_in(obj, q))
             s.tier = 2;
         else if (s.sim >= FUZZY_THRESHOLD)
             s.tier = 3;

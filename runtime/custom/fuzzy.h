@@ -22,10 +22,10 @@
 
 #include <stddef.h>
 
-#define FUZZY_NAME_MAX 128u
+#define FUZZY_NAME_MAX       128u
 #define FUZZY_MAX_CANDIDATES 3u
-#define FUZZY_THRESHOLD 75u
-#define FUZZY_TIE_MARGIN 5u
+#define FUZZY_THRESHOLD      75u
+#define FUZZY_TIE_MARGIN     5u
 
 struct fuzzy_item {
     const char *entity_id; /* "domain.object" (or just an object name) */
@@ -36,11 +36,11 @@ enum fuzzy_kind { FUZZY_NONE, FUZZY_MATCH, FUZZY_AMBIGUOUS };
 
 struct fuzzy_result {
     enum fuzzy_kind kind;
-    size_t index;                         /* FUZZY_MATCH */
-    size_t cands[FUZZY_MAX_CANDIDATES];   /* FUZZY_AMBIGUOUS */
+    size_t index;                       /* FUZZY_MATCH */
+    size_t cands[FUZZY_MAX_CANDIDATES]; /* FUZZY_AMBIGUOUS */
     size_t ncands;
-    long suggestion;                      /* FUZZY_NONE: closest item or -1 */
-    unsigned score;                       /* similarity of the best item, 0..100 */
+    long suggestion; /* FUZZY_NONE: closest item or -1 */
+    unsigned score;  /* similarity of the best item, 0..100 */
 };
 
 /* Writes the normalised form of in[0..len) (NUL-terminated, at most outlen-1

@@ -24,7 +24,7 @@ uint64_t cs_budget_ms(const struct cs_ctx *c)
 /* One call; 0 when HA answered 2xx (res filled, caller frees), else -1 with
  * the failure kind in *why and a note. */
 int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
-                   struct ha_result *res, enum ha_fail *why)
+               struct ha_result *res, enum ha_fail *why)
 {
     memset(res, 0, sizeof *res);
     *why = HF_NONE;
@@ -38,7 +38,7 @@ int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
         if (c->breaker)
             breaker_cancel(c->breaker);
         cs_notef(c, "only %llu ms left before the deadline: %s not called", (unsigned long long)b,
-              path);
+                 path);
         *why = HF_UNREACHABLE;
         return -1;
     }
@@ -65,12 +65,12 @@ int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
     if (rc == 0)
         return 0;
     cs_notef(c, "%s %s: %s, HTTP %ld", post ? "POST" : "GET", path, ha_outcome_name(res->outcome),
-          res->http_status);
+             res->http_status);
     if (res->outcome == HA_HTTP_ERROR)
         *why = (res->http_status == 401 || res->http_status == 403) ? HF_AUTH
-               : res->http_status == 400                             ? HF_REFUSED
-               : res->http_status >= 502                             ? HF_UNREACHABLE
-                                                                     : HF_OTHER;
+               : res->http_status == 400                            ? HF_REFUSED
+               : res->http_status >= 502                            ? HF_UNREACHABLE
+                                                                    : HF_OTHER;
     else if (res->outcome == HA_INVALID || res->outcome == HA_REPLY_TOO_LARGE)
         *why = HF_OTHER;
     else
@@ -87,8 +87,9 @@ void cs_apologise(struct cs_ctx *c, struct cs_reply *r, enum ha_fail why)
         cs_say(r, true, "Sorry, Home Assistant isn't answering right now. Please try again later.");
         break;
     case HF_AUTH:
-        cs_say(r, true, "Sorry, Home Assistant refused the request. Please link your account "
-                     "again in the Alexa app.");
+        cs_say(r, true,
+               "Sorry, Home Assistant refused the request. Please link your account "
+               "again in the Alexa app.");
         r->link_account = true;
         break;
     case HF_REFUSED:
@@ -126,8 +127,8 @@ cJSON *cs_ha_get_json(struct cs_ctx *c, const char *path, struct cs_reply *r)
 }
 
 /* POST of a JSON object; 0 ok (reply body in *reply when non-NULL; caller frees). */
-int cs_ha_post(struct cs_ctx *c, const char *path, cJSON *data, struct cs_reply *r,
-                   char **reply, size_t *reply_len)
+int cs_ha_post(struct cs_ctx *c, const char *path, cJSON *data, struct cs_reply *r, char **reply,
+               size_t *reply_len)
 {
     char *body = cJSON_PrintUnformatted(data);
     if (!body) {
@@ -153,7 +154,7 @@ int cs_ha_post(struct cs_ctx *c, const char *path, cJSON *data, struct cs_reply 
 }
 
 int cs_call_service(struct cs_ctx *c, const char *domain, const char *service, cJSON *data,
-                        struct cs_reply *r)
+                    struct cs_reply *r)
 {
     char path[160];
     cs_sayf(path, sizeof path, "/api/services/%s/%s", domain, service);
@@ -295,9 +296,8 @@ void cs_name_list(char *buf, size_t len, const char *const *names, size_t n, con
 
 /* Finds the entity named `spoken` among `domains`. NULL: answered (no match,
  * ambiguous, no such entities, HA failure). */
-const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains,
-                            size_t nd, const char *spoken, const char *what,
-                            struct cs_reply *r)
+const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains, size_t nd,
+                        const char *spoken, const char *what, struct cs_reply *r)
 {
     struct cs_ents e;
     if (cs_collect(st, domains, nd, &e) != 0) {
@@ -333,7 +333,7 @@ const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *do
         const char *art = strchr("aeiou", what[0]) ? "an" : "a";
         if (fr.suggestion >= 0)
             cs_say(r, true, "I couldn't find %s %s called %s. The closest one is %s.", art, what,
-                spoken, cs_ent_name(e.ents[fr.suggestion]));
+                   spoken, cs_ent_name(e.ents[fr.suggestion]));
         else
             cs_say(r, true, "I couldn't find %s %s called %s.", art, what, spoken);
     }

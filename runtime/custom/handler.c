@@ -96,17 +96,17 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
     out->body = cs_response_build(&ans, &out->len);
     cs_reply_free(&rep);
     if (ctx.missing_feature)
-        log_emit(LOG_LEVEL_INFO, "feature not included in this build",
-                 LOG_STR("intent", q.intent), LOG_STR("feature", ctx.missing_feature),
+        log_emit(LOG_LEVEL_INFO, "feature not included in this build", LOG_STR("intent", q.intent),
+                 LOG_STR("feature", ctx.missing_feature),
                  LOG_STR("feature_preset_adding_it", ctx.feature_preset),
                  LOG_STR("this_build", a->cfg->health.feature_preset), LOG_END);
     bool failed = strcmp(ctx.outcome, "ha_error") == 0;
     log_emit(failed ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "custom skill",
              LOG_STR("request_type", q.type_name), LOG_STR("intent", q.intent),
-             LOG_STR("outcome", ctx.outcome), LOG_STR("bearer_from",
-                                                       q.access_token ? "account_linking"
-                                                       : token      ? "long_lived"
-                                                                    : "none"),
+             LOG_STR("outcome", ctx.outcome),
+             LOG_STR("bearer_from", q.access_token ? "account_linking"
+                                    : token        ? "long_lived"
+                                                   : "none"),
              LOG_UINT("ha_calls", ctx.ha_calls), LOG_INT("ha_status", ctx.ha_status),
              LOG_UINT("ha_ms", ctx.ha_ms), LOG_BOOL("states_cache_hit", ctx.cache_hit),
              LOG_STR("note", ctx.note[0] ? ctx.note : NULL), LOG_END);

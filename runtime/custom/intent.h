@@ -36,14 +36,14 @@ void cs_num_text(char *buf, size_t len, double v);
 /* Home Assistant calls (ha.c): budget = min(deadline - now - margin, total cap). */
 uint64_t cs_budget_ms(const struct cs_ctx *c);
 int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
-                   struct ha_result *res, enum ha_fail *why);
+               struct ha_result *res, enum ha_fail *why);
 void cs_apologise(struct cs_ctx *c, struct cs_reply *r, enum ha_fail why);
 cJSON *cs_parse_reply(struct cs_ctx *c, const char *body, size_t len);
 cJSON *cs_ha_get_json(struct cs_ctx *c, const char *path, struct cs_reply *r);
-int cs_ha_post(struct cs_ctx *c, const char *path, cJSON *data, struct cs_reply *r,
-                   char **reply, size_t *reply_len);
+int cs_ha_post(struct cs_ctx *c, const char *path, cJSON *data, struct cs_reply *r, char **reply,
+               size_t *reply_len);
 int cs_call_service(struct cs_ctx *c, const char *domain, const char *service, cJSON *data,
-                        struct cs_reply *r);
+                    struct cs_reply *r);
 cJSON *cs_states(struct cs_ctx *c, struct cs_reply *r);
 
 /* Entities and matching (ha.c). */
@@ -55,9 +55,8 @@ double cs_attr_num(const cJSON *e, const char *k, double dflt);
 bool cs_in_domain(const char *id, const char *domain);
 int cs_collect(const cJSON *st, const char *const *domains, size_t nd, struct cs_ents *e);
 void cs_ents_free(struct cs_ents *e);
-const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains,
-                            size_t nd, const char *spoken, const char *what,
-                            struct cs_reply *r);
+const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains, size_t nd,
+                        const char *spoken, const char *what, struct cs_reply *r);
 cJSON *cs_entity_data(const char *entity_id);
 bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, const char *question);
 cJSON *cs_area_entities(struct cs_ctx *c, const char *area, struct cs_reply *r);

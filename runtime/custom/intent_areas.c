@@ -19,8 +19,10 @@ static void h_area_control(struct cs_ctx *c, const struct cs_request *q, struct 
     }
     static const struct {
         const char *spoken, *domain, *plural;
-    } kinds[] = {{"light", "light", "lights"},      {"switch", "switch", "switches"},
-                 {"fan", "fan", "fans"},            {"cover", "cover", "covers"},
+    } kinds[] = {{"light", "light", "lights"},
+                 {"switch", "switch", "switches"},
+                 {"fan", "fan", "fans"},
+                 {"cover", "cover", "covers"},
                  {"media player", "media_player", "media players"}};
     const char *dt = cs_slot(q, "DeviceType");
     char dn[64];
@@ -32,8 +34,9 @@ static void h_area_control(struct cs_ctx *c, const struct cs_request *q, struct 
                 kind = (int)i;
         if (kind < 0) {
             c->outcome = "invalid_value";
-            cs_say(r, true, "I can switch lights, switches, fans, covers or media players, or "
-                         "everything in a room.");
+            cs_say(r, true,
+                   "I can switch lights, switches, fans, covers or media players, or "
+                   "everything in a room.");
             return;
         }
     }
@@ -75,7 +78,7 @@ static void h_area_control(struct cs_ctx *c, const struct cs_request *q, struct 
         if (cs_call_service(c, domain, service, d, r) == 0) {
             c->outcome = "ok";
             cs_say(r, true, "Turned %s %s in the %s.", on ? "on" : "off",
-                kind < 0 ? "everything" : kinds[kind].plural, area);
+                   kind < 0 ? "everything" : kinds[kind].plural, area);
         }
         cJSON_Delete(d);
     }
@@ -87,4 +90,4 @@ static const struct cs_intent_impl areas_intents[] = {
     {"AreaControlIntent", h_area_control},
 };
 const struct cs_feature cs_feature_areas = {"areas", areas_intents,
-    sizeof areas_intents / sizeof areas_intents[0]};
+                                            sizeof areas_intents / sizeof areas_intents[0]};

@@ -6,8 +6,8 @@
 #include <string.h>
 
 static void run_named(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r,
-                      const char *slot, const char *domain, const char *service,
-                      const char *what, const char *done)
+                      const char *slot, const char *domain, const char *service, const char *what,
+                      const char *done)
 {
     const char *name = cs_slot(q, slot);
     char question[128];
@@ -30,8 +30,7 @@ static void run_named(struct cs_ctx *c, const struct cs_request *q, struct cs_re
     cJSON_Delete(st);
 }
 
-static void list_names(struct cs_ctx *c, struct cs_reply *r, const char *domain,
-                       const char *what)
+static void list_names(struct cs_ctx *c, struct cs_reply *r, const char *domain, const char *what)
 {
     cJSON *st = cs_states(c, r);
     if (!st)
@@ -61,13 +60,11 @@ static void list_names(struct cs_ctx *c, struct cs_reply *r, const char *domain,
     cJSON_Delete(st);
 }
 
-static void h_trigger_automation(struct cs_ctx *c, const struct cs_request *q,
-                                 struct cs_reply *r)
+static void h_trigger_automation(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     run_named(c, q, r, "Automation", "automation", "trigger", "automation", "Triggered");
 }
-static void h_list_automations(struct cs_ctx *c, const struct cs_request *q,
-                               struct cs_reply *r)
+static void h_list_automations(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     (void)q;
     list_names(c, r, "automation", "automation");
@@ -87,12 +84,12 @@ static const struct cs_intent_impl automation_intents[] = {
     {"TriggerAutomationIntent", h_trigger_automation},
     {"ListAutomationsIntent", h_list_automations},
 };
-const struct cs_feature cs_feature_automation = {"automation", automation_intents,
-    sizeof automation_intents / sizeof automation_intents[0]};
+const struct cs_feature cs_feature_automation = {
+    "automation", automation_intents, sizeof automation_intents / sizeof automation_intents[0]};
 
 static const struct cs_intent_impl scripts_intents[] = {
     {"RunScriptIntent", h_run_script},
     {"ListScriptsIntent", h_list_scripts},
 };
 const struct cs_feature cs_feature_scripts = {"scripts", scripts_intents,
-    sizeof scripts_intents / sizeof scripts_intents[0]};
+                                              sizeof scripts_intents / sizeof scripts_intents[0]};

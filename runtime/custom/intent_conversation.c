@@ -16,8 +16,8 @@ static void h_conversation(struct cs_ctx *c, const struct cs_request *q, struct 
         char lang[3] = {q->locale[0], q->locale[1], '\0'};
         cJSON_AddStringToObject(d, "language", lang);
     }
-    const cJSON *cid = r->attrs ? cJSON_GetObjectItemCaseSensitive(r->attrs, "conversation_id")
-                                : NULL;
+    const cJSON *cid =
+        r->attrs ? cJSON_GetObjectItemCaseSensitive(r->attrs, "conversation_id") : NULL;
     if (cJSON_IsString(cid) && strlen(cid->valuestring) < 256)
         cJSON_AddStringToObject(d, "conversation_id", cid->valuestring);
     char *out = NULL;
@@ -31,9 +31,8 @@ static void h_conversation(struct cs_ctx *c, const struct cs_request *q, struct 
     const cJSON *sp = NULL, *resp = j ? cJSON_GetObjectItemCaseSensitive(j, "response") : NULL;
     if (cJSON_IsObject(resp)) {
         const cJSON *speech = cJSON_GetObjectItemCaseSensitive(resp, "speech");
-        const cJSON *plain = cJSON_IsObject(speech)
-                                 ? cJSON_GetObjectItemCaseSensitive(speech, "plain")
-                                 : NULL;
+        const cJSON *plain =
+            cJSON_IsObject(speech) ? cJSON_GetObjectItemCaseSensitive(speech, "plain") : NULL;
         sp = cJSON_IsObject(plain) ? cJSON_GetObjectItemCaseSensitive(plain, "speech") : NULL;
     }
     if (!cJSON_IsString(sp)) {
@@ -61,4 +60,5 @@ static const struct cs_intent_impl conversation_intents[] = {
     {"ConversationIntent", h_conversation},
 };
 const struct cs_feature cs_feature_conversation = {"conversation", conversation_intents,
-    sizeof conversation_intents / sizeof conversation_intents[0]};
+                                                   sizeof conversation_intents /
+                                                       sizeof conversation_intents[0]};

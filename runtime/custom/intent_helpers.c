@@ -13,8 +13,7 @@ static const char *const helper_domains[] = {"input_boolean", "input_select", "i
 static int bool_word(const char *v)
 {
     static const char *const on[] = {"on", "true", "yes", "enable", "enabled", "activate"};
-    static const char *const off[] = {"off", "false", "no", "disable", "disabled",
-                                      "deactivate"};
+    static const char *const off[] = {"off", "false", "no", "disable", "disabled", "deactivate"};
     char n[64];
     fuzzy_normalise(v, strlen(v), n, sizeof n);
     for (size_t i = 0; i < sizeof on / sizeof on[0]; i++)
@@ -63,7 +62,8 @@ static void set_select(struct cs_ctx *c, const cJSON *e, const char *value, stru
 
 static void set_number(struct cs_ctx *c, const cJSON *e, const char *value, struct cs_reply *r)
 {
-    double lo = cs_attr_num(e, "min", 0), hi = cs_attr_num(e, "max", 100), step = cs_attr_num(e, "step", 1);
+    double lo = cs_attr_num(e, "min", 0), hi = cs_attr_num(e, "max", 100),
+           step = cs_attr_num(e, "step", 1);
     char a[32], b[32], s[32];
     cs_num_text(a, sizeof a, lo);
     cs_num_text(b, sizeof b, hi);
@@ -187,9 +187,9 @@ static void h_get_input_helper(struct cs_ctx *c, const struct cs_request *q, str
                 cs_say(r, true, "%s is empty.", cs_ent_name(e));
             else
                 cs_say(r, true, "%s is %s%s%s.", cs_ent_name(e), vt, cJSON_IsString(u) ? " " : "",
-                    cJSON_IsString(u) ? (strcmp(u->valuestring, "%") == 0 ? "percent"
-                                                                          : u->valuestring)
-                                      : "");
+                       cJSON_IsString(u)
+                           ? (strcmp(u->valuestring, "%") == 0 ? "percent" : u->valuestring)
+                           : "");
             cJSON_Delete(fresh);
         }
     }
@@ -201,4 +201,5 @@ static const struct cs_intent_impl input_helpers_intents[] = {
     {"GetInputHelperIntent", h_get_input_helper},
 };
 const struct cs_feature cs_feature_input_helpers = {"input_helpers", input_helpers_intents,
-    sizeof input_helpers_intents / sizeof input_helpers_intents[0]};
+                                                    sizeof input_helpers_intents /
+                                                        sizeof input_helpers_intents[0]};

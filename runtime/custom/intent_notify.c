@@ -50,7 +50,7 @@ static void h_announce(struct cs_ctx *c, const struct cs_request *q, struct cs_r
     if (!tts || !cJSON_GetArraySize(players)) {
         c->outcome = "no_entities";
         cs_say(r, true, "I can't announce anything: Home Assistant has no %s.",
-            tts ? "speakers" : "text-to-speech service");
+               tts ? "speakers" : "text-to-speech service");
         goto out;
     }
     cJSON *d = cJSON_CreateObject();
@@ -90,4 +90,5 @@ static const struct cs_intent_impl notifications_intents[] = {
     {"SendNotificationIntent", h_notify},
 };
 const struct cs_feature cs_feature_notifications = {"notifications", notifications_intents,
-    sizeof notifications_intents / sizeof notifications_intents[0]};
+                                                    sizeof notifications_intents /
+                                                        sizeof notifications_intents[0]};

@@ -35,7 +35,7 @@ static const cJSON *find_timer(struct cs_ctx *c, const cJSON *st, const char *na
     }
     char list[400];
     cs_name_list(list, sizeof list, names, n < FUZZY_MAX_CANDIDATES ? n : FUZZY_MAX_CANDIDATES,
-              " or ");
+                 " or ");
     c->outcome = "ambiguous";
     cs_say(r, false, "Which timer: %s?", list);
     cs_ask(r, r->speech);
@@ -110,8 +110,7 @@ static bool remaining_words(const char *s, char *out, size_t len)
 {
     unsigned h, m, sec;
     char tail;
-    if (!s || sscanf(s, "%u:%u:%u%c", &h, &m, &sec, &tail) != 3 || h > 9999 || m > 59 ||
-        sec > 59)
+    if (!s || sscanf(s, "%u:%u:%u%c", &h, &m, &sec, &tail) != 3 || h > 9999 || m > 59 || sec > 59)
         return false;
     duration_speak(h * 3600u + m * 60u + sec, out, len);
     return true;
@@ -131,15 +130,15 @@ static void h_timer_status(struct cs_ctx *c, const struct cs_request *q, struct 
             const char *state = cs_ent_state(fresh);
             const cJSON *rem = cs_ent_attr(fresh, "remaining");
             char words[64];
-            bool has = remaining_words(cJSON_IsString(rem) ? rem->valuestring : NULL, words,
-                                       sizeof words);
+            bool has =
+                remaining_words(cJSON_IsString(rem) ? rem->valuestring : NULL, words, sizeof words);
             c->outcome = "ok";
             if (strcmp(state, "active") == 0)
                 cs_say(r, true, "The %s timer is running%s%s%s.", cs_ent_name(e),
-                    has ? ", with " : "", has ? words : "", has ? " left" : "");
+                       has ? ", with " : "", has ? words : "", has ? " left" : "");
             else if (strcmp(state, "paused") == 0)
                 cs_say(r, true, "The %s timer is paused%s%s%s.", cs_ent_name(e),
-                    has ? ", with " : "", has ? words : "", has ? " left" : "");
+                       has ? ", with " : "", has ? words : "", has ? " left" : "");
             else
                 cs_say(r, true, "The %s timer isn't running.", cs_ent_name(e));
             cJSON_Delete(fresh);
@@ -155,4 +154,4 @@ static const struct cs_intent_impl timers_intents[] = {
     {"TimerStatusIntent", h_timer_status},
 };
 const struct cs_feature cs_feature_timers = {"timers", timers_intents,
-    sizeof timers_intents / sizeof timers_intents[0]};
+                                             sizeof timers_intents / sizeof timers_intents[0]};

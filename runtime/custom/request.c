@@ -56,8 +56,8 @@ static int parse_slots(const cJSON *intent, struct cs_request *out)
             return -1;
         sl->resolved = NULL;
         const cJSON *res = obj(s, "resolutions");
-        const cJSON *auths = res ? cJSON_GetObjectItemCaseSensitive(res, "resolutionsPerAuthority")
-                                 : NULL;
+        const cJSON *auths =
+            res ? cJSON_GetObjectItemCaseSensitive(res, "resolutionsPerAuthority") : NULL;
         if (!cJSON_IsArray(auths))
             auths = NULL;
         const cJSON *a;

@@ -27,9 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CS_SLOT_MAX 8u
-#define CS_VALUE_MAX 1024u  /* longest accepted string in the request (ids, slot values) */
-#define CS_TOKEN_MAX 8192u  /* longest accepted accessToken */
+#define CS_SLOT_MAX   8u
+#define CS_VALUE_MAX  1024u /* longest accepted string in the request (ids, slot values) */
+#define CS_TOKEN_MAX  8192u /* longest accepted accessToken */
 #define CS_SPEECH_MAX 6000u /* spoken text is cut (at a character boundary) beyond this */
 
 enum cs_type {
@@ -55,17 +55,17 @@ struct cs_request {
     struct cs_slot slots[CS_SLOT_MAX];
     size_t nslots;
     const char *application_id;
-    const char *access_token;           /* secret: never log */
-    const cJSON *session_attributes;    /* object or NULL */
+    const char *access_token;        /* secret: never log */
+    const cJSON *session_attributes; /* object or NULL */
     bool session_new;
 };
 
 enum cs_reject {
     CS_OK = 0,
-    CS_MALFORMED,      /* not an object, request not an object, over-long strings */
+    CS_MALFORMED, /* not an object, request not an object, over-long strings */
     CS_BAD_VERSION,
     CS_BAD_TYPE,
-    CS_NO_SKILL_IDS,   /* strict validation and no allowed skill IDs configured */
+    CS_NO_SKILL_IDS, /* strict validation and no allowed skill IDs configured */
     CS_NO_APP_ID,
     CS_WRONG_APP_ID,
     CS_BAD_TIMESTAMP,
@@ -75,8 +75,8 @@ enum cs_reject {
 struct cs_policy {
     const char *const *skill_ids;
     size_t nskill_ids;
-    bool strict;            /* no skill IDs configured → refuse (else accept any) */
-    uint64_t tolerance_ms;  /* 0: 150000 */
+    bool strict;           /* no skill IDs configured → refuse (else accept any) */
+    uint64_t tolerance_ms; /* 0: 150000 */
 };
 
 /* Fills out from event (pointers into it). Returns CS_OK or CS_MALFORMED. */
@@ -104,9 +104,9 @@ struct cs_answer {
     const char *reprompt; /* non-NULL: reprompt (the session stays open) */
     bool end_session;
     const cJSON *session_attributes; /* copied into the answer; NULL: none */
-    bool empty;           /* {"version":"1.0","response":{}} (SessionEndedRequest) */
-    const char *can_fulfill; /* "YES"/"NO"/"MAYBE": CanFulfillIntentRequest answer */
-    bool link_account;    /* add a LinkAccount card (no usable token) */
+    bool empty;                      /* {"version":"1.0","response":{}} (SessionEndedRequest) */
+    const char *can_fulfill;         /* "YES"/"NO"/"MAYBE": CanFulfillIntentRequest answer */
+    bool link_account;               /* add a LinkAccount card (no usable token) */
 };
 
 /* malloc'd JSON (caller frees) and its length; NULL when out of memory. */

@@ -48,8 +48,7 @@ int cs_spoken_number(const char *s, double *out)
         return -1;
     while (*end == ' ')
         end++;
-    if (*end && strcmp(end, "%") != 0 && strcmp(end, "percent") != 0 &&
-        strcmp(end, "degrees") != 0)
+    if (*end && strcmp(end, "%") != 0 && strcmp(end, "percent") != 0 && strcmp(end, "degrees") != 0)
         return -1;
     *out = v;
     return 0;

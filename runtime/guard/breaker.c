@@ -120,12 +120,6 @@ const char *breaker_state_name(enum breaker_state s)
     return "unknown";
 }
 
-const char *breaker_name(const struct breaker *b)
-{
-    return b->name;
-}
+const char *breaker_name(const struct breaker *b) { return b->name; }
 
-void breaker_get_stats(const struct breaker *b, struct breaker_stats *out)
-{
-    *out = b->st;
-}
+void breaker_get_stats(const struct breaker *b, struct breaker_stats *out) { *out = b->st; }

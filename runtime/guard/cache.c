@@ -11,7 +11,7 @@
 #include <string.h>
 
 struct cache_entry {
-    struct cache_entry *hnext;      /* hash chain */
+    struct cache_entry *hnext;       /* hash chain */
     struct cache_entry *prev, *next; /* recency: head = most recent */
     uint64_t hash;
     uint64_t expires_at; /* mono ms; UINT64_MAX = never */
@@ -330,7 +330,4 @@ void cache_get_stats(const struct cache_pool *p, struct cache_stats *out)
     out->budget = p->budget;
 }
 
-const char *cache_pool_name(const struct cache_pool *p)
-{
-    return p->cfg.name ? p->cfg.name : "";
-}
+const char *cache_pool_name(const struct cache_pool *p) { return p->cfg.name ? p->cfg.name : ""; }

@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CACHE_ENTRY_OVERHEAD 128u /* charged per entry on top of scope+key+value */
-#define CACHE_KEY_MAX 1024u       /* longest scope and longest key */
-#define CACHE_TTL_DEFAULT 0u      /* cache_put: use the pool's default TTL */
+#define CACHE_ENTRY_OVERHEAD 128u  /* charged per entry on top of scope+key+value */
+#define CACHE_KEY_MAX        1024u /* longest scope and longest key */
+#define CACHE_TTL_DEFAULT    0u    /* cache_put: use the pool's default TTL */
 
 enum cache_evict {
     CACHE_EVICT_LRU,           /* least recently used first */
@@ -85,9 +85,9 @@ enum cache_put_result cache_put(struct cache_pool *p, const char *scope, const c
 int cache_delete(struct cache_pool *p, const char *scope, const char *key);
 
 /* Memory pressure. Each returns the number of entries removed. */
-size_t cache_expire_all(struct cache_pool *p);                /* expired only */
+size_t cache_expire_all(struct cache_pool *p);                  /* expired only */
 size_t cache_evict_fraction(struct cache_pool *p, double frac); /* by policy, ceil(n*frac) */
-size_t cache_shrink(struct cache_pool *p, size_t new_budget);  /* lowers the budget */
+size_t cache_shrink(struct cache_pool *p, size_t new_budget);   /* lowers the budget */
 size_t cache_clear(struct cache_pool *p);
 
 void cache_get_stats(const struct cache_pool *p, struct cache_stats *out);

@@ -16,32 +16,32 @@
 #include <stdint.h>
 
 struct ssm_settings {
-  const char *region;            /* AWS_REGION */
-  const char *endpoint;          /* NULL: https://ssm.<region>.amazonaws.com/ ; http only to loopback */
-  const char *access_key_id;     /* AWS_ACCESS_KEY_ID */
-  const char *secret_access_key; /* AWS_SECRET_ACCESS_KEY */
-  const char *session_token;     /* AWS_SESSION_TOKEN, optional */
-  const char *ca_bundle;         /* optional */
-  uint32_t timeout_ms;           /* 0: 3000 */
-  uint32_t connect_timeout_ms;   /* 0: 1000 */
-  size_t max_reply_bytes;        /* 0: 64 KiB (SSM values are <= 8 KiB) */
+    const char *region;   /* AWS_REGION */
+    const char *endpoint; /* NULL: https://ssm.<region>.amazonaws.com/ ; http only to loopback */
+    const char *access_key_id;     /* AWS_ACCESS_KEY_ID */
+    const char *secret_access_key; /* AWS_SECRET_ACCESS_KEY */
+    const char *session_token;     /* AWS_SESSION_TOKEN, optional */
+    const char *ca_bundle;         /* optional */
+    uint32_t timeout_ms;           /* 0: 3000 */
+    uint32_t connect_timeout_ms;   /* 0: 1000 */
+    size_t max_reply_bytes;        /* 0: 64 KiB (SSM values are <= 8 KiB) */
 };
 
 enum ssm_err_kind {
-  SSM_OK = 0,
-  SSM_ERR_CONFIG,    /* settings or name invalid */
-  SSM_ERR_TRANSPORT, /* dns/connect/tls/reset */
-  SSM_ERR_TIMEOUT,
-  SSM_ERR_AWS,       /* HTTP error from SSM: type = __type (e.g. ParameterNotFound) */
-  SSM_ERR_PARSE,     /* 200 without Parameter.Value */
-  SSM_ERR_NOMEM,
+    SSM_OK = 0,
+    SSM_ERR_CONFIG,    /* settings or name invalid */
+    SSM_ERR_TRANSPORT, /* dns/connect/tls/reset */
+    SSM_ERR_TIMEOUT,
+    SSM_ERR_AWS,   /* HTTP error from SSM: type = __type (e.g. ParameterNotFound) */
+    SSM_ERR_PARSE, /* 200 without Parameter.Value */
+    SSM_ERR_NOMEM,
 };
 
 struct ssm_error {
-  enum ssm_err_kind kind;
-  long http_status;
-  char type[64];     /* "ParameterNotFound", "AccessDeniedException", curl code name... */
-  char message[256]; /* human-readable, credential-free */
+    enum ssm_err_kind kind;
+    long http_status;
+    char type[64];     /* "ParameterNotFound", "AccessDeniedException", curl code name... */
+    char message[256]; /* human-readable, credential-free */
 };
 
 #define SSM_MAX_NAME 2048

@@ -16,26 +16,26 @@
 #include <cjson/cJSON.h>
 
 enum sh_class {
-  SH_OK = 0,
-  SH_NO_DIRECTIVE,        /* not an object, or no "directive" object */
-  SH_MALFORMED,           /* directive without header/namespace/name strings */
-  SH_BAD_PAYLOAD_VERSION, /* header.payloadVersion missing or != "3" */
-  SH_NO_TOKEN,            /* no scope object / token missing or empty */
-  SH_BAD_TOKEN_TYPE,      /* scope.type != "BearerToken" */
+    SH_OK = 0,
+    SH_NO_DIRECTIVE,        /* not an object, or no "directive" object */
+    SH_MALFORMED,           /* directive without header/namespace/name strings */
+    SH_BAD_PAYLOAD_VERSION, /* header.payloadVersion missing or != "3" */
+    SH_NO_TOKEN,            /* no scope object / token missing or empty */
+    SH_BAD_TOKEN_TYPE,      /* scope.type != "BearerToken" */
 };
 
 #define SH_TOKEN_MAX 8192 /* longer tokens are treated as NO_TOKEN */
 
 struct sh_directive {
-  enum sh_class cls;
-  const cJSON *directive, *header, *endpoint, *payload; /* NULL if absent */
-  const char *namespace_, *name, *payload_version, *message_id;
-  const char *correlation_token; /* NULL if absent */
-  const char *endpoint_id;       /* NULL if absent */
-  const char *token;             /* NULL unless a BearerToken was found */
-  const char *token_source;      /* "endpoint.scope" | "payload.grantee" | "payload.scope" | NULL */
-  bool is_accept_grant;          /* Alexa.Authorization / AcceptGrant */
-  bool is_discovery;             /* Alexa.Discovery / Discover */
+    enum sh_class cls;
+    const cJSON *directive, *header, *endpoint, *payload; /* NULL if absent */
+    const char *namespace_, *name, *payload_version, *message_id;
+    const char *correlation_token; /* NULL if absent */
+    const char *endpoint_id;       /* NULL if absent */
+    const char *token;             /* NULL unless a BearerToken was found */
+    const char *token_source; /* "endpoint.scope" | "payload.grantee" | "payload.scope" | NULL */
+    bool is_accept_grant;     /* Alexa.Authorization / AcceptGrant */
+    bool is_discovery;        /* Alexa.Discovery / Discover */
 };
 
 void sh_directive_inspect(const cJSON *event, struct sh_directive *out);

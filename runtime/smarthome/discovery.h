@@ -22,34 +22,39 @@
 #define DISCOVERY_ALEXA_MAX_ENDPOINTS 300
 
 struct discovery_cap_removal {
-  const char *endpoint_glob; /* "light#*" */
-  const char *interface;     /* "Alexa.ColorController" (a glob too) */
+    const char *endpoint_glob; /* "light#*" */
+    const char *interface;     /* "Alexa.ColorController" (a glob too) */
 };
 struct discovery_name_override {
-  const char *endpoint_id;
-  const char *friendly_name;
+    const char *endpoint_id;
+    const char *friendly_name;
 };
 struct discovery_category_override {
-  const char *endpoint_id;
-  const char *category; /* "LIGHT" */
+    const char *endpoint_id;
+    const char *category; /* "LIGHT" */
 };
 
 struct discovery_rules {
-  const char *const *include; size_t n_include;
-  const char *const *exclude; size_t n_exclude;
-  const struct discovery_cap_removal *cap_removals; size_t n_cap_removals;
-  const struct discovery_name_override *names; size_t n_names;
-  const struct discovery_category_override *categories; size_t n_categories;
+    const char *const *include;
+    size_t n_include;
+    const char *const *exclude;
+    size_t n_exclude;
+    const struct discovery_cap_removal *cap_removals;
+    size_t n_cap_removals;
+    const struct discovery_name_override *names;
+    size_t n_names;
+    const struct discovery_category_override *categories;
+    size_t n_categories;
 };
 
 struct discovery_result {
-  char *json;          /* malloc'd rewritten text; NULL when not rewritten */
-  size_t len;
-  bool rewritten;      /* false: not a Discover.Response, pass the original through */
-  size_t count_before; /* endpoints in HA's reply */
-  size_t count_after;  /* endpoints in the rewritten reply */
-  bool over_limit;     /* count_after > 300 (Alexa ignores the excess) */
-  size_t removed_capabilities;
+    char *json; /* malloc'd rewritten text; NULL when not rewritten */
+    size_t len;
+    bool rewritten;      /* false: not a Discover.Response, pass the original through */
+    size_t count_before; /* endpoints in HA's reply */
+    size_t count_after;  /* endpoints in the rewritten reply */
+    bool over_limit;     /* count_after > 300 (Alexa ignores the excess) */
+    size_t removed_capabilities;
 };
 
 bool discovery_rules_empty(const struct discovery_rules *r);

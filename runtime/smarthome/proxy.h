@@ -42,65 +42,65 @@
 #include "base/jsonguard.h"
 #include "net/ha_client.h"
 
-#define SH_DEFAULT_PATH "/api/alexa/smart_home"
-#define SH_TOTAL_CAP_MS 7500u       /* hard ceiling on one call to HA */
+#define SH_DEFAULT_PATH          "/api/alexa/smart_home"
+#define SH_TOTAL_CAP_MS          7500u /* hard ceiling on one call to HA */
 #define SH_DEFAULT_MIN_BUDGET_MS 100u
 
 enum sh_token_mode {
-  SH_TOKEN_ACCOUNT_LINKING = 0,       /* token from the directive (default) */
-  SH_TOKEN_LONG_LIVED,                /* the configured token, always */
-  SH_TOKEN_DIRECTIVE_THEN_LONG_LIVED, /* HA docs' DEBUG mode: directive token, else configured */
+    SH_TOKEN_ACCOUNT_LINKING = 0,       /* token from the directive (default) */
+    SH_TOKEN_LONG_LIVED,                /* the configured token, always */
+    SH_TOKEN_DIRECTIVE_THEN_LONG_LIVED, /* HA docs' DEBUG mode: directive token, else configured */
 };
 
 enum sh_breaker_outcome {
-  SH_BREAKER_NOT_CALLED = 0,
-  SH_BREAKER_SUCCESS,   /* HA answered 2xx (or a too-large reply: HA is alive) */
-  SH_BREAKER_TRANSPORT, /* dns/connect/tls/reset, 2xx-not-JSON, 3xx */
-  SH_BREAKER_TIMEOUT,
-  SH_BREAKER_HTTP_5XX,
-  SH_BREAKER_HTTP_4XX,
+    SH_BREAKER_NOT_CALLED = 0,
+    SH_BREAKER_SUCCESS,   /* HA answered 2xx (or a too-large reply: HA is alive) */
+    SH_BREAKER_TRANSPORT, /* dns/connect/tls/reset, 2xx-not-JSON, 3xx */
+    SH_BREAKER_TIMEOUT,
+    SH_BREAKER_HTTP_5XX,
+    SH_BREAKER_HTTP_4XX,
 };
 
 struct smarthome_ctx {
-  struct ha_client *ha;
-  const char *path;               /* NULL: SH_DEFAULT_PATH */
-  enum sh_token_mode token_mode;
-  const char *long_lived_token;   /* for LONG_LIVED / DIRECTIVE_THEN_LONG_LIVED */
-  bool long_lived_unavailable;    /* its refresh (SSM) failed: → BRIDGE_UNREACHABLE when needed */
-  uint64_t deadline_epoch_ms;     /* Lambda deadline; 0: unknown (cap only) */
-  uint64_t (*now_epoch_ms)(void); /* NULL: now_ms below, or the real clock if that is 0 */
-  uint64_t now_ms;
-  uint32_t total_cap_ms;          /* 0 or > 7500: 7500 */
-  uint32_t margin_ms;             /* kept back before the deadline for answering */
-  uint32_t min_budget_ms;         /* below this, don't call; 0: 100 */
-  bool breaker_open;              /* → BRIDGE_UNREACHABLE, no call */
-  bool rate_limited;              /* → RATE_LIMIT_EXCEEDED, no call */
-  const struct discovery_rules *discovery; /* NULL/empty: Discover.Response passed through */
-  /* Caps on Home Assistant's reply tree (the compiled http.max_reply and security.max_json_*,
+    struct ha_client *ha;
+    const char *path; /* NULL: SH_DEFAULT_PATH */
+    enum sh_token_mode token_mode;
+    const char *long_lived_token; /* for LONG_LIVED / DIRECTIVE_THEN_LONG_LIVED */
+    bool long_lived_unavailable;  /* its refresh (SSM) failed: → BRIDGE_UNREACHABLE when needed */
+    uint64_t deadline_epoch_ms;   /* Lambda deadline; 0: unknown (cap only) */
+    uint64_t (*now_epoch_ms)(void); /* NULL: now_ms below, or the real clock if that is 0 */
+    uint64_t now_ms;
+    uint32_t total_cap_ms;                   /* 0 or > 7500: 7500 */
+    uint32_t margin_ms;                      /* kept back before the deadline for answering */
+    uint32_t min_budget_ms;                  /* below this, don't call; 0: 100 */
+    bool breaker_open;                       /* → BRIDGE_UNREACHABLE, no call */
+    bool rate_limited;                       /* → RATE_LIMIT_EXCEEDED, no call */
+    const struct discovery_rules *discovery; /* NULL/empty: Discover.Response passed through */
+    /* Caps on Home Assistant's reply tree (the compiled http.max_reply and security.max_json_*,
    * which the memory estimate counts); max_nodes 0: no caps (unit tests only). */
-  struct jsonguard_limits reply_limits;
+    struct jsonguard_limits reply_limits;
 };
 
 struct smarthome_reply {
-  char *body;                 /* malloc'd response for Alexa (smarthome_reply_free) */
-  size_t len;
-  const char *error_type;     /* NULL when HA's reply is passed through */
-  const char *error_namespace;
-  const char *branch;         /* static string, see the table above */
-  char note[256];             /* log detail; never a token */
-  const char *directive_class;/* sh_class_name() */
-  const char *token_source;   /* "endpoint.scope" | ... | "long_lived" | NULL */
-  bool ha_called;
-  enum ha_outcome ha_outcome;
-  long ha_status;
-  size_t ha_bytes;
-  uint32_t ha_ms, connect_ms;
-  unsigned attempts;
-  bool bytes_sent_maybe;
-  uint64_t budget_ms;
-  enum sh_breaker_outcome breaker;
-  size_t discovery_before, discovery_after;
-  bool discovery_over_limit;
+    char *body; /* malloc'd response for Alexa (smarthome_reply_free) */
+    size_t len;
+    const char *error_type; /* NULL when HA's reply is passed through */
+    const char *error_namespace;
+    const char *branch;          /* static string, see the table above */
+    char note[256];              /* log detail; never a token */
+    const char *directive_class; /* sh_class_name() */
+    const char *token_source;    /* "endpoint.scope" | ... | "long_lived" | NULL */
+    bool ha_called;
+    enum ha_outcome ha_outcome;
+    long ha_status;
+    size_t ha_bytes;
+    uint32_t ha_ms, connect_ms;
+    unsigned attempts;
+    bool bytes_sent_maybe;
+    uint64_t budget_ms;
+    enum sh_breaker_outcome breaker;
+    size_t discovery_before, discovery_after;
+    bool discovery_over_limit;
 };
 
 /* event/event_len: the raw event bytes (forwarded unchanged). parsed_event:

@@ -60,16 +60,16 @@ END_TEST
 START_TEST(utf8_validates)
 {
     ck_assert(utf8_valid("plain", 5));
-    ck_assert(utf8_valid("\xc3\xa9", 2));                /* é */
-    ck_assert(utf8_valid("\xe2\x82\xac", 3));            /* € */
-    ck_assert(utf8_valid("\xf0\x9f\x98\x80", 4));        /* 😀 */
-    ck_assert(!utf8_valid("\xc3", 1));                   /* truncated */
-    ck_assert(!utf8_valid("\xc0\xaf", 2));               /* overlong */
-    ck_assert(!utf8_valid("\xe0\x80\xaf", 3));           /* overlong */
-    ck_assert(!utf8_valid("\xed\xa0\x80", 3));           /* surrogate */
-    ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));       /* above U+10FFFF */
+    ck_assert(utf8_valid("\xc3\xa9", 2));          /* é */
+    ck_assert(utf8_valid("\xe2\x82\xac", 3));      /* € */
+    ck_assert(utf8_valid("\xf0\x9f\x98\x80", 4));  /* 😀 */
+    ck_assert(!utf8_valid("\xc3", 1));             /* truncated */
+    ck_assert(!utf8_valid("\xc0\xaf", 2));         /* overlong */
+    ck_assert(!utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
+    ck_assert(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
     ck_assert(!utf8_valid("\xff", 1));
-    ck_assert(!utf8_valid("a\x80", 2));                  /* lone continuation */
+    ck_assert(!utf8_valid("a\x80", 2)); /* lone continuation */
     ck_assert_uint_eq(utf8_seq_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
     ck_assert_uint_eq(utf8_seq_len((const unsigned char *)"\xe2\x82", 2), 0);
 }
@@ -77,9 +77,9 @@ END_TEST
 
 START_TEST(utf8_cut_ends_at_a_character_boundary)
 {
-    const char *s = "a\xc3\xa9"           /* a é: bytes 0, 1-2 */
-                    "\xe2\x82\xac"        /* €: 3-5 */
-                    "\xf0\x9f\x98\x80";   /* 😀: 6-9 */
+    const char *s = "a\xc3\xa9"         /* a é: bytes 0, 1-2 */
+                    "\xe2\x82\xac"      /* €: 3-5 */
+                    "\xf0\x9f\x98\x80"; /* 😀: 6-9 */
     size_t n = strlen(s);
     ck_assert_uint_eq(n, 10);
     ck_assert_uint_eq(utf8_cut(s, n, 100), 10);
