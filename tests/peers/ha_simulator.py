@@ -12,7 +12,7 @@ Library use:
 CLI: ha_simulator.py [--port N] [--tls-cert F --tls-key F] [--client-ca F]
                      [--token T]... [--ban-after N] [--fault MODE[:k=v,...]]
 
-What it serves (Home Assistant shapes; see shared/docs/home-assistant.md):
+What it serves (the shapes of Home Assistant's REST API and `alexa` integration):
   POST /api/alexa/smart_home   Alexa Smart Home directives (like HA's `alexa` integration)
   GET  /api/, /api/config, /api/states, /api/states/<entity_id>
   POST /api/services/<domain>/<service>, /api/template, /api/conversation/process
