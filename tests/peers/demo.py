@@ -100,7 +100,7 @@ class Demo:
         branch = log_objs(r, "smart home branch")
         b = branch[0] if branch else {}
         print("%-12s %s: \"%s\"" % ("", p.get("type"), p.get("message", "")[:90]))
-        print("%-12s log: branch=%s ha_outcome=%s attempts=%s; answered %.0f ms into an %d s "
+        print("%-12s log: branch=%s ha_outcome=%s attempts=%s; answered %.1f ms into an %d s "
               "timeout" % ("", b.get("branch"), b.get("ha_outcome"), b.get("attempts"),
                            r["duration_ms"], TIMEOUT_S))
 
