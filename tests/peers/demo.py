@@ -131,9 +131,9 @@ def main():
                  mib(h["rss_bytes"])))
         print("%-12s cold start %.1f ms: exec -> first GET /next, as the emulator saw it. Of "
               "that, the" % ("", r["init_ms"]))
-        print("%-12s bootstrap's app_init took %d ms (health's init_ms, whole ms; it starts after "
-              "the loader" % ("", h["init_ms"]))
-        print("%-12s and libcurl/OpenSSL set-up, which take the rest)" % "")
+        print("%-12s bootstrap's main() to ready took %.1f ms (health's init_ms, libcurl set-up "
+              "included;" % ("", h["init_ms"]))
+        print("%-12s exec and the dynamic loader take the rest)" % "")
         demo.failed += r["status"] != "ok"
 
         # -- discovery: what the rules removed and renamed
