@@ -2,6 +2,7 @@
  * checking, and formatting helpers. See expr.h for the language. */
 #include "expr.h"
 
+#include "units.h"
 #include "util.h"
 
 #include "expr_ast.h"
@@ -438,10 +439,10 @@ static void fmt_2dec(double v, char *buf, size_t size)
         snprintf(buf, size, "0");
 }
 
-struct fmt_unit {
-    const char *name;
-    double factor;
-};
+static double unit_factor(const struct unit_def *u)
+{
+    return u->mul / u->div;
+}
 
 static bool exact_2dec(double x)
 {
@@ -451,8 +452,8 @@ static bool exact_2dec(double x)
 
 /* Largest unit giving a value >= 1 that is exact with two decimals; else the
  * largest giving >= 1 (rounded); else the smallest unit. */
-static void fmt_units(double v, const struct fmt_unit *u, size_t n, size_t zero_unit, char *buf,
-                      size_t size)
+static void fmt_units(double v, const struct unit_def *const *u, size_t n, size_t zero_unit,
+                      char *buf, size_t size)
 {
     size_t pick = n;
     double a = fabs(v);
@@ -460,24 +461,21 @@ static void fmt_units(double v, const struct fmt_unit *u, size_t n, size_t zero_
         pick = zero_unit;
     } else {
         for (size_t i = 0; i < n && pick == n; i++)
-            if (a / u[i].factor >= 1 && exact_2dec(a / u[i].factor))
+            if (a / unit_factor(u[i]) >= 1 && exact_2dec(a / unit_factor(u[i])))
                 pick = i;
         for (size_t i = 0; i < n && pick == n; i++)
-            if (a / u[i].factor >= 1)
+            if (a / unit_factor(u[i]) >= 1)
                 pick = i;
         if (pick == n)
             pick = n - 1;
     }
     char num[64];
-    fmt_2dec(v / u[pick].factor, num, sizeof num);
-    snprintf(buf, size, "%s %s", num, u[pick].name);
+    fmt_2dec(v / unit_factor(u[pick]), num, sizeof num);
+    snprintf(buf, size, "%s %s", num, u[pick]->name);
 }
 
 void value_format(const struct value *v, char *buf, size_t size)
 {
-    static const struct fmt_unit sizes[] = {
-        {"GiB", 1073741824.0}, {"MiB", 1048576.0}, {"KiB", 1024.0}, {"B", 1.0}};
-    static const struct fmt_unit times[] = {{"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 0.001}};
     if (!size)
         return;
     switch (v->kind) {
@@ -496,10 +494,11 @@ void value_format(const struct value *v, char *buf, size_t size)
     }
     if (!isfinite(v->num)) {
         snprintf(buf, size, "%g", v->num);
-    } else if (dim_eq(v->dim, DIM_BYTES)) {
-        fmt_units(v->num, sizes, 4, 3, buf, size);
-    } else if (dim_eq(v->dim, DIM_SECS)) {
-        fmt_units(v->num, times, 4, 2, buf, size);
+    } else if (dim_eq(v->dim, DIM_BYTES) || dim_eq(v->dim, DIM_SECS)) {
+        const struct unit_def *u[8];
+        size_t zero;
+        size_t n = units_of_dim(v->dim, u, 8, &zero);
+        fmt_units(v->num, u, n, zero, buf, size);
     } else if (dim_eq(v->dim, DIM_NONE)) {
         fmt_plain(v->num, buf, size);
     } else {

@@ -674,20 +674,7 @@ static int cmd_schema(const struct opts *o, struct diag *d)
 
 static bool parse_size(const char *s, double *out)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v <= 0)
-        return false;
-    if (!strcmp(end, "MiB"))
-        v *= 1024.0 * 1024.0;
-    else if (!strcmp(end, "GiB"))
-        v *= 1024.0 * 1024.0 * 1024.0;
-    else if (!strcmp(end, "KiB"))
-        v *= 1024.0;
-    else if (strcmp(end, "B") != 0)
-        return false;
-    *out = v;
-    return true;
+    return units_parse(s, DIM_BYTES, out);
 }
 
 int main(int argc, char **argv)

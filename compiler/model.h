@@ -1,8 +1,9 @@
-/* model: leec's in-memory model — schemas, tiers, presets, the project file, and
- * the resolved configuration with the origin of every value.
+/* model: the types of leec's in-memory model — schemas, tiers, presets, the project
+ * file, and the resolved configuration with the origin of every value. Types only:
+ * the functions live in catalog.h, schema.h, presets.h, values.h.
  *
  * Phases (each collects all its errors, then stops):
- *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/
+ *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/ (catalog.h)
  *   project_load         the user's leec.yaml (project.h)
  *   resolve_project      tiers → preset chain → overrides → values, rules, budgets (resolve.h)
  * Every value keeps the struct loc it came from, so later phases can point at it. */
@@ -11,13 +12,12 @@
 
 #include "diag.h"
 #include "expr.h"
+#include "units.h"
 #include "yaml_ir.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum ptype { PT_INT, PT_SIZE, PT_DURATION, PT_RATIO, PT_BOOL, PT_ENUM, PT_STRING, PT_LIST };
 
 struct param_def {
     char *name;
@@ -58,6 +58,8 @@ struct iface_def {
     struct rule_def *rules;
     size_t nrules;
     const struct src_file *file;
+    struct loc loc;        /* the interface's name */
+    struct loc params_loc; /* its params: mapping */
 };
 
 /* A value as written somewhere (tier, preset override, project override). */
@@ -109,6 +111,14 @@ struct feature_preset_def {
     struct loc loc, extends_loc;
 };
 
+/* schemas/limits.yaml: the longest list of a project-file section. */
+struct limit_def {
+    char *name;
+    size_t max;
+    char *doc;
+    struct loc loc;
+};
+
 struct retired_def {
     char *name;
     char *reason;
@@ -125,43 +135,14 @@ struct catalog {
     size_t nfpresets;
     struct retired_def *retired;
     size_t nretired;
+    struct limit_def *limits;
+    size_t nlimits;
     double baseline_rss;        /* bytes */
     struct loc baseline_loc;
     struct ydoc **docs;         /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
     char *root;                 /* repository root the catalog was read from */
 };
-
-/* Loads everything under root (schemas/, presets/). false after diagnostics. */
-bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d);
-void model_free_catalog(struct catalog *cat);
-
-const struct iface_def *catalog_iface(const struct catalog *cat, const char *name);
-size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface);
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
-/* Follows aliases; NULL if unknown. */
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
-const struct retired_def *catalog_retired(const struct catalog *cat, const char *name);
-const struct param_def *iface_param(const struct iface_def *iface, const char *name);
-const char *ptype_name(enum ptype t);
-struct dim ptype_dim(enum ptype t);
-
-/* Parses an expression from a scalar node (raw-mapped for exact carets). */
-struct expr *model_parse_expr(struct diag *d, const struct ynode *n);
-/* Checks a value's syntax against its parameter (quoted numbers, booleans, enum
- * membership, list items); numeric and bool values become expressions. */
-bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode *n,
-                  struct pvalue *out);
-/* {iface: {param: value}} → one iface_values per catalog interface. */
-bool iface_values_parse(struct diag *d, const struct catalog *cat, const struct ynode *map,
-                        struct iface_values **out, const char *what, bool allow_untiered);
-bool parse_tier_choices_public(struct diag *d, const struct catalog *cat, const struct ynode *m,
-                               struct tier_choice **out, size_t *n, const char *what);
-/* Evaluates an expression that may not reference anything. */
-bool model_eval_const(struct expr *e, struct value *v, struct diag *d);
-void iface_values_free(struct iface_values *iv, size_t n);
 
 /* ---- resolved configuration ---- */
 

@@ -4,7 +4,7 @@
 #ifndef LEEC_PROJECT_H
 #define LEEC_PROJECT_H
 
-#include "model.h"
+#include "catalog.h"
 
 enum token_mode { TOKEN_ACCOUNT_LINKING, TOKEN_LONG_LIVED };
 enum secret_kind { SECRET_NONE, SECRET_ENV, SECRET_SSM };
