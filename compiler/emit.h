@@ -6,7 +6,9 @@
 
 #include "resolve.h"
 
-/* Bumped when the shape of the generated structs changes; runtime/abi.h checks it. */
+/* Bumped when the shape of the generated structs or of the fixed types in
+ * runtime/leec_abi.h changes; the generated header stops the build with #error
+ * unless LEEC_ABI_VERSION_RUNTIME (leec_abi.h) is the same. */
 #define LEEC_ABI_VERSION 1
 
 /* Returns 0, or 2 on an I/O error (after a diagnostic). */

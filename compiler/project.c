@@ -104,7 +104,8 @@ static bool is_loopback_url(const char *url)
            strncmp(h, "[::1]", 5) == 0;
 }
 
-static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
+static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
+                    const struct ynode *ha)
 {
     static const char *const keys[] = {"url", "allow_http", "token", "tls", "headers"};
     if (!ycheck_map(d, ha, "home_assistant") ||
@@ -198,6 +199,13 @@ static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
     if (hdr) {
         if (!ycheck_map(d, hdr, "headers"))
             return false;
+        const struct limit_def *lim = catalog_limit(cat, "headers");
+        if (hdr->npairs > lim->max) {
+            diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed", hdr->npairs,
+                       lim->max);
+            diag_note(d, &lim->loc, "the limit the runtime is built for");
+            ok = false;
+        }
         p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
         for (size_t i = 0; i < hdr->npairs; i++) {
             const struct ynode *k = hdr->pairs[i].key;
@@ -542,7 +550,7 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "overrides",
                             false) && ok;
     const struct ynode *ha = yrequire(d, root, "home_assistant", "a project file");
-    ok = (ha && load_ha(p, d, ha)) && ok;
+    ok = (ha && load_ha(p, cat, d, ha)) && ok;
     const struct ynode *a = ymap_get(root, "alexa");
     if (a)
         ok = load_alexa(p, d, a) && ok;

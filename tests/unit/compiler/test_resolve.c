@@ -482,8 +482,9 @@ START_TEST(test_emit_deterministic_and_compiles)
         write_file(hp, h1);
         write_file(cp, c1);
         snprintf(cmd, sizeof cmd,
-                 "cc -std=c11 -Wall -Wextra -Werror -pedantic -c '%s' -o '%s/leec_config.o'", cp,
-                 Tmpdir);
+                 "cc -std=c11 -Wall -Wextra -Werror -pedantic -I '%s/runtime' -c '%s' -o "
+                 "'%s/leec_config.o'",
+                 LEEC_SOURCE_DIR, cp, Tmpdir);
         ck_assert_msg(system(cmd) == 0, "%s: generated C does not compile cleanly", Examples[i]);
         free(h1);
         free(c1);
