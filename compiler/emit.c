@@ -512,9 +512,10 @@ static void render_ha_init(struct sbuf *b, const struct project *pj)
     sbuf_add(b, "    },\n");
 }
 
-static void render_alexa_init(struct sbuf *b, const struct project *pj)
+/* Left out when the project sets nothing there: `.alexa = {}` is not ISO C11. */
+static void render_alexa_init(struct sbuf *out, const struct project *pj)
 {
-    sbuf_add(b, "    .alexa = {\n");
+    struct sbuf fields = {0}, *b = &fields;
     if (pj) {
         array_ref(b, "skill_ids", "skill_ids", pj->nskill_ids);
         array_ref(b, "discovery_include", "discovery_include", pj->ninclude);
@@ -526,7 +527,9 @@ static void render_alexa_init(struct sbuf *b, const struct project *pj)
         array_ref(b, "media_players", "media_players", pj->nmedia_players);
         string_field(b, "notify_target", pj->notify_target);
     }
-    sbuf_add(b, "    },\n");
+    if (fields.len)
+        sbuf_printf(out, "    .alexa = {\n%s    },\n", fields.s);
+    sbuf_free(&fields);
 }
 
 static void render_source(struct sbuf *b, const struct resolved *r, const char *proj_rel)
