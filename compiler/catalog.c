@@ -83,15 +83,17 @@ const struct ynode *catalog_load_named(struct catalog *cat, struct diag *d, cons
 
 static bool load_dir(struct catalog *cat, struct diag *d, const char *dir,
                      bool (*fn)(struct catalog *, struct diag *, const char *),
-                     const char *skip1, const char *skip2, const char *skip3)
+                     const char *const *skip)
 {
     size_t n;
     char **files = list_yaml(dir, &n);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         const char *base = strrchr(files[i], '/') + 1;
-        if ((skip1 && !strcmp(base, skip1)) || (skip2 && !strcmp(base, skip2)) ||
-            (skip3 && !strcmp(base, skip3)))
+        bool skipped = false;
+        for (const char *const *k = skip; *k && !skipped; k++)
+            skipped = strcmp(base, *k) == 0;
+        if (skipped)
             continue;
         if (!fn(cat, d, files[i]))
             ok = false;
@@ -105,13 +107,17 @@ static bool load_dir(struct catalog *cat, struct diag *d, const char *dir,
 
 bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
 {
+    /* schemas/ files that describe no interface, read on their own below. */
+    static const char *const not_interfaces[] = {"baseline.yaml", "limits.yaml", "project.yaml",
+                                                 "retired.yaml", NULL};
+    static const char *const aliases[] = {"aliases.yaml", NULL};
+    static const char *const none[] = {NULL};
     memset(cat, 0, sizeof *cat);
     cat->root = xstrdup(root);
     struct sbuf p = {0};
     bool ok = true;
     sbuf_printf(&p, "%s%sschemas", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, schema_load_iface, "baseline.yaml", "retired.yaml",
-                  "limits.yaml") && ok;
+    ok = load_dir(cat, d, p.s, schema_load_iface, not_interfaces) && ok;
     if (cat->nifaces == 0) {
         diag_error(d, NULL, "no interface schemas found in %s", p.s);
         sbuf_free(&p);
@@ -126,6 +132,9 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
     p.len = 0;
     sbuf_printf(&p, "%s%sschemas/limits.yaml", ROOT_PREFIX(root));
     ok = schema_load_limits(cat, d, p.s) && ok;
+    p.len = 0;
+    sbuf_printf(&p, "%s%sschemas/project.yaml", ROOT_PREFIX(root));
+    ok = schema_load_project(cat, d, p.s) && ok;
     ok = ok && schema_check_needs(cat, d);
     if (!ok) {
         sbuf_free(&p);
@@ -133,16 +142,16 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
     }
     p.len = 0;
     sbuf_printf(&p, "%s%spresets/tiers", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_tier, NULL, NULL, NULL) && ok;
+    ok = load_dir(cat, d, p.s, presets_load_tier, none) && ok;
     p.len = 0;
     sbuf_printf(&p, "%s%spresets", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_preset, "aliases.yaml", NULL, NULL) && ok;
+    ok = load_dir(cat, d, p.s, presets_load_preset, aliases) && ok;
     p.len = 0;
     sbuf_printf(&p, "%s%spresets/aliases.yaml", ROOT_PREFIX(root));
     ok = presets_load_aliases(cat, d, p.s) && ok;
     p.len = 0;
     sbuf_printf(&p, "%s%spresets/features", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_fpreset, NULL, NULL, NULL) && ok;
+    ok = load_dir(cat, d, p.s, presets_load_fpreset, none) && ok;
     sbuf_free(&p);
     return presets_check_links(cat, d) && ok;
 }
@@ -214,6 +223,7 @@ void model_free_catalog(struct catalog *cat)
         free(cat->limits[i].doc);
     }
     free(cat->limits);
+    schema_free_shape(&cat->sections);
     free(cat->ifaces);
     free(cat->tiers);
     free(cat->presets);

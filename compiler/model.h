@@ -111,6 +111,29 @@ struct feature_preset_def {
     struct loc loc, extends_loc;
 };
 
+/* schemas/project.yaml: the shape of a fixed project-file section or key. */
+enum shape_kind {
+    SH_STRING, SH_BOOL, SH_INT, SH_DURATION, SH_ENUM, SH_OBJECT, SH_MAP, SH_LIST, SH_SECRET
+};
+
+struct shape {
+    char *name;
+    enum shape_kind kind;
+    bool required;
+    char *doc;
+    char *pattern;          /* SH_STRING: JSON Schema pattern, or NULL */
+    char **values;          /* SH_ENUM */
+    size_t nvalues;
+    bool has_min;           /* SH_INT */
+    double min;
+    struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
+    const char **key_names; /* keys[i].name, for ycheck_keys */
+    size_t nkeys;
+    struct shape *of;       /* SH_MAP values, SH_LIST items */
+    char *limit;            /* name in limits.yaml, or NULL */
+    struct loc loc;
+};
+
 /* schemas/limits.yaml: the longest list of a project-file section. */
 struct limit_def {
     char *name;
@@ -137,6 +160,7 @@ struct catalog {
     size_t nretired;
     struct limit_def *limits;
     size_t nlimits;
+    struct shape sections;      /* schemas/project.yaml: an object, one key per section */
     double baseline_rss;        /* bytes */
     struct loc baseline_loc;
     struct ydoc **docs;         /* owned YAML documents (nodes are referenced) */

@@ -12,18 +12,14 @@ const char *const project_top_keys[] = {"leec", "preset", "features", "tiers", "
                                         "home_assistant", "alexa", "budget"};
 const size_t project_ntop_keys = sizeof project_top_keys / sizeof project_top_keys[0];
 
-/* Alexa.Discovery display categories (Alexa Smart Home API, v3). */
-const char *const alexa_display_categories[] = {
-    "ACTIVITY_TRIGGER", "AIR_CONDITIONER", "AIR_FRESHENER", "AIR_PURIFIER", "AUTO_ACCESSORY_DEVICE",
-    "CAMERA", "CHRISTMAS_TREE", "COFFEE_MAKER", "COMPUTER", "CONTACT_SENSOR", "DISHWASHER", "DOOR",
-    "DOORBELL", "DRYER", "EXTERIOR_BLIND", "FAN", "GAME_CONSOLE", "GARAGE_DOOR", "HEADPHONES", "HUB",
-    "INTERIOR_BLIND", "LAPTOP", "LIGHT", "MICROWAVE", "MOBILE_PHONE", "MOTION_SENSOR",
-    "MUSIC_SYSTEM", "NETWORK_HARDWARE", "OTHER", "OVEN", "PHONE", "PRINTER", "ROUTER", "SCENE_TRIGGER",
-    "SCREEN", "SECURITY_PANEL", "SECURITY_SYSTEM", "SLOW_COOKER", "SMARTLOCK", "SMARTPLUG",
-    "SPEAKER", "STREAMING_DEVICE", "SWITCH", "TABLET", "TEMPERATURE_SENSOR", "THERMOSTAT", "TV",
-    "VACUUM_CLEANER", "VEHICLE", "WASHER", "WATER_HEATER", "WEARABLE"};
-const size_t alexa_ndisplay_categories =
-    sizeof alexa_display_categories / sizeof alexa_display_categories[0];
+/* The keys of a section or sub-section, from schemas/project.yaml (the catalog
+ * checked at load that every path read here exists). */
+static bool check_shape_keys(struct diag *d, const struct catalog *cat, const struct ynode *n,
+                             const char *path, const char *what)
+{
+    const struct shape *sh = catalog_shape(cat, path);
+    return ycheck_map(d, n, what) && ycheck_keys(d, n, sh->key_names, sh->nkeys, what);
+}
 
 static bool get_bool(struct diag *d, const struct ynode *n, bool *out, const char *what)
 {
@@ -107,9 +103,7 @@ static bool is_loopback_url(const char *url)
 static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
                     const struct ynode *ha)
 {
-    static const char *const keys[] = {"url", "allow_http", "token", "tls", "headers"};
-    if (!ycheck_map(d, ha, "home_assistant") ||
-        !ycheck_keys(d, ha, keys, 5, "home_assistant"))
+    if (!check_shape_keys(d, cat, ha, "home_assistant", "home_assistant"))
         return false;
     bool ok = true;
     const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
@@ -135,8 +129,7 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
     }
     const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
     if (tok) {
-        static const char *const tkeys[] = {"mode", "env", "ssm"};
-        if (ycheck_map(d, tok, "token") && ycheck_keys(d, tok, tkeys, 3, "token")) {
+        if (check_shape_keys(d, cat, tok, "home_assistant.token", "token")) {
             const struct ynode *mode = yrequire(d, tok, "mode", "token");
             const char *ms = mode ? ystring(d, mode, "mode") : NULL;
             const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
@@ -167,8 +160,7 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
     p->tls_verify = true;
     const struct ynode *tls = ymap_get(ha, "tls");
     if (tls) {
-        static const char *const tkeys[] = {"verify", "ca_bundle", "client_cert", "client_key"};
-        if (ycheck_map(d, tls, "tls") && ycheck_keys(d, tls, tkeys, 4, "tls")) {
+        if (check_shape_keys(d, cat, tls, "home_assistant.tls", "tls")) {
             const struct ynode *v = ymap_get(tls, "verify");
             if (v && !get_bool(d, v, &p->tls_verify, "verify"))
                 ok = false;
@@ -199,7 +191,8 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
     if (hdr) {
         if (!ycheck_map(d, hdr, "headers"))
             return false;
-        const struct limit_def *lim = catalog_limit(cat, "headers");
+        const struct limit_def *lim =
+            catalog_limit(cat, catalog_shape(cat, "home_assistant.headers")->limit);
         if (hdr->npairs > lim->max) {
             diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed", hdr->npairs,
                        lim->max);
@@ -268,10 +261,10 @@ static bool pairs_map(struct diag *d, const struct ynode *m, struct name_pair **
     return ok;
 }
 
-static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
+static bool load_alexa(struct project *p, const struct catalog *cat, struct diag *d,
+                       const struct ynode *a)
 {
-    static const char *const keys[] = {"skill_ids", "discovery", "announce", "notify_target"};
-    if (!ycheck_map(d, a, "alexa") || !ycheck_keys(d, a, keys, 4, "alexa"))
+    if (!check_shape_keys(d, cat, a, "alexa", "alexa"))
         return false;
     bool ok = true;
     const struct ynode *ids = ymap_get(a, "skill_ids");
@@ -287,9 +280,7 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     }
     const struct ynode *disc = ymap_get(a, "discovery");
     if (disc) {
-        static const char *const dkeys[] = {"include", "exclude", "friendly_names",
-                                            "categories", "remove_capabilities"};
-        if (!ycheck_map(d, disc, "discovery") || !ycheck_keys(d, disc, dkeys, 5, "discovery"))
+        if (!check_shape_keys(d, cat, disc, "alexa.discovery", "discovery"))
             return false;
         const struct ynode *n;
         if ((n = ymap_get(disc, "include")))
@@ -300,6 +291,9 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
             ok = pairs_map(d, n, &p->friendly_names, &p->nfriendly, "friendly_names") && ok;
         if ((n = ymap_get(disc, "categories"))) {
             ok = pairs_map(d, n, &p->categories, &p->ncategories, "categories") && ok;
+            const struct shape *dc = catalog_shape(cat, "alexa.discovery.categories")->of;
+            const char *const *alexa_display_categories = (const char *const *)dc->values;
+            size_t alexa_ndisplay_categories = dc->nvalues;
             for (size_t i = 0; i < p->ncategories; i++) {
                 bool known = false;
                 for (size_t j = 0; j < alexa_ndisplay_categories && !known; j++)
@@ -320,10 +314,11 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
                 return false;
             p->remove_caps = xcalloc(n->nitems, sizeof *p->remove_caps);
             for (size_t i = 0; i < n->nitems; i++) {
-                static const char *const rkeys[] = {"endpoint", "interface"};
+                const struct shape *rs =
+                    catalog_shape(cat, "alexa.discovery.remove_capabilities")->of;
                 const struct ynode *r = n->items[i];
                 if (!ycheck_map(d, r, "a capability removal") ||
-                    !ycheck_keys(d, r, rkeys, 2, "a capability removal")) {
+                    !ycheck_keys(d, r, rs->key_names, rs->nkeys, "a capability removal")) {
                     ok = false;
                     continue;
                 }
@@ -348,8 +343,7 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     }
     const struct ynode *ann = ymap_get(a, "announce");
     if (ann) {
-        static const char *const akeys[] = {"tts_entity", "media_players"};
-        if (!ycheck_map(d, ann, "announce") || !ycheck_keys(d, ann, akeys, 2, "announce"))
+        if (!check_shape_keys(d, cat, ann, "alexa.announce", "announce"))
             return false;
         const struct ynode *t = ymap_get(ann, "tts_entity");
         if (t && !(p->tts_entity = ystring(d, t, "tts_entity")))
@@ -364,11 +358,10 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     return ok;
 }
 
-static bool load_budget(struct project *p, struct diag *d, const struct ynode *b)
+static bool load_budget(struct project *p, const struct catalog *cat, struct diag *d,
+                        const struct ynode *b)
 {
-    static const char *const keys[] = {"free_tier_metrics", "invocations_per_day",
-                                       "avg_duration"};
-    if (!ycheck_map(d, b, "budget") || !ycheck_keys(d, b, keys, 3, "budget"))
+    if (!check_shape_keys(d, cat, b, "budget", "budget"))
         return false;
     bool ok = true;
     const struct ynode *f = ymap_get(b, "free_tier_metrics");
@@ -553,10 +546,10 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     ok = (ha && load_ha(p, cat, d, ha)) && ok;
     const struct ynode *a = ymap_get(root, "alexa");
     if (a)
-        ok = load_alexa(p, d, a) && ok;
+        ok = load_alexa(p, cat, d, a) && ok;
     const struct ynode *b = ymap_get(root, "budget");
     if (b)
-        ok = load_budget(p, d, b) && ok;
+        ok = load_budget(p, cat, d, b) && ok;
     return ok;
 }
 

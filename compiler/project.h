@@ -77,7 +77,5 @@ void project_free(struct project *p, const struct catalog *cat);
 /* The top-level keys of a project file (for detection and `leec schema`). */
 extern const char *const project_top_keys[];
 extern const size_t project_ntop_keys;
-extern const char *const alexa_display_categories[];
-extern const size_t alexa_ndisplay_categories;
 
 #endif

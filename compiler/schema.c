@@ -313,6 +313,158 @@ const struct limit_def *catalog_limit(const struct catalog *cat, const char *nam
     return NULL;
 }
 
+/* ---- project-file sections ---- */
+
+static const char *const shape_kinds[] = {"string", "bool",   "int",  "duration", "enum",
+                                          "object", "map",    "list", "secret"};
+
+static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
+{
+    static const char *const keys[] = {"type",    "doc",  "required", "pattern", "values",
+                                       "min",     "keys", "of",       "limit"};
+    sh->name = xstrdup(name);
+    sh->loc = m->loc;
+    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 9, "a shape"))
+        return false;
+    const struct ynode *t = yrequire(d, m, "type", "a shape");
+    const char *ts = t ? ystring(d, t, "type") : NULL;
+    if (!ts)
+        return false;
+    size_t k = 0;
+    while (k < sizeof shape_kinds / sizeof shape_kinds[0] && strcmp(shape_kinds[k], ts) != 0)
+        k++;
+    if (k == sizeof shape_kinds / sizeof shape_kinds[0]) {
+        char list[256];
+        join_names(list, sizeof list, shape_kinds, k, " or ");
+        diag_error(d, &t->loc, "unknown shape type '%s'; expected one of %s", ts, list);
+        return false;
+    }
+    sh->kind = (enum shape_kind)k;
+    sh->doc = catalog_doc_text(m);
+    bool ok = true;
+    const struct ynode *n;
+    if ((n = ymap_get(m, "required")) && !ynode_bool(n, &sh->required)) {
+        diag_error(d, &n->loc, "required must be true or false");
+        ok = false;
+    }
+    if ((n = ymap_get(m, "pattern"))) {
+        const char *ps = ystring(d, n, "pattern");
+        sh->pattern = ps ? xstrdup(ps) : NULL;
+        ok = ok && ps;
+    }
+    if ((n = ymap_get(m, "limit"))) {
+        const char *ls = ystring(d, n, "limit");
+        sh->limit = ls ? xstrdup(ls) : NULL;
+        ok = ok && ls;
+    }
+    if ((n = ymap_get(m, "min"))) {
+        sh->has_min = values_const_number(d, n, DIM_NONE, &sh->min);
+        ok = ok && sh->has_min;
+    }
+    if ((n = ymap_get(m, "values"))) {
+        if (!ycheck_seq(d, n, "values"))
+            return false;
+        sh->values = xcalloc(n->nitems + 1, sizeof *sh->values);
+        for (size_t i = 0; i < n->nitems; i++) {
+            const char *vs = ystring(d, n->items[i], "an enum value");
+            sh->values[sh->nvalues++] = xstrdup(vs ? vs : "");
+            ok = ok && vs;
+        }
+    } else if (sh->kind == SH_ENUM) {
+        diag_error(d, &m->loc, "an enum shape needs 'values'");
+        ok = false;
+    }
+    if ((n = ymap_get(m, "keys"))) {
+        if (!ycheck_map(d, n, "keys"))
+            return false;
+        sh->keys = xcalloc(n->npairs + 1, sizeof *sh->keys);
+        sh->key_names = xcalloc(n->npairs + 1, sizeof *sh->key_names);
+        for (size_t i = 0; i < n->npairs; i++) {
+            ok = load_shape(d, &sh->keys[i], n->pairs[i].key->str, n->pairs[i].value) && ok;
+            sh->key_names[i] = sh->keys[i].name;
+            sh->nkeys++;
+        }
+    } else if (sh->kind == SH_OBJECT) {
+        diag_error(d, &m->loc, "an object shape needs 'keys'");
+        ok = false;
+    }
+    if ((n = ymap_get(m, "of"))) {
+        sh->of = xcalloc(1, sizeof *sh->of);
+        ok = load_shape(d, sh->of, "", n) && ok;
+    } else if (sh->kind == SH_MAP || sh->kind == SH_LIST) {
+        diag_error(d, &m->loc, "a %s shape needs 'of'", shape_kinds[sh->kind]);
+        ok = false;
+    }
+    return ok;
+}
+
+bool schema_load_project(struct catalog *cat, struct diag *d, const char *path)
+{
+    static const char *const keys[] = {"sections"};
+    const struct ynode *root = catalog_load_doc(cat, d, path);
+    if (!root || !ycheck_map(d, root, "project.yaml") ||
+        !ycheck_keys(d, root, keys, 1, "project.yaml"))
+        return false;
+    const struct ynode *s = yrequire(d, root, "sections", "project.yaml");
+    if (!s || !ycheck_map(d, s, "sections"))
+        return false;
+    struct shape *top = &cat->sections;
+    top->name = xstrdup("");
+    top->kind = SH_OBJECT;
+    top->loc = s->loc;
+    top->keys = xcalloc(s->npairs + 1, sizeof *top->keys);
+    top->key_names = xcalloc(s->npairs + 1, sizeof *top->key_names);
+    bool ok = true;
+    for (size_t i = 0; i < s->npairs; i++) {
+        ok = load_shape(d, &top->keys[i], s->pairs[i].key->str, s->pairs[i].value) && ok;
+        top->key_names[i] = top->keys[i].name;
+        top->nkeys++;
+    }
+    return ok;
+}
+
+void schema_free_shape(struct shape *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nkeys; i++)
+        schema_free_shape(&s->keys[i]);
+    for (size_t i = 0; i < s->nvalues; i++)
+        free(s->values[i]);
+    if (s->of) {
+        schema_free_shape(s->of);
+        free(s->of);
+    }
+    free(s->keys);
+    free(s->key_names);
+    free(s->values);
+    free(s->name);
+    free(s->doc);
+    free(s->pattern);
+    free(s->limit);
+}
+
+const struct shape *shape_key(const struct shape *s, const char *name)
+{
+    for (size_t i = 0; s && i < s->nkeys; i++)
+        if (strcmp(s->keys[i].name, name) == 0)
+            return &s->keys[i];
+    return NULL;
+}
+
+const struct shape *catalog_shape(const struct catalog *cat, const char *path)
+{
+    const struct shape *s = &cat->sections;
+    char part[64];
+    while (s && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), path);
+        s = shape_key(s, part);
+        path += n + (path[n] == '.');
+    }
+    return s;
+}
+
 /* ---- what leec itself relies on ---- */
 
 /* Parameters and limits the compiler reads by name (memory model, emitted checks,
@@ -337,7 +489,6 @@ static const struct need {
     {"logging", "level", PT_ENUM, log_levels, "the free-tier log volume estimate"},
     {"logging", "summary", PT_BOOL, NULL, "the free-tier log volume estimate"},
     {"logging", "line_max", PT_SIZE, NULL, "the free-tier log volume estimate"},
-    {"headers", NULL, PT_INT, NULL, "the check of home_assistant.headers"},
 };
 
 static bool check_need(const struct catalog *cat, struct diag *d, const struct need *n)
@@ -380,9 +531,56 @@ static bool check_need(const struct catalog *cat, struct diag *d, const struct n
     return true;
 }
 
-bool schema_check_needs(const struct catalog *cat, struct diag *d)
+/* The project-file shapes compiler/project.c reads by path. */
+static const struct shape_need {
+    const char *path;
+    enum shape_kind kind;
+} shape_needs[] = {
+    {"home_assistant", SH_OBJECT},
+    {"home_assistant.token", SH_OBJECT},
+    {"home_assistant.tls", SH_OBJECT},
+    {"home_assistant.headers", SH_MAP},
+    {"alexa", SH_OBJECT},
+    {"alexa.discovery", SH_OBJECT},
+    {"alexa.discovery.categories", SH_MAP},
+    {"alexa.discovery.remove_capabilities", SH_LIST},
+    {"alexa.announce", SH_OBJECT},
+    {"budget", SH_OBJECT},
+};
+
+static bool check_shapes(const struct catalog *cat, struct diag *d)
 {
     bool ok = true;
+    for (size_t i = 0; i < sizeof shape_needs / sizeof shape_needs[0]; i++) {
+        const struct shape *s = catalog_shape(cat, shape_needs[i].path);
+        if (s && s->kind == shape_needs[i].kind)
+            continue;
+        diag_error(d, &cat->sections.loc, "schemas/project.yaml %s '%s' as %s %s, which leec reads",
+                   s ? "does not describe" : "has no", shape_needs[i].path,
+                   shape_needs[i].kind == SH_OBJECT ? "an" : "a", shape_kinds[shape_needs[i].kind]);
+        ok = false;
+    }
+    const struct shape *cats = catalog_shape(cat, "alexa.discovery.categories");
+    if (cats && cats->kind == SH_MAP && cats->of->kind != SH_ENUM) {
+        diag_error(d, &cats->loc, "alexa.discovery.categories must be a map of enum values");
+        ok = false;
+    }
+    const struct shape *rc = catalog_shape(cat, "alexa.discovery.remove_capabilities");
+    if (rc && rc->kind == SH_LIST && rc->of->kind != SH_OBJECT) {
+        diag_error(d, &rc->loc, "alexa.discovery.remove_capabilities must be a list of objects");
+        ok = false;
+    }
+    const struct shape *h = catalog_shape(cat, "home_assistant.headers");
+    if (h && h->kind == SH_MAP && (!h->limit || !catalog_limit(cat, h->limit))) {
+        diag_error(d, &h->loc, "home_assistant.headers needs a 'limit' named in limits.yaml");
+        ok = false;
+    }
+    return ok;
+}
+
+bool schema_check_needs(const struct catalog *cat, struct diag *d)
+{
+    bool ok = check_shapes(cat, d);
     const struct iface_def *fe = catalog_iface(cat, "features");
     const struct iface_def *la = catalog_iface(cat, "lambda");
     if (!fe || !la) {
