@@ -155,6 +155,48 @@ static void render_features(struct sbuf *b, const struct resolved *r)
     sbuf_add(b, "\n\n");
 }
 
+/* Whether feature preset fp (with its extends chain) turns feature on; *size counts
+ * the features it turns on. */
+static bool fpreset_has(const struct catalog *cat, const struct feature_preset_def *fp,
+                        const char *feature, size_t *size)
+{
+    bool has = false;
+    *size = 0;
+    for (size_t hops = 0; fp && hops <= cat->nfpresets; hops++) {
+        for (size_t i = 0; i < fp->nfeatures; i++) {
+            has = has || strcmp(fp->features[i], feature) == 0;
+            (*size)++;
+        }
+        fp = fp->extends ? catalog_fpreset(cat, fp->extends) : NULL;
+    }
+    return has;
+}
+
+/* LEEC_FEATURE_PRESETS(X), X(name, "preset"): the smallest feature preset that has
+ * each feature (what a "not in this build" answer names), from presets/features/. */
+static void render_feature_presets(struct sbuf *b, const struct resolved *r)
+{
+    const struct iface_def *fe = resolved_iface(r, "features")->def;
+    sbuf_add(b, "/* The smallest feature preset with each feature: X(name, \"preset\"). */\n"
+                "#define LEEC_FEATURE_PRESETS(X)");
+    for (size_t i = 0; i < fe->nparams; i++) {
+        const char *best = NULL;
+        size_t best_size = 0;
+        for (size_t k = 0; k < r->cat->nfpresets; k++) {
+            const struct feature_preset_def *fp = &r->cat->fpresets[k];
+            size_t n;
+            if (fpreset_has(r->cat, fp, fe->params[i].name, &n) &&
+                (!best || n < best_size || (n == best_size && strcmp(fp->name, best) < 0))) {
+                best = fp->name;
+                best_size = n;
+            }
+        }
+        if (best)
+            sbuf_printf(b, " \\\n    X(%s, \"%s\")", fe->params[i].name, best);
+    }
+    sbuf_add(b, "\n\n");
+}
+
 /* Numeric and bool parameters as macros, for #if and _Static_assert. */
 static void render_param_macros(struct sbuf *b, const struct resolved *r)
 {
@@ -303,6 +345,7 @@ static void render_header(struct sbuf *b, const struct resolved *r, const char *
     banner(b, r, proj_rel);
     render_abi(b);
     render_features(b, r);
+    render_feature_presets(b, r);
     render_param_macros(b, r);
     render_limits(b, r->cat);
     render_budget_macros(b, r);

@@ -37,6 +37,19 @@
     X(areas, 1) \
     X(timers, 0)
 
+/* The smallest feature preset with each feature: X(name, "preset"). */
+#define LEEC_FEATURE_PRESETS(X) \
+    X(devices, "minimal") \
+    X(alexa, "minimal") \
+    X(response, "minimal") \
+    X(conversation, "voice_control") \
+    X(automation, "automation_basic") \
+    X(scripts, "automation_basic") \
+    X(input_helpers, "smart_home") \
+    X(notifications, "full") \
+    X(areas, "smart_home") \
+    X(timers, "full")
+
 #define LEEC_CACHE_ENABLED 1
 #define LEEC_CACHE_STATE_POOL UINT64_C(4194304)
 #define LEEC_CACHE_RESPONSE_POOL UINT64_C(3145728)
