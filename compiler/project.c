@@ -100,6 +100,104 @@ static bool is_loopback_url(const char *url)
            strncmp(h, "[::1]", 5) == 0;
 }
 
+static bool load_token(struct project *p, const struct catalog *cat, struct diag *d,
+                       const struct ynode *tok)
+{
+    if (!check_shape_keys(d, cat, tok, "home_assistant.token", "token"))
+        return false;
+    const struct ynode *mode = yrequire(d, tok, "mode", "token");
+    const char *ms = mode ? ystring(d, mode, "mode") : NULL;
+    const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
+    if (ms && strcmp(ms, "account_linking") == 0) {
+        p->token_mode = TOKEN_ACCOUNT_LINKING;
+        if (env || ssm) {
+            diag_error(d, &(env ? env : ssm)->loc,
+                       "account_linking takes the token from each directive; remove '%s'",
+                       env ? "env" : "ssm");
+            return false;
+        }
+        return true;
+    }
+    if (ms && strcmp(ms, "long_lived") == 0) {
+        p->token_mode = TOKEN_LONG_LIVED;
+        return secret_ref(d, tok, &p->token, "a long-lived token");
+    }
+    if (ms)
+        diag_error(d, &mode->loc, "unknown token mode '%s'; expected account_linking or long_lived",
+                   ms);
+    return false;
+}
+
+static bool load_tls(struct project *p, const struct catalog *cat, struct diag *d,
+                     const struct ynode *tls)
+{
+    if (!check_shape_keys(d, cat, tls, "home_assistant.tls", "tls"))
+        return false;
+    bool ok = true;
+    const struct ynode *v = ymap_get(tls, "verify");
+    if (v && !get_bool(d, v, &p->tls_verify, "verify"))
+        ok = false;
+    if (v)
+        p->tls_verify_loc = v->loc;
+    if (v && !p->tls_verify)
+        diag_warning(d, &v->loc,
+                     "TLS verification is off: anyone on the path can read the token; "
+                     "prefer ca_bundle with your own CA");
+    const struct ynode *ca = ymap_get(tls, "ca_bundle");
+    const struct ynode *cc = ymap_get(tls, "client_cert");
+    const struct ynode *ck = ymap_get(tls, "client_key");
+    p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
+    p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
+    p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
+    if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
+        ok = false;
+    if ((cc != NULL) != (ck != NULL)) {
+        diag_error(d, &(cc ? cc : ck)->loc, "client_cert and client_key go together (mutual TLS)");
+        ok = false;
+    }
+    return ok;
+}
+
+/* Extra headers: names a proxy may need, values only by reference, at most the
+ * limit schemas/project.yaml names (the runtime's table holds that many). */
+static bool load_headers(struct project *p, const struct catalog *cat, struct diag *d,
+                         const struct ynode *hdr)
+{
+    if (!ycheck_map(d, hdr, "headers"))
+        return false;
+    bool ok = true;
+    const struct limit_def *lim =
+        catalog_limit(cat, catalog_shape(cat, "home_assistant.headers")->limit);
+    if (hdr->npairs > lim->max) {
+        diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed",
+                   hdr->npairs, lim->max);
+        diag_note(d, &lim->loc, "the limit the runtime is built for");
+        ok = false;
+    }
+    p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
+    for (size_t i = 0; i < hdr->npairs; i++) {
+        const struct ynode *k = hdr->pairs[i].key;
+        bool good = k->len > 0;
+        for (const char *c = k->str; *c; c++)
+            if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                  (*c >= '0' && *c <= '9')))
+                good = false;
+        if (!good || strcasecmp(k->str, "authorization") == 0 || strcasecmp(k->str, "host") == 0 ||
+            strcasecmp(k->str, "content-length") == 0) {
+            diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
+            ok = false;
+            continue;
+        }
+        struct header_def *h = &p->headers[p->nheaders];
+        h->name = k->str;
+        if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
+            p->nheaders++;
+        else
+            ok = false;
+    }
+    return ok;
+}
+
 static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
                     const struct ynode *ha)
 {
@@ -128,99 +226,14 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
         ok = false;
     }
     const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
-    if (tok) {
-        if (check_shape_keys(d, cat, tok, "home_assistant.token", "token")) {
-            const struct ynode *mode = yrequire(d, tok, "mode", "token");
-            const char *ms = mode ? ystring(d, mode, "mode") : NULL;
-            const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
-            if (ms && strcmp(ms, "account_linking") == 0) {
-                p->token_mode = TOKEN_ACCOUNT_LINKING;
-                if (env || ssm) {
-                    diag_error(d, &(env ? env : ssm)->loc,
-                               "account_linking takes the token from each directive; remove '%s'",
-                               env ? "env" : "ssm");
-                    ok = false;
-                }
-            } else if (ms && strcmp(ms, "long_lived") == 0) {
-                p->token_mode = TOKEN_LONG_LIVED;
-                ok = secret_ref(d, tok, &p->token, "a long-lived token") && ok;
-            } else if (ms) {
-                diag_error(d, &mode->loc,
-                           "unknown token mode '%s'; expected account_linking or long_lived", ms);
-                ok = false;
-            } else {
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    } else {
-        ok = false;
-    }
+    ok = (tok && load_token(p, cat, d, tok)) && ok;
     p->tls_verify = true;
     const struct ynode *tls = ymap_get(ha, "tls");
-    if (tls) {
-        if (check_shape_keys(d, cat, tls, "home_assistant.tls", "tls")) {
-            const struct ynode *v = ymap_get(tls, "verify");
-            if (v && !get_bool(d, v, &p->tls_verify, "verify"))
-                ok = false;
-            if (v)
-                p->tls_verify_loc = v->loc;
-            if (v && !p->tls_verify)
-                diag_warning(d, &v->loc,
-                             "TLS verification is off: anyone on the path can read the token; "
-                             "prefer ca_bundle with your own CA");
-            const struct ynode *ca = ymap_get(tls, "ca_bundle");
-            const struct ynode *cc = ymap_get(tls, "client_cert");
-            const struct ynode *ck = ymap_get(tls, "client_key");
-            p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
-            p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
-            p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
-            if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
-                ok = false;
-            if ((cc != NULL) != (ck != NULL)) {
-                diag_error(d, &(cc ? cc : ck)->loc,
-                           "client_cert and client_key go together (mutual TLS)");
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    }
+    if (tls)
+        ok = load_tls(p, cat, d, tls) && ok;
     const struct ynode *hdr = ymap_get(ha, "headers");
-    if (hdr) {
-        if (!ycheck_map(d, hdr, "headers"))
-            return false;
-        const struct limit_def *lim =
-            catalog_limit(cat, catalog_shape(cat, "home_assistant.headers")->limit);
-        if (hdr->npairs > lim->max) {
-            diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed", hdr->npairs,
-                       lim->max);
-            diag_note(d, &lim->loc, "the limit the runtime is built for");
-            ok = false;
-        }
-        p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
-        for (size_t i = 0; i < hdr->npairs; i++) {
-            const struct ynode *k = hdr->pairs[i].key;
-            bool good = k->len > 0;
-            for (const char *c = k->str; *c; c++)
-                if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-                    good = false;
-            if (!good || strcasecmp(k->str, "authorization") == 0 ||
-                strcasecmp(k->str, "host") == 0 || strcasecmp(k->str, "content-length") == 0) {
-                diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
-                ok = false;
-                continue;
-            }
-            struct header_def *h = &p->headers[p->nheaders];
-            h->name = k->str;
-            if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
-                p->nheaders++;
-            else
-                ok = false;
-        }
-    }
+    if (hdr)
+        ok = load_headers(p, cat, d, hdr) && ok;
     return ok;
 }
 
