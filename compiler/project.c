@@ -8,9 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const project_top_keys[] = {"leec", "preset", "features", "tiers", "overrides",
-                                        "home_assistant", "alexa", "budget"};
-const size_t project_ntop_keys = sizeof project_top_keys / sizeof project_top_keys[0];
+/* The keys read from the catalog's presets and schemas; the fixed sections that
+ * follow them (home_assistant, alexa, budget) come from schemas/project.yaml. */
+static const char *const catalog_keys[] = {"leec", "preset", "features", "tiers", "overrides"};
+#define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
 
 /* The keys of a section or sub-section, from schemas/project.yaml (the catalog
  * checked at load that every path read here exists). */
@@ -506,7 +507,13 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     }
     if (!ycheck_map(d, root, "a project file"))
         return false;
-    bool ok = ycheck_keys(d, root, project_top_keys, project_ntop_keys, "a project file");
+    const char *top[NCATALOG_KEYS + SCHEMA_MAX_SECTIONS];
+    size_t ntop = 0;
+    for (size_t i = 0; i < NCATALOG_KEYS; i++)
+        top[ntop++] = catalog_keys[i];
+    for (size_t i = 0; i < cat->sections.nkeys && ntop < sizeof top / sizeof top[0]; i++)
+        top[ntop++] = cat->sections.key_names[i];
+    bool ok = ycheck_keys(d, root, top, ntop, "a project file");
     const struct ynode *ver = yrequire(d, root, "leec", "a project file");
     if (ver && !(ver->kind == YN_SCALAR && ver->style == YS_PLAIN && strcmp(ver->str, "1") == 0)) {
         diag_error(d, &ver->loc, "unsupported project format '%s'; this leec reads 'leec: 1'",

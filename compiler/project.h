@@ -74,8 +74,4 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
                   struct diag *d, int *io_error);
 void project_free(struct project *p, const struct catalog *cat);
 
-/* The top-level keys of a project file (for detection and `leec schema`). */
-extern const char *const project_top_keys[];
-extern const size_t project_ntop_keys;
-
 #endif

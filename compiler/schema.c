@@ -408,6 +408,11 @@ bool schema_load_project(struct catalog *cat, struct diag *d, const char *path)
     const struct ynode *s = yrequire(d, root, "sections", "project.yaml");
     if (!s || !ycheck_map(d, s, "sections"))
         return false;
+    if (s->npairs > SCHEMA_MAX_SECTIONS) {
+        diag_error(d, &s->loc, "%zu sections; a project file has at most %d", s->npairs,
+                   SCHEMA_MAX_SECTIONS);
+        return false;
+    }
     struct shape *top = &cat->sections;
     top->name = xstrdup("");
     top->kind = SH_OBJECT;

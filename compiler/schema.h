@@ -6,6 +6,9 @@
 
 #include "model.h"
 
+/* Most fixed sections schemas/project.yaml may describe. */
+#define SCHEMA_MAX_SECTIONS 16
+
 /* Each loads one file into cat; false after diagnostics. */
 bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path);
 bool schema_load_baseline(struct catalog *cat, struct diag *d, const char *path);
