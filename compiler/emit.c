@@ -63,10 +63,7 @@ static const char *param_ctype(const struct iface_def *f, const struct param_def
     return buf;
 }
 
-static const char *field_suffix(const struct param_def *p)
-{
-    return ptype_def(p->type)->c_suffix;
-}
+static const char *field_suffix(const struct param_def *p) { return ptype_def(p->type)->c_suffix; }
 
 /* LEEC_<IFACE>_<PARAM>[_MS]: the macro of a numeric or bool parameter. */
 static void param_macro(char *dst, size_t size, const struct iface_def *f,
@@ -80,8 +77,8 @@ static void param_macro(char *dst, size_t size, const struct iface_def *f,
 }
 
 /* LEEC_<IFACE>_<PARAM>_<VALUE>: an enum constant. */
-static void enum_const(char *dst, size_t size, const struct iface_def *f,
-                       const struct param_def *p, const char *value)
+static void enum_const(char *dst, size_t size, const struct iface_def *f, const struct param_def *p,
+                       const char *value)
 {
     char fu[64], pu[64], vu[64];
     upper(fu, sizeof fu, f->name);
@@ -105,8 +102,7 @@ static void num_literal(struct sbuf *b, const struct param_def *p, const struct 
 
 /* The project's path relative to the catalog root (never absolute: output must not
  * depend on where the checkout is); outside the root, just its file name. */
-static void project_rel(const struct resolved *r, const char *project_path, char *buf,
-                        size_t size)
+static void project_rel(const struct resolved *r, const char *project_path, char *buf, size_t size)
 {
     char root[PATH_MAX], proj[PATH_MAX];
     const char *base = strrchr(project_path, '/');
@@ -132,10 +128,11 @@ static void render_abi(struct sbuf *b)
                 "/* The fixed types (secret and header refs, the project-file sections,\n"
                 " * budgets) and LEEC_ABI_VERSION_RUNTIME: runtime/leec_abi.h. */\n"
                 "#include \"leec_abi.h\"\n\n");
-    sbuf_printf(b, "#define LEEC_ABI_VERSION %d\n#define LEEC_GEN_VERSION \"%s\"\n", LEEC_ABI_VERSION,
-                LEEC_VERSION);
+    sbuf_printf(b, "#define LEEC_ABI_VERSION %d\n#define LEEC_GEN_VERSION \"%s\"\n",
+                LEEC_ABI_VERSION, LEEC_VERSION);
     sbuf_add(b, "#if LEEC_ABI_VERSION_RUNTIME != LEEC_ABI_VERSION\n"
-                "#error \"leec_config.h was generated for another runtime ABI (leec_abi.h): rerun leec compile\"\n"
+                "#error \"leec_config.h was generated for another runtime ABI (leec_abi.h): rerun "
+                "leec compile\"\n"
                 "#endif\n\n");
 }
 
@@ -389,8 +386,9 @@ static void array_ref(struct sbuf *b, const char *field, const char *name, size_
 
 static const char *secret_src(enum secret_kind k)
 {
-    return k == SECRET_ENV ? "LEEC_SECRET_ENV" : k == SECRET_SSM ? "LEEC_SECRET_SSM"
-                                                                 : "LEEC_SECRET_NONE";
+    return k == SECRET_ENV   ? "LEEC_SECRET_ENV"
+           : k == SECRET_SSM ? "LEEC_SECRET_SSM"
+                             : "LEEC_SECRET_NONE";
 }
 
 /* Budgets and fits, re-checked by the C compiler, and the range of every numeric
@@ -402,12 +400,16 @@ static void render_asserts(struct sbuf *b, const struct resolved *r)
                 "               \"memory estimate exceeds lambda.memory_mb minus headroom\");\n"
                 "_Static_assert(!LEEC_FREE_TIER_METRICS || LEEC_METRIC_COUNT <= 10,\n"
                 "               \"more custom metrics than the free tier's 10\");\n"
-                "_Static_assert(LEEC_LAMBDA_MAX_EVENT <= UINT64_C(6291556), \"event cap above Lambda's limit\");\n"
-                "_Static_assert(LEEC_LAMBDA_MAX_RESPONSE <= UINT64_C(6291556), \"response cap above Lambda's limit\");\n"
-                "_Static_assert(LEEC_LAMBDA_MAX_RESPONSE >= LEEC_HTTP_MAX_REPLY, \"a passed-through reply must fit\");\n"
+                "_Static_assert(LEEC_LAMBDA_MAX_EVENT <= UINT64_C(6291556), \"event cap above "
+                "Lambda's limit\");\n"
+                "_Static_assert(LEEC_LAMBDA_MAX_RESPONSE <= UINT64_C(6291556), \"response cap "
+                "above Lambda's limit\");\n"
+                "_Static_assert(LEEC_LAMBDA_MAX_RESPONSE >= LEEC_HTTP_MAX_REPLY, \"a "
+                "passed-through reply must fit\");\n"
                 "_Static_assert(LEEC_HTTP_TOTAL_TIMEOUT_MS + 500 <= LEEC_LAMBDA_TIMEOUT_MS,\n"
                 "               \"the function timeout must cover the Home Assistant budget\");\n"
-                "_Static_assert(LEEC_HTTP_CONNECT_TIMEOUT_MS < LEEC_HTTP_TOTAL_TIMEOUT_MS, \"connect within total\");\n"
+                "_Static_assert(LEEC_HTTP_CONNECT_TIMEOUT_MS < LEEC_HTTP_TOTAL_TIMEOUT_MS, "
+                "\"connect within total\");\n"
                 "_Static_assert(LEEC_HTTP_TOTAL_TIMEOUT_MS <= 7500, \"Alexa waits about 8 s\");\n");
     for (size_t fi = 0; fi < cat->nifaces; fi++) {
         const struct iface_def *f = &cat->ifaces[fi];
@@ -501,8 +503,8 @@ static void render_iface_init(struct sbuf *b, const struct iface_def *f, const s
         const struct rvalue *v = &ri->values[pi];
         if (p->type == PT_LIST) {
             if (v->nitems)
-                sbuf_printf(b, "        .%s = %s_%s,\n        .%s_count = %zu,\n", p->name,
-                            f->name, p->name, p->name, v->nitems);
+                sbuf_printf(b, "        .%s = %s_%s,\n        .%s_count = %zu,\n", p->name, f->name,
+                            p->name, p->name, v->nitems);
             continue;
         }
         sbuf_printf(b, "        .%s%s = ", p->name, field_suffix(p));
@@ -607,8 +609,7 @@ static void render_source(struct sbuf *b, const struct resolved *r, const char *
                 "        .metric_count = LEEC_METRIC_COUNT,\n    },\n};\n");
 }
 
-void emit_render(const struct resolved *r, const char *project_path, char **header,
-                 char **source)
+void emit_render(const struct resolved *r, const char *project_path, char **header, char **source)
 {
     char rel[512];
     project_rel(r, project_path ? project_path : "(preset)", rel, sizeof rel);
@@ -620,8 +621,7 @@ void emit_render(const struct resolved *r, const char *project_path, char **head
 }
 
 /* Writes path atomically unless it already holds exactly this content. */
-static int write_if_changed(const char *dir, const char *name, const char *text,
-                            struct diag *d)
+static int write_if_changed(const char *dir, const char *name, const char *text, struct diag *d)
 {
     struct sbuf path = {0}, tmp = {0};
     sbuf_printf(&path, "%s/%s", dir, name);

@@ -16,7 +16,6 @@ int emit_config(const struct resolved *r, const char *project_path, const char *
                 struct diag *d);
 
 /* Renders both files into memory (used by emit_config and the tests). */
-void emit_render(const struct resolved *r, const char *project_path, char **header,
-                 char **source);
+void emit_render(const struct resolved *r, const char *project_path, char **header, char **source);
 
 #endif

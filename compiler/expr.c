@@ -439,10 +439,7 @@ static void fmt_2dec(double v, char *buf, size_t size)
         snprintf(buf, size, "0");
 }
 
-static double unit_factor(const struct unit_def *u)
-{
-    return u->mul / u->div;
-}
+static double unit_factor(const struct unit_def *u) { return u->mul / u->div; }
 
 static bool exact_2dec(double x)
 {
@@ -483,8 +480,7 @@ void value_format(const struct value *v, char *buf, size_t size)
         snprintf(buf, size, "%s", v->b ? "true" : "false");
         return;
     case V_STR:
-        snprintf(buf, size, "\"%.*s\"", (int)(v->len > 200 ? 200 : v->len),
-                 v->str ? v->str : "");
+        snprintf(buf, size, "\"%.*s\"", (int)(v->len > 200 ? 200 : v->len), v->str ? v->str : "");
         return;
     case V_LIST:
         snprintf(buf, size, "a list of %zu", v->len);
@@ -542,19 +538,32 @@ static const char *describe(const struct value *v, char *buf, size_t size)
 static const char *op_text(int op)
 {
     switch (op) {
-    case TK_PLUS: return "+";
-    case TK_MINUS: return "-";
-    case TK_STAR: return "*";
-    case TK_SLASH: return "/";
-    case TK_LT: return "<";
-    case TK_LE: return "<=";
-    case TK_GT: return ">";
-    case TK_GE: return ">=";
-    case TK_EQ: return "==";
-    case TK_NE: return "!=";
-    case TK_AND: return "&&";
-    case TK_OR: return "||";
-    default: return "?";
+    case TK_PLUS:
+        return "+";
+    case TK_MINUS:
+        return "-";
+    case TK_STAR:
+        return "*";
+    case TK_SLASH:
+        return "/";
+    case TK_LT:
+        return "<";
+    case TK_LE:
+        return "<=";
+    case TK_GT:
+        return ">";
+    case TK_GE:
+        return ">=";
+    case TK_EQ:
+        return "==";
+    case TK_NE:
+        return "!=";
+    case TK_AND:
+        return "&&";
+    case TK_OR:
+        return "||";
+    default:
+        return "?";
     }
 }
 
@@ -576,9 +585,8 @@ static void set_bool(struct value *out, bool b)
 }
 
 /* Both operands' descriptions for "'op' needs X, got A and B" messages. */
-static bool type_error2(const struct evalctx *c, const struct loc *at, const char *what,
-                        int op, const struct value *l, bool lbad, const struct value *r,
-                        bool rbad)
+static bool type_error2(const struct evalctx *c, const struct loc *at, const char *what, int op,
+                        const struct value *l, bool lbad, const struct value *r, bool rbad)
 {
     char b1[96], b2[96];
     const char *dl = describe(l, b1, sizeof b1), *dr = describe(r, b2, sizeof b2);
@@ -589,8 +597,7 @@ static bool type_error2(const struct evalctx *c, const struct loc *at, const cha
     return false;
 }
 
-static bool finite_or_error(const struct evalctx *c, const struct loc *at, const char *op,
-                            double v)
+static bool finite_or_error(const struct evalctx *c, const struct loc *at, const char *op, double v)
 {
     if (isfinite(v))
         return true;
@@ -627,8 +634,7 @@ static bool eval_bin(const struct evalctx *c, const struct node *n, struct value
         if (!eval_node(c, n->kids[1], &r))
             return false;
         if (l.kind != V_BOOL || r.kind != V_BOOL)
-            return type_error2(c, &at, "booleans", op, &l, l.kind != V_BOOL, &r,
-                               r.kind != V_BOOL);
+            return type_error2(c, &at, "booleans", op, &l, l.kind != V_BOOL, &r, r.kind != V_BOOL);
         set_bool(out, r.b);
         return true;
     }
@@ -731,8 +737,8 @@ static bool eval_call(const struct evalctx *c, const struct node *n, struct valu
             } else if (v.kind == V_LIST) {
                 acc += (double)v.len;
             } else {
-                verror(c->d, &at, "'%.*s' needs booleans or lists, got %s (argument %zu)", nl,
-                       name, describe(&v, b1, sizeof b1), i + 1);
+                verror(c->d, &at, "'%.*s' needs booleans or lists, got %s (argument %zu)", nl, name,
+                       describe(&v, b1, sizeof b1), i + 1);
                 return false;
             }
             break;
@@ -762,8 +768,8 @@ static bool eval_call(const struct evalctx *c, const struct node *n, struct valu
                 dim_format(dm, d1, sizeof d1);
                 dim_format(v.dim, d2, sizeof d2);
                 verror(c->d, &at,
-                       "'%.*s' needs arguments of one dimension, got %s and %s (argument %zu)",
-                       nl, name, d1, d2, i + 1);
+                       "'%.*s' needs arguments of one dimension, got %s and %s (argument %zu)", nl,
+                       name, d1, d2, i + 1);
                 return false;
             }
             if (n->op == FN_MIN)

@@ -22,20 +22,20 @@
 struct param_def {
     char *name;
     enum ptype type;
-    enum ptype item_type;   /* PT_LIST: PT_ENUM or PT_STRING */
-    char **values;          /* PT_ENUM / list of enum: allowed values */
+    enum ptype item_type; /* PT_LIST: PT_ENUM or PT_STRING */
+    char **values;        /* PT_ENUM / list of enum: allowed values */
     size_t nvalues;
     bool has_range;
-    double min, max;        /* int: units; size: bytes; duration: seconds; ratio */
-    size_t max_items;       /* PT_LIST */
+    double min, max;  /* int: units; size: bytes; duration: seconds; ratio */
+    size_t max_items; /* PT_LIST */
     char *doc;
     struct loc loc;
 };
 
 struct metric_def {
-    char *name;            /* CloudWatch metric name */
-    char *unit;            /* EMF unit */
-    struct expr *when;     /* evaluated in the interface's scope */
+    char *name;        /* CloudWatch metric name */
+    char *unit;        /* EMF unit */
+    struct expr *when; /* evaluated in the interface's scope */
     struct loc loc;
 };
 
@@ -48,10 +48,10 @@ struct rule_def {
 struct iface_def {
     char *name;
     char *doc;
-    bool tiered;           /* false: features (values from feature presets) */
+    bool tiered; /* false: features (values from feature presets) */
     struct param_def *params;
     size_t nparams;
-    struct expr *memory;   /* bytes */
+    struct expr *memory; /* bytes */
     char *memory_doc;
     struct metric_def *metrics;
     size_t nmetrics;
@@ -82,9 +82,9 @@ struct tier_def {
     struct loc loc;
 };
 
-struct tier_choice {            /* "cache: maximum" */
-    const char *iface;          /* NULL if the name is retired */
-    char *iface_name;           /* as written */
+struct tier_choice {   /* "cache: maximum" */
+    const char *iface; /* NULL if the name is retired */
+    char *iface_name;  /* as written */
     char *tier;
     struct loc loc;
 };
@@ -92,9 +92,9 @@ struct tier_choice {            /* "cache: maximum" */
 struct preset_def {
     char *name;
     char *doc;
-    char *alias_of;             /* aliases: every other field empty */
-    char *extends;              /* another preset */
-    char *base;                 /* base tier */
+    char *alias_of; /* aliases: every other field empty */
+    char *extends;  /* another preset */
+    char *base;     /* base tier */
     struct tier_choice *tiers;
     size_t ntiers;
     struct iface_values *overrides; /* one per catalog interface */
@@ -113,7 +113,15 @@ struct feature_preset_def {
 
 /* schemas/project.yaml: the shape of a fixed project-file section or key. */
 enum shape_kind {
-    SH_STRING, SH_BOOL, SH_INT, SH_DURATION, SH_ENUM, SH_OBJECT, SH_MAP, SH_LIST, SH_SECRET
+    SH_STRING,
+    SH_BOOL,
+    SH_INT,
+    SH_DURATION,
+    SH_ENUM,
+    SH_OBJECT,
+    SH_MAP,
+    SH_LIST,
+    SH_SECRET
 };
 
 struct shape {
@@ -121,16 +129,16 @@ struct shape {
     enum shape_kind kind;
     bool required;
     char *doc;
-    char *pattern;          /* SH_STRING: JSON Schema pattern, or NULL */
-    char **values;          /* SH_ENUM */
+    char *pattern; /* SH_STRING: JSON Schema pattern, or NULL */
+    char **values; /* SH_ENUM */
     size_t nvalues;
-    bool has_min;           /* SH_INT */
+    bool has_min; /* SH_INT */
     double min;
     struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
     const char **key_names; /* keys[i].name, for ycheck_keys */
     size_t nkeys;
-    struct shape *of;       /* SH_MAP values, SH_LIST items */
-    char *limit;            /* name in limits.yaml, or NULL */
+    struct shape *of; /* SH_MAP values, SH_LIST items */
+    char *limit;      /* name in limits.yaml, or NULL */
     struct loc loc;
 };
 
@@ -160,12 +168,12 @@ struct catalog {
     size_t nretired;
     struct limit_def *limits;
     size_t nlimits;
-    struct shape sections;      /* schemas/project.yaml: an object, one key per section */
-    double baseline_rss;        /* bytes */
+    struct shape sections; /* schemas/project.yaml: an object, one key per section */
+    double baseline_rss;   /* bytes */
     struct loc baseline_loc;
-    struct ydoc **docs;         /* owned YAML documents (nodes are referenced) */
+    struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
-    char *root;                 /* repository root the catalog was read from */
+    char *root; /* repository root the catalog was read from */
 };
 
 /* ---- resolved configuration ---- */
@@ -174,33 +182,33 @@ enum origin_kind { ORIGIN_TIER, ORIGIN_PRESET, ORIGIN_PROJECT, ORIGIN_FEATURES }
 
 struct origin {
     enum origin_kind kind;
-    const char *name;       /* tier name, preset name, "project", feature preset */
-    struct loc loc;         /* where the value was written */
+    const char *name; /* tier name, preset name, "project", feature preset */
+    struct loc loc;   /* where the value was written */
 };
 
 struct rvalue {
     enum ptype type;
-    double num;             /* int, size (bytes), duration (seconds), ratio */
+    double num; /* int, size (bytes), duration (seconds), ratio */
     bool b;
-    const char *str;        /* enum / string (points into YAML nodes) */
-    const char **items;     /* list */
+    const char *str;    /* enum / string (points into YAML nodes) */
+    const char **items; /* list */
     size_t nitems;
     struct origin origin;
 };
 
 struct riface {
     const struct iface_def *def;
-    const char *tier;           /* tier this interface resolved from */
-    struct origin tier_origin;  /* where that tier choice was made */
-    struct rvalue *values;      /* def->params order */
-    double memory;              /* bytes, from def->memory */
-    bool *metric_on;            /* def->metrics order */
+    const char *tier;          /* tier this interface resolved from */
+    struct origin tier_origin; /* where that tier choice was made */
+    struct rvalue *values;     /* def->params order */
+    double memory;             /* bytes, from def->memory */
+    bool *metric_on;           /* def->metrics order */
 };
 
 struct memory_item {
-    const char *name;           /* "baseline", interface name */
+    const char *name; /* "baseline", interface name */
     double bytes;
-    struct loc loc;             /* YAML that causes it (tier/override choice or schema) */
+    struct loc loc; /* YAML that causes it (tier/override choice or schema) */
 };
 
 struct metric_item {

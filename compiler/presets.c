@@ -47,8 +47,9 @@ bool presets_load_tier(struct catalog *cat, struct diag *d, const char *path)
         for (size_t i = 0; i < cat->nifaces; i++)
             for (size_t j = 0; j < cat->ifaces[i].nparams; j++)
                 if (t->ifaces[i].values[j].node) {
-                    diag_error(d, &t->ifaces[i].values[j].loc,
-                               "the user tier gives no values: set them in the project's overrides");
+                    diag_error(
+                        d, &t->ifaces[i].values[j].loc,
+                        "the user tier gives no values: set them in the project's overrides");
                     ok = false;
                 }
     }
@@ -79,8 +80,7 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
         diag_error(d, &ext->loc, "a preset has either 'base' (a tier) or 'extends' (a preset)");
         ok = false;
     } else if (!base && !ext) {
-        diag_error(d, &name->loc, "preset '%s' needs 'base' (a tier) or 'extends' (a preset)",
-                   ns);
+        diag_error(d, &name->loc, "preset '%s' needs 'base' (a tier) or 'extends' (a preset)", ns);
         ok = false;
     }
     if (base) {
@@ -96,9 +96,11 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
         ok = ok && s;
     }
     ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,
-                            "preset tiers") && ok;
-    ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides,
-                            "preset overrides", false) && ok;
+                                   "preset tiers") &&
+         ok;
+    ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "preset overrides",
+                            false) &&
+         ok;
     return ok;
 }
 
@@ -149,7 +151,8 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
     static const char *const keys[] = {"feature_preset", "doc", "extends", "features"};
     const struct ynode *name;
     const char *ns;
-    const struct ynode *root = catalog_load_named(cat, d, path, keys, 4, "a feature preset", &name, &ns);
+    const struct ynode *root =
+        catalog_load_named(cat, d, path, keys, 4, "a feature preset", &name, &ns);
     if (!root)
         return false;
     if (catalog_fpreset(cat, ns)) {
@@ -188,8 +191,8 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
                 names[q] = fi->params[q].name;
             const char *sug = suggest(s, names, fi->nparams);
             if (sug)
-                diag_error(d, &feats->items[i]->loc, "unknown feature '%s'; did you mean '%s'?",
-                           s, sug);
+                diag_error(d, &feats->items[i]->loc, "unknown feature '%s'; did you mean '%s'?", s,
+                           sug);
             else
                 diag_error(d, &feats->items[i]->loc, "unknown feature '%s'", s);
             free(names);
@@ -304,7 +307,8 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
         }
     }
     for (const char *req[] = {"minimum", "standard", "performance", "maximum", "user", NULL},
-         **r = req; *r; r++)
+                    **r = req;
+         *r; r++)
         if (!catalog_tier(cat, *r)) {
             diag_error(d, NULL, "tier '%s' is missing from presets/tiers/", *r);
             ok = false;

@@ -57,9 +57,10 @@ static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref 
     /* A token block also carries its mode, checked by the caller. */
     static const char *const keys[] = {"env", "ssm", "mode"};
     if (n->kind == YN_SCALAR) {
-        diag_error(d, &n->loc,
-                   "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
-                   what);
+        diag_error(
+            d, &n->loc,
+            "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
+            what);
         return false;
     }
     if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what))
@@ -218,8 +219,9 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
         diag_error(d, &url->loc, "url must start with https:// (or http:// for loopback)");
         ok = false;
     } else if (strncmp(us, "http://", 7) == 0 && !is_loopback_url(us) && !p->allow_http) {
-        diag_error(d, &url->loc,
-                   "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
+        diag_error(
+            d, &url->loc,
+            "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
         ok = false;
     }
     if (strlen(us) > 0 && us[strlen(us) - 1] == '/') {
@@ -317,8 +319,8 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
                                             alexa_ndisplay_categories);
                     const struct ynode *vn = n->pairs[i].value;
                     diag_error(d, &vn->loc, "'%s' is not an Alexa display category%s%s%s",
-                               p->categories[i].value, s ? "; did you mean '" : "",
-                               s ? s : "", s ? "'?" : "");
+                               p->categories[i].value, s ? "; did you mean '" : "", s ? s : "",
+                               s ? "'?" : "");
                     ok = false;
                 }
             }
@@ -489,8 +491,8 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
     return ok;
 }
 
-bool project_load(struct project *p, const struct catalog *cat, const char *path,
-                  struct diag *d, int *io_error)
+bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
+                  int *io_error)
 {
     memset(p, 0, sizeof *p);
     p->free_tier_metrics = true;
@@ -543,7 +545,8 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     const struct ynode *f = yrequire(d, root, "features", "a project file");
     ok = (f && load_features(p, cat, d, f)) && ok;
     ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,
-                                   "tiers") && ok;
+                                   "tiers") &&
+         ok;
     for (size_t i = 0; i < p->ntiers; i++)
         if (!catalog_tier(cat, p->tiers[i].tier)) {
             const char **names = xcalloc(cat->ntiers, sizeof *names);
@@ -561,7 +564,8 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
                              p->tiers[i].iface_name, r->reason);
         }
     ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "overrides",
-                            false) && ok;
+                            false) &&
+         ok;
     const struct ynode *ha = yrequire(d, root, "home_assistant", "a project file");
     ok = (ha && load_ha(p, cat, d, ha)) && ok;
     const struct ynode *a = ymap_get(root, "alexa");

@@ -70,8 +70,8 @@ struct project {
 
 /* Loads and checks a project file against the catalog. false after diagnostics;
  * *io_error set when the file could not be read. */
-bool project_load(struct project *p, const struct catalog *cat, const char *path,
-                  struct diag *d, int *io_error);
+bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
+                  int *io_error);
 void project_free(struct project *p, const struct catalog *cat);
 
 #endif

@@ -94,8 +94,8 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
 
 bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
 {
-    static const char *const keys[] = {"interface", "doc", "tiered", "params",
-                                       "memory", "metrics", "rules"};
+    static const char *const keys[] = {"interface", "doc",     "tiered", "params",
+                                       "memory",    "metrics", "rules"};
     const struct ynode *name;
     const char *ns;
     const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a schema", &name, &ns);
@@ -315,13 +315,13 @@ const struct limit_def *catalog_limit(const struct catalog *cat, const char *nam
 
 /* ---- project-file sections ---- */
 
-static const char *const shape_kinds[] = {"string", "bool",   "int",  "duration", "enum",
-                                          "object", "map",    "list", "secret"};
+static const char *const shape_kinds[] = {"string", "bool", "int",  "duration", "enum",
+                                          "object", "map",  "list", "secret"};
 
 static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
 {
-    static const char *const keys[] = {"type",    "doc",  "required", "pattern", "values",
-                                       "min",     "keys", "of",       "limit"};
+    static const char *const keys[] = {"type", "doc",  "required", "pattern", "values",
+                                       "min",  "keys", "of",       "limit"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
     if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 9, "a shape"))
@@ -484,12 +484,17 @@ static const struct need {
 } compiler_needs[] = {
     {"lambda", "memory_mb", PT_INT, NULL, "the memory limit (memory_mb minus headroom)"},
     {"lambda", "headroom", PT_SIZE, NULL, "the memory limit (memory_mb minus headroom)"},
-    {"lambda", "timeout", PT_DURATION, NULL, "the emitted check that timeout covers http.total_timeout"},
-    {"lambda", "max_event", PT_SIZE, NULL, "the emitted check against Lambda's 6 MiB payload limit"},
-    {"lambda", "max_response", PT_SIZE, NULL, "the emitted check against Lambda's 6 MiB payload limit"},
-    {"http", "max_reply", PT_SIZE, NULL, "the emitted check that a reply fits in lambda.max_response"},
+    {"lambda", "timeout", PT_DURATION, NULL,
+     "the emitted check that timeout covers http.total_timeout"},
+    {"lambda", "max_event", PT_SIZE, NULL,
+     "the emitted check against Lambda's 6 MiB payload limit"},
+    {"lambda", "max_response", PT_SIZE, NULL,
+     "the emitted check against Lambda's 6 MiB payload limit"},
+    {"http", "max_reply", PT_SIZE, NULL,
+     "the emitted check that a reply fits in lambda.max_response"},
     {"http", "total_timeout", PT_DURATION, NULL, "the emitted checks of the Home Assistant budget"},
-    {"http", "connect_timeout", PT_DURATION, NULL, "the emitted checks of the Home Assistant budget"},
+    {"http", "connect_timeout", PT_DURATION, NULL,
+     "the emitted checks of the Home Assistant budget"},
     {"metrics", "enabled", PT_BOOL, NULL, "the metric set (none when false)"},
     {"logging", "level", PT_ENUM, log_levels, "the free-tier log volume estimate"},
     {"logging", "summary", PT_BOOL, NULL, "the free-tier log volume estimate"},
@@ -507,20 +512,20 @@ static bool check_need(const struct catalog *cat, struct diag *d, const struct n
     }
     const struct iface_def *f = catalog_iface(cat, n->iface);
     if (!f) {
-        diag_error(d, NULL,
-                   "schemas/ defines no interface '%s'; leec needs %s.%s (%s) for %s",
+        diag_error(d, NULL, "schemas/ defines no interface '%s'; leec needs %s.%s (%s) for %s",
                    n->iface, n->iface, n->param, ptype_name(n->type), n->why);
         return false;
     }
     const struct param_def *p = iface_param(f, n->param);
     if (!p) {
-        diag_error(d, &f->params_loc, "interface '%s' has no parameter '%s' (%s); leec needs it for %s",
-                   f->name, n->param, ptype_name(n->type), n->why);
+        diag_error(d, &f->params_loc,
+                   "interface '%s' has no parameter '%s' (%s); leec needs it for %s", f->name,
+                   n->param, ptype_name(n->type), n->why);
         return false;
     }
     if (p->type != n->type) {
-        diag_error(d, &p->loc, "%s.%s is a %s, but leec reads it as a %s for %s", f->name,
-                   p->name, ptype_name(p->type), ptype_name(n->type), n->why);
+        diag_error(d, &p->loc, "%s.%s is a %s, but leec reads it as a %s for %s", f->name, p->name,
+                   ptype_name(p->type), ptype_name(n->type), n->why);
         return false;
     }
     for (const char *const *v = n->values; v && *v; v++) {

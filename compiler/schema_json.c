@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static cJSON *str_schema(const char *pattern, const char *doc)
 {
     cJSON *s = cJSON_CreateObject();
@@ -72,10 +71,10 @@ static cJSON *param_schema(const struct param_def *p)
         cJSON_AddStringToObject(s, "type", "array");
         cJSON_AddNumberToObject(s, "maxItems", (double)p->max_items);
         cJSON_AddBoolToObject(s, "uniqueItems", 1);
-        cJSON_AddItemToObject(s, "items", p->item_type == PT_ENUM
-                                              ? enum_schema((const char *const *)p->values,
-                                                            p->nvalues, NULL)
-                                              : str_schema(NULL, NULL));
+        cJSON_AddItemToObject(s, "items",
+                              p->item_type == PT_ENUM
+                                  ? enum_schema((const char *const *)p->values, p->nvalues, NULL)
+                                  : str_schema(NULL, NULL));
         break;
     }
     }
@@ -233,7 +232,8 @@ char *schema_json_render(const struct catalog *cat)
     cJSON_AddItemToObject(p, "overrides", oobj);
 
     for (size_t i = 0; i < cat->sections.nkeys; i++)
-        cJSON_AddItemToObject(p, cat->sections.keys[i].name, shape_schema(cat, &cat->sections.keys[i]));
+        cJSON_AddItemToObject(p, cat->sections.keys[i].name,
+                              shape_schema(cat, &cat->sections.keys[i]));
 
     cJSON *req = cJSON_CreateArray();
     static const char *const fixed[] = {"leec", "preset", "features"};

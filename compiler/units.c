@@ -7,14 +7,10 @@
 
 /* Ascending within each dimension (units_of_dim relies on it). */
 const struct unit_def unit_table[] = {
-    {"B", 1, 1, {1, 0}, true},
-    {"KiB", 1024, 1, {1, 0}, false},
-    {"MiB", 1048576, 1, {1, 0}, false},
-    {"GiB", 1073741824, 1, {1, 0}, false},
-    {"ms", 1, 1000, {0, 1}, false},
-    {"s", 1, 1, {0, 1}, true},
-    {"m", 60, 1, {0, 1}, false},
-    {"h", 3600, 1, {0, 1}, false},
+    {"B", 1, 1, {1, 0}, true},          {"KiB", 1024, 1, {1, 0}, false},
+    {"MiB", 1048576, 1, {1, 0}, false}, {"GiB", 1073741824, 1, {1, 0}, false},
+    {"ms", 1, 1000, {0, 1}, false},     {"s", 1, 1, {0, 1}, true},
+    {"m", 60, 1, {0, 1}, false},        {"h", 3600, 1, {0, 1}, false},
     {"%", 1, 100, {0, 0}, false},
 };
 const size_t unit_count = sizeof unit_table / sizeof unit_table[0];
@@ -93,20 +89,11 @@ static const struct ptype_def ptypes[] = {
     [PT_LIST] = {"list", {0, 0}, NULL, NULL, 1, ""},
 };
 
-const struct ptype_def *ptype_def(enum ptype t)
-{
-    return &ptypes[t];
-}
+const struct ptype_def *ptype_def(enum ptype t) { return &ptypes[t]; }
 
-const char *ptype_name(enum ptype t)
-{
-    return ptypes[t].name;
-}
+const char *ptype_name(enum ptype t) { return ptypes[t].name; }
 
-struct dim ptype_dim(enum ptype t)
-{
-    return ptypes[t].dim;
-}
+struct dim ptype_dim(enum ptype t) { return ptypes[t].dim; }
 
 bool ptype_parse(const char *s, enum ptype *out)
 {

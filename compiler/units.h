@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 struct unit_def {
-    const char *name;  /* suffix as written: "KiB", "ms", "%" */
-    double mul, div;   /* value in base units (bytes, seconds) = number * mul / div */
+    const char *name; /* suffix as written: "KiB", "ms", "%" */
+    double mul, div;  /* value in base units (bytes, seconds) = number * mul / div */
     struct dim dim;
-    bool zero;         /* the unit a zero of this dimension is shown in */
+    bool zero; /* the unit a zero of this dimension is shown in */
 };
 
 extern const struct unit_def unit_table[];

@@ -131,8 +131,8 @@ bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode 
             return false;
         bool ok = true;
         if (n->nitems > p->max_items) {
-            diag_error(d, &n->loc, "%s has %zu items, at most %zu are allowed", p->name,
-                       n->nitems, p->max_items);
+            diag_error(d, &n->loc, "%s has %zu items, at most %zu are allowed", p->name, n->nitems,
+                       p->max_items);
             ok = false;
         }
         for (size_t i = 0; i < n->nitems; i++) {
@@ -164,8 +164,8 @@ bool iface_values_parse(struct diag *d, const struct catalog *cat, const struct 
     *out = iv;
     for (size_t i = 0; i < cat->nifaces; i++) {
         iv[i].iface = &cat->ifaces[i];
-        iv[i].values = xcalloc(cat->ifaces[i].nparams ? cat->ifaces[i].nparams : 1,
-                               sizeof *iv[i].values);
+        iv[i].values =
+            xcalloc(cat->ifaces[i].nparams ? cat->ifaces[i].nparams : 1, sizeof *iv[i].values);
     }
     if (!map)
         return true;

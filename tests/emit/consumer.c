@@ -7,7 +7,7 @@
 static const char *const feature_names[] = {LEEC_FEATURES(FEATURE_NAME)};
 #define FEATURE_ON(name, on) +(on)
 enum { features_on = 0 LEEC_FEATURES(FEATURE_ON) };
-#define FEATURE_COUNT(name, on) +1
+#define FEATURE_COUNT(name, on)    +1
 #define PRESET_COUNT(name, preset) +1
 _Static_assert(0 LEEC_FEATURES(FEATURE_COUNT) == 0 LEEC_FEATURE_PRESETS(PRESET_COUNT),
                "every feature has a smallest preset");

@@ -30,9 +30,9 @@ START_TEST(test_parse)
     ck_assert(v == 512.0);
     ck_assert(units_parse("1.5GiB", DIM_BYTES, &v));
     ck_assert(v == 1.5 * 1073741824.0);
-    ck_assert(!units_parse("64", DIM_BYTES, &v));     /* a unit is needed */
-    ck_assert(!units_parse("5s", DIM_BYTES, &v));     /* of the right dimension */
-    ck_assert(!units_parse("0MiB", DIM_BYTES, &v));   /* positive */
+    ck_assert(!units_parse("64", DIM_BYTES, &v));   /* a unit is needed */
+    ck_assert(!units_parse("5s", DIM_BYTES, &v));   /* of the right dimension */
+    ck_assert(!units_parse("0MiB", DIM_BYTES, &v)); /* positive */
     ck_assert(!units_parse("lots", DIM_BYTES, &v));
     ck_assert(units_parse("250ms", DIM_SECS, &v));
     ck_assert(v == 0.25);
