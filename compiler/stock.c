@@ -88,7 +88,9 @@ char *stock_find_root(const char *given, struct diag *d)
         *slash = '\0';
     /* An install: <prefix>/bin/leec and <prefix>/share/leec. */
     struct sbuf share = {0}, marker = {0};
-    sbuf_printf(&share, "%s/../share/leec", exe);
+    const char *up = strrchr(exe, '/'); /* <exe dir>/.. spelled out, for the message */
+    sbuf_addn(&share, exe, up ? (size_t)(up - exe) : 0);
+    sbuf_add(&share, "/share/leec");
     char real[PATH_MAX];
     if (realpath(share.s, real) && has_catalog(real)) {
         sbuf_free(&share);
