@@ -209,7 +209,9 @@ static void collect(const char *path, char ***out, bool **out_explicit, size_t *
                 }
         for (size_t i = 0; i < nn; i++) {
             struct sbuf p = {0};
-            sbuf_printf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+            if (strcmp(path, ".") && strcmp(path, "./")) /* "." walks as "presets/x.yaml" */
+                sbuf_printf(&p, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
+            sbuf_add(&p, names[i]);
             struct stat s2;
             size_t l = strlen(names[i]);
             if (stat(p.s, &s2) == 0 &&
