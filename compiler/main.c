@@ -712,7 +712,8 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
     struct diag *quiet = diag_new(o->format, stderr);
     diag_set_quiet(quiet, 1);
     for (size_t combo = 0; rc == EXIT_OK && combo < total; combo++) {
-        memcpy(tc, saved, nsaved * sizeof *tc);
+        if (nsaved)
+            memcpy(tc, saved, nsaved * sizeof *tc);
         size_t c = combo;
         long score = 0;
         for (size_t i = 0; i < nv; i++) {

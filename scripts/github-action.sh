@@ -9,6 +9,7 @@
 #   INPUT_FORMAT   github | text | json (default github)
 #   LEEC_ACTION_SOURCE  leec's source tree (install=source; default: this script's ../)
 #   LEEC_ACTION_SKIP_DEPS=1  do not apt-get the build dependencies (install=source)
+#   LEEC_ACTION_JOBS    parallel build jobs (install=source; default nproc)
 #   RUNNER_TEMP, GITHUB_PATH, GITHUB_OUTPUT  as on a GitHub runner (optional here)
 # Exit status: leec's (0 valid, 1 invalid, 2 usage/I-O), or 2 when installing fails.
 set -euo pipefail
@@ -40,7 +41,7 @@ source)
     prefix="$tmp/leec-action-prefix"
     cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLEEC_WERROR=OFF \
         -DLEEC_BUILD_TESTS=OFF -DLEEC_BUILD_BENCH=OFF >/dev/null || fail "cmake configure failed"
-    cmake --build "$build" --target leec -j "$(nproc)" >/dev/null || fail "building leec failed"
+    cmake --build "$build" --target leec -j "${LEEC_ACTION_JOBS:-$(nproc)}" >/dev/null || fail "building leec failed"
     cmake --install "$build" --prefix "$prefix" >/dev/null || fail "installing leec failed"
     leec="$prefix/bin/leec"
     ;;

@@ -61,7 +61,8 @@ class Action(unittest.TestCase):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "LEEC_ROOT"))}
         env.update({"RUNNER_TEMP": runner, "GITHUB_PATH": os.path.join(runner, "path"),
                     "GITHUB_OUTPUT": os.path.join(runner, "output"),
-                    "LEEC_ACTION_SOURCE": SRC})
+                    "LEEC_ACTION_SOURCE": SRC, "LEEC_ACTION_SKIP_DEPS": "1",
+                    "LEEC_ACTION_JOBS": "2"})
         env.update({"INPUT_" + k.upper(): v for k, v in inputs.items()})
         return subprocess.run(["bash", SCRIPT], cwd=repo, env=env, capture_output=True,
                               text=True, timeout=900)
