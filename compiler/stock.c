@@ -278,12 +278,14 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
     bool ok = true;
     for (int i = 0; i < NOVERLAY; i++)
         ok = overlay_fill(tmp.s, root, overlay_dirs[i]) && ok;
-    char **made = xcalloc(n, sizeof *made);
     for (size_t i = 0; ok && i < n; i++) {
         const char *base = strrchr(x[i].path, '/');
         base = base ? base + 1 : x[i].path;
         struct sbuf to = {0};
         const char *dir = kind_dir(x[i].kind);
+        /* The single-file kinds replace the stock file. Every other file gets a name of
+         * its own that sorts after the stock files ('~'), so a name it shares with a stock
+         * preset or tier is reported at the user's file ("defined twice"). */
         if (x[i].kind == SK_ALIASES)
             sbuf_printf(&to, "%s/presets/aliases.yaml", tmp.s);
         else if (x[i].kind == SK_BASELINE)
@@ -291,21 +293,11 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
         else if (x[i].kind == SK_RETIRED)
             sbuf_printf(&to, "%s/schemas/retired.yaml", tmp.s);
         else
-            sbuf_printf(&to, "%s/%s/%s", tmp.s, dir, base);
+            sbuf_printf(&to, "%s/%s/~%04zu-%s", tmp.s, dir, i, base);
         size_t l = strlen(to.s);
         if (l < 5 || strcmp(to.s + l - 5, ".yaml") != 0)
             sbuf_add(&to, ".yaml"); /* the loader reads *.yaml only */
-        bool taken = false; /* by an earlier extra file (two user files named alike) */
-        for (size_t j = 0; j < i; j++)
-            taken = taken || (made[j] && !strcmp(made[j], to.s));
-        if (taken) {
-            to.len = 0;
-            sbuf_printf(&to, "%s/%s/%zu-%s", tmp.s, dir, i, base);
-            if (strcmp(to.s + strlen(to.s) - 5, ".yaml") != 0)
-                sbuf_add(&to, ".yaml");
-        } else {
-            unlink(to.s); /* the name of a stock file: this one replaces it */
-        }
+        unlink(to.s);
         char real[PATH_MAX];
         if (!realpath(x[i].path, real) || symlink(real, to.s) != 0) {
             diag_error(d, NULL, "cannot read '%s' with the catalog: %s", x[i].path,
@@ -314,11 +306,8 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
         } else {
             diag_map_path(d, to.s, x[i].path);
         }
-        made[i] = to.s;
+        sbuf_free(&to);
     }
-    for (size_t i = 0; i < n; i++)
-        free(made[i]);
-    free(made);
     if (!ok) {
         overlay_remove(tmp.s);
         sbuf_free(&tmp);

@@ -45,9 +45,11 @@ struct stock_extra {
 };
 
 /* model_load_catalog(root) with the extra catalog files read as part of the tree: a
- * preset beside the stock presets, a tier in presets/tiers/, ...; one with the file
- * name of a stock file replaces it. The files are read through a temporary directory
- * of symbolic links, removed before returning; diagnostics name the real files. */
+ * preset beside the stock presets, a tier in presets/tiers/, ... (read after the stock
+ * files, so a preset or tier named like a stock one is reported at the extra file as
+ * defined twice); an alias, baseline or retired file replaces the stock one. The files
+ * are read through a temporary directory of symbolic links, removed before returning;
+ * diagnostics name the real files. */
 bool stock_load(struct catalog *cat, const char *root, const struct stock_extra *x, size_t n,
                 struct diag *d);
 
