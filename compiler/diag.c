@@ -301,11 +301,11 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
             fprintf(d->out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", l->line, l->col, l->line,
                     l->col + (l->span > 1 ? l->span - 1 : 0));
         }
+        const char *title = lvl == DIAG_ERROR     ? "leec error"
+                            : lvl == DIAG_WARNING ? "leec warning"
+                                                  : "leec note";
         fputs("title=", d->out);
-        gh_escape(d->out, lvl == DIAG_ERROR     ? "leec error"
-                          : lvl == DIAG_WARNING ? "leec warning"
-                                                : "leec note",
-                  1);
+        gh_escape(d->out, title, 1);
         fputs("::", d->out);
         gh_escape(d->out, msg, 0);
         if (stock) {

@@ -306,8 +306,9 @@ static int cmd_validate(const struct opts *o, struct diag *d)
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
             struct loc at = loc_make(src, 1, 1, 0);
             if (src)
-                diag_note(d, &at, "skipped: not a leec file (no top-level 'leec:', 'preset:', "
-                                  "'tier:' ... key)");
+                diag_note(d, &at,
+                          "skipped: not a leec file (no top-level 'leec:', 'preset:', "
+                          "'tier:' ... key)");
             else if (io)
                 rc = EXIT_USAGE;
             continue;
@@ -350,8 +351,8 @@ static int cmd_validate(const struct opts *o, struct diag *d)
     if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && o->format == DIAG_TEXT) {
         /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
         struct sbuf line = {0};
-        static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET, SK_TIER, SK_FPRESET,
-                                                SK_ALIASES, SK_SCHEMA};
+        static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
+                                                SK_FPRESET, SK_ALIASES, SK_SCHEMA};
         for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
             if (counts[order[k]])
                 sbuf_printf(&line, "%s%zu %s", line.len ? ", " : "", counts[order[k]],

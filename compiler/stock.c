@@ -66,8 +66,7 @@ char *stock_find_root(const char *given, struct diag *d)
         if (ok)
             return root;
         if (given)
-            diag_error(d, NULL, "no schemas/ directory under '%s' (use --root or LEEC_ROOT)",
-                       root);
+            diag_error(d, NULL, "no schemas/ directory under '%s' (use --root or LEEC_ROOT)", root);
         else
             diag_error(d, NULL, "no schemas/ directory under '%s' (from %s)", root, how);
         free(root);
@@ -145,10 +144,10 @@ enum stock_kind stock_file_kind(const char *path)
     static const struct {
         const char *key;
         enum stock_kind kind;
-    } keys[] = {{"leec:", SK_PROJECT},          {"preset:", SK_PRESET},
-                {"tier:", SK_TIER},             {"feature_preset:", SK_FPRESET},
-                {"aliases:", SK_ALIASES},       {"interface:", SK_SCHEMA},
-                {"baseline:", SK_BASELINE},     {"retired:", SK_RETIRED}};
+    } keys[] = {{"leec:", SK_PROJECT},      {"preset:", SK_PRESET},
+                {"tier:", SK_TIER},         {"feature_preset:", SK_FPRESET},
+                {"aliases:", SK_ALIASES},   {"interface:", SK_SCHEMA},
+                {"baseline:", SK_BASELINE}, {"retired:", SK_RETIRED}};
     FILE *f = fopen(path, "rb");
     if (!f)
         return SK_NONE;
@@ -269,8 +268,7 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
     struct sbuf tmp = {0};
     sbuf_printf(&tmp, "%s/leec-catalog-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(tmp.s)) {
-        diag_error(d, NULL, "cannot create a temporary directory %s: %s", tmp.s,
-                   strerror(errno));
+        diag_error(d, NULL, "cannot create a temporary directory %s: %s", tmp.s, strerror(errno));
         sbuf_free(&tmp);
         memset(cat, 0, sizeof *cat);
         return false;

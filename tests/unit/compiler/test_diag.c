@@ -208,10 +208,10 @@ START_TEST(test_github_stock)
     struct loc su = loc_make(u, 1, 1, 3), ss = loc_make(s, 1, 4, 1);
     diag_error(C.d, &su, "e");
     diag_note(C.d, &ss, "from the tier");
-    ck_assert_str_eq(text(),
-                     "::error file=leec.yaml,line=1,col=1,endLine=1,endColumn=3,title=leec error::e\n"
-                     "::notice title=leec note::from the tier (in leec's stock catalog: "
-                     "presets/tiers/minimum.yaml:1:4)\n");
+    ck_assert_str_eq(
+        text(), "::error file=leec.yaml,line=1,col=1,endLine=1,endColumn=3,title=leec error::e\n"
+                "::notice title=leec note::from the tier (in leec's stock catalog: "
+                "presets/tiers/minimum.yaml:1:4)\n");
 }
 END_TEST
 
