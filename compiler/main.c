@@ -29,13 +29,17 @@ struct opts {
     size_t nkeep;
     const char **args;
     size_t nargs;
+    bool skip_other; /* validate --skip-other-yaml */
 };
 
 static const char *const usage_text =
     "usage: leec [--format text|json|github] [--root DIR] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  validate [PATH...]          check project files, presets and schemas (default: the catalog)\n"
+    "  validate [--skip-other-yaml] [PATH...]\n"
+    "                              check project files, presets and schemas (default: the catalog);\n"
+    "                              --skip-other-yaml: a named YAML file that is not a leec file\n"
+    "                              gets a note, not an error (for pre-commit's file lists)\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use\n"
     "  compile FILE -o DIR         write leec_config.h and leec_config.c\n"
     "  list                        tiers and presets with memory and metric figures\n"
@@ -300,7 +304,7 @@ static int cmd_validate(const struct opts *o, struct diag *d)
     for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
             continue; /* read with the catalog above */
-        if (kinds[i] == SK_NONE && !named[i]) {
+        if (kinds[i] == SK_NONE && (!named[i] || o->skip_other)) {
             /* Other YAML in a directory (CI workflows, templates): said, not counted. */
             int io = 0;
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
@@ -840,6 +844,8 @@ int main(int argc, char **argv)
                 goto done;
             }
             i++;
+        } else if (!strcmp(a, "--skip-other-yaml")) {
+            o.skip_other = true;
         } else if (!strcmp(a, "--keep")) {
             while (i + 1 < argc && argv[i + 1][0] != '-')
                 o.keep[o.nkeep++] = argv[++i];

@@ -120,6 +120,7 @@ class Metadata(unittest.TestCase):
         self.assertIn("- id: leec-validate\n", h)
         self.assertIn("  entry: leec validate\n", h)
         self.assertIn("  language: system\n", h)
+        self.assertIn("  args: [--skip-other-yaml]\n", h)
         files = re.search(r"\n  files: (.*)\n", h).group(1)
         rx = re.compile(files)
         self.assertTrue(rx.search("presets/my_home.yaml") and rx.search("leec.yml"))
@@ -130,7 +131,25 @@ class Metadata(unittest.TestCase):
             return
         hooks = yaml.safe_load(h)
         self.assertEqual(hooks[0]["id"], "leec-validate")
+        self.assertEqual(hooks[0]["args"], ["--skip-other-yaml"])
         yaml.safe_load(self.read("action.yml"))
+
+    def test_pre_commit_style_call(self):
+        # pre-commit runs: entry args FILE... with the staged files, YAML of any kind.
+        leec = harness.require_file(os.path.join(harness.build_dir(), "compiler", "leec"))
+        with tempfile.TemporaryDirectory() as d:
+            user_repo(d)
+            argv = [leec, "validate", "--skip-other-yaml", ".github/workflows/ci.yml",
+                    "leec.yaml", "presets/my_home.yaml"]
+            env = {k: v for k, v in os.environ.items() if k != "LEEC_ROOT"}
+            r = subprocess.run(argv, cwd=d, env=env, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(".github/workflows/ci.yml:1:1: note: skipped", r.stderr)
+            with open(os.path.join(d, "presets", "my_home.yaml"), "a") as f:
+                f.write("bogus: 1\n")
+            r = subprocess.run(argv, cwd=d, env=env, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("presets/my_home.yaml:6:1: error: unknown key 'bogus'", r.stderr)
 
 
 if __name__ == "__main__":
