@@ -135,7 +135,6 @@ HOSTILE_REPLIES = [
     ("duplicate_key_via_escape", b'{"event":{"header":{"namespace":"Alexa","name":"Response",'
      b'"payloadVersion":"3","messageId":"m"},"payload":{"a":1,"\\u0061":2}}}'),
     ("leading_zero_number", _dump(_reply(payload={"n": 1})).replace(b'"n": 1', b'"n": 01')),
-    ("plus_number", _dump(_reply(payload={"n": 1})).replace(b'"n": 1', b'"n": +1')),
     ("bare_dot_number", _dump(_reply(payload={"n": 1})).replace(b'"n": 1', b'"n": 1.')),
     ("vertical_tab_between_tokens", _dump(_reply()).replace(b'{"event"', b'{\x0b"event"')),
 ]
@@ -144,6 +143,7 @@ HOSTILE_REPLIES = [
 # "Home Assistant did not answer with an Alexa message" (BRIDGE_UNREACHABLE).
 NOT_ALEXA_REPLIES = [
     ("single_quotes", b"{'event':{}}"),
+    ("plus_number", _dump(_reply(payload={"n": 1})).replace(b'"n": 1', b'"n": +1')),
     ("trailing_comma", _dump(_reply())[:-1] + b",}"),
     ("bad_escape", _dump(_reply(payload={"x": "a"})).replace(b'"a"', b'"\\x41"')),
     ("nan", _dump(_reply(payload={"n": 1})).replace(b'"n": 1', b'"n": NaN')),
@@ -475,7 +475,6 @@ class TestTokenHygiene(SSMBase):
 # --------------------------------------------------------------------------------------
 
 class TestSentVsNotSent(Base):
-    @pending
     def test_huge_response_header_feeds_the_breaker(self):
         emu = self.emu()
         for i in range(2):  # examples/leec.yaml: the breaker opens after 2 failures
