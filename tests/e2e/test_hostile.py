@@ -157,7 +157,6 @@ class TestStrictReplies(Base):
     """A reply is forwarded byte for byte only when it is strict RFC 8259 JSON in valid UTF-8,
     without duplicate keys, with a complete event.header; otherwise INTERNAL_ERROR."""
 
-    @pending
     def test_hostile_replies_become_internal_error(self):
         cases = [(n, b, "INTERNAL_ERROR") for n, b in HOSTILE_REPLIES]
         cases += [(n, b, "BRIDGE_UNREACHABLE") for n, b in NOT_ALEXA_REPLIES]
@@ -181,7 +180,6 @@ class TestStrictReplies(Base):
                     self.assertIn("ha_reply_invalid", logs_text(r))
         self.ha.set_fault("none")
 
-    @pending
     def test_invalid_replies_do_not_open_the_breaker(self):
         # HA answered: it is alive; examples/leec.yaml opens the breaker after 2 failures
         emu = self.emu()
@@ -291,7 +289,6 @@ class SecretCase(Base):
         self.assertEqual(r["status"], "ok")
         self.assert_clean(logs_text(r))
 
-    @pending
     def test_content_type_cut_before_redaction(self):
         # HA answers 200 with a content type carrying the token at byte 54: the note used to
         # cut it at 64 bytes (%.64s), leaving a 10-byte prefix no redaction rule matched.
@@ -509,7 +506,6 @@ def prop_namespaces(out):
 
 
 class TestDiscoveryConsistency(Base):
-    @pending
     def test_report_state_drops_removed_interface(self):
         emu = self.emu()
         # the simulator reports the colour temperature of the kitchen light
@@ -524,7 +520,6 @@ class TestDiscoveryConsistency(Base):
         self.assertNotIn(REMOVED, ns)
         self.assertEqual(alexa_validate.validate(out), [])
 
-    @pending
     def test_response_drops_removed_interface(self):
         emu = self.emu()
         out, _ = self.reply(emu, capability_plans.make_directive(
@@ -547,7 +542,6 @@ class TestDiscoveryConsistency(Base):
         raw = r["body"] if isinstance(r["body"], bytes) else r["body"].encode()
         self.assertEqual(raw, body)
 
-    @pending
     def test_change_report_drops_removed_interface(self):
         emu = self.emu()
         prop = {"namespace": REMOVED, "name": "colorTemperatureInKelvin", "value": 3000,
