@@ -24,11 +24,6 @@ from ha_simulator import HASimulator  # noqa: E402
 from ssm_simulator import SSMSimulator  # noqa: E402
 from test_ssm import AKID, PARAM, REGION, SECRET, SESSION, SSM_YAML, TTL_S  # noqa: E402
 
-# Findings of issue 12 whose fix has not landed on this branch yet are skipped unless
-# LEEC_HOSTILE_PENDING=1 (so every commit stays green while the tests exist).
-pending = unittest.skipUnless(os.environ.get("LEEC_HOSTILE_PENDING"),
-                              "issue 12 fix not landed yet (LEEC_HOSTILE_PENDING=1 runs it)")
-
 GOOD = "tok-Hq7Zc2LmX9pWv4Ks8Rb3"       # account-linking token (distinctive prefix)
 SECOND = "tok-second-Yt5Nq1Dg6Fj0"      # a second scope's token in the same event
 SKILL = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -255,7 +250,6 @@ class SecretCase(Base):
             self.assertNotIn(s, text)
             self.assertNotIn(s[:prefix], text)
 
-    @pending
     def test_token_in_key_like_application_id(self):
         emu = self.emu()
         r = emu.invoke(harness.event_bytes(cs_request('"%s token":"x"' % GOOD)))
@@ -263,13 +257,11 @@ class SecretCase(Base):
         self.assertIn("custom skill request refused", text)
         self.assert_clean(text)
 
-    @pending
     def test_token_in_key_like_text_without_space(self):
         emu = self.emu()
         r = emu.invoke(harness.event_bytes(cs_request('x"%stoken":"x"' % GOOD)))
         self.assert_clean(logs_text(r))
 
-    @pending
     def test_event_tokens_registered_before_the_event_is_logged(self):
         emu = self.emu()
         r = emu.invoke(harness.event_bytes(sprinkled_directive()))
@@ -278,7 +270,6 @@ class SecretCase(Base):
         self.assertIn('event', text)
         self.assert_clean(text)
 
-    @pending
     def test_custom_skill_event_tokens(self):
         emu = self.emu()
         msg = cs_request(SKILL)
@@ -300,7 +291,6 @@ class SecretCase(Base):
         self.assertIn("ha_not_json", text)
         self.assert_clean(text)
 
-    @pending
     def test_many_tokens_in_one_event(self):
         # more tokens than the per-invocation table used to hold (8): none printed
         emu = self.emu()
@@ -363,7 +353,6 @@ def no_token_turn_on(ep="switch#coffee_maker"):
 class TestColdStartDeadline(SSMBase):
     """Alexa's ~8 s start when it sends the request: on a cold start that is before init."""
 
-    @pending
     def test_slow_ssm_and_stalled_ha_answer_inside_8s(self):
         self.ssm.set_fault("slow", seconds=2.8, times=1)
         self.ha.set_fault("slow", seconds=20)
@@ -394,7 +383,6 @@ class TestColdStartDeadline(SSMBase):
 
 
 class TestTokenHygiene(SSMBase):
-    @pending
     def test_trailing_whitespace_trimmed(self):
         for suffix in ("\n", "\r\n", " \t\n"):
             with self.subTest(suffix=repr(suffix)):
@@ -407,7 +395,6 @@ class TestTokenHygiene(SSMBase):
                 self.assertNotIn(SSM_VALUE, logs_text(r))
                 emu.stop()
 
-    @pending
     def test_custom_skill_refreshes_after_ttl(self):
         emu = self.emu()
         msg = cs_request(SKILL, token=None, intent="TriggerAutomationIntent")
@@ -424,7 +411,6 @@ class TestTokenHygiene(SSMBase):
         self.assertEqual(self.ha.requests[-1]["token_index"], 1)
         self.assertNotIn(self.tokens[1], logs_text(r))
 
-    @pending
     def test_rotations_never_exhaust_the_secret_table(self):
         # every rotated value is redacted, however many rotations the environment sees
         emu = self.emu()
@@ -442,7 +428,6 @@ class TestTokenHygiene(SSMBase):
         self.assertIn("ha_not_json", text)
         self.assertNotIn(self.tokens[18], text)
 
-    @pending
     def test_401_drops_the_state_cache(self):
         emu = self.emu()
         msg = cs_request(SKILL, token=None, intent="TriggerAutomationIntent")
