@@ -411,6 +411,22 @@ class TestTokenHygiene(SSMBase):
         self.assertEqual(self.ha.requests[-1]["token_index"], 1)
         self.assertNotIn(self.tokens[1], logs_text(r))
 
+    def test_custom_skill_failed_refresh_is_an_apology(self):
+        emu = self.emu()
+        msg = cs_request(SKILL, token=None, intent="TriggerAutomationIntent")
+        msg["request"]["intent"]["slots"] = {"Automation": {
+            "name": "Automation", "value": "morning routine", "confirmationStatus": "NONE"}}
+        self.reply(emu, msg)
+        n = len(self.ha.requests)
+        self.ssm.set_fault("status", status=500)
+        time.sleep(TTL_S + 0.3)
+        msg["request"]["requestId"] = "amzn1.echo-api.request." + str(uuid.uuid4())
+        out, r = self.reply(emu, msg)
+        self.ssm.set_fault("none")
+        self.assertEqual(len(self.ha.requests), n)  # the stale token is not used
+        self.assertIn("isn't answering", out["response"]["outputSpeech"].get("text", ""))
+        self.assertIn("ssm token refresh failed", logs_text(r))
+
     def test_rotations_never_exhaust_the_secret_table(self):
         # every rotated value is redacted, however many rotations the environment sees
         emu = self.emu()
