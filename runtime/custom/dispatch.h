@@ -51,6 +51,10 @@ struct cs_feature {
     const struct cs_intent_impl *intents;
     size_t n_intents;
 };
+/* The smallest feature preset with a feature (LEEC_FEATURE_PRESETS, via bind.c). */
+struct cs_feature_preset {
+    const char *feature, *preset;
+};
 extern const struct cs_feature cs_feature_automation, cs_feature_scripts, cs_feature_input_helpers,
     cs_feature_notifications, cs_feature_areas, cs_feature_timers, cs_feature_conversation;
 
@@ -70,6 +74,8 @@ struct cs_ctx {
     struct jsonguard_limits reply_limits;
     const struct cs_feature *const *features; /* compiled into this build */
     size_t n_features;
+    const struct cs_feature_preset *feature_presets; /* every feature → its smallest preset */
+    size_t n_feature_presets;
     /* out (for the log line and metrics) */
     const char *outcome; /* "ok", "ambiguous", "no_match", "invalid_value", ... */
     const char *missing_feature, *feature_preset;
