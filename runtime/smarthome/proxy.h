@@ -116,8 +116,9 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
                      cJSON *parsed_event, struct smarthome_reply *out);
 void smarthome_reply_free(struct smarthome_reply *out);
 
-/* How a 2xx body from HA is treated: true when it is a JSON object with an
- * "event" object (passed through), false otherwise (→ BRIDGE_UNREACHABLE). */
+/* The first test a 2xx body from HA meets: true when cJSON reads a JSON object with
+ * an "event" object (then passed through only if also strict, see ha_reply_invalid),
+ * false otherwise (→ BRIDGE_UNREACHABLE). */
 bool smarthome_reply_is_alexa_event(const char *body, size_t len);
 const char *sh_breaker_outcome_name(enum sh_breaker_outcome b);
 
