@@ -77,8 +77,6 @@ INEXPRESSIBLE = {
                  "leec accepts only the lower-case words",
     "range_alias": "leec reports the value at its anchor (line 7); the editor can only mark "
                    "the alias that reuses it (line 9)",
-    "preset_unknown": "a preset from the user's presets/ (beside the project file) may have "
-                      "any name; the schema lists the stock presets for completion only",
     "empty": "an empty file: yaml-language-server does not validate empty documents",
     "empty_explain": "as empty",
 }
