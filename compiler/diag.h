@@ -17,8 +17,8 @@
 #include <stdio.h>
 
 struct src_file {
-    char *path;       /* as given on the command line (relative stays relative) */
-    char *text;       /* whole file, NUL-terminated */
+    char *path; /* as given on the command line (relative stays relative) */
+    char *text; /* whole file, NUL-terminated */
     size_t len;
 };
 
@@ -51,12 +51,22 @@ void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const 
     __attribute__((format(printf, 4, 5)));
 void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
                 va_list ap) __attribute__((format(printf, 4, 0)));
-#define diag_error(d, at, ...) diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
+#define diag_error(d, at, ...)   diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
 #define diag_warning(d, at, ...) diag_emit((d), DIAG_WARNING, (at), __VA_ARGS__)
-#define diag_note(d, at, ...) diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
+#define diag_note(d, at, ...)    diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
 
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);
+
+/* Display names. diag_map_path(d, from, to): a source registered later under the path
+ * `from` is shown as `to`; a `from` ending in '/' maps every path under it (prefix
+ * replaced). Used when leec reads a file through a temporary name (stock.c).
+ *
+ * diag_set_stock(d, prefix): paths starting with prefix are leec's own stock catalog,
+ * which the user's checkout does not contain: GitHub annotations then carry no file=
+ * and name the stock file in the message instead. prefix NULL: none are. */
+void diag_map_path(struct diag *d, const char *from, const char *to);
+void diag_set_stock(struct diag *d, const char *prefix);
 
 /* Silences output (errors are still counted): used to probe alternatives. */
 void diag_set_quiet(struct diag *d, int quiet);
