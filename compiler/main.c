@@ -345,9 +345,10 @@ static int cmd_validate(const struct opts *o, struct diag *d)
         bool good = project_load(&p, &cat, files[i], d, &io);
         if (io)
             rc = EXIT_USAGE;
-        if (good) {
+        /* Resolved even after errors, so that every independent error is reported. */
+        if (good || project_resolvable(&p)) {
             struct resolved r;
-            good = resolve(&r, &cat, p.preset, &p, NULL, d);
+            good = resolve(&r, &cat, p.preset, &p, NULL, d) && good;
             resolved_free(&r);
         }
         project_free(&p, &cat);
@@ -431,6 +432,11 @@ static void print_budget(FILE *out, const struct resolved *r)
         fprintf(out, "  %-12s %14s of %10s  %6.2f%%\n", "log bytes", lb, fl,
                 r->log_bytes_month / FREE_LOG_BYTES * 100.0);
         fprintf(out, "  %-12s %14zu of %10d\n", "metrics", r->nmetrics, FREE_METRICS);
+        if (p->allow_paid)
+            fprintf(out,
+                    "  budget.allow_paid: true (%s:%u): an estimate over the free tier is "
+                    "accepted\n",
+                    p->allow_paid_loc.file->path, p->allow_paid_loc.line);
     }
 }
 

@@ -364,6 +364,49 @@ class ListDiffOptimize(unittest.TestCase):
         self.assertIn("no tier combination fits", r.stderr)
 
 
+class Budget(unittest.TestCase):
+    PROJECT = ("leec: 1\npreset: ultra_conservative\nfeatures: minimal\n"
+               "home_assistant:\n  url: https://ha.example.net\n  token: {mode: account_linking}\n"
+               "budget:\n  invocations_per_day: 2000000\n  avg_duration: 200ms\n")
+
+    def test_over_free_tier_needs_allow_paid(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "paid.yaml")
+            with open(p, "w") as f:
+                f.write(self.PROJECT)
+            r = run("validate", p)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("over the AWS free tier", r.stderr)
+            self.assertIn("allow_paid: true", r.stderr)
+            with open(p, "w") as f:
+                f.write(self.PROJECT + "  allow_paid: true\n")
+            r = run("validate", p)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = run("explain", p)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("budget.allow_paid: true", r.stdout)
+
+    def test_explain_prints_accepted_units(self):
+        # Every size and duration explain prints is a form leec accepts ("5 MiB", "2.5 m").
+        r = run("explain", "examples/full.yaml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        values = set(re.findall(r"\b(\d+(?:\.\d+)? (?:B|KiB|MiB|GiB|ms|s|m|h))\b", r.stdout))
+        self.assertTrue(values)
+        with tempfile.TemporaryDirectory() as d:
+            for i, v in enumerate(sorted(values)):
+                key = "state_pool" if v.split()[1].endswith("B") else "ttl"
+                p = os.path.join(d, "u%d.yaml" % i)
+                with open(p, "w") as f:
+                    f.write("leec: 1\npreset: production_balanced\nfeatures: minimal\n"
+                            "overrides:\n  cache:\n    %s: %s\n"
+                            "home_assistant:\n  url: https://ha.example.net\n"
+                            "  token: {mode: account_linking}\n" % (key, v))
+                r = run("--format", "json", "validate", p)
+                diags = json.loads(r.stdout) if r.stdout.strip() else []
+                self.assertFalse([x for x in diags if "unit" in x["message"]
+                                  or "unexpected" in x["message"]], (v, diags))
+
+
 class Schema(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
