@@ -1,5 +1,6 @@
 /* leec: the command line. Exit codes: 0 ok, 1 invalid input, 2 usage or I/O error,
  * 3 internal error. See `leec --help` and docs/cli.md. */
+#include "diff.h"
 #include "emit.h"
 #include "project.h"
 #include "resolve.h"
@@ -621,31 +622,7 @@ static int cmd_diff(const struct opts *o, struct diag *d)
     memset(&b, 0, sizeof b);
     if (rc == EXIT_OK && load_side(&a, &cat, o->args[0], d, &rc) &&
         load_side(&b, &cat, o->args[1], d, &rc)) {
-        size_t changes = 0;
-        for (size_t fi = 0; fi < cat.nifaces; fi++) {
-            const struct riface *x = &a.r.ifaces[fi], *y = &b.r.ifaces[fi];
-            if ((x->tier || y->tier) && strcmp(x->tier ? x->tier : "", y->tier ? y->tier : "")) {
-                printf("%s: tier %s -> %s\n", x->def->name, x->tier, y->tier);
-                changes++;
-            }
-            for (size_t pi = 0; pi < x->def->nparams; pi++) {
-                char v1[96], v2[96];
-                rvalue_format(&x->values[pi], v1, sizeof v1);
-                rvalue_format(&y->values[pi], v2, sizeof v2);
-                if (strcmp(v1, v2)) {
-                    char o2[160];
-                    origin_format(&y->values[pi].origin, o2, sizeof o2);
-                    printf("  %s.%s: %s -> %s  (%s)\n", x->def->name, x->def->params[pi].name, v1,
-                           v2, o2);
-                    changes++;
-                }
-            }
-        }
-        char m1[32], m2[32];
-        fmt_bytes(m1, sizeof m1, a.r.mem_total);
-        fmt_bytes(m2, sizeof m2, b.r.mem_total);
-        printf("memory estimate: %s -> %s\nmetrics: %zu -> %zu\n%zu difference%s\n", m1, m2,
-               a.r.nmetrics, b.r.nmetrics, changes, changes == 1 ? "" : "s");
+        diff_print(stdout, &a.r, a.has_project ? &a.p : NULL, &b.r, b.has_project ? &b.p : NULL);
     }
     resolved_free(&a.r);
     resolved_free(&b.r);
