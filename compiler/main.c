@@ -48,7 +48,8 @@ static const char *const usage_text =
     "  diff A B                    differences between two project files or presets\n"
     "  optimize FILE --max-memory SIZE [--keep IFACE...]\n"
     "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
-    "  schema                      JSON Schema of the project file (for editors)\n"
+    "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
+    "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -86,17 +87,13 @@ static void add_extra(struct stock_extra **x, size_t *n, const char *root, const
     (*x)[(*n)++] = (struct stock_extra){xstrdup(path), k};
 }
 
-static void add_beside(struct stock_extra **x, size_t *n, const char *root, const char *project)
+/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. */
+static void add_presets_dir(struct stock_extra **x, size_t *n, const char *root, const char *dir)
 {
-    const char *slash = strrchr(project, '/');
-    struct sbuf dir = {0};
-    if (slash)
-        sbuf_addn(&dir, project, (size_t)(slash - project) + 1);
-    sbuf_add(&dir, "presets");
     static const char *const subs[] = {"", "/tiers", "/features"};
     for (size_t s = 0; s < 3; s++) {
         struct sbuf sd = {0};
-        sbuf_printf(&sd, "%s%s", dir.s, subs[s]);
+        sbuf_printf(&sd, "%s%s", dir, subs[s]);
         DIR *dp = opendir(sd.s);
         char **names = NULL;
         size_t nn = 0;
@@ -128,7 +125,39 @@ static void add_beside(struct stock_extra **x, size_t *n, const char *root, cons
         free(names);
         sbuf_free(&sd);
     }
+}
+
+/* presets/ beside the project file, then each directory its preset_dirs: names
+ * (relative to the project file; project_load checks them and reports a bad one). */
+static void add_beside(struct stock_extra **x, size_t *n, const char *root, const char *project)
+{
+    const char *slash = strrchr(project, '/');
+    struct sbuf base = {0}, dir = {0};
+    if (slash)
+        sbuf_addn(&base, project, (size_t)(slash - project) + 1);
+    sbuf_printf(&dir, "%spresets", base.s ? base.s : "");
+    add_presets_dir(x, n, root, dir.s);
     sbuf_free(&dir);
+    /* Read quietly: the project is loaded (and diagnosed) after the catalog. */
+    struct diag *quiet = diag_new(DIAG_TEXT, stderr);
+    diag_set_quiet(quiet, 1);
+    int io = 0;
+    struct ydoc *doc = ydoc_load_file(quiet, project, &io);
+    const struct ynode *root_node = doc ? ydoc_root(doc) : NULL;
+    const struct ynode *pd =
+        root_node && root_node->kind == YN_MAP ? ymap_get(root_node, "preset_dirs") : NULL;
+    for (size_t i = 0; pd && pd->kind == YN_SEQ && i < pd->nitems; i++) {
+        const struct ynode *it = pd->items[i];
+        if (it->kind != YN_SCALAR || !*it->str)
+            continue;
+        struct sbuf p = {0};
+        sbuf_printf(&p, "%s%s", it->str[0] == '/' ? "" : (base.s ? base.s : ""), it->str);
+        add_presets_dir(x, n, root, p.s);
+        sbuf_free(&p);
+    }
+    ydoc_free(doc);
+    diag_free(quiet);
+    sbuf_free(&base);
 }
 
 static void free_extras(struct stock_extra *x, size_t n)
@@ -753,8 +782,10 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
 
 static int cmd_schema(const struct opts *o, struct diag *d)
 {
+    if (o->nargs > 1)
+        return usage_error("schema takes at most one project file");
     struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
+    int rc = o->nargs ? load_catalog_for(&cat, o, d, o->args[0]) : load_catalog(&cat, o, d);
     if (rc == EXIT_OK) {
         char *s = schema_json_render(&cat);
         fputs(s, stdout);

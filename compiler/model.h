@@ -100,6 +100,7 @@ struct preset_def {
     size_t ntiers;
     struct iface_values *overrides; /* one per catalog interface */
     struct loc loc, extends_loc, base_loc, alias_loc;
+    bool user; /* a project's own preset (presets/ beside it, preset_dirs) */
 };
 
 struct feature_preset_def {
@@ -135,8 +136,8 @@ struct shape {
     size_t nvalues;
     bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */
     double min, max;
-    char *message;      /* what to write instead, for a value the pattern/range rejects */
-    char *default_text; /* the value when the key is left out, as written; NULL: none */
+    char *message;          /* what to write instead, for a value the pattern/range rejects */
+    char *default_text;     /* the value when the key is left out, as written; NULL: none */
     struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
     const char **key_names; /* keys[i].name, for ycheck_keys */
     size_t nkeys;

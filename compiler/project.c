@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* The keys read from the catalog's presets and schemas; the fixed sections that
  * follow them (home_assistant, alexa, budget) come from schemas/project.yaml. */
-static const char *const catalog_keys[] = {"leec", "preset", "features", "tiers", "overrides"};
+static const char *const catalog_keys[] = {"leec",     "preset", "preset_dirs",
+                                           "features", "tiers",  "overrides"};
 #define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
 
 /* The keys of a section or sub-section, from schemas/project.yaml (the catalog
@@ -445,8 +447,8 @@ static bool load_budget(struct project *p, const struct catalog *cat, struct dia
             }
             expr_free(pv.expr);
             /* The ranges of schemas/project.yaml: a home's skill, not a web service. */
-            const struct shape *sh = catalog_shape(cat, k ? "budget.avg_duration"
-                                                          : "budget.invocations_per_day");
+            const struct shape *sh =
+                catalog_shape(cat, k ? "budget.avg_duration" : "budget.invocations_per_day");
             if (!good) {
                 diag_error(d, &n->loc, "%s must be a non-negative %s", pd->name,
                            k ? "duration such as 150ms" : "number");
@@ -460,8 +462,8 @@ static bool load_budget(struct project *p, const struct catalog *cat, struct dia
                 value_format(&l, lo, sizeof lo);
                 value_format(&h, hi, sizeof hi);
                 if (k)
-                    diag_error(d, &n->loc, "budget.%s = %s is out of range [%s, %s]", pd->name,
-                               got, lo, hi);
+                    diag_error(d, &n->loc, "budget.%s = %s is out of range [%s, %s]", pd->name, got,
+                               lo, hi);
                 else
                     diag_error(d, &n->loc,
                                "budget.%s = %s is out of range [%s, %s] (%s a day is about %.0f "
@@ -553,6 +555,37 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
     return ok && keys_ok;
 }
 
+/* preset_dirs: directories of the project's own presets, relative to the project file
+ * (main.c reads them with the catalog; here each must be a directory). */
+static bool check_preset_dirs(struct diag *d, const struct ynode *n, const char *path)
+{
+    if (!ycheck_seq(d, n, "preset_dirs"))
+        return false;
+    bool ok = true;
+    const char *slash = strrchr(path, '/');
+    for (size_t i = 0; i < n->nitems; i++) {
+        const char *s = ystring(d, n->items[i], "a preset directory");
+        if (!s) {
+            ok = false;
+            continue;
+        }
+        struct sbuf dir = {0};
+        if (s[0] != '/' && slash)
+            sbuf_addn(&dir, path, (size_t)(slash - path) + 1);
+        sbuf_add(&dir, s);
+        struct stat st;
+        if (stat(dir.s, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            diag_error(d, &n->items[i]->loc,
+                       "preset directory '%s' does not exist (%s; paths are relative to the "
+                       "project file)",
+                       s, dir.s);
+            ok = false;
+        }
+        sbuf_free(&dir);
+    }
+    return ok;
+}
+
 bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
                   int *io_error)
 {
@@ -608,6 +641,9 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     } else {
         ok = false;
     }
+    const struct ynode *pdirs = ymap_get(root, "preset_dirs");
+    if (pdirs)
+        ok = check_preset_dirs(d, pdirs, path) && ok;
     const struct ynode *f = yrequire(d, root, "features", "a project file");
     ok = (f && load_features(p, cat, d, f)) && ok;
     ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,

@@ -495,6 +495,34 @@ class EditorSchema(unittest.TestCase):
             self.check(self.ajv["files"].get(p), "golden %s: ajv finds nothing" % case)
         self.settle()
 
+    def test_user_project_with_its_own_preset(self):
+        # `leec schema PROJECT` knows the project's presets/: the editor does not flag the
+        # name, and flags a misspelt one on its line.
+        from yaml_lsp import YamlLanguageServer
+        d = tempfile.mkdtemp(prefix="leec-editor-user-", dir=self.tmp)
+        os.makedirs(os.path.join(d, "presets"))
+        with open(os.path.join(d, "presets", "my_home.yaml"), "w") as f:
+            f.write("preset: my_home\ndoc: mine\nextends: low_latency\n")
+        good = os.path.join(d, "leec.yaml")
+        bad = os.path.join(d, "typo.yaml")
+        text = "leec: 1\npreset: my_home\nfeatures: minimal\n" + HA
+        with open(good, "w") as f:
+            f.write(text)
+        with open(bad, "w") as f:
+            f.write(text.replace("my_home", "my_hom"))
+        self.assertEqual(leec_errors(good, cwd=d)[0], 0)
+        r = run("schema", good, cwd=d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        schema = os.path.join(d, "schema.json")
+        with open(schema, "w") as f:
+            f.write(r.stdout)
+        server = [os.path.join(NPM_DIR, "node_modules", ".bin", "yaml-language-server"),
+                  "--stdio"]
+        with YamlLanguageServer(server, schema, root=d) as ls:
+            got = ls.diagnostics({good: read(good), bad: read(bad)})
+        self.assertEqual(got[good], [])
+        self.assertEqual(self.lsp_lines(got[bad]), [2])
+
     def test_syntax_cases_flagged_by_parser(self):
         for case in ("dup_key_nested", "dup_key_top", "yaml_syntax", "tab_indent"):
             _, lines, _ = leec_errors(self.broken[case])
