@@ -43,7 +43,7 @@ struct project {
     const char *ha_url;
     struct loc ha_url_loc;
     bool allow_http;
-        enum token_mode token_mode;
+    enum token_mode token_mode;
     struct secret_ref token;
     bool tls_verify;
     struct loc tls_verify_loc;
