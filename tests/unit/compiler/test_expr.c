@@ -209,8 +209,9 @@ START_TEST(test_bad_literals)
     check_error("1 + 3kb", false, 5,
                 "unknown unit 'kb'; did you mean 'KiB'? (sizes are binary: 1 MiB = 1024 KiB = "
                 "1048576 B)");
-    check_error("5min", false, 1, "unknown unit 'min'; did you mean 'm'? (durations are ms, s, m "
-                                  "and h)");
+    check_error("5min", false, 1,
+                "unknown unit 'min'; did you mean 'm'? (durations are ms, s, m "
+                "and h)");
     check_error("10x", false, 1, "unknown unit 'x' (use B, KiB, MiB, GiB, ms, s, m, h or %)");
     check_error("1 + 'abc", false, 5, "unterminated string");
     check_error("\"abc\\\"", false, 1, "unterminated string");
