@@ -23,6 +23,7 @@ static int init_logging(const struct app_config *cfg, char *why, size_t whylen)
     ls.service = fn ? fn : "leec";
     ls.function_name = fn;
     ls.function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION");
+    ls.function_memory_size = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
     log_init(&ls);
     if (log_apply_env() != 0) {
         snprintf(why, whylen, "AWS_LAMBDA_LOG_LEVEL or AWS_LAMBDA_LOG_FORMAT has an invalid value");
@@ -188,7 +189,7 @@ static int post_reply(struct app *a, const struct rapi_invocation *inv, struct g
         if (rapi_error(&a->rapi, inv->request_id, rep->error_type, rep->error_msg) == RAPI_EFATAL)
             rc = -1;
         log_emit(LOG_LEVEL_ERROR, "invocation error", LOG_STR("error_type", rep->error_type),
-                 LOG_STR("error", rep->error_msg), LOG_END);
+                 LOG_ERR(rep->error_type, rep->error_msg), LOG_END);
     }
     return rc;
 }
@@ -198,6 +199,7 @@ int app_invoke(struct app *a, const struct rapi_invocation *inv)
     uint64_t t0 = clock_mono_ms();
     rapi_set_trace_env(inv);
     log_begin_invocation(inv->request_id, inv->trace_id, a->cold);
+    log_set_function_arn(inv->invoked_function_arn);
     struct gw_reply rep = {0};
     cJSON *event = NULL;
     const struct gw_route *route = handle_event(a, inv, &event, &rep);
