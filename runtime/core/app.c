@@ -32,6 +32,18 @@ static int init_logging(const struct app_config *cfg, char *why, size_t whylen)
     return 0;
 }
 
+/* The "level" of the EMF lines: Lambda's application-log filter keeps a JSON line
+ * whose level is at or above AWS_LAMBDA_LOG_LEVEL and counts one without a level
+ * as INFO, so the filter's own level (INFO when lower or unset) always passes. */
+static const char *emf_line_level(void)
+{
+    enum log_level lvl = LOG_LEVEL_INFO;
+    const char *e = getenv("AWS_LAMBDA_LOG_LEVEL");
+    if (e && log_level_parse(e, &lvl) == 0 && lvl < LOG_LEVEL_INFO)
+        lvl = LOG_LEVEL_INFO;
+    return log_level_name(lvl);
+}
+
 /* Breakers, the rate limiter, the cache pools and the metric table. */
 static int init_guards(struct app *a, const char **error_type, char *why, size_t whylen)
 {
@@ -54,6 +66,7 @@ static int init_guards(struct app *a, const char **error_type, char *why, size_t
         *error_type = "Runtime.InternalError";
         return -1;
     }
+    emf_set_level(&a->emf, emf_line_level());
     return 0;
 }
 
