@@ -64,7 +64,7 @@ static cJSON *param_schema(const struct param_def *p)
         s = enum_schema((const char *const *)p->values, p->nvalues, NULL);
         break;
     case PT_STRING:
-        s = str_schema(p->pattern, NULL);
+        s = str_schema(NULL, NULL);
         break;
     default: {
         s = cJSON_CreateObject();
