@@ -28,6 +28,7 @@ struct param_def {
     bool has_range;
     double min, max;  /* int: units; size: bytes; duration: seconds; ratio */
     size_t max_items; /* PT_LIST */
+    char *pattern;    /* PT_STRING: the rule as a JSON Schema pattern, or NULL (leec checks in C) */
     char *doc;
     struct loc loc;
 };

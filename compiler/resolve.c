@@ -113,6 +113,63 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
     return false;
 }
 
+/* metrics.namespace against CloudWatch's rules for a namespace (PutMetricData, EMF):
+ * 1 to 255 characters among letters, digits, space and . - _ / # : (the CloudWatch
+ * concepts page; other ASCII printables and non-ASCII are refused), not starting
+ * with ':' (the API's pattern [^:].*) nor with "AWS/" (reserved for AWS services).
+ * schemas/metrics.yaml states the same rule as a pattern for editors. */
+static bool check_cloudwatch_namespace(struct ctx *c, const char *ns, const struct loc *at)
+{
+    size_t n = strlen(ns);
+    char shown[80];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 5 < sizeof shown - 4; i++) {
+        unsigned char ch = (unsigned char)ns[i];
+        if (ch >= 0x20 && ch < 0x7f && ch != '\'')
+            shown[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", ch);
+    }
+    if (k < n)
+        k += (size_t)snprintf(shown + k, sizeof shown - k, "...");
+    shown[k] = '\0';
+    if (n == 0)
+        return true; /* metrics need a namespace: the schema's rule says so when enabled */
+    if (strncmp(ns, "AWS/", 4) == 0) {
+        diag_error(c->d, at, "namespace '%s': names starting with 'AWS/' are reserved for AWS",
+                   shown);
+        return false;
+    }
+    if (n > 255) {
+        diag_error(c->d, at, "namespace '%s': %zu characters, CloudWatch allows at most 255", shown,
+                   n);
+        return false;
+    }
+    if (ns[0] == ':') {
+        diag_error(c->d, at, "namespace '%s': CloudWatch refuses a name starting with ':'", shown);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)ns[i];
+        if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            strchr(" ._/#:-", ch))
+            continue;
+        char what[48];
+        if (ch >= 0x80)
+            snprintf(what, sizeof what, "a non-ASCII character (byte 0x%02x)", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            snprintf(what, sizeof what, "a control character (0x%02x)", ch);
+        else
+            snprintf(what, sizeof what, "'%c'", ch);
+        diag_error(c->d, at,
+                   "namespace '%s': %s at byte %zu is not allowed (CloudWatch: ASCII letters, "
+                   "digits, space and . - _ / # :)",
+                   shown, what, i + 1);
+        return false;
+    }
+    return true;
+}
+
 static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref_at)
 {
     struct slot *s = &c->slots[fi][pi];
@@ -139,6 +196,11 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
     case PT_ENUM:
     case PT_STRING:
         rv->str = n->str;
+        if (strcmp(f->name, "metrics") == 0 && strcmp(p->name, "namespace") == 0 && rv->str &&
+            !check_cloudwatch_namespace(c, rv->str, &s->pv->loc)) {
+            ynote_alias(c->d, n);
+            ok = false;
+        }
         break;
     case PT_LIST:
         rv->nitems = n->nitems;

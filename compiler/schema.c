@@ -13,11 +13,12 @@
 
 static bool load_param(struct diag *d, struct param_def *p, const struct ypair *pair)
 {
-    static const char *const keys[] = {"type", "range", "doc", "values", "of", "max_items"};
+    static const char *const keys[] = {"type", "range",     "doc",    "values",
+                                       "of",   "max_items", "pattern"};
     const struct ynode *m = pair->value;
     p->name = xstrdup(pair->key->str);
     p->loc = pair->key->loc;
-    if (!ycheck_map(d, m, "a parameter") || !ycheck_keys(d, m, keys, 6, "a parameter"))
+    if (!ycheck_map(d, m, "a parameter") || !ycheck_keys(d, m, keys, 7, "a parameter"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a parameter");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -63,6 +64,14 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
     } else if (values) {
         diag_error(d, &values->loc, "'values' is only for enum parameters");
         ok = false;
+    }
+    const struct ynode *pat = ymap_get(m, "pattern");
+    if (pat) {
+        const char *ps = p->type == PT_STRING ? ystring(d, pat, "pattern") : NULL;
+        if (p->type != PT_STRING)
+            diag_error(d, &pat->loc, "'pattern' is only for string parameters");
+        p->pattern = ps ? xstrdup(ps) : NULL;
+        ok = ok && ps;
     }
     const struct ynode *range = ymap_get(m, "range");
     if (range) {

@@ -23,12 +23,25 @@ static int init_logging(const struct app_config *cfg, char *why, size_t whylen)
     ls.service = fn ? fn : "leec";
     ls.function_name = fn;
     ls.function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION");
+    ls.function_memory_size = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
     log_init(&ls);
     if (log_apply_env() != 0) {
         snprintf(why, whylen, "AWS_LAMBDA_LOG_LEVEL or AWS_LAMBDA_LOG_FORMAT has an invalid value");
         return -1;
     }
     return 0;
+}
+
+/* The "level" of the EMF lines: Lambda's application-log filter keeps a JSON line
+ * whose level is at or above AWS_LAMBDA_LOG_LEVEL and counts one without a level
+ * as INFO, so the filter's own level (INFO when lower or unset) always passes. */
+static const char *emf_line_level(void)
+{
+    enum log_level lvl = LOG_LEVEL_INFO;
+    const char *e = getenv("AWS_LAMBDA_LOG_LEVEL");
+    if (e && log_level_parse(e, &lvl) == 0 && lvl < LOG_LEVEL_INFO)
+        lvl = LOG_LEVEL_INFO;
+    return log_level_name(lvl);
 }
 
 /* Breakers, the rate limiter, the cache pools and the metric table. */
@@ -53,6 +66,7 @@ static int init_guards(struct app *a, const char **error_type, char *why, size_t
         *error_type = "Runtime.InternalError";
         return -1;
     }
+    emf_set_level(&a->emf, emf_line_level());
     return 0;
 }
 
@@ -191,7 +205,7 @@ static int post_reply(struct app *a, const struct rapi_invocation *inv, struct g
         if (rapi_error(&a->rapi, inv->request_id, rep->error_type, rep->error_msg) == RAPI_EFATAL)
             rc = -1;
         log_emit(LOG_LEVEL_ERROR, "invocation error", LOG_STR("error_type", rep->error_type),
-                 LOG_STR("error", rep->error_msg), LOG_END);
+                 LOG_ERR(rep->error_type, rep->error_msg), LOG_END);
     }
     return rc;
 }
@@ -214,6 +228,7 @@ int app_invoke(struct app *a, const struct rapi_invocation *lambda_inv)
     const struct rapi_invocation *inv = &eff;
     rapi_set_trace_env(inv);
     log_begin_invocation(inv->request_id, inv->trace_id, a->cold);
+    log_set_function_arn(inv->invoked_function_arn);
     struct gw_reply rep = {0};
     cJSON *event = NULL;
     const struct gw_route *route = handle_event(a, inv, &event, &rep);

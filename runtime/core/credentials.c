@@ -99,7 +99,8 @@ bool cred_refresh_token(struct app *a, const struct rapi_invocation *inv)
     else
         snprintf(why, sizeof why, "no time left before the deadline to refresh from SSM");
     if (!fresh) {
-        log_emit(LOG_LEVEL_WARN, "ssm token refresh failed", LOG_STR("error", why),
+        log_emit(LOG_LEVEL_WARN, "ssm token refresh failed",
+                 LOG_ERR(etype ? etype : "SSM.RefreshFailed", why),
                  LOG_UINT("ms", clock_mono_ms() - t0), LOG_END);
         return false;
     }

@@ -17,6 +17,7 @@ static void setup(void)
     struct log_settings s = {.service = "leec",
                              .function_name = "alexa-bridge",
                              .function_version = "$LATEST",
+                             .function_memory_size = "128",
                              .min_level = LOG_LEVEL_TRACE,
                              .format = LOG_FORMAT_JSON,
                              .line_cap = 4096,
@@ -71,6 +72,10 @@ START_TEST(json_line_has_powertools_keys)
     ck_assert_str_eq(str(j, "service"), "leec");
     ck_assert_str_eq(str(j, "function_name"), "alexa-bridge");
     ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_request_id")); /* not in an invocation */
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_arn"));
+    ck_assert_str_eq(str(j, "function_memory_size"), "128"); /* a string, as in Powertools */
+    const cJSON *sr = cJSON_GetObjectItem(j, "sampling_rate");
+    ck_assert(cJSON_IsNumber(sr) && sr->valuedouble == 0);
     const char *ts = str(j, "timestamp");
     ck_assert_uint_eq(strlen(ts), 24); /* 2026-01-02T03:04:05.678Z */
     ck_assert_int_eq(ts[10], 'T');
@@ -81,6 +86,7 @@ START_TEST(json_line_has_powertools_keys)
 
     log_begin_invocation("8476a536-e9f4-11e8-9739-2dfe598c3fcd",
                          "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419", true);
+    log_set_function_arn("arn:aws:lambda:eu-west-1:123456789012:function:alexa-bridge");
     LOG_WARN("ha call", LOG_STR("endpoint", "light.kitchen"), LOG_INT("status", 503),
              LOG_UINT("bytes", 12), LOG_DBL("ms", 12.5), LOG_BOOL("retry", false),
              LOG_STRN("part", "abcdef", 3), LOG_STR("nothing", NULL), LOG_END);
@@ -88,8 +94,10 @@ START_TEST(json_line_has_powertools_keys)
     ck_assert_str_eq(str(j, "level"), "WARN");
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "cold_start")));
     ck_assert_str_eq(str(j, "function_request_id"), "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
-    ck_assert_str_eq(str(j, "xray_trace_id"),
-                     "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419");
+    /* the Root id only, as Powertools (was the whole header) */
+    ck_assert_str_eq(str(j, "xray_trace_id"), "1-5bef4de7-ad49b0e87f6ef6c87fc2e700");
+    ck_assert_str_eq(str(j, "function_arn"),
+                     "arn:aws:lambda:eu-west-1:123456789012:function:alexa-bridge");
     ck_assert_str_eq(str(j, "endpoint"), "light.kitchen");
     ck_assert_int_eq(cJSON_GetObjectItem(j, "status")->valueint, 503);
     ck_assert_double_eq(cJSON_GetObjectItem(j, "ms")->valuedouble, 12.5);
@@ -104,8 +112,69 @@ START_TEST(json_line_has_powertools_keys)
     j = take_json();
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "cold_start")));
     ck_assert_ptr_null(cJSON_GetObjectItem(j, "xray_trace_id"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_arn")); /* forgotten by end_invocation */
     cJSON_Delete(j);
     log_end_invocation();
+    /* a header without a Root: no xray_trace_id (Powertools: undefined) */
+    log_begin_invocation("r3", "Parent=9a9197af755a6419;Sampled=1", false);
+    LOG_INFO("x");
+    j = take_json();
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "xray_trace_id"));
+    cJSON_Delete(j);
+    log_begin_invocation("r4", "Sampled=0;Root=1-aaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb", false);
+    LOG_INFO("x");
+    j = take_json();
+    ck_assert_str_eq(str(j, "xray_trace_id"), "1-aaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb");
+    cJSON_Delete(j);
+    log_end_invocation();
+}
+END_TEST
+
+/* LOG_ERR: Powertools' error object {name, location, message, stack}, all strings. */
+START_TEST(error_is_powertools_object)
+{
+    consumed = 0;
+    log_add_secret(SECRET);
+    char msg[64];
+    snprintf(msg, sizeof msg, "bad event %s", SECRET);
+    int line = __LINE__ + 1;
+    LOG_ERROR("invocation error", LOG_ERR("Runtime.InvalidEvent", msg));
+    cJSON *j = take_json();
+    const cJSON *e = cJSON_GetObjectItem(j, "error");
+    ck_assert(cJSON_IsObject(e));
+    ck_assert_str_eq(str(e, "name"), "Runtime.InvalidEvent");
+    char loc[64];
+    snprintf(loc, sizeof loc, "test_log.c:%d", line);
+    ck_assert_str_eq(str(e, "location"), loc);
+    ck_assert_str_eq(str(e, "message"), "bad event [REDACTED]");
+    const char *st = str(e, "stack");
+    ck_assert_ptr_nonnull(st);
+    ck_assert_ptr_nonnull(strstr(st, "Runtime.InvalidEvent: bad event [REDACTED]\n    at "));
+    ck_assert_ptr_nonnull(strstr(st, loc));
+    cJSON_Delete(j);
+    /* a cut line stays valid JSON and never shows the secret */
+    char big[6000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    memcpy(big + 4000, SECRET, sizeof SECRET - 1);
+    LOG_ERROR("big", LOG_ERR("E", big));
+    char *raw = take();
+    ck_assert_ptr_null(strstr(raw, SECRET));
+    j = cJSON_Parse(raw);
+    ck_assert_ptr_nonnull(j);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "truncated")));
+    cJSON_Delete(j);
+    free(raw);
+    /* TEXT: one quoted value */
+    log_init(&(struct log_settings){.service = "leec",
+                                    .min_level = LOG_LEVEL_INFO,
+                                    .format = LOG_FORMAT_TEXT,
+                                    .line_cap = 4096});
+    LOG_ERROR("m", LOG_ERR("E", "why"));
+    raw = take();
+    ck_assert_ptr_nonnull(strstr(raw, " error=\"{"));
+    ck_assert_ptr_eq(strchr(raw, '\n'), raw + strlen(raw) - 1); /* one line */
+    free(raw);
 }
 END_TEST
 
@@ -627,6 +696,7 @@ int main(void)
     tcase_add_test(tc, json_line_has_powertools_keys);
     tcase_add_test(tc, reserved_field_names_are_prefixed);
     tcase_add_test(tc, secrets_never_appear_at_trace);
+    tcase_add_test(tc, error_is_powertools_object);
     tcase_add_test(tc, invocation_secrets_end_with_the_invocation);
     tcase_add_test(tc, longest_secret_wins);
     tcase_add_test(tc, redact_json_helper);
