@@ -345,6 +345,11 @@ static cJSON *param_schema(const struct catalog *cat, size_t fi, size_t pi)
     }
     case PT_STRING:
         cJSON_AddStringToObject(s, "type", "string");
+        if (p->pattern) { /* the rule leec checks in C; the doc says it in words */
+            cJSON_AddStringToObject(s, "pattern", p->pattern);
+            snprintf(msg, sizeof msg, "%s.%s: %s", f->name, p->name, p->doc ? p->doc : "");
+            cJSON_AddStringToObject(s, "errorMessage", msg);
+        }
         break;
     case PT_LIST: {
         cJSON_AddStringToObject(s, "type", "array");
