@@ -4,7 +4,7 @@
 # local Lambda emulator against the Home Assistant simulator and print the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash .ci/deps
+bash .ci/deps demo
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "== leec validate presets/ examples/"
