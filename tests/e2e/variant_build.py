@@ -60,7 +60,8 @@ def variant_bootstrap(name, yaml_text):
         args = ["cmake", "-S", harness.source_dir(), "-B", d, "-DLEEC_CONFIG=" + cfg,
                 "-DLEEC_BUILD_TESTS=OFF", "-DLEEC_BUILD_COMPILER=OFF",
                 "-DLEEC_HOST_TOOL=" + leec]
-        for key in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE", "LEEC_WERROR"):
+        for key in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE", "LEEC_WERROR", "LEEC_LEAN", "LEEC_LEAN_TLS",
+                    "LEEC_LEAN_CA_BUNDLE", "LEEC_LEAN_DEPS_DIR"):
             v = _parent_cache(key)
             if v is not None:
                 args.append("-D%s=%s" % (key, v))
