@@ -21,6 +21,7 @@ Needs root (chroot). Skips with a message when chroot is not permitted.
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -53,13 +54,16 @@ def lambda_env():
 
 
 def make_root(root):
-    """A Lambda-like root: glibc in /lib64 (and /usr/lib64 -> /lib64 like AL2023), /tmp."""
+    """A Lambda-like root: glibc in /lib64 (and /usr/lib64 -> /lib64 like AL2023), /tmp, and the
+    one device Lambda's sandbox always has that the bootstrap reads: /dev/urandom (wolfSSL
+    seeds its RNG from it in curl_global_init)."""
     os.makedirs(os.path.join(root, "lib64"))
     os.makedirs(os.path.join(root, "usr"))
     os.symlink("../lib64", os.path.join(root, "usr", "lib64"))
     for d in ("tmp", "var/task", "var/runtime", "opt", "etc", "dev", "proc"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     os.chmod(os.path.join(root, "tmp"), 0o1777)
+    os.mknod(os.path.join(root, "dev", "urandom"), 0o666 | stat.S_IFCHR, os.makedev(1, 9))
     for name in GLIBC_PIECES:
         shutil.copy2(os.path.realpath(os.path.join(HOST_LIBDIR, name)),
                      os.path.join(root, "lib64", name))
@@ -166,6 +170,21 @@ class TestPackage(unittest.TestCase):
         self.assertLessEqual(len(files), 2)
         self.assertTrue(os.path.isfile(os.path.join(task, "certs", "home-ca.pem")))
         self.assertIn("ok   NEEDED only glibc", self.make_log)
+
+    def test_public_ca_bundle_compiled_in(self):
+        # No CA file in the zip for SSM / a public Home Assistant: the build host's bundle is
+        # inside the bootstrap (deps/patches/leec-wolfssl-embedded-ca.patch), byte for byte.
+        system_ca = "/etc/ssl/certs/ca-certificates.crt"
+        if not os.path.isfile(system_ca):
+            self.skipTest("no %s on the build host" % system_ca)
+        with open(system_ca, "rb") as f:
+            bundle = f.read()
+        with open(os.path.join(self.root, "var", "task", "bootstrap"), "rb") as f:
+            binary = f.read()
+        self.assertGreater(bundle.count(b"-----BEGIN CERTIFICATE-----"), 50)
+        self.assertIn(bundle, binary)
+        self.assertFalse(os.path.exists(os.path.join(self.root, "var", "task", "certs",
+                                                     "ca-certificates.crt")))
         self.assertIn("check-package: OK", self.make_log)
         self.assertRegex(self.make_log, r"ok   bootstrap +GLIBC_2\.(\d|[12]\d|3[0-4])\b")
 
