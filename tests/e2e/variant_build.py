@@ -2,7 +2,7 @@
 compiled settings examples/leec.yaml does not have (token from SSM, mTLS client
 certificate, ...).
 
-  variant_bootstrap(name, yaml_text) -> path of <LEEC_BUILD_DIR>/<name>/runtime/bootstrap
+  variant_bootstrap(name, yaml_text, extra_args=()) -> path of <LEEC_BUILD_DIR>/<name>/runtime/bootstrap
 
 The project file is written to <LEEC_BUILD_DIR>/<name>/leec-<name>.yaml only when
 its text changed (so a second run rebuilds nothing), then configured with
@@ -42,7 +42,7 @@ def _parent_cache(key):
     return None
 
 
-def variant_bootstrap(name, yaml_text):
+def variant_bootstrap(name, yaml_text, extra_args=()):
     leec = os.path.join(harness.build_dir(), "compiler", "leec")
     harness.require_file(leec)
     d = os.path.join(harness.build_dir(), name)
@@ -65,6 +65,7 @@ def variant_bootstrap(name, yaml_text):
             v = _parent_cache(key)
             if v is not None:
                 args.append("-D%s=%s" % (key, v))
+        args += list(extra_args)  # after the inherited ones: they win
         for cmd in (args, ["cmake", "--build", d, "-j2", "--target", "bootstrap"]):
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             if p.returncode != 0:
