@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""The shipped interaction models (presets/skill/models/*.json, examples/interaction-model.json):
+generated from presets/skill/ without drift, every locale present, Amazon's rules
+(tests/peers/skill_models.py check_model), and the TypeScript types of npm ask-smapi-model
+(InteractionModelData, tsc --strict, each model an object literal so unknown fields are
+errors). The npm packages are installed into <build>/npm-skill-models once; the type check
+is skipped, saying so, only when npm cannot reach its registry."""
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+import skill_models as sm  # noqa: E402
+
+NPM_PACKAGES = ["ask-smapi-model@1", "typescript@5"]
+
+
+def shipped():
+    out = {}
+    for loc in sm.LOCALES:
+        with open(sm.model_path(loc), encoding="utf-8") as f:
+            out[loc] = json.load(f)
+    return out
+
+
+class TestSources(unittest.TestCase):
+    def test_expand(self):
+        self.assertEqual(sm.expand("(trigger|fire) the {A}( automation|)"),
+                         ["trigger the {A} automation", "trigger the {A}",
+                          "fire the {A} automation", "fire the {A}"])
+        self.assertEqual(sm.expand("envía(me|) una"), ["envíame una", "envía una"])
+
+    def test_no_drift(self):
+        self.assertEqual(sm.drift(), [], "run tests/peers/skill_models.py generate")
+
+    def test_every_locale_shipped(self):
+        self.assertEqual(sorted(os.listdir(sm.MODELS)),
+                         sorted("interaction-model.%s.json" % l for l in sm.LOCALES))
+
+    def test_example_is_en_us(self):
+        with open(sm.EXAMPLE, encoding="utf-8") as f:
+            self.assertEqual(json.load(f), shipped()["en-US"])
+
+    def test_same_intents_and_slots_everywhere(self):
+        def sig(m):
+            return [(i["name"], [(s["name"], s["type"]) for s in i.get("slots", [])])
+                    for i in m["interactionModel"]["languageModel"]["intents"]]
+        models = shipped()
+        for loc, m in models.items():
+            self.assertEqual(sig(m), sig(models["en-US"]), loc)
+
+    def test_locale_words(self):
+        models = shipped()
+
+        def values(loc, tname):
+            for t in models[loc]["interactionModel"]["languageModel"]["types"]:
+                if t["name"] == tname:
+                    return [w for v in t["values"]
+                            for w in [v["name"]["value"]] + v["name"]["synonyms"]]
+        self.assertIn("light color", values("en-US", "HelperName"))
+        self.assertIn("light colour", values("en-GB", "HelperName"))
+        self.assertIn("telly", values("en-GB", "DeviceType"))
+        self.assertNotIn("telly", values("en-US", "DeviceType"))
+        self.assertIn("lichter", values("de-DE", "DeviceType"))
+        self.assertIn("focos", values("es-MX", "DeviceType"))
+        # language-independent ids for the values the runtime interprets
+        for loc in sm.LOCALES:
+            for t in models[loc]["interactionModel"]["languageModel"]["types"]:
+                if t["name"] in ("Action", "DeviceType"):
+                    self.assertTrue(all("id" in v for v in t["values"]), (loc, t["name"]))
+
+    def test_features_leave_intents_out(self):
+        ms = sm.all_models(features={"automation", "scripts"})
+        names = [i["name"] for i in ms["de-DE"]["interactionModel"]["languageModel"]["intents"]]
+        self.assertIn("TriggerAutomationIntent", names)
+        self.assertIn("SelectIntent", names)
+        self.assertNotIn("StartTimerIntent", names)
+        self.assertNotIn("AreaControlIntent", names)
+        types = [t["name"] for t in ms["de-DE"]["interactionModel"]["languageModel"]["types"]]
+        self.assertNotIn("TimerName", types)
+        for loc, m in ms.items():
+            self.assertEqual(sm.check_model(m, loc), [], loc)
+
+
+class TestRules(unittest.TestCase):
+    def test_shipped_models_follow_the_rules(self):
+        for loc, m in shipped().items():
+            with self.subTest(locale=loc):
+                self.assertEqual(sm.check_model(m, loc), [])
+
+    def test_enough_samples(self):
+        for loc, m in shipped().items():
+            for it in m["interactionModel"]["languageModel"]["intents"]:
+                if not it["name"].startswith("AMAZON."):
+                    self.assertGreaterEqual(len(it["samples"]), sm.MIN_SAMPLES,
+                                            (loc, it["name"]))
+
+    def _bad(self, mutate, needle, locale="en-US"):
+        m = copy.deepcopy(shipped()[locale])
+        mutate(m["interactionModel"]["languageModel"])
+        errs = sm.check_model(m, locale)
+        self.assertTrue(any(needle in e for e in errs), "%r not in %r" % (needle, errs))
+
+    @staticmethod
+    def intent(lm, name):
+        return next(i for i in lm["intents"] if i["name"] == name)
+
+    def test_checker_catches(self):
+        I = self.intent
+        cases = [
+            (lambda lm: lm.update(invocationName="Home Bridge"), "lower case"),
+            (lambda lm: lm.update(invocationName="bridge"), "two or more words"),
+            (lambda lm: lm.update(invocationName="alexa bridge"), "wake word"),
+            (lambda lm: lm.update(invocationName="open home bridge"), "launch phrase"),
+            (lambda lm: lm.update(invocationName="the bridge"), "article"),
+            (lambda lm: lm.update(invocationName="home bridge 2"), "only letters"),
+            (lambda lm: I(lm, "SetInputHelperIntent")["samples"].append(
+                "turn {Helper} {Value}"), "side by side"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("run {Nope}"),
+             "not a slot of the intent"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("run script number 2"),
+             "only letters"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("run it, now!"),
+             "only letters"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("list scripts"),
+             "also a sample of"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("trigger {Script}"),
+             "same words as"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("run " + "x" * 200),
+             "longer than"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append("alexa run {Script}"),
+             "wake word"),
+            (lambda lm: I(lm, "RunScriptIntent")["slots"].append(
+                {"name": "Extra", "type": "NoSuchType"}), "not defined"),
+            (lambda lm: I(lm, "RunScriptIntent")["slots"].append(
+                {"name": "Extra", "type": "AMAZON.NoSuchThing"}), "unknown built-in type"),
+            (lambda lm: I(lm, "ConversationIntent")["samples"].append("{Query}"),
+             "carrier phrase"),
+            (lambda lm: I(lm, "ListScriptsIntent").update(samples=["list scripts"]),
+             "at least"),
+            (lambda lm: lm.update(intents=[i for i in lm["intents"]
+                                           if i["name"] != "AMAZON.StopIntent"]),
+             "AMAZON.StopIntent missing"),
+            (lambda lm: lm["types"][0]["values"].append(
+                {"name": {"value": lm["types"][0]["values"][0]["name"]["value"],
+                          "synonyms": []}}), "twice"),
+            (lambda lm: lm["types"].append({"name": "Unused", "values": [
+                {"name": {"value": "x", "synonyms": []}}]}), "used by no slot"),
+        ]
+        for mutate, needle in cases:
+            with self.subTest(needle=needle):
+                self._bad(mutate, needle)
+
+    def test_german_compound_invocation(self):
+        self.assertEqual([e for e in sm.check_model(shipped()["de-DE"], "de-DE")
+                          if "invocationName" in e], [])
+        self._bad(lambda lm: lm.update(invocationName="hauszentrale"), "two or more words",
+                  locale="en-US")
+
+
+class TestSmapiTypes(unittest.TestCase):
+    """tsc --noEmit --strict against ask-smapi-model's InteractionModelData."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = os.path.join(harness.build_dir(), "npm-skill-models")
+        tsc = os.path.join(cls.dir, "node_modules", ".bin", "tsc")
+        model = os.path.join(cls.dir, "node_modules", "ask-smapi-model", "index.d.ts")
+        if not (os.path.exists(tsc) and os.path.exists(model)):
+            npm = shutil.which("npm")
+            if not npm:
+                raise unittest.SkipTest("npm is not installed: ask-smapi-model type check "
+                                        "skipped")
+            os.makedirs(cls.dir, exist_ok=True)
+            r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save",
+                                "--prefix", cls.dir] + NPM_PACKAGES,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=300)
+            if r.returncode != 0:
+                raise unittest.SkipTest("npm could not install %s (registry unreachable?): "
+                                        "ask-smapi-model type check skipped\n%s"
+                                        % (" ".join(NPM_PACKAGES), r.stdout[-2000:]))
+        cls.tsc = tsc
+
+    def tsc_errors(self, models):
+        src = os.path.join(self.dir, "models")
+        shutil.rmtree(src, ignore_errors=True)
+        os.makedirs(src)
+        files = []
+        for i, (name, m) in enumerate(models.items()):
+            p = os.path.join(src, "m%d.ts" % i)
+            with open(p, "w", encoding="utf-8") as f:
+                f.write("// %s\nimport { v1 } from 'ask-smapi-model';\n"
+                        "export const model: v1.skill.interactionModel.InteractionModelData"
+                        " = %s;\n" % (name, json.dumps(m, ensure_ascii=False, indent=1)))
+            files.append(p)
+        r = subprocess.run([self.tsc, "--noEmit", "--strict", "--module", "commonjs",
+                            "--moduleResolution", "node", "--target", "es2020"] + files,
+                           cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=300)
+        return r.returncode, r.stdout
+
+    def test_models_have_the_smapi_types(self):
+        with open(sm.EXAMPLE, encoding="utf-8") as f:
+            models = {"examples/interaction-model.json": json.load(f)}
+        models.update(("models/" + l, m) for l, m in shipped().items())
+        rc, out = self.tsc_errors(models)
+        self.assertEqual(rc, 0, out)
+
+    def test_type_check_catches_a_wrong_field(self):
+        m = copy.deepcopy(shipped()["en-US"])
+        m["interactionModel"]["languageModel"]["intents"][0]["sampels"] = []
+        m["interactionModel"]["languageModel"]["types"][0]["values"][0]["name"]["value"] = 5
+        rc, out = self.tsc_errors({"bad": m})
+        self.assertNotEqual(rc, 0)
+        self.assertIn("sampels", out)
+        self.assertIn("number", out)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
