@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""The shipped interaction models (presets/skill/models/*.json, examples/interaction-model.json):
+"""The message catalogue (presets/skill/messages.<lang>.yaml: every key and placeholder of the
+English one, number words, ordinals, lists and durations per language) and the shipped
+interaction models (presets/skill/models/*.json, examples/interaction-model.json):
 generated from presets/skill/ without drift, every locale present, Amazon's rules
 (tests/peers/skill_models.py check_model), and the TypeScript types of npm ask-smapi-model
 (InteractionModelData, tsc --strict, each model an object literal so unknown fields are
@@ -15,6 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import skill_messages as msg  # noqa: E402
 import skill_models as sm  # noqa: E402
 
 NPM_PACKAGES = ["ask-smapi-model@1", "typescript@5"]
@@ -220,6 +223,84 @@ class TestSmapiTypes(unittest.TestCase):
         self.assertNotEqual(rc, 0)
         self.assertIn("sampels", out)
         self.assertIn("number", out)
+
+
+class TestCatalogue(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cats = msg.load_all()
+
+    def test_complete_and_consistent(self):
+        for lang, cat in self.cats.items():
+            with self.subTest(lang=lang):
+                self.assertEqual(cat["language"], lang)
+                self.assertEqual(msg.check_catalogue(cat, self.cats["en"]), [])
+
+    def test_every_model_language_has_a_catalogue(self):
+        self.assertEqual(sorted({sm.locale_language(l) for l in sm.LOCALES}),
+                         sorted(msg.LANGUAGES))
+
+    def test_english_is_what_the_runtime_says_today(self):
+        en = self.cats["en"]
+        self.assertEqual(msg.fill(en, "triggered", name="Morning Routine"),
+                         "Triggered Morning Routine.")
+        self.assertEqual(msg.fill(en, "timer_started", name="Laundry",
+                                  duration=msg.speak_duration(en, 5400)),
+                         "Started the Laundry timer for 1 hour 30 minutes.")
+        self.assertEqual(msg.fill(en, "options", name="House Mode", list=msg.speak_list(
+            en, ["Home", "Away", "Night", "Vacation"], "or")),
+            "House Mode can be Home, Away, Night or Vacation.")
+        self.assertEqual(msg.fill(en, "area_off", what=en["messages"]["kind.everything"],
+                                  area="kitchen"), "Turned off everything in the kitchen.")
+
+    def test_numbers(self):
+        want = {"en": {"fifty": 50, "fifty five": 55, "twenty one": 21, "one hundred": 100},
+                "de": {"fünfzig": 50, "einundzwanzig": 21, "dreissig": 30, "null": 0,
+                       "siebenundneunzig": 97},
+                "fr": {"cinquante": 50, "vingt et un": 21, "soixante et onze": 71,
+                       "quatre vingts": 80, "quatre vingt dix neuf": 99, "dix sept": 17},
+                "es": {"cincuenta": 50, "veintidós": 22, "treinta y uno": 31, "cien": 100,
+                       "dieciséis": 16},
+                "it": {"cinquanta": 50, "ventuno": 21, "ventotto": 28, "ventitré": 23,
+                       "cento": 100, "diciassette": 17}}
+        for lang, cases in want.items():
+            words = msg.number_words(self.cats[lang])
+            for w, v in cases.items():
+                self.assertEqual(words.get(w), v, (lang, w))
+
+    def test_ordinals(self):
+        for lang, w, v in (("en", "first", 1), ("de", "ersten", 1), ("de", "dritte", 3),
+                           ("fr", "premier", 1), ("fr", "deuxième", 2), ("es", "primero", 1),
+                           ("es", "segunda", 2), ("it", "primo", 1), ("it", "terza", 3)):
+            self.assertEqual(msg.ordinal_words(self.cats[lang]).get(w), v, (lang, w))
+
+    def test_lists_and_durations(self):
+        abc = ["A", "B", "C"]
+        for lang, lst, ten, mixed in (
+                ("en", "A, B and C", "10 minutes", "1 hour 30 minutes"),
+                ("de", "A, B und C", "10 Minuten", "1 Stunde und 30 Minuten"),
+                ("fr", "A, B et C", "10 minutes", "1 heure et 30 minutes"),
+                ("es", "A, B y C", "10 minutos", "1 hora y 30 minutos"),
+                ("it", "A, B e C", "10 minuti", "1 ora e 30 minuti")):
+            cat = self.cats[lang]
+            self.assertEqual(msg.speak_list(cat, abc), lst)
+            self.assertEqual(msg.speak_duration(cat, 600), ten)
+            self.assertEqual(msg.speak_duration(cat, 5400), mixed)
+        es = self.cats["es"]
+        self.assertEqual(msg.speak_list(es, ["Luz", "Iglesia"]), "Luz e Iglesia")
+        self.assertEqual(msg.speak_list(es, ["agua", "hielo"]), "agua y hielo")
+        self.assertEqual(msg.speak_list(es, ["siete", "ocho"], "or"), "siete u ocho")
+
+    def test_checker_catches(self):
+        import copy as _c
+        de = _c.deepcopy(self.cats["de"])
+        del de["messages"]["triggered"]
+        de["messages"]["running"] = "{name} läuft {extra}"
+        de["numbers"]["tens"] = de["numbers"]["tens"][:-1]
+        errs = msg.check_catalogue(de, self.cats["en"])
+        self.assertTrue(any("triggered missing" in e for e in errs), errs)
+        self.assertTrue(any("running: placeholders" in e for e in errs), errs)
+        self.assertTrue(any("0..100" in e or "numbers" in e for e in errs), errs)
 
 
 if __name__ == "__main__":
