@@ -4,10 +4,10 @@
  * (SSML and PlainText) with the slot values as speech. Must not crash, leak
  * or read out of bounds; a built answer must be valid JSON. Links only
  * custom_skill, duration_lex, fuzzy and jsonguard (no compiled tables). */
-#include "custom_skill.h"
-#include "duration_lex.h"
-#include "fuzzy.h"
-#include "jsonguard.h"
+#include "custom/request.h"
+#include "custom/duration_lex.h"
+#include "custom/fuzzy.h"
+#include "base/jsonguard.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,8 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct fuzzy_item items[] = {
-    {"automation.morning", "Morning Routine"}, {"script.good_night", "Good Night"},
-    {"timer.laundry", "Laundry"},             {"input_select.house_mode", NULL},
+    {"automation.morning", "Morning Routine"},
+    {"script.good_night", "Good Night"},
+    {"timer.laundry", "Laundry"},
+    {"input_select.house_mode", NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,8 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (fr.kind == FUZZY_MATCH && fr.index >= sizeof items / sizeof items[0])
                 abort();
             const char *sl = q.slots[i].name ? cs_slot(&q, q.slots[i].name) : NULL;
-            struct cs_answer a = {.speech = sl ? sl : v, .ssml = (i & 1) != 0,
-                                  .reprompt = q.intent, .end_session = true,
+            struct cs_answer a = {.speech = sl ? sl : v,
+                                  .ssml = (i & 1) != 0,
+                                  .reprompt = q.intent,
+                                  .end_session = true,
                                   .session_attributes = q.session_attributes};
             size_t len;
             char *out = cs_response_build(&a, &len);

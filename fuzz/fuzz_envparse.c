@@ -1,6 +1,6 @@
 /* libFuzzer: the strict environment parsers (booleans, numbers, durations, lists) on
  * arbitrary values. Invariants: a bool is only ever accepted for the documented words. */
-#include "envparse.h"
+#include "core/envparse.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  *   jsonguard_parse with the limits compiled from examples/leec.yaml (tier standard:
  *   lambda.max_event 128 KiB, security.max_json_depth 32, max_json_nodes 40000)
  *   -> gateway_classify -> sh_directive_inspect -> alexa_error_response on the result.
- * gateway_classify lives in runtime/gateway_classify.c, so this links leec_rt
- * without app.c's handlers and the compiled tables.
+ * Links leec_rt, which never includes the compiled tables (only core/bind.c,
+ * linked into bootstrap, reads them).
  * Invariants checked (abort on violation): a parsed tree respects the depth and
  * node caps; the kind agrees with the event's shape; the ErrorResponse is valid
  * JSON with namespace/name/messageId/payloadVersion and the requested type, and
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alexa_error.h"
-#include "gateway.h"
-#include "jsonguard.h"
-#include "smarthome_directive.h"
+#include "smarthome/alexa_error.h"
+#include "core/gateway.h"
+#include "base/jsonguard.h"
+#include "smarthome/directive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         break;
     case EV_UNKNOWN:
-        if (cJSON_IsObject(ev) && (cJSON_IsTrue(get(ev, "health_check")) ||
-                                   cJSON_IsObject(get(ev, "directive"))))
+        if (cJSON_IsObject(ev) &&
+            (cJSON_IsTrue(get(ev, "health_check")) || cJSON_IsObject(get(ev, "directive"))))
             abort();
         break;
     default:

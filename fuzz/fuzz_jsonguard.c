@@ -1,7 +1,7 @@
 /* libFuzzer: jsonguard_parse on arbitrary bytes with small caps. Must not
  * crash, read past the input (libFuzzer's buffer is exactly size bytes) or
  * leak; a tree it returns must respect the caps. */
-#include "jsonguard.h"
+#include "base/jsonguard.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,8 +30,8 @@ static size_t fuzz_nodes(const cJSON *j)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const struct jsonguard_limits lim = {.max_bytes = 4096, .max_depth = 16,
-                                                .max_nodes = 256};
+    static const struct jsonguard_limits lim = {
+        .max_bytes = 4096, .max_depth = 16, .max_nodes = 256};
     struct jsonguard_error err;
     cJSON *j = jsonguard_parse((const char *)data, size, &lim, &err);
     if (j) {

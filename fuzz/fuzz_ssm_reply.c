@@ -1,6 +1,6 @@
 /* libFuzzer: an SSM GetParameter reply body (AWS's JSON, success or error), with the
  * status taken from the first input byte. No network. */
-#include "ssm.h"
+#include "net/ssm.h"
 
 #include <stdint.h>
 #include <stdlib.h>

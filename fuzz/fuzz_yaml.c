@@ -62,8 +62,8 @@ static size_t walk(const struct ynode *n, const struct src_file *src, unsigned d
                 abort();
             count += walk(n->pairs[i].key, src, depth + 1);
             count += walk(n->pairs[i].value, src, depth + 1);
-            if (!ymap_pair(n, n->pairs[i].key->str) && !memchr(n->pairs[i].key->str, 0,
-                                                                n->pairs[i].key->len))
+            if (!ymap_pair(n, n->pairs[i].key->str) &&
+                !memchr(n->pairs[i].key->str, 0, n->pairs[i].key->len))
                 abort();
         }
         break;

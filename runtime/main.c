@@ -1,9 +1,8 @@
 /* bootstrap: the Lambda process. Everything it needs is in the compiled tables and
  * a short list of environment variables; it reads no configuration file. */
-#include "app.h"
-
-#include "abi.h"
-#include "log.h"
+#include "base/log.h"
+#include "core/app.h"
+#include "core/bind.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 int main(void)
 {
     static struct app app;
+    static struct app_config cfg; /* from the compiled tables (core/bind.c) */
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api || !*api) {
         fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is not set (run under Lambda or "
@@ -25,8 +25,14 @@ int main(void)
     }
     const char *etype = NULL;
     char why[512] = "";
-    int init_rc = app_init(&app, &etype, why, sizeof why);
-    if (rapi_init(&app.rapi, api, (size_t)leec_config.lambda.max_event) != RAPI_OK) {
+    int init_rc = -1;
+    if (bind_app_config(&cfg) != 0) {
+        etype = "Runtime.OutOfMemory";
+        snprintf(why, sizeof why, "out of memory binding the compiled tables");
+    } else {
+        init_rc = app_init(&app, &cfg, &etype, why, sizeof why);
+    }
+    if (rapi_init(&app.rapi, api, (size_t)cfg.max_event) != RAPI_OK) {
         fprintf(stderr, "bootstrap: cannot use AWS_LAMBDA_RUNTIME_API\n");
         return 1;
     }
@@ -44,8 +50,8 @@ int main(void)
         for (int tries = 0; tries <= RAPI_NEXT_RETRIES && rc == RAPI_ETRANSPORT; tries++)
             rc = rapi_next(&app.rapi, &inv);
         if (rc != RAPI_OK) {
-            log_emit(LOG_LEVEL_FATAL, "runtime API /next failed", LOG_STR("error", rapi_strerror(rc)),
-                     LOG_END);
+            log_emit(LOG_LEVEL_FATAL, "runtime API /next failed",
+                     LOG_STR("error", rapi_strerror(rc)), LOG_END);
             break;
         }
         if (app_invoke(&app, &inv) < 0)

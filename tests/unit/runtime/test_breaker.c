@@ -1,5 +1,5 @@
-#include "breaker.h"
-#include "clock.h"
+#include "guard/breaker.h"
+#include "base/clock.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -11,15 +11,12 @@ static void setup(void)
 {
     now_ms = 1000000;
     clock_set_fake(&now_ms);
-    struct breaker_config cfg = {.failure_threshold = 3, .recovery_ms = 20000,
-                                 .half_open_max_probes = 2};
+    struct breaker_config cfg = {
+        .failure_threshold = 3, .recovery_ms = 20000, .half_open_max_probes = 2};
     ck_assert_int_eq(breaker_init(&b, "home_assistant", &cfg), 0);
 }
 
-static void teardown(void)
-{
-    clock_set_fake(NULL);
-}
+static void teardown(void) { clock_set_fake(NULL); }
 
 static void fail_n(int n, enum breaker_outcome o)
 {
@@ -80,8 +77,8 @@ START_TEST(half_open_after_recovery_and_probe_success_closes)
     now_ms += 1;
     ck_assert_int_eq(breaker_state(&b), BREAKER_HALF_OPEN);
     ck_assert_str_eq(breaker_state_name(BREAKER_HALF_OPEN), "half_open");
-    ck_assert(breaker_allow(&b)); /* probe 1 */
-    ck_assert(breaker_allow(&b)); /* probe 2 */
+    ck_assert(breaker_allow(&b));  /* probe 1 */
+    ck_assert(breaker_allow(&b));  /* probe 2 */
     ck_assert(!breaker_allow(&b)); /* max 2 outstanding */
     breaker_record(&b, BREAKER_SUCCESS);
     ck_assert_int_eq(breaker_state(&b), BREAKER_CLOSED);

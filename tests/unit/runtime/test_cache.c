@@ -1,5 +1,5 @@
-#include "cache.h"
-#include "clock.h"
+#include "guard/cache.h"
+#include "base/clock.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -14,10 +14,7 @@ static void setup(void)
     clock_set_fake(&now_ms);
 }
 
-static void teardown(void)
-{
-    clock_set_fake(NULL);
-}
+static void teardown(void) { clock_set_fake(NULL); }
 
 static struct cache_pool *pool(size_t budget, uint32_t max, uint64_t ttl, enum cache_evict pol)
 {
@@ -32,8 +29,8 @@ static void put_s(struct cache_pool *p, const char *scope, const char *key, cons
     ck_assert_int_eq(cache_put(p, scope, key, v, strlen(v), CACHE_TTL_DEFAULT), CACHE_PUT_OK);
 }
 
-static enum cache_status get_s(struct cache_pool *p, const char *scope, const char *key,
-                               char *out, size_t cap)
+static enum cache_status get_s(struct cache_pool *p, const char *scope, const char *key, char *out,
+                               size_t cap)
 {
     const void *v = (const void *)1;
     size_t len = 99;

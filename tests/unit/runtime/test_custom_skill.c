@@ -1,4 +1,4 @@
-#include "custom_skill.h"
+#include "custom/request.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -90,17 +90,20 @@ END_TEST
 START_TEST(responses)
 {
     cJSON *attrs = cJSON_Parse("{\"conversation_id\":\"C1\"}");
-    struct cs_answer a = {.speech = "Hi <there> & you", .ssml = true, .reprompt = "More?",
-                          .end_session = true, .session_attributes = attrs};
+    struct cs_answer a = {.speech = "Hi <there> & you",
+                          .ssml = true,
+                          .reprompt = "More?",
+                          .end_session = true,
+                          .session_attributes = attrs};
     size_t len;
     char *s = cs_response_build(&a, &len);
     ck_assert_uint_eq(len, strlen(s));
     cJSON *j = cJSON_Parse(s);
     ck_assert_str_eq(cJSON_GetObjectItem(j, "version")->valuestring, "1.0");
     cJSON *resp = cJSON_GetObjectItem(j, "response");
-    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "outputSpeech"), "ssml")
-                         ->valuestring,
-                     "<speak>Hi &lt;there&gt; &amp; you</speak>");
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "outputSpeech"), "ssml")->valuestring,
+        "<speak>Hi &lt;there&gt; &amp; you</speak>");
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(resp, "shouldEndSession"))); /* reprompt */
     ck_assert_ptr_nonnull(cJSON_GetObjectItem(resp, "reprompt"));
     ck_assert_str_eq(

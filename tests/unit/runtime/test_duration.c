@@ -1,4 +1,4 @@
-#include "duration_lex.h"
+#include "custom/duration_lex.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -16,9 +16,9 @@ START_TEST(good_durations)
         uint32_t sec;
         const char *hms;
     } cases[] = {
-        {"PT10M", 600, "00:10:00"},      {"PT1H30M", 5400, "01:30:00"},
-        {"PT45S", 45, "00:00:45"},       {"PT1H0M30S", 3630, "01:00:30"},
-        {"PT2H", 7200, "02:00:00"},      {"PT90M", 5400, "01:30:00"},
+        {"PT10M", 600, "00:10:00"},         {"PT1H30M", 5400, "01:30:00"},
+        {"PT45S", 45, "00:00:45"},          {"PT1H0M30S", 3630, "01:00:30"},
+        {"PT2H", 7200, "02:00:00"},         {"PT90M", 5400, "01:30:00"},
         {"PT23H59M59S", 86399, "23:59:59"}, {"PT1M1S", 61, "00:01:01"},
         {"PT000010M", 600, "00:10:00"}, /* 6 digits: the most a component takes */
     };
@@ -35,10 +35,10 @@ END_TEST
 
 START_TEST(bad_durations)
 {
-    static const char *const bad[] = {"",      "P",       "PT",    "T10M",   "PT10",  "PT10X",
-                                      "pt10m", "PT-5M",   "PT1.5H", "PT10M ", " PT10M",
-                                      "PT?M",  "PT30M1H", "PT1H1H", "PTM",    "PT1234567S",
-                                      "10 minutes", "PPT1M", "PT1HT1M"};
+    static const char *const bad[] = {"",           "P",          "PT",      "T10M",   "PT10",
+                                      "PT10X",      "pt10m",      "PT-5M",   "PT1.5H", "PT10M ",
+                                      " PT10M",     "PT?M",       "PT30M1H", "PT1H1H", "PTM",
+                                      "PT1234567S", "10 minutes", "PPT1M",   "PT1HT1M"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint32_t s = 7;
         ck_assert_msg(P(bad[i], &s) == DURATION_BAD, "'%s' accepted", bad[i]);

@@ -1,4 +1,4 @@
-#include "emf.h"
+#include "base/emf.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -69,10 +69,12 @@ START_TEST(flush_prints_only_put_metrics)
     ck_assert_ptr_null(flush_parse(&m, 0));
     ck_assert_int_eq(emf_put(&m, 3, 42), 0);
     j = flush_parse(&m, 1);
-    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(
-                         cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_aws"), "CloudWatchMetrics"),
-                         0), "Metrics")),
-                     1);
+    ck_assert_int_eq(
+        cJSON_GetArraySize(cJSON_GetObjectItem(
+            cJSON_GetArrayItem(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_aws"), "CloudWatchMetrics"), 0),
+            "Metrics")),
+        1);
     ck_assert_double_eq(cJSON_GetObjectItemCaseSensitive(j, "memory_usage")->valuedouble, 42);
     cJSON_Delete(j);
 }
@@ -98,8 +100,8 @@ START_TEST(init_validates_the_table)
     static const struct emf_metric_def dup[] = {{"x", "Count"}, {"x", "Count"}};
     static const struct emf_metric_def reserved[] = {{"service", "Count"}};
     static const struct emf_metric_def empty[] = {{"", "Count"}};
-    static const struct emf_metric_def rate[] = {{"rps", "Count/Second"}, {"bw", "Bytes/Second"},
-                                                 {"pct", "Percent"}, {"n", "None"}};
+    static const struct emf_metric_def rate[] = {
+        {"rps", "Count/Second"}, {"bw", "Bytes/Second"}, {"pct", "Percent"}, {"n", "None"}};
     ck_assert_int_eq(emf_init(&m, "leec", "svc", bad_unit, 2), -1);
     ck_assert_int_eq(emf_init(&m, "leec", "svc", dup, 2), -1);
     ck_assert_int_eq(emf_init(&m, "leec", "svc", reserved, 1), -1);

@@ -1,4 +1,4 @@
-#include "envparse.h"
+#include "core/envparse.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@ START_TEST(bool_accepts_the_six_words_in_any_case)
     static const struct {
         const char *s;
         bool v;
-    } ok[] = {{"true", true}, {"TRUE", true}, {"True", true}, {"1", true},
+    } ok[] = {{"true", true}, {"TRUE", true}, {"True", true},   {"1", true},
               {"yes", true},  {"YeS", true},  {"false", false}, {"False", false},
               {"0", false},   {"no", false},  {"NO", false}};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -22,8 +22,8 @@ END_TEST
 
 START_TEST(bool_rejects_garbage)
 {
-    static const char *const bad[] = {"False ", " true", "ture", "", "2", "y", "n",
-                                      "on", "off", "truee", "01", "yes\n", "t"};
+    static const char *const bad[] = {"False ", " true", "ture",  "",   "2",     "y", "n",
+                                      "on",     "off",   "truee", "01", "yes\n", "t"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bool v = true;
         ck_assert_msg(envparse_bool(bad[i], &v) == -1, "'%s' accepted", bad[i]);
@@ -64,12 +64,21 @@ START_TEST(duration_requires_a_unit)
     ck_assert_int_eq(envparse_duration_ms("0s", UINT64_MAX, &ms), 0);
     ck_assert_uint_eq(ms, 0);
     ck_assert_int_eq(envparse_duration_ms("9s", 8000, &ms), -1);
-    static const char *const bad[] = {"250", "", "s", "5 s", "5S", "5sec", "-5s", "5.5s",
-                                      " 5s", "5s ", "5ms5", "99999999999999999999ms",
+    static const char *const bad[] = {"250",
+                                      "",
+                                      "s",
+                                      "5 s",
+                                      "5S",
+                                      "5sec",
+                                      "-5s",
+                                      "5.5s",
+                                      " 5s",
+                                      "5s ",
+                                      "5ms5",
+                                      "99999999999999999999ms",
                                       "18446744073709551615h"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_assert_msg(envparse_duration_ms(bad[i], UINT64_MAX, &ms) == -1, "'%s' accepted",
-                      bad[i]);
+        ck_assert_msg(envparse_duration_ms(bad[i], UINT64_MAX, &ms) == -1, "'%s' accepted", bad[i]);
 }
 END_TEST
 

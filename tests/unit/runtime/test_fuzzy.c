@@ -1,4 +1,4 @@
-#include "fuzzy.h"
+#include "custom/fuzzy.h"
 
 #include <check.h>
 #include <stdlib.h>

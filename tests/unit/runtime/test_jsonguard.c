@@ -1,4 +1,4 @@
-#include "jsonguard.h"
+#include "base/jsonguard.h"
 
 #include <check.h>
 #include <malloc.h>
@@ -17,8 +17,8 @@
 #define UNDER_ASAN 0
 #endif
 
-static const struct jsonguard_limits lim = {.max_bytes = 1 << 20, .max_depth = 32,
-                                            .max_nodes = 1000};
+static const struct jsonguard_limits lim = {
+    .max_bytes = 1 << 20, .max_depth = 32, .max_nodes = 1000};
 
 START_TEST(size_cap_message)
 {
@@ -170,8 +170,7 @@ static struct measured measure(const char *buf, size_t len)
     return m;
 }
 
-static char *repeat(const char *open, const char *item, size_t n, const char *close,
-                    size_t *len)
+static char *repeat(const char *open, const char *item, size_t n, const char *close, size_t *len)
 {
     size_t il = strlen(item), cap = strlen(open) + n * (il + 1) + strlen(close) + 1;
     char *s = malloc(cap), *p = s;
@@ -238,12 +237,10 @@ START_TEST(tree_bound_is_not_wasteful)
     struct measured m = measure(s, len);
     size_t bound = jsonguard_tree_bytes_bound(len);
     /* 80-byte chunks per node against a 96-byte charge: within 25 % */
-    ck_assert_msg(bound <= m.modeled + m.modeled / 4, "bound %zu vs modeled %zu", bound,
-                  m.modeled);
+    ck_assert_msg(bound <= m.modeled + m.modeled / 4, "bound %zu vs modeled %zu", bound, m.modeled);
     if (!UNDER_ASAN) {
         ck_assert_uint_ge(m.arena, 100000 * 80); /* glibc really holds 80 B per node */
-        ck_assert_msg(bound <= m.arena + m.arena / 4, "bound %zu vs measured %zu", bound,
-                      m.arena);
+        ck_assert_msg(bound <= m.arena + m.arena / 4, "bound %zu vs measured %zu", bound, m.arena);
     }
     free(s);
 }

@@ -1,4 +1,4 @@
-#include "log.h"
+#include "base/log.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -14,9 +14,13 @@ static void setup(void)
 {
     mem = open_memstream(&membuf, &memlen);
     log_set_output(mem);
-    struct log_settings s = {.service = "leec", .function_name = "alexa-bridge",
-                             .function_version = "$LATEST", .min_level = LOG_LEVEL_TRACE,
-                             .format = LOG_FORMAT_JSON, .line_cap = 4096, .caller_info = true};
+    struct log_settings s = {.service = "leec",
+                             .function_name = "alexa-bridge",
+                             .function_version = "$LATEST",
+                             .min_level = LOG_LEVEL_TRACE,
+                             .format = LOG_FORMAT_JSON,
+                             .line_cap = 4096,
+                             .caller_info = true};
     ck_assert_int_eq(log_init(&s), 0);
 }
 
@@ -134,13 +138,11 @@ START_TEST(secrets_never_appear_at_trace)
     cJSON *scope = cJSON_AddObjectToObject(tree, "scope");
     cJSON_AddStringToObject(scope, "type", "BearerToken");
     cJSON_AddStringToObject(scope, "token", "Atza|linked-account-token");
-    LOG_TRACE(msg, LOG_STR("authorization", "Bearer abc.def.ghi"),
-              LOG_STR("Cookie", "session=1"), LOG_STR("client_secret", "cs-1"),
-              LOG_STR("cf-access-client-secret", "cf-1"), LOG_STR("plain", SECRET),
-              LOG_STR(SECRET, "key is the secret"),
+    LOG_TRACE(msg, LOG_STR("authorization", "Bearer abc.def.ghi"), LOG_STR("Cookie", "session=1"),
+              LOG_STR("client_secret", "cs-1"), LOG_STR("cf-access-client-secret", "cf-1"),
+              LOG_STR("plain", SECRET), LOG_STR(SECRET, "key is the secret"),
               LOG_STR("header", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"),
-              LOG_STR("body", "{\"access_token\": \"AT-123\", \"ok\":1}"),
-              LOG_JSON("event", tree));
+              LOG_STR("body", "{\"access_token\": \"AT-123\", \"ok\":1}"), LOG_JSON("event", tree));
     char *line = take();
     ck_assert_ptr_null(strstr(line, SECRET));
     ck_assert_ptr_null(strstr(line, "abc.def.ghi"));
@@ -169,8 +171,10 @@ START_TEST(secrets_never_appear_at_trace)
     free(line);
 
     /* TEXT format too */
-    log_init(&(struct log_settings){.service = "leec", .min_level = LOG_LEVEL_TRACE,
-                                    .format = LOG_FORMAT_TEXT, .line_cap = 4096});
+    log_init(&(struct log_settings){.service = "leec",
+                                    .min_level = LOG_LEVEL_TRACE,
+                                    .format = LOG_FORMAT_TEXT,
+                                    .line_cap = 4096});
     LOG_TRACE(msg, LOG_STR("Authorization", "Bearer abc.def.ghi"), LOG_JSON("event", tree));
     line = take();
     ck_assert_ptr_null(strstr(line, SECRET));
@@ -213,11 +217,12 @@ END_TEST
 
 START_TEST(redact_json_helper)
 {
-    const char *ev = "{\"directive\":{\"header\":{\"namespace\":\"Alexa\",\"name\":\"TurnOn\"},"
-                     "\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\"Atza|xyz\"},"
-                     "\"endpointId\":\"light#kitchen\"},"
-                     "\"payload\":{\"grantee\":{\"type\":\"BearerToken\",\"token\":\"g\"},"
-                     "\"note\":\"Bearer zzz\",\"list\":[\"Bearer qqq\", 1, {\"Password\":[1,2]}]}}}";
+    const char *ev =
+        "{\"directive\":{\"header\":{\"namespace\":\"Alexa\",\"name\":\"TurnOn\"},"
+        "\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\"Atza|xyz\"},"
+        "\"endpointId\":\"light#kitchen\"},"
+        "\"payload\":{\"grantee\":{\"type\":\"BearerToken\",\"token\":\"g\"},"
+        "\"note\":\"Bearer zzz\",\"list\":[\"Bearer qqq\", 1, {\"Password\":[1,2]}]}}}";
     log_add_secret("light#kitchen");
     cJSON *j = cJSON_Parse(ev);
     cJSON *copy = cJSON_Duplicate(j, 1);
@@ -264,8 +269,10 @@ START_TEST(line_cap_keeps_valid_json)
         cJSON_AddItemToArray(arr, o);
     }
     for (size_t cap = LOG_LINE_MIN; cap < 2600; cap += 7) {
-        struct log_settings s = {.service = "leec", .min_level = LOG_LEVEL_TRACE,
-                                 .format = LOG_FORMAT_JSON, .line_cap = cap};
+        struct log_settings s = {.service = "leec",
+                                 .min_level = LOG_LEVEL_TRACE,
+                                 .format = LOG_FORMAT_JSON,
+                                 .line_cap = cap};
         ck_assert_int_eq(log_init(&s), 0);
         char msg[600];
         snprintf(msg, sizeof msg, "%.*s %s \xe2\x82\xac end", (int)(cap % 450), big, SECRET);
@@ -386,9 +393,14 @@ END_TEST
 START_TEST(summary_line)
 {
     consumed = 0;
-    struct log_summary s = {.kind = "smart_home", .namespace = "Alexa.PowerController",
-                            .name = "TurnOn", .endpoint_id = "light#kitchen", .ha_status = 200,
-                            .bytes_in = 1200, .bytes_out = 800, .duration_ms = 143};
+    struct log_summary s = {.kind = "smart_home",
+                            .namespace = "Alexa.PowerController",
+                            .name = "TurnOn",
+                            .endpoint_id = "light#kitchen",
+                            .ha_status = 200,
+                            .bytes_in = 1200,
+                            .bytes_out = 800,
+                            .duration_ms = 143};
     log_summary(&s);
     cJSON *j = take_json();
     ck_assert_str_eq(str(j, "level"), "INFO");

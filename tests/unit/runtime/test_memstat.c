@@ -1,4 +1,4 @@
-#include "memstat.h"
+#include "base/memstat.h"
 
 #include <check.h>
 #include <stdlib.h>

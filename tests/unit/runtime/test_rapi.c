@@ -1,6 +1,6 @@
 /* rapi against a tiny in-test HTTP server (one pthread, loopback socket) that
  * serves canned answers in order and records every request it receives. */
-#include "rapi.h"
+#include "core/rapi.h"
 
 #include <arpa/inet.h>
 #include <check.h>
@@ -99,9 +99,8 @@ static void *srv_main(void *arg)
             const struct canned *c = &s->resp[s->served];
             size_t bl = c->body ? (c->body_len ? c->body_len : strlen(c->body)) : 0;
             char head[2048];
-            int hn = snprintf(head, sizeof head,
-                              "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n", c->status, bl,
-                              c->headers ? c->headers : "");
+            int hn = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n",
+                              c->status, bl, c->headers ? c->headers : "");
             s->served++; /* before answering: the client may look as soon as it has the answer */
             write_all(fd, head, (size_t)hn);
             if (bl)
@@ -161,16 +160,18 @@ START_TEST(next_parses_headers_case_insensitively)
 {
     static struct srv s;
     memset(&s, 0, sizeof s);
-    s.resp[0] = (struct canned){200,
-                                "lambda-runtime-aws-request-id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
-                                "LAMBDA-RUNTIME-DEADLINE-MS:   1542409706888  \r\n"
-                                "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:eu-west-1:123456789012:function:f\r\n"
-                                "lambda-runtime-trace-id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
-                                "Lambda-Runtime-Client-Context: {\"client\":1}\r\n"
-                                "Lambda-Runtime-Cognito-Identity: {\"cognitoIdentityId\":\"x\"}\r\n"
-                                "Lambda-Runtime-Aws-Tenant-Id: tenant-7\r\n"
-                                "X-Unknown-Header: whatever\r\n",
-                                "{\"hello\":\"world\"}", 0};
+    s.resp[0] = (struct canned){
+        200,
+        "lambda-runtime-aws-request-id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
+        "LAMBDA-RUNTIME-DEADLINE-MS:   1542409706888  \r\n"
+        "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:eu-west-1:123456789012:function:f\r\n"
+        "lambda-runtime-trace-id: "
+        "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
+        "Lambda-Runtime-Client-Context: {\"client\":1}\r\n"
+        "Lambda-Runtime-Cognito-Identity: {\"cognitoIdentityId\":\"x\"}\r\n"
+        "Lambda-Runtime-Aws-Tenant-Id: tenant-7\r\n"
+        "X-Unknown-Header: whatever\r\n",
+        "{\"hello\":\"world\"}", 0};
     s.nresp = 1;
     srv_start(&s);
     struct rapi r;
@@ -199,9 +200,10 @@ START_TEST(trace_env_set_and_unset)
 {
     static struct srv s;
     memset(&s, 0, sizeof s);
-    s.resp[0] = (struct canned){200, "Lambda-Runtime-Aws-Request-Id: a1\r\n"
-                                     "Lambda-Runtime-Deadline-Ms: 5\r\n"
-                                     "Lambda-Runtime-Trace-Id: Root=1-abc\r\n",
+    s.resp[0] = (struct canned){200,
+                                "Lambda-Runtime-Aws-Request-Id: a1\r\n"
+                                "Lambda-Runtime-Deadline-Ms: 5\r\n"
+                                "Lambda-Runtime-Trace-Id: Root=1-abc\r\n",
                                 "{}", 0};
     s.resp[1] = (struct canned){200, "Lambda-Runtime-Aws-Request-Id: a2\r\n", "{}", 0};
     s.nresp = 2;
@@ -317,11 +319,11 @@ START_TEST(respond_too_large_and_413)
     char *body = calloc(1, n);
     ck_assert_ptr_nonnull(body);
     memset(&s, 0, sizeof s);
-    s.resp[0] = (struct canned){413,
-                                "Content-Type: application/json\r\n",
-                                "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\","
-                                "\"errorType\":\"RequestEntityTooLarge\"}",
-                                0};
+    s.resp[0] = (struct canned){
+        413, "Content-Type: application/json\r\n",
+        "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\","
+        "\"errorType\":\"RequestEntityTooLarge\"}",
+        0};
     s.resp[1] = (struct canned){202, NULL, NULL, 0};
     s.nresp = 2;
     srv_start(&s);
@@ -352,10 +354,12 @@ START_TEST(error_body_and_header)
     srv_start(&s);
     struct rapi r;
     client_init(&r, &s, 1024);
-    ck_assert_int_eq(rapi_error(&r, "req-3", "Handler.BadEvent", "event is \"not\" JSON\n"), RAPI_OK);
+    ck_assert_int_eq(rapi_error(&r, "req-3", "Handler.BadEvent", "event is \"not\" JSON\n"),
+                     RAPI_OK);
     const struct recorded *q = &s.req[0];
     ck_assert(starts_with(q->head, "POST /2018-06-01/runtime/invocation/req-3/error HTTP/1.1\r\n"));
-    ck_assert(strstr(q->head, "\r\nLambda-Runtime-Function-Error-Type: Handler.BadEvent\r\n") != NULL);
+    ck_assert(strstr(q->head, "\r\nLambda-Runtime-Function-Error-Type: Handler.BadEvent\r\n") !=
+              NULL);
     ck_assert(!has_header(q->head, "Expect"));
     ck_assert(strstr(q->head, "Content-Type: application/json\r\n") != NULL);
     cJSON *o = cJSON_ParseWithLength(q->body, q->body_len);
@@ -376,7 +380,8 @@ START_TEST(error_body_and_header)
     ck_assert_int_eq(rapi_init_error(&r, "Runtime.Bad\r\nX: y", "no config"), RAPI_OK);
     q = &s.req[2];
     ck_assert(starts_with(q->head, "POST /2018-06-01/runtime/init/error HTTP/1.1\r\n"));
-    ck_assert(strstr(q->head, "\r\nLambda-Runtime-Function-Error-Type: Runtime.Bad__X:_y\r\n") != NULL);
+    ck_assert(strstr(q->head, "\r\nLambda-Runtime-Function-Error-Type: Runtime.Bad__X:_y\r\n") !=
+              NULL);
     ck_assert(!has_header(q->head, "X"));
     ck_assert_int_eq(s.accepts, 1);
     rapi_cleanup(&r);

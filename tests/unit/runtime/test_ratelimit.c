@@ -1,5 +1,5 @@
-#include "clock.h"
-#include "ratelimit.h"
+#include "base/clock.h"
+#include "guard/ratelimit.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -13,10 +13,7 @@ static void setup(void)
     clock_set_fake(&now_ms);
 }
 
-static void teardown(void)
-{
-    clock_set_fake(NULL);
-}
+static void teardown(void) { clock_set_fake(NULL); }
 
 START_TEST(burst_then_refill)
 {

@@ -1,0 +1,645 @@
+/* log: structured, capped, redacted log lines. */
+#include "base/log.h"
+
+#include "base/clock.h"
+#include "base/redact.h"
+#include "base/utf8.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define LOG_JSON_DEPTH_MAX 32
+#define LOG_TAIL           24 /* room for ,"truncated":true}\n or " truncated=true\n" */
+
+static struct {
+    char service[65], fname[65], fversion[33];
+    enum log_level min;
+    enum log_format fmt;
+    size_t cap;
+    bool caller;
+    FILE *out;
+    bool in_inv, cold;
+    char req[65], trace[129];
+    char line[LOG_LINE_MAX];
+} L = {.service = "service_undefined",
+       .min = LOG_LEVEL_INFO,
+       .fmt = LOG_FORMAT_JSON,
+       .cap = LOG_LINE_DEFAULT};
+
+static const char *const log_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+
+const char *log_level_name(enum log_level lvl)
+{
+    return (unsigned)lvl <= LOG_LEVEL_FATAL ? log_names[lvl] : "UNKNOWN";
+}
+
+int log_level_parse(const char *s, enum log_level *out)
+{
+    for (int i = 0; s && i <= LOG_LEVEL_FATAL; i++) {
+        if (strcasecmp(s, log_names[i]) == 0) {
+            *out = (enum log_level)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void log_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+int log_init(const struct log_settings *s)
+{
+    if (!s || (unsigned)s->min_level > LOG_LEVEL_FATAL ||
+        (s->format != LOG_FORMAT_JSON && s->format != LOG_FORMAT_TEXT) ||
+        s->line_cap < LOG_LINE_MIN || s->line_cap > LOG_LINE_MAX)
+        return -1;
+    log_copy(L.service, sizeof L.service, s->service ? s->service : "service_undefined");
+    log_copy(L.fname, sizeof L.fname, s->function_name);
+    log_copy(L.fversion, sizeof L.fversion, s->function_version);
+    L.min = s->min_level;
+    L.fmt = s->format;
+    L.cap = s->line_cap;
+    L.caller = s->caller_info;
+    return 0;
+}
+
+int log_apply_env(void)
+{
+    const char *lv = getenv("AWS_LAMBDA_LOG_LEVEL");
+    const char *fm = getenv("AWS_LAMBDA_LOG_FORMAT");
+    enum log_level lvl = L.min;
+    enum log_format fmt = L.fmt;
+    if (lv && log_level_parse(lv, &lvl) != 0)
+        return -1;
+    if (fm) {
+        if (strcasecmp(fm, "JSON") == 0)
+            fmt = LOG_FORMAT_JSON;
+        else if (strcasecmp(fm, "Text") == 0)
+            fmt = LOG_FORMAT_TEXT;
+        else
+            return -2;
+    }
+    L.min = lvl;
+    L.fmt = fmt;
+    return 0;
+}
+
+void log_set_output(FILE *out) { L.out = out; }
+
+void log_shutdown(void)
+{
+    redact_forget_secrets();
+    log_copy(L.service, sizeof L.service, "service_undefined");
+    L.fname[0] = L.fversion[0] = '\0';
+    L.min = LOG_LEVEL_INFO;
+    L.fmt = LOG_FORMAT_JSON;
+    L.cap = LOG_LINE_DEFAULT;
+    L.caller = false;
+    L.out = NULL;
+    L.in_inv = false;
+}
+
+void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start)
+{
+    log_copy(L.req, sizeof L.req, request_id);
+    log_copy(L.trace, sizeof L.trace, xray_trace_id);
+    L.cold = cold_start;
+    L.in_inv = true;
+}
+
+void log_end_invocation(void)
+{
+    L.in_inv = false;
+    L.req[0] = L.trace[0] = '\0';
+    redact_forget_invocation_secrets();
+}
+
+void log_set_level(enum log_level lvl)
+{
+    if ((unsigned)lvl <= LOG_LEVEL_FATAL)
+        L.min = lvl;
+}
+
+enum log_level log_get_level(void) { return L.min; }
+
+bool log_enabled(enum log_level lvl) { return lvl >= L.min; }
+
+/* ---- line writer -------------------------------------------------------- */
+
+enum lw_mode { LW_JSON, LW_TEXT, LW_RAW };
+
+struct lw {
+    char *buf; /* NULL: count only */
+    size_t len;
+    size_t limit;   /* bytes usable for content */
+    size_t reserve; /* bytes kept for closers already promised */
+    bool full;      /* something did not fit: stop, mark truncated */
+};
+
+static bool lw_put(struct lw *w, const char *s, size_t n)
+{
+    if (w->full || w->len + n + w->reserve > w->limit) {
+        w->full = true;
+        return false;
+    }
+    if (w->buf)
+        memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    return true;
+}
+
+/* For closers covered by reserve (always fits). */
+static void lw_force(struct lw *w, const char *s, size_t n)
+{
+    if (w->buf)
+        memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+/* Emits one character (or UTF-8 sequence) escaped for mode; returns the input
+ * bytes consumed. Each unit is all-or-nothing, so a cut never splits an
+ * escape or a character. */
+static size_t lw_unit(struct lw *w, const char *s, size_t n, enum lw_mode mode)
+{
+    unsigned char c = (unsigned char)s[0];
+    char tmp[8];
+    if (mode == LW_RAW) {
+        lw_put(w, s, 1);
+        return 1;
+    }
+    if (c == '"' || c == '\\') {
+        tmp[0] = '\\';
+        tmp[1] = (char)c;
+        lw_put(w, tmp, 2);
+        return 1;
+    }
+    if (c < 0x20) {
+        const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        if (e)
+            lw_put(w, e, 2);
+        else {
+            int k = snprintf(tmp, sizeof tmp, mode == LW_JSON ? "\\u%04x" : "\\x%02x", c);
+            lw_put(w, tmp, (size_t)k);
+        }
+        return 1;
+    }
+    if (c < 0x80) {
+        lw_put(w, s, 1);
+        return 1;
+    }
+    size_t u = utf8_seq_len((const unsigned char *)s, n);
+    if (u) {
+        lw_put(w, s, u);
+        return u;
+    }
+    if (mode == LW_JSON)
+        lw_put(w, "\\ufffd", 6);
+    else {
+        int k = snprintf(tmp, sizeof tmp, "\\x%02x", c);
+        lw_put(w, tmp, (size_t)k);
+    }
+    return 1;
+}
+
+/* Redacting copy of s[0..n) into w, escaped for mode, until w is full. */
+static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
+{
+    size_t i = 0;
+    while (i < n && !w->full) {
+        size_t m = redact_secret_match(s + i, n - i);
+        if (m) {
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
+            i += m;
+            continue;
+        }
+        size_t end;
+        if ((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) {
+            for (size_t k = i; k < i + m && !w->full;)
+                k += lw_unit(w, s + k, n - k, mode);
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
+            i = end;
+            continue;
+        }
+        if (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0) {
+            for (size_t k = i; k < i + m && !w->full;)
+                k += lw_unit(w, s + k, n - k, mode);
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
+            i = end; /* the closing quote is emitted as text */
+            continue;
+        }
+        i += lw_unit(w, s + i, n - i, mode);
+    }
+}
+
+/* A complete string value: opening quote must fit, content may be cut, the
+ * closing quote always fits. */
+static bool lw_string(struct lw *w, const char *s, size_t n, enum lw_mode mode)
+{
+    size_t save = w->len;
+    if (!lw_put(w, "\"", 1) || w->len + 1 + w->reserve > w->limit) {
+        w->len = save;
+        w->full = true;
+        return false;
+    }
+    w->reserve++;
+    lw_text(w, s, n, mode);
+    w->reserve--;
+    lw_force(w, "\"", 1);
+    return true;
+}
+
+static void lw_number(struct lw *w, double d)
+{
+    char tmp[40];
+    int k;
+    if (!isfinite(d))
+        k = snprintf(tmp, sizeof tmp, "null");
+    else if (d == floor(d) && fabs(d) < 9007199254740992.0)
+        k = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
+    else
+        k = snprintf(tmp, sizeof tmp, "%.15g", d);
+    lw_put(w, tmp, (size_t)k);
+}
+
+/* A cJSON tree, redacted; truncation keeps it valid (every opened container
+ * reserves its closer). */
+static void lw_json(struct lw *w, const cJSON *j, int depth)
+{
+    if (depth > LOG_JSON_DEPTH_MAX) {
+        lw_string(w, "[too deep]", 10, LW_JSON);
+        return;
+    }
+    if (cJSON_IsString(j)) {
+        lw_string(w, j->valuestring, strlen(j->valuestring), LW_JSON);
+    } else if (cJSON_IsNumber(j)) {
+        lw_number(w, j->valuedouble);
+    } else if (cJSON_IsBool(j)) {
+        cJSON_IsTrue(j) ? lw_put(w, "true", 4) : lw_put(w, "false", 5);
+    } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
+        bool obj = cJSON_IsObject(j);
+        if (!lw_put(w, obj ? "{" : "[", 1))
+            return;
+        w->reserve++;
+        bool first = true;
+        for (const cJSON *c = j->child; c && !w->full; c = c->next) {
+            size_t save = w->len;
+            if (!first)
+                lw_put(w, ",", 1);
+            if (obj) {
+                const char *k = c->string ? c->string : "";
+                lw_string(w, k, strlen(k), LW_JSON);
+                lw_put(w, ":", 1);
+            }
+            if (w->full) { /* no dangling separator or key */
+                w->len = save;
+                break;
+            }
+            size_t vsave = w->len;
+            if (obj &&
+                redact_key_sensitive(c->string ? c->string : "", c->string ? strlen(c->string) : 0))
+                lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
+            else
+                lw_json(w, c, depth + 1);
+            if (w->len == vsave) { /* value did not start */
+                w->len = save;
+                break;
+            }
+            first = false;
+        }
+        w->reserve--;
+        lw_force(w, obj ? "}" : "]", 1);
+    } else {
+        lw_put(w, "null", 4);
+    }
+}
+
+static const char *log_basename(const char *f)
+{
+    const char *b = strrchr(f, '/');
+    return b ? b + 1 : f;
+}
+
+static bool log_reserved(const char *k)
+{
+    static const char *const r[] = {
+        "level",         "message",       "timestamp",        "service",
+        "cold_start",    "function_name", "function_version", "function_request_id",
+        "xray_trace_id", "location",      "truncated"};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (strcmp(k, r[i]) == 0)
+            return true;
+    return false;
+}
+
+static void lw_key(struct lw *w, const char *k, bool json)
+{
+    const char *prefix = log_reserved(k) ? "field_" : "";
+    char name[96];
+    int n = snprintf(name, sizeof name, "%s%s", prefix, k);
+    size_t nl = n < 0 ? 0 : (size_t)n >= sizeof name ? sizeof name - 1 : (size_t)n;
+    if (json) {
+        lw_put(w, ",", 1);
+        lw_string(w, name, nl, LW_JSON);
+        lw_put(w, ":", 1);
+    } else {
+        lw_put(w, " ", 1);
+        lw_text(w, name, nl, LW_TEXT);
+        lw_put(w, "=", 1);
+    }
+}
+
+static void lw_field(struct lw *w, const struct log_field *f, bool json)
+{
+    const char *key = f->key ? f->key : "field";
+    size_t save = w->len;
+    lw_key(w, key, json);
+    if (w->full) {
+        w->len = save;
+        return;
+    }
+    size_t vsave = w->len;
+    enum lw_mode mode = json ? LW_JSON : LW_TEXT;
+    char tmp[40];
+    int k = 0;
+    if (redact_key_sensitive(key, strlen(key))) {
+        lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
+    } else {
+        switch (f->type) {
+        case LOG_FT_STR:
+        case LOG_FT_STRN:
+            if (!f->v.s)
+                lw_put(w, "null", 4);
+            else
+                lw_string(w, f->v.s, f->type == LOG_FT_STR ? strlen(f->v.s) : f->n, mode);
+            break;
+        case LOG_FT_INT:
+            k = snprintf(tmp, sizeof tmp, "%lld", f->v.i);
+            lw_put(w, tmp, (size_t)k);
+            break;
+        case LOG_FT_UINT:
+            k = snprintf(tmp, sizeof tmp, "%llu", f->v.u);
+            lw_put(w, tmp, (size_t)k);
+            break;
+        case LOG_FT_DBL:
+            lw_number(w, f->v.d);
+            break;
+        case LOG_FT_BOOL:
+            f->v.b ? lw_put(w, "true", 4) : lw_put(w, "false", 5);
+            break;
+        case LOG_FT_JSON:
+            if (json)
+                lw_json(w, f->v.j, 0);
+            else {
+                /* TEXT: the redacted JSON as a quoted value */
+                cJSON *copy = cJSON_Duplicate(f->v.j, 1);
+                char *p =
+                    (copy && log_redact_json(copy) == 0) ? cJSON_PrintUnformatted(copy) : NULL;
+                cJSON_Delete(copy);
+                lw_string(w, p ? p : "null", p ? strlen(p) : 4, LW_TEXT);
+                cJSON_free(p);
+            }
+            break;
+        case LOG_FT_END:
+            break;
+        }
+    }
+    if (w->len == vsave)
+        w->len = save;
+}
+
+static void log_timestamp(char out[32])
+{
+    uint64_t ms = clock_epoch_ms();
+    time_t sec = (time_t)(ms / 1000u);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    /* strftime: fixed-width fields, so the length is known (gcc cannot prove it for %d). */
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000u));
+}
+
+static void log_write(const char *file, int line, enum log_level lvl, const char *msg,
+                      const struct log_field *fields, size_t nfields)
+{
+    struct lw w = {.buf = L.line, .len = 0, .limit = L.cap - LOG_TAIL, .reserve = 0};
+    char ts[32], loc[96];
+    bool json = L.fmt == LOG_FORMAT_JSON;
+    log_timestamp(ts);
+    loc[0] = '\0';
+    if (L.caller && file)
+        snprintf(loc, sizeof loc, "%s:%d", log_basename(file), line);
+    msg = msg ? msg : "";
+    if (json) {
+        lw_put(&w, "{\"level\":", 9);
+        lw_string(&w, log_level_name(lvl), strlen(log_level_name(lvl)), LW_JSON);
+        lw_put(&w, ",\"timestamp\":", 13);
+        lw_string(&w, ts, strlen(ts), LW_JSON);
+        lw_put(&w, ",\"service\":", 11);
+        lw_string(&w, L.service, strlen(L.service), LW_JSON);
+        if (L.fname[0]) {
+            lw_put(&w, ",\"function_name\":", 17);
+            lw_string(&w, L.fname, strlen(L.fname), LW_JSON);
+        }
+        if (L.fversion[0]) {
+            lw_put(&w, ",\"function_version\":", 20);
+            lw_string(&w, L.fversion, strlen(L.fversion), LW_JSON);
+        }
+        if (L.in_inv) {
+            L.cold ? lw_put(&w, ",\"cold_start\":true", 18)
+                   : lw_put(&w, ",\"cold_start\":false", 19);
+            lw_put(&w, ",\"function_request_id\":", 23);
+            lw_string(&w, L.req, strlen(L.req), LW_JSON);
+            if (L.trace[0]) {
+                lw_put(&w, ",\"xray_trace_id\":", 17);
+                lw_string(&w, L.trace, strlen(L.trace), LW_JSON);
+            }
+        }
+        if (loc[0]) {
+            lw_put(&w, ",\"location\":", 12);
+            lw_string(&w, loc, strlen(loc), LW_JSON);
+        }
+        lw_put(&w, ",\"message\":", 11);
+        lw_string(&w, msg, strlen(msg), LW_JSON);
+    } else {
+        lw_put(&w, ts, strlen(ts));
+        lw_put(&w, " ", 1);
+        lw_put(&w, log_level_name(lvl), strlen(log_level_name(lvl)));
+        lw_put(&w, " ", 1);
+        if (L.in_inv && L.req[0])
+            lw_text(&w, L.req, strlen(L.req), LW_TEXT);
+        else
+            lw_put(&w, "-", 1);
+        lw_put(&w, " ", 1);
+        lw_text(&w, msg, strlen(msg), LW_TEXT);
+        if (loc[0]) {
+            lw_put(&w, " location=", 10);
+            lw_put(&w, loc, strlen(loc));
+        }
+    }
+    for (size_t i = 0; i < nfields && fields[i].type != LOG_FT_END && !w.full; i++)
+        lw_field(&w, &fields[i], json);
+    /* the tail always fits: limit = cap - LOG_TAIL */
+    w.reserve = 0;
+    w.limit = L.cap;
+    bool cut = w.full;
+    w.full = false;
+    if (json) {
+        if (cut)
+            lw_put(&w, ",\"truncated\":true", 17);
+        lw_put(&w, "}\n", 2);
+    } else {
+        if (cut)
+            lw_put(&w, " truncated=true", 15);
+        lw_put(&w, "\n", 1);
+    }
+    FILE *out = L.out ? L.out : stdout;
+    fwrite(L.line, 1, w.len, out);
+    fflush(out);
+}
+
+void log_emit_fields(enum log_level lvl, const char *file, int line, const char *msg,
+                     const struct log_field *fields, size_t nfields)
+{
+    if (!log_enabled(lvl))
+        return;
+    log_write(file, line, lvl, msg, fields, nfields);
+}
+
+#define LOG_VA_FIELDS_MAX 32
+
+static void log_emit_va(enum log_level lvl, const char *file, int line, const char *msg, va_list ap)
+{
+    struct log_field f[LOG_VA_FIELDS_MAX];
+    size_t n = 0;
+    for (;;) {
+        struct log_field x = va_arg(ap, struct log_field);
+        if (x.type == LOG_FT_END)
+            break;
+        if (n < LOG_VA_FIELDS_MAX)
+            f[n++] = x;
+    }
+    log_write(file, line, lvl, msg, f, n);
+}
+
+void log_emit(enum log_level lvl, const char *msg, ...)
+{
+    if (!log_enabled(lvl))
+        return;
+    va_list ap;
+    va_start(ap, msg);
+    log_emit_va(lvl, NULL, 0, msg, ap);
+    va_end(ap);
+}
+
+void log_emit_at(enum log_level lvl, const char *file, int line, const char *msg, ...)
+{
+    if (!log_enabled(lvl))
+        return;
+    va_list ap;
+    va_start(ap, msg);
+    log_emit_va(lvl, file, line, msg, ap);
+    va_end(ap);
+}
+
+void log_summary(const struct log_summary *s)
+{
+    if (!log_enabled(LOG_LEVEL_INFO) || !s)
+        return;
+    struct log_field f[9];
+    size_t n = 0;
+    if (s->kind)
+        f[n++] = LOG_STR("kind", s->kind);
+    if (s->namespace)
+        f[n++] = LOG_STR("namespace", s->namespace);
+    if (s->name)
+        f[n++] = LOG_STR("name", s->name);
+    if (s->endpoint_id)
+        f[n++] = LOG_STR("endpoint_id", s->endpoint_id);
+    if (s->ha_status)
+        f[n++] = LOG_INT("ha_status", s->ha_status);
+    f[n++] = LOG_UINT("bytes_in", s->bytes_in);
+    f[n++] = LOG_UINT("bytes_out", s->bytes_out);
+    f[n++] = LOG_UINT("duration_ms", s->duration_ms);
+    if (s->error_type)
+        f[n++] = LOG_STR("error_type", s->error_type);
+    log_write(NULL, 0, LOG_LEVEL_INFO, "invocation", f, n);
+}
+
+/* ---- tree redaction ----------------------------------------------------- */
+
+static cJSON *REDACT_MARKER_item(cJSON *old, const char *text)
+{
+    cJSON *r = cJSON_CreateString(text);
+    if (!r)
+        return NULL;
+    /* keep the member name */
+    r->string = old->string;
+    r->type |= old->type & cJSON_StringIsConst;
+    old->string = NULL;
+    return r;
+}
+
+/* Redacted copy of a string (malloc'd), or NULL when nothing changes or on
+ * allocation failure (*err set). */
+static char *log_redact_text(const char *s, int *err)
+{
+    size_t n = strlen(s);
+    struct lw w = {.buf = NULL, .limit = SIZE_MAX};
+    lw_text(&w, s, n, LW_RAW); /* first pass counts */
+    char *out = malloc(w.len + 1);
+    if (!out) {
+        *err = -1;
+        return NULL;
+    }
+    size_t need = w.len;
+    w = (struct lw){.buf = out, .limit = need};
+    lw_text(&w, s, n, LW_RAW);
+    out[w.len] = '\0';
+    if (w.len == n && memcmp(out, s, n) == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int log_redact_node(cJSON *parent, cJSON *j, int depth)
+{
+    int rc = 0;
+    if (depth > 1000) /* cJSON's own nesting limit */
+        return 0;
+    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+        for (cJSON *c = j->child, *next; c; c = next) {
+            next = c->next;
+            if (cJSON_IsObject(j) && c->string &&
+                redact_key_sensitive(c->string, strlen(c->string))) {
+                cJSON *r = REDACT_MARKER_item(c, REDACT_MARKER);
+                if (!r || !cJSON_ReplaceItemViaPointer(j, c, r))
+                    rc = -1;
+                continue;
+            }
+            if (log_redact_node(j, c, depth + 1) != 0)
+                rc = -1;
+        }
+    } else if (cJSON_IsString(j) && j->valuestring) {
+        char *out = log_redact_text(j->valuestring, &rc);
+        if (out && !cJSON_SetValuestring(j, out)) {
+            /* a reference: replace the node instead */
+            cJSON *r = parent ? REDACT_MARKER_item(j, out) : NULL;
+            if (!r || !cJSON_ReplaceItemViaPointer(parent, j, r))
+                rc = -1;
+        }
+        free(out);
+    }
+    return rc;
+}
+
+int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0; }

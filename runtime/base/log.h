@@ -1,0 +1,171 @@
+/* log: the process-wide structured logger (a singleton: the one piece of
+ * global mutable state the runtime has besides the test clock).
+ *
+ * One record = one line, written with a single fwrite + fflush.
+ * JSON (Powertools-compatible keys):
+ *   {"level":"INFO","timestamp":"2026-01-02T03:04:05.678Z","service":"..",
+ *    "function_name":"..","function_version":"..","cold_start":true,
+ *    "function_request_id":"..","xray_trace_id":"..","location":"file.c:12",
+ *    "message":"..", <fields>, "truncated":true}
+ *   (invocation keys only between log_begin/end_invocation; location only
+ *   with caller_info; truncated only when the line cap cut something.)
+ * TEXT: timestamp LEVEL request_id message key="value" key=12 ...
+ *
+ * Lines never exceed line_cap bytes (newline included): values are cut at a
+ * character boundary, later fields dropped, "truncated":true added, and the
+ * line stays valid JSON. There is no line counter: logging never goes silent
+ * (the original stopped after ~55 requests).
+ *
+ * Redaction, applied to every message, key and string value (also inside
+ * LOG_JSON trees) before truncation, at every level:
+ *  - registered secrets (log_add_secret, log_add_invocation_secret) -> [REDACTED]
+ *  - "Bearer xxx" / "Basic xxx" -> "Bearer [REDACTED]"
+ *  - a field, JSON member or "key":"value" text whose key contains
+ *    (case-insensitive) authorization, token, secret, password, cookie,
+ *    x-amz-security-token, cf-access-client-secret, api_key or apikey -> [REDACTED]
+ */
+#ifndef LEEC_LOG_H
+#define LEEC_LOG_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define LOG_LINE_MIN        512u   /* smallest line cap log_init accepts */
+#define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
+#define LOG_LINE_DEFAULT    8192u  /* before log_init */
+#define LOG_SECRETS_MAX     16u    /* process secrets */
+#define LOG_INV_SECRETS_MAX 8u     /* per-invocation secrets */
+#define LOG_SECRET_LEN_MAX  8192u
+
+enum log_level {
+    LOG_LEVEL_TRACE,
+    LOG_LEVEL_DEBUG,
+    LOG_LEVEL_INFO,
+    LOG_LEVEL_WARN,
+    LOG_LEVEL_ERROR,
+    LOG_LEVEL_FATAL,
+};
+
+enum log_format { LOG_FORMAT_JSON, LOG_FORMAT_TEXT };
+
+struct log_settings {
+    const char *service;          /* copied, capped at 64 bytes */
+    const char *function_name;    /* copied, capped at 64 bytes; NULL: omitted */
+    const char *function_version; /* copied, capped at 32 bytes; NULL: omitted */
+    enum log_level min_level;
+    enum log_format format;
+    size_t line_cap;  /* LOG_LINE_MIN..LOG_LINE_MAX */
+    bool caller_info; /* "location":"file.c:line" */
+};
+
+/* -1 (settings unchanged) on an invalid level, format or line cap. Keeps the
+ * output stream and the registered secrets. */
+int log_init(const struct log_settings *s);
+
+/* Honours AWS_LAMBDA_LOG_FORMAT (Text|JSON) and AWS_LAMBDA_LOG_LEVEL
+ * (TRACE..FATAL), case-insensitive, when set. 0 ok; -1 invalid level, -2
+ * invalid format (start-up error); nothing is changed on error. */
+int log_apply_env(void);
+
+/* Output stream (NULL: stdout). Tests use open_memstream. */
+void log_set_output(FILE *out);
+
+/* Forgets all secrets and settings (back to the defaults); frees memory. */
+void log_shutdown(void);
+
+/* Registers a secret value (copied). -1 if empty, too long or the table is
+ * full. Process secrets stay until log_shutdown; invocation secrets (e.g. the
+ * linked-account token of a directive) until log_end_invocation. */
+int log_add_secret(const char *value);
+int log_add_invocation_secret(const char *value);
+
+/* Per-invocation context (copied; capped at 64 / 128 bytes). */
+void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start);
+void log_end_invocation(void);
+
+/* Level shedding: memory pressure raises the minimum level. */
+void log_set_level(enum log_level lvl);
+enum log_level log_get_level(void);
+bool log_enabled(enum log_level lvl);
+const char *log_level_name(enum log_level lvl); /* "TRACE".."FATAL" */
+int log_level_parse(const char *s, enum log_level *out);
+
+/* Fields. */
+enum log_field_type {
+    LOG_FT_END,
+    LOG_FT_STR,  /* NUL-terminated; NULL prints null */
+    LOG_FT_STRN, /* n bytes */
+    LOG_FT_INT,
+    LOG_FT_UINT,
+    LOG_FT_DBL,
+    LOG_FT_BOOL,
+    LOG_FT_JSON, /* const cJSON *, printed redacted */
+};
+
+struct log_field {
+    const char *key;
+    enum log_field_type type;
+    size_t n;
+    union {
+        const char *s;
+        long long i;
+        unsigned long long u;
+        double d;
+        bool b;
+        const cJSON *j;
+    } v;
+};
+
+#define LOG_STR(k, x) ((struct log_field){.key = (k), .type = LOG_FT_STR, .v.s = (x)})
+#define LOG_STRN(k, x, len) \
+    ((struct log_field){.key = (k), .type = LOG_FT_STRN, .n = (len), .v.s = (x)})
+#define LOG_INT(k, x)  ((struct log_field){.key = (k), .type = LOG_FT_INT, .v.i = (x)})
+#define LOG_UINT(k, x) ((struct log_field){.key = (k), .type = LOG_FT_UINT, .v.u = (x)})
+#define LOG_DBL(k, x)  ((struct log_field){.key = (k), .type = LOG_FT_DBL, .v.d = (x)})
+#define LOG_BOOL(k, x) ((struct log_field){.key = (k), .type = LOG_FT_BOOL, .v.b = (x)})
+#define LOG_JSON(k, x) ((struct log_field){.key = (k), .type = LOG_FT_JSON, .v.j = (x)})
+#define LOG_END        ((struct log_field){.key = NULL, .type = LOG_FT_END})
+
+/* The fields follow msg and end with LOG_END (the LOG_xxx macros add it).
+ * Fields named like a reserved key (level, message, ...) get a "field_" prefix. */
+void log_emit(enum log_level lvl, const char *msg, ...);
+void log_emit_at(enum log_level lvl, const char *file, int line, const char *msg, ...);
+void log_emit_fields(enum log_level lvl, const char *file, int line, const char *msg,
+                     const struct log_field *fields, size_t nfields);
+
+/*   LOG_INFO("ha call", LOG_STR("endpoint", ep), LOG_INT("status", 200));
+ * Arguments are not evaluated when the level is disabled. */
+#define LOG_AT(lvl, ...)                                                  \
+    do {                                                                  \
+        if (log_enabled(lvl))                                             \
+            log_emit_at((lvl), __FILE__, __LINE__, __VA_ARGS__, LOG_END); \
+    } while (0)
+#define LOG_TRACE(...) LOG_AT(LOG_LEVEL_TRACE, __VA_ARGS__)
+#define LOG_DEBUG(...) LOG_AT(LOG_LEVEL_DEBUG, __VA_ARGS__)
+#define LOG_INFO(...)  LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
+#define LOG_WARN(...)  LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
+#define LOG_ERROR(...) LOG_AT(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define LOG_FATAL(...) LOG_AT(LOG_LEVEL_FATAL, __VA_ARGS__)
+
+/* One line per invocation, at INFO, message "invocation". NULL strings and a
+ * zero ha_status are omitted. */
+struct log_summary {
+    const char *kind;      /* smart_home, custom_skill, health, unknown */
+    const char *namespace; /* directive namespace / request type */
+    const char *name;      /* directive name / intent */
+    const char *endpoint_id;
+    int ha_status; /* HTTP status from Home Assistant, 0: no call */
+    uint64_t bytes_in, bytes_out, duration_ms;
+    const char *error_type; /* mapped Alexa error type, NULL: success */
+};
+void log_summary(const struct log_summary *s);
+
+/* Redacts a JSON tree in place (pass a copy: cJSON_Duplicate): members with a
+ * sensitive key become "[REDACTED]", strings are scanned for secrets and
+ * Bearer tokens. -1 on allocation failure (the tree is then partly redacted). */
+int log_redact_json(cJSON *obj);
+
+#endif

@@ -1,0 +1,169 @@
+/* redact: what log lines must never show — the registered secrets, the key rule
+ * and the Bearer/Basic and "key": "value" matchers (see base/log.h for the
+ * rules; base/redact.h for the pieces log.c uses). */
+#include "base/redact.h"
+
+#include "base/log.h"
+#include "base/secret.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct log_secret {
+    char *s;
+    size_t n;
+};
+
+static struct {
+    struct log_secret sec[LOG_SECRETS_MAX], inv[LOG_INV_SECRETS_MAX];
+    size_t nsec, ninv;
+} R;
+
+static void log_free_secrets(struct log_secret *t, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++) {
+        /* wipe: the copy should not outlive its use in a core dump */
+        secret_wipe(t[i].s, t[i].n);
+        free(t[i].s);
+        t[i].s = NULL;
+    }
+    *n = 0;
+}
+
+void redact_forget_secrets(void)
+{
+    log_free_secrets(R.sec, &R.nsec);
+    log_free_secrets(R.inv, &R.ninv);
+}
+
+void redact_forget_invocation_secrets(void) { log_free_secrets(R.inv, &R.ninv); }
+
+static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v)
+{
+    if (!v || !*v || *n >= max)
+        return -1;
+    size_t len = strnlen(v, LOG_SECRET_LEN_MAX + 1);
+    if (len > LOG_SECRET_LEN_MAX)
+        return -1;
+    for (size_t i = 0; i < *n; i++)
+        if (t[i].n == len && memcmp(t[i].s, v, len) == 0)
+            return 0;
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    memcpy(c, v, len + 1);
+    t[*n].s = c;
+    t[*n].n = len;
+    (*n)++;
+    return 0;
+}
+
+int log_add_secret(const char *value)
+{
+    return log_secret_add(R.sec, &R.nsec, LOG_SECRETS_MAX, value);
+}
+
+int log_add_invocation_secret(const char *value)
+{
+    return log_secret_add(R.inv, &R.ninv, LOG_INV_SECRETS_MAX, value);
+}
+
+/* ---- key rule ---------------------------------------------------------- */
+
+bool redact_key_sensitive(const char *k, size_t n)
+{
+    static const char *const pats[] = {"authorization",
+                                       "token",
+                                       "secret",
+                                       "password",
+                                       "cookie",
+                                       "x-amz-security-token",
+                                       "cf-access-client-secret",
+                                       "api_key",
+                                       "apikey"};
+    for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
+        size_t pl = strlen(pats[p]);
+        for (size_t i = 0; i + pl <= n; i++)
+            if (strncasecmp(k + i, pats[p], pl) == 0)
+                return true;
+    }
+    return false;
+}
+
+size_t redact_secret_match(const char *s, size_t n)
+{
+    size_t best = 0;
+    const struct log_secret *tabs[2] = {R.sec, R.inv};
+    size_t counts[2] = {R.nsec, R.ninv};
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < counts[t]; i++) {
+            const struct log_secret *x = &tabs[t][i];
+            if (x->n <= n && x->n > best && x->s[0] == s[0] && memcmp(x->s, s, x->n) == 0)
+                best = x->n; /* longest wins: no tail of a longer secret survives */
+        }
+    return best;
+}
+
+static bool log_is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool log_is_tokchar(char c)
+{
+    return log_is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
+           c == '/' || c == '=';
+}
+
+/* "Bearer <token>" / "Basic <creds>" at s[i]: returns the length of the
+ * scheme and blanks (kept) and sets *tok_end to the end of the token. */
+size_t redact_auth_match(const char *s, size_t n, size_t i, size_t *tok_end)
+{
+    static const char *const schemes[] = {"bearer", "basic"};
+    if (i > 0 && log_is_alnum(s[i - 1]))
+        return 0;
+    for (size_t k = 0; k < 2; k++) {
+        size_t sl = strlen(schemes[k]);
+        if (n - i < sl + 2 || strncasecmp(s + i, schemes[k], sl) != 0)
+            continue;
+        size_t j = i + sl;
+        while (j < n && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        if (j == i + sl || j >= n || !log_is_tokchar(s[j]))
+            continue;
+        size_t e = j;
+        while (e < n && log_is_tokchar(s[e]))
+            e++;
+        *tok_end = e;
+        return j - i;
+    }
+    return 0;
+}
+
+/* "<sensitive key>" : "value" inside text (raw JSON bodies logged as
+ * strings): s[i] is the opening quote of the key. Returns the length up to
+ * and including the value's opening quote, *val_end = its closing quote. */
+size_t redact_kv_match(const char *s, size_t n, size_t i, size_t *val_end)
+{
+    size_t k = i + 1;
+    while (k < n && s[k] != '"' && s[k] != '\\' && k - i < 64)
+        k++;
+    if (k >= n || s[k] != '"' || !redact_key_sensitive(s + i + 1, k - i - 1))
+        return 0;
+    size_t j = k + 1;
+    while (j < n && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j >= n || s[j] != ':')
+        return 0;
+    j++;
+    while (j < n && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j >= n || s[j] != '"')
+        return 0;
+    size_t e = j + 1;
+    while (e < n && s[e] != '"')
+        e += (s[e] == '\\' && e + 1 < n) ? 2 : 1;
+    *val_end = e < n ? e : n;
+    return j + 1 - i;
+}

@@ -1,0 +1,25 @@
+/* redact: the secret table and the matchers the log line writer uses (base/log.c
+ * only; the public API is log_add_secret & co. in base/log.h). */
+#ifndef LEEC_REDACT_H
+#define LEEC_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REDACT_MARKER "[REDACTED]"
+
+/* A key whose value is never logged (authorization, token, secret, ...). */
+bool redact_key_sensitive(const char *k, size_t n);
+/* Length of the longest registered secret at s (n bytes available), 0: none. */
+size_t redact_secret_match(const char *s, size_t n);
+/* "Bearer <token>" / "Basic <creds>" at s[i]: the length of the scheme and blanks
+ * (kept), *tok_end = the end of the token; 0: none. */
+size_t redact_auth_match(const char *s, size_t n, size_t i, size_t *tok_end);
+/* "<sensitive key>" : "value" at s[i] (the key's opening quote): the length up to
+ * and including the value's opening quote, *val_end = its closing quote; 0: none. */
+size_t redact_kv_match(const char *s, size_t n, size_t i, size_t *val_end);
+/* Wipes and forgets every secret / the invocation's secrets. */
+void redact_forget_secrets(void);
+void redact_forget_invocation_secrets(void);
+
+#endif

@@ -1,0 +1,50 @@
+/* app: the bootstrap's state, built once from a struct app_config (core/bind.c
+ * fills it from the compiled tables) and the environment (no configuration file
+ * is read), and the invocation loop's one step. The event handlers are in
+ * smarthome/handler.c, custom/handler.c and core/health.c; core/gateway.c routes
+ * to them. */
+#ifndef LEEC_APP_H
+#define LEEC_APP_H
+
+#include "base/emf.h"
+#include "core/config.h"
+#include "core/rapi.h"
+#include "core/settings.h"
+#include "guard/breaker.h"
+#include "guard/cache.h"
+#include "guard/ratelimit.h"
+#include "net/ha_client.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct app {
+    const struct app_config *cfg;
+    struct settings settings;
+    struct rapi rapi;
+    struct ha_client *ha;
+    struct breaker ha_breaker, ssm_breaker;
+    struct ratelimit *rl;
+    struct cache_pool *state_cache, *response_cache;
+    struct emf emf;
+    char *ssm_token; /* token fetched from SSM (secret; wiped on exit) */
+    uint64_t ssm_fetched_ms;
+    struct ha_header headers[APP_MAX_HEADERS];
+    size_t nheaders;
+    char *header_values[APP_MAX_HEADERS];
+    uint64_t invocations;
+    uint64_t init_ms; /* process start → ready */
+    uint64_t pressure_sheds;
+    double pressure_threshold; /* RSS bytes above which to shed (set once at init) */
+    bool cold;
+};
+
+/* Builds everything from cfg (kept by pointer); on failure fills why/type and
+ * returns -1 (caller posts /init/error). */
+int app_init(struct app *a, const struct app_config *cfg, const char **error_type, char *why,
+             size_t whylen);
+/* Handles one invocation end to end (response or error posted). <0: exit the process. */
+int app_invoke(struct app *a, const struct rapi_invocation *inv);
+void app_free(struct app *a);
+
+#endif

@@ -1,0 +1,298 @@
+/* bind: see bind.h. The only runtime file that includes the generated tables;
+ * the table enums become the runtime's own enums here, one explicit switch each
+ * (until the runtime header owns those types, see docs/runtime.md), and table
+ * structs are copied into the runtime's structs, never cast to a look-alike. */
+#include "core/bind.h"
+
+#include "abi.h"
+
+#include <stdlib.h>
+
+static enum log_level level_of(enum leec_logging_level l)
+{
+    switch (l) {
+    case LEEC_LOGGING_LEVEL_TRACE:
+        return LOG_LEVEL_TRACE;
+    case LEEC_LOGGING_LEVEL_DEBUG:
+        return LOG_LEVEL_DEBUG;
+    case LEEC_LOGGING_LEVEL_INFO:
+        return LOG_LEVEL_INFO;
+    case LEEC_LOGGING_LEVEL_WARN:
+        return LOG_LEVEL_WARN;
+    default:
+        return LOG_LEVEL_ERROR;
+    }
+}
+
+static enum cache_evict evict_of(enum leec_cache_eviction e)
+{
+    switch (e) {
+    case LEEC_CACHE_EVICTION_LRU:
+        return CACHE_EVICT_LRU;
+    case LEEC_CACHE_EVICTION_LRU_TTL_FIRST:
+        return CACHE_EVICT_LRU_TTL_FIRST;
+    default:
+        return CACHE_EVICT_LFU_LRU;
+    }
+}
+
+static enum shed_step shed_of(enum leec_cache_shed_order s)
+{
+    switch (s) {
+    case LEEC_CACHE_SHED_ORDER_EXPIRE:
+        return SHED_EXPIRE;
+    case LEEC_CACHE_SHED_ORDER_EVICT:
+        return SHED_EVICT;
+    case LEEC_CACHE_SHED_ORDER_SHRINK:
+        return SHED_SHRINK;
+    default:
+        return SHED_QUIET_LOGS;
+    }
+}
+
+static struct secret_ref secret_of(const struct leec_secret_ref *r)
+{
+    struct secret_ref out = {SECRET_NONE, r->name};
+    if (r->source == LEEC_SECRET_ENV)
+        out.source = SECRET_ENV;
+    else if (r->source == LEEC_SECRET_SSM)
+        out.source = SECRET_SSM;
+    return out;
+}
+
+/* n elements of size sz that live as long as the process (never freed); a
+ * non-NULL pointer even for n == 0. */
+static void *forever(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
+
+/* The features compiled in, by name (the health answer). The compiler will emit
+ * this list as LEEC_FEATURES(X); until then it is typed here. */
+static size_t bind_feature_names(const char **out)
+{
+    size_t n = 0;
+#define FEAT(x, name)     \
+    if (LEEC_FEATURE_##x) \
+        out[n++] = name;
+    FEAT(DEVICES, "devices")
+    FEAT(ALEXA, "alexa")
+    FEAT(RESPONSE, "response")
+    FEAT(CONVERSATION, "conversation")
+    FEAT(AUTOMATION, "automation")
+    FEAT(SCRIPTS, "scripts")
+    FEAT(INPUT_HELPERS, "input_helpers")
+    FEAT(NOTIFICATIONS, "notifications")
+    FEAT(AREAS, "areas")
+    FEAT(TIMERS, "timers")
+#undef FEAT
+    return n;
+}
+
+/* The Custom-skill features compiled in: only these intent files are linked. */
+static const struct cs_feature *const intent_features[] = {
+#if LEEC_FEATURE_AUTOMATION
+    &cs_feature_automation,
+#endif
+#if LEEC_FEATURE_SCRIPTS
+    &cs_feature_scripts,
+#endif
+#if LEEC_FEATURE_INPUT_HELPERS
+    &cs_feature_input_helpers,
+#endif
+#if LEEC_FEATURE_NOTIFICATIONS
+    &cs_feature_notifications,
+#endif
+#if LEEC_FEATURE_AREAS
+    &cs_feature_areas,
+#endif
+#if LEEC_FEATURE_TIMERS
+    &cs_feature_timers,
+#endif
+#if LEEC_FEATURE_CONVERSATION
+    &cs_feature_conversation,
+#endif
+    NULL,
+};
+
+static int bind_discovery(struct discovery_rules *dr)
+{
+    const struct leec_alexa_config *al = &leec_config.alexa;
+    struct discovery_cap_removal *cr = forever(al->remove_capabilities_count, sizeof *cr);
+    struct discovery_name_override *nm = forever(al->friendly_names_count, sizeof *nm);
+    struct discovery_category_override *ct = forever(al->categories_count, sizeof *ct);
+    if (!cr || !nm || !ct)
+        return -1;
+    for (size_t i = 0; i < al->remove_capabilities_count; i++)
+        cr[i] = (struct discovery_cap_removal){al->remove_capabilities[i].key,
+                                               al->remove_capabilities[i].value};
+    for (size_t i = 0; i < al->friendly_names_count; i++)
+        nm[i] = (struct discovery_name_override){al->friendly_names[i].key,
+                                                 al->friendly_names[i].value};
+    for (size_t i = 0; i < al->categories_count; i++)
+        ct[i] =
+            (struct discovery_category_override){al->categories[i].key, al->categories[i].value};
+    *dr = (struct discovery_rules){
+        .include = al->discovery_include,
+        .n_include = al->discovery_include_count,
+        .exclude = al->discovery_exclude,
+        .n_exclude = al->discovery_exclude_count,
+        .cap_removals = cr,
+        .n_cap_removals = al->remove_capabilities_count,
+        .names = nm,
+        .n_names = al->friendly_names_count,
+        .categories = ct,
+        .n_categories = al->categories_count,
+    };
+    return 0;
+}
+
+static int bind_guards(struct app_config *cfg)
+{
+    const struct leec_circuit_breaker_config *cb = &leec_config.circuit_breaker;
+    cfg->ha_breaker = (struct breaker_config){(uint32_t)cb->ha_failures, cb->ha_recovery_ms,
+                                              (uint32_t)cb->ha_probes};
+    cfg->ssm_breaker = (struct breaker_config){(uint32_t)cb->ssm_failures, cb->ssm_recovery_ms,
+                                               (uint32_t)cb->ssm_probes};
+    const struct leec_security_config *sec = &leec_config.security;
+    cfg->rate_limit = sec->rate_limit;
+    cfg->rate = (struct ratelimit_config){(uint32_t)sec->rate_burst, (uint32_t)sec->rate_per_minute,
+                                          (uint32_t)sec->rate_users};
+    const struct leec_cache_config *ca = &leec_config.cache;
+    cfg->cache_enabled = ca->enabled;
+    cfg->state_cache =
+        (struct cache_pool_config){"state", (size_t)ca->state_pool, (uint32_t)ca->max_entries,
+                                   ca->ttl_ms, evict_of(ca->eviction)};
+    cfg->response_cache =
+        (struct cache_pool_config){"response", (size_t)ca->response_pool, (uint32_t)ca->max_entries,
+                                   ca->ttl_ms, evict_of(ca->eviction)};
+    cfg->pressure_ratio = ca->pressure_ratio;
+    cfg->token_ttl_ms = ca->ttl_ms;
+    enum shed_step *order = forever(ca->shed_order_count, sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < ca->shed_order_count; i++)
+        order[i] = shed_of(ca->shed_order[i]);
+    cfg->shed = (struct shed_config){order, ca->shed_order_count};
+    return 0;
+}
+
+static int bind_metrics(struct app_config *cfg)
+{
+    cfg->metrics_enabled = leec_config.metrics.enabled;
+    cfg->metrics_namespace = leec_config.metrics.namespace;
+    struct emf_metric_def *defs = forever(leec_config.metric_defs_count, sizeof *defs);
+    if (!defs)
+        return -1;
+    for (size_t i = 0; i < leec_config.metric_defs_count; i++)
+        defs[i] = (struct emf_metric_def){leec_config.metric_defs[i].name,
+                                          leec_config.metric_defs[i].unit};
+    cfg->metric_defs = defs;
+    cfg->n_metric_defs = leec_config.metric_defs_count;
+    cfg->metric = (struct metric_ids){
+        .invocations = LEEC_METRIC_INVOCATIONS,
+        .errors = LEEC_METRIC_ERRORS,
+        .duration = LEEC_METRIC_DURATION,
+        .memory_used = LEEC_METRIC_MEMORY_USED,
+        .ha_latency = LEEC_METRIC_HOME_ASSISTANT_LATENCY,
+        .breaker_open = LEEC_METRIC_BREAKER_OPEN,
+        .rate_limited = LEEC_METRIC_RATE_LIMITED,
+        .security_rejections = LEEC_METRIC_SECURITY_REJECTIONS,
+        .pressure_sheds = LEEC_METRIC_PRESSURE_SHEDS,
+    };
+    return 0;
+}
+
+static int bind_ha(struct app_config *cfg)
+{
+    const struct leec_ha_config *ha = &leec_config.ha;
+    cfg->settings = (struct settings_defaults){
+        .ha_url = ha->url,
+        .tls_verify = ha->tls_verify,
+        .ca_bundle = ha->ca_bundle,
+        .token_mode = ha->token_mode == LEEC_TOKEN_LONG_LIVED ? SH_TOKEN_LONG_LIVED
+                                                              : SH_TOKEN_ACCOUNT_LINKING,
+        .token = secret_of(&ha->token),
+        .skill_ids = leec_config.alexa.skill_ids,
+        .n_skill_ids = leec_config.alexa.skill_ids_count,
+    };
+    cfg->client_cert = ha->client_cert;
+    cfg->client_key = ha->client_key;
+    cfg->allow_http = ha->allow_http;
+    size_t nh = ha->headers_count < APP_MAX_HEADERS ? ha->headers_count : APP_MAX_HEADERS;
+    struct app_header_def *hd = forever(nh, sizeof *hd);
+    if (!hd)
+        return -1;
+    for (size_t i = 0; i < nh; i++)
+        hd[i] = (struct app_header_def){ha->headers[i].name, secret_of(&ha->headers[i].value)};
+    cfg->headers = hd;
+    cfg->n_headers = nh;
+    const struct leec_http_config *http = &leec_config.http;
+    cfg->connect_timeout_ms = (uint32_t)http->connect_timeout_ms;
+    cfg->total_timeout_ms = (uint32_t)http->total_timeout_ms;
+    cfg->deadline_margin_ms = (uint32_t)http->deadline_margin_ms;
+    cfg->max_reply = (size_t)http->max_reply;
+    cfg->no_connect_retry = http->connect_retries == 0;
+    return 0;
+}
+
+static int bind_health(struct health_info *h)
+{
+    static const char *features[16];
+    struct health_tier *tiers = forever(leec_config.tiers_count, sizeof *tiers);
+    if (!tiers)
+        return -1;
+    for (size_t i = 0; i < leec_config.tiers_count; i++)
+        tiers[i] = (struct health_tier){leec_config.tiers[i].iface, leec_config.tiers[i].tier};
+    *h = (struct health_info){
+        .project = leec_config.project,
+        .preset = leec_config.preset,
+        .feature_preset = leec_config.feature_preset,
+        .abi = LEEC_ABI_VERSION,
+        .features = features,
+        .n_features = bind_feature_names(features),
+        .tiers = tiers,
+        .n_tiers = leec_config.tiers_count,
+        .memory_estimate = leec_config.budget.memory_estimate,
+        .memory_limit = leec_config.budget.memory_limit,
+        .memory_baseline = leec_config.budget.memory_baseline,
+        .metric_count = leec_config.budget.metric_count,
+    };
+    return 0;
+}
+
+int bind_app_config(struct app_config *cfg)
+{
+    *cfg = (struct app_config){0};
+    cfg->memory_mb = (uint64_t)leec_config.lambda.memory_mb;
+    cfg->max_event = leec_config.lambda.max_event;
+    const struct leec_logging_config *lg = &leec_config.logging;
+    cfg->log = (struct log_settings){
+        .min_level = level_of(lg->level),
+        .format = lg->format == LEEC_LOGGING_FORMAT_TEXT ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON,
+        .line_cap = (size_t)lg->line_max < LOG_LINE_MIN ? LOG_LINE_MIN : (size_t)lg->line_max,
+        .caller_info = lg->caller_info,
+    };
+    cfg->log_summary = lg->summary;
+    cfg->log_events = lg->log_events;
+    cfg->event_limits = (struct jsonguard_limits){
+        .max_bytes = (size_t)leec_config.lambda.max_event,
+        .max_depth = (size_t)leec_config.security.max_json_depth,
+        .max_nodes = (size_t)leec_config.security.max_json_nodes,
+    };
+    if (cfg->event_limits.max_depth > JSONGUARD_DEPTH_MAX)
+        cfg->event_limits.max_depth = JSONGUARD_DEPTH_MAX;
+    /* Home Assistant replies: the same depth and node caps as events (the memory
+     * model counts one tree of each), and http.max_reply bytes. */
+    cfg->reply_limits = cfg->event_limits;
+    cfg->reply_limits.max_bytes = (size_t)leec_config.http.max_reply;
+    cfg->strict_skill_ids = leec_config.security.validation == LEEC_SECURITY_VALIDATION_STRICT;
+    cfg->timestamp_tolerance_ms = leec_config.security.timestamp_tolerance_ms;
+    cfg->tts_entity = leec_config.alexa.tts_entity;
+    cfg->media_players = leec_config.alexa.media_players;
+    cfg->n_media_players = leec_config.alexa.media_players_count;
+    cfg->notify_target = leec_config.alexa.notify_target;
+    cfg->intent_features = intent_features;
+    cfg->n_intent_features = sizeof intent_features / sizeof intent_features[0] - 1;
+    if (bind_guards(cfg) || bind_metrics(cfg) || bind_ha(cfg) || bind_discovery(&cfg->discovery) ||
+        bind_health(&cfg->health))
+        return -1;
+    return 0;
+}

@@ -1,0 +1,342 @@
+/* proxy: see proxy.h. */
+#include "smarthome/proxy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smarthome/alexa_error.h"
+#include "smarthome/directive.h"
+
+const char *sh_breaker_outcome_name(enum sh_breaker_outcome b)
+{
+    switch (b) {
+    case SH_BREAKER_NOT_CALLED:
+        return "not_called";
+    case SH_BREAKER_SUCCESS:
+        return "success";
+    case SH_BREAKER_TRANSPORT:
+        return "transport";
+    case SH_BREAKER_TIMEOUT:
+        return "timeout";
+    case SH_BREAKER_HTTP_5XX:
+        return "http_5xx";
+    case SH_BREAKER_HTTP_4XX:
+        return "http_4xx";
+    }
+    return "unknown";
+}
+
+static uint64_t ctx_now(const struct smarthome_ctx *ctx)
+{
+    if (ctx->now_epoch_ms)
+        return ctx->now_epoch_ms();
+    if (ctx->now_ms)
+        return ctx->now_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Builds the ErrorResponse; AcceptGrant errors become ACCEPT_GRANT_FAILED. */
+static int fail(struct smarthome_reply *out, const cJSON *ev, bool accept_grant,
+                enum alexa_error_type t, const char *branch, const char *message)
+{
+    if (accept_grant)
+        t = ALEXA_ERR_ACCEPT_GRANT_FAILED;
+    out->branch = branch;
+    out->error_type = alexa_error_type_name(t);
+    out->error_namespace = alexa_error_type_namespace(t);
+    out->body = alexa_error_response_t(ev, t, message, &out->len);
+    return out->body ? 0 : -1;
+}
+
+static bool reply_has_event(const cJSON *j)
+{
+    return cJSON_IsObject(j) && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "event"));
+}
+
+bool smarthome_reply_is_alexa_event(const char *body, size_t len)
+{
+    cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
+    bool ok = reply_has_event(j);
+    cJSON_Delete(j);
+    return ok;
+}
+
+static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *out, const cJSON *ev,
+                      const struct sh_directive *d, struct ha_result *res)
+{
+    struct jsonguard_error jerr = {0};
+    cJSON *reply = ctx->reply_limits.max_nodes
+                       ? jsonguard_parse(res->body, res->body_len, &ctx->reply_limits, &jerr)
+                       : cJSON_ParseWithLength(res->body, res->body_len);
+    if (!reply && jerr.kind != JSONGUARD_OK && jerr.kind != JSONGUARD_SYNTAX) {
+        /* Over the compiled caps: HA is alive, but its reply cannot be handled in budget. */
+        out->breaker = SH_BREAKER_SUCCESS;
+        snprintf(out->note, sizeof out->note, "Home Assistant reply over the compiled caps: %s",
+                 jerr.msg);
+        return fail(out, ev, d->is_accept_grant, ALEXA_ERR_INTERNAL_ERROR, "ha_reply_too_complex",
+                    "Home Assistant's reply is larger or deeper than this build accepts");
+    }
+    if (!reply_has_event(reply)) {
+        cJSON_Delete(reply);
+        out->breaker = SH_BREAKER_TRANSPORT;
+        snprintf(out->note, sizeof out->note,
+                 "HA answered %ld but not with an Alexa event (content-type %.64s): proxy or login "
+                 "page?",
+                 res->http_status, res->content_type[0] ? res->content_type : "none");
+        return fail(out, ev, d->is_accept_grant, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_not_json",
+                    "Home Assistant did not answer with an Alexa message");
+    }
+    out->breaker = SH_BREAKER_SUCCESS;
+    if (d->is_discovery && !discovery_rules_empty(ctx->discovery) && discovery_is_response(reply)) {
+        struct discovery_result dr;
+        int rc = discovery_rewrite(reply, ctx->discovery, &dr);
+        cJSON_Delete(reply);
+        if (rc != 0) {
+            discovery_result_free(&dr);
+            return -1;
+        }
+        out->discovery_before = dr.count_before;
+        out->discovery_after = dr.count_after;
+        out->discovery_over_limit = dr.over_limit;
+        snprintf(out->note, sizeof out->note, "discovery: %zu endpoints, %zu after rules%s",
+                 dr.count_before, dr.count_after, dr.over_limit ? " (over Alexa's 300 limit)" : "");
+        out->branch = "discovery_rewritten";
+        out->body = dr.json;
+        out->len = dr.len;
+        return 0;
+    }
+    if (d->is_discovery && discovery_is_response(reply)) {
+        const cJSON *eps = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(reply, "event"),
+                                             "payload"),
+            "endpoints");
+        out->discovery_before = out->discovery_after = (size_t)cJSON_GetArraySize(eps);
+        out->discovery_over_limit = out->discovery_after > DISCOVERY_ALEXA_MAX_ENDPOINTS;
+        if (out->discovery_over_limit)
+            snprintf(out->note, sizeof out->note,
+                     "discovery: %zu endpoints, over Alexa's 300 limit", out->discovery_after);
+    }
+    cJSON_Delete(reply);
+    /* byte for byte: hand HA's buffer over */
+    out->branch = "passthrough";
+    out->body = res->body;
+    out->len = res->body_len;
+    res->body = NULL;
+    res->body_len = 0;
+    return 0;
+}
+
+static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *out, const cJSON *ev,
+                      const struct sh_directive *d, const char *token, struct ha_result *res)
+{
+    bool ag = d->is_accept_grant;
+    long st = res->http_status;
+    switch (res->outcome) {
+    case HA_OK:
+        return on_success(ctx, out, ev, d, res);
+    case HA_HTTP_ERROR:
+        break;
+    case HA_DNS_FAILED:
+    case HA_CONNECT_FAILED:
+    case HA_TLS_FAILED:
+    case HA_RESET:
+    case HA_TIMEOUT: {
+        static const char *const names[] = {[HA_DNS_FAILED] = "ha_dns",
+                                            [HA_CONNECT_FAILED] = "ha_connect",
+                                            [HA_TLS_FAILED] = "ha_tls",
+                                            [HA_RESET] = "ha_reset",
+                                            [HA_TIMEOUT] = "ha_timeout"};
+        out->breaker = res->outcome == HA_TIMEOUT ? SH_BREAKER_TIMEOUT : SH_BREAKER_TRANSPORT;
+        snprintf(out->note, sizeof out->note, "%s after %u attempt(s): %.150s%s",
+                 ha_outcome_name(res->outcome), res->attempts, res->error,
+                 res->outcome == HA_TLS_FAILED ? " (set a CA bundle for a private certificate)"
+                                               : "");
+        return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, names[res->outcome],
+                    "Home Assistant could not be reached");
+    }
+    case HA_REPLY_TOO_LARGE:
+        out->breaker = SH_BREAKER_SUCCESS;
+        snprintf(out->note, sizeof out->note, "HA reply exceeds max_reply_bytes");
+        return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_too_large",
+                    "Home Assistant's reply was too large");
+    case HA_INVALID:
+    default:
+        out->breaker = SH_BREAKER_NOT_CALLED;
+        snprintf(out->note, sizeof out->note, "request not sent: %.200s", res->error);
+        return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_invalid", "internal error");
+    }
+
+    out->breaker = st >= 500   ? SH_BREAKER_HTTP_5XX
+                   : st >= 400 ? SH_BREAKER_HTTP_4XX
+                               : SH_BREAKER_TRANSPORT;
+    if (st == 401) {
+        if (jwt_visibly_expired(token, ctx_now(ctx) / 1000u)) {
+            snprintf(out->note, sizeof out->note, "HA 401: token expired");
+            return fail(out, ev, ag, ALEXA_ERR_EXPIRED_AUTHORIZATION_CREDENTIAL, "ha_401_expired",
+                        "the access token has expired");
+        }
+        snprintf(out->note, sizeof out->note, "HA 401: token rejected");
+        return fail(out, ev, ag, ALEXA_ERR_INVALID_AUTHORIZATION_CREDENTIAL, "ha_401",
+                    "Home Assistant rejected the access token");
+    }
+    if (st == 403) {
+        snprintf(out->note, sizeof out->note,
+                 "HA 403: ip may be banned (after failed logins; see ip_bans.yaml)");
+        return fail(out, ev, ag, ALEXA_ERR_INVALID_AUTHORIZATION_CREDENTIAL, "ha_403",
+                    "Home Assistant refused the request");
+    }
+    if (st == 404) {
+        snprintf(out->note, sizeof out->note,
+                 "HA 404: alexa: smart_home: not configured or wrong base path");
+        return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_404",
+                    "Home Assistant's Alexa Smart Home API was not found");
+    }
+    if (st == 429) {
+        snprintf(out->note, sizeof out->note, "HA (or a proxy in front) 429");
+        return fail(out, ev, ag, ALEXA_ERR_RATE_LIMIT_EXCEEDED, "ha_429", "too many requests");
+    }
+    if (st == 500) {
+        snprintf(out->note, sizeof out->note, "HA 500 (bad payloadVersion or invalid JSON?)");
+        return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_500",
+                    "Home Assistant failed to handle the directive");
+    }
+    if (st >= 500) {
+        snprintf(out->note, sizeof out->note, "HA %ld (proxy or HA down)", st);
+        return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_5xx",
+                    "Home Assistant could not be reached");
+    }
+    if (st >= 400) {
+        snprintf(out->note, sizeof out->note, "HA %ld", st);
+        return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_4xx",
+                    "Home Assistant refused the directive");
+    }
+    snprintf(out->note, sizeof out->note, "HA answered %ld (redirect to a login page?)", st);
+    return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_3xx",
+                "Home Assistant could not be reached");
+}
+
+int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t event_len,
+                     cJSON *parsed_event, struct smarthome_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ha_outcome = HA_INVALID;
+    cJSON *own = NULL;
+    const cJSON *ev = parsed_event;
+    if (!ev && event)
+        ev = own = cJSON_ParseWithLength(event, event_len);
+    int rc;
+    struct sh_directive d;
+    sh_directive_inspect(ev, &d);
+    out->directive_class = sh_class_name(d.cls);
+    bool ag = d.is_accept_grant;
+
+    if (!ev) {
+        rc = fail(out, NULL, false, ALEXA_ERR_INVALID_DIRECTIVE, "unparsable_event",
+                  "the event is not valid JSON");
+        goto done;
+    }
+    if (d.cls == SH_NO_DIRECTIVE || d.cls == SH_MALFORMED || d.cls == SH_BAD_PAYLOAD_VERSION) {
+        rc = fail(out, ev, ag, ALEXA_ERR_INVALID_DIRECTIVE, sh_class_name(d.cls),
+                  d.cls == SH_BAD_PAYLOAD_VERSION ? "only payloadVersion 3 is supported"
+                                                  : "not an Alexa Smart Home directive");
+        goto done;
+    }
+
+    /* token */
+    const char *token = NULL;
+    const char *llt =
+        ctx->long_lived_token && *ctx->long_lived_token ? ctx->long_lived_token : NULL;
+    switch (ctx->token_mode) {
+    case SH_TOKEN_LONG_LIVED:
+        token = llt;
+        break;
+    case SH_TOKEN_DIRECTIVE_THEN_LONG_LIVED:
+        /* like HA's own function: a scope with a wrong type is an error even here */
+        token = d.cls == SH_OK ? d.token : d.cls == SH_NO_TOKEN ? llt : NULL;
+        break;
+    case SH_TOKEN_ACCOUNT_LINKING:
+    default:
+        token = d.cls == SH_OK ? d.token : NULL;
+        break;
+    }
+    out->token_source = token == NULL ? NULL : token == llt ? "long_lived" : d.token_source;
+    if (!token) {
+        const char *branch = d.cls == SH_BAD_TOKEN_TYPE ? "bad_token_type" : "no_token";
+        rc = fail(out, ev, ag, ALEXA_ERR_INVALID_AUTHORIZATION_CREDENTIAL, branch,
+                  d.cls == SH_BAD_TOKEN_TYPE ? "the scope is not a BearerToken"
+                                             : "no access token in the directive");
+        if (ctx->token_mode == SH_TOKEN_LONG_LIVED)
+            snprintf(out->note, sizeof out->note, "no long-lived token configured");
+        goto done;
+    }
+    if (token == llt && ctx->long_lived_unavailable) {
+        snprintf(out->note, sizeof out->note, "the long-lived token could not be fetched from SSM");
+        rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "token_unavailable",
+                  "the bridge could not get its Home Assistant token");
+        goto done;
+    }
+    if (ctx->rate_limited) {
+        rc = fail(out, ev, ag, ALEXA_ERR_RATE_LIMIT_EXCEEDED, "rate_limited",
+                  "too many requests, try again later");
+        goto done;
+    }
+    if (ctx->breaker_open) {
+        rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "breaker_open",
+                  "Home Assistant is unavailable");
+        goto done;
+    }
+
+    /* budget = min(deadline - now - margin, cap) */
+    uint64_t cap = ctx->total_cap_ms && ctx->total_cap_ms <= SH_TOTAL_CAP_MS ? ctx->total_cap_ms
+                                                                             : SH_TOTAL_CAP_MS;
+    uint64_t budget = cap;
+    if (ctx->deadline_epoch_ms) {
+        uint64_t now = ctx_now(ctx);
+        uint64_t until = ctx->deadline_epoch_ms > now ? ctx->deadline_epoch_ms - now : 0;
+        uint64_t left = until > ctx->margin_ms ? until - ctx->margin_ms : 0;
+        if (left < budget)
+            budget = left;
+    }
+    out->budget_ms = budget;
+    uint32_t min_budget = ctx->min_budget_ms ? ctx->min_budget_ms : SH_DEFAULT_MIN_BUDGET_MS;
+    if (budget < min_budget) {
+        snprintf(out->note, sizeof out->note, "only %llu ms left before the deadline",
+                 (unsigned long long)budget);
+        rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "budget_exhausted",
+                  "no time left to reach Home Assistant");
+        goto done;
+    }
+
+    struct ha_result res;
+    out->ha_called = true;
+    ha_client_post_json(ctx->ha, ctx->path ? ctx->path : SH_DEFAULT_PATH, token, event, event_len,
+                        budget, &res);
+    out->ha_outcome = res.outcome;
+    out->ha_status = res.http_status;
+    out->ha_bytes = res.body_len;
+    out->ha_ms = res.total_ms;
+    out->connect_ms = res.connect_ms;
+    out->attempts = res.attempts;
+    out->bytes_sent_maybe = res.bytes_sent_maybe;
+    if (res.outcome == HA_INVALID && res.attempts == 0)
+        out->ha_called = false;
+    rc = map_result(ctx, out, ev, &d, token, &res);
+    ha_result_free(&res);
+
+done:
+    cJSON_Delete(own);
+    return rc;
+}
+
+void smarthome_reply_free(struct smarthome_reply *out)
+{
+    if (!out)
+        return;
+    free(out->body);
+    out->body = NULL;
+    out->len = 0;
+}
