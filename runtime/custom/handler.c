@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "core/app.h"
 #include "custom/dispatch.h"
+#include "custom/lang.h"
 #include "custom/request.h"
 
 #include <stdio.h>
@@ -84,8 +85,7 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
     if (limited) {
         memset(&rep, 0, sizeof rep);
         ctx.outcome = "rate_limited";
-        snprintf(rep.speech, sizeof rep.speech,
-                 "You're asking a lot right now. Please try again in a minute.");
+        sk_fill(rep.speech, sizeof rep.speech, sk_lang_for(q.locale)->msg[SK_RATE_LIMITED], NULL);
         rep.end_session = true;
         out->rate_limited = true;
     } else {

@@ -232,7 +232,7 @@ def emit_c(cats=None, header="lang_tables.h"):
     h = [gen, "#ifndef LEEC_SKILL_LANG_TABLES_H", "#define LEEC_SKILL_LANG_TABLES_H", "",
          "#include <stddef.h>", "", "enum sk_msg {"]
     for k in keys:
-        h.append("    %s, /* %s */" % (c_name(k), en["messages"][k].replace("*/", "* /")[:70]))
+        h.append("    %s," % c_name(k))
     h += ["    SK_MSG_COUNT", "};", "",
           "struct sk_word {", "    const char *word; /* lower case, single spaces */",
           "    int value;", "};", "",
@@ -300,10 +300,57 @@ def emit_c(cats=None, header="lang_tables.h"):
     return "\n".join(h), "\n".join(c)
 
 
+C_HEADER = os.path.join("runtime", "custom", "lang_tables.h")
+C_SOURCE = os.path.join("runtime", "custom", "lang_tables.c")
+SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+
+def clang_format(text, root=SOURCE, name="x.c"):
+    """text formatted with the tree's .clang-format; None when clang-format is missing."""
+    import shutil
+    import subprocess
+    exe = shutil.which("clang-format")
+    if not exe:
+        return None
+    r = subprocess.run([exe, "--style=file", "--assume-filename=" + os.path.join(root, name)],
+                       input=text, stdout=subprocess.PIPE, text=True, check=True, cwd=root)
+    return r.stdout
+
+
+def c_files(root=SOURCE):
+    """{path: text} of the generated C (clang-formatted); None when clang-format is missing."""
+    hdr, src = emit_c(header="custom/lang_tables.h")
+    out = {}
+    for rel, text in ((C_HEADER, hdr), (C_SOURCE, src)):
+        f = clang_format(text, root, rel)
+        if f is None:
+            return None
+        out[os.path.join(root, rel)] = f
+    return out
+
+
+def c_drift(root=SOURCE):
+    """[paths] whose checked-in text differs; None when clang-format is missing."""
+    files = c_files(root)
+    if files is None:
+        return None
+    bad = []
+    for path, text in files.items():
+        try:
+            with open(path, encoding="ascii") as f:
+                if f.read() != text:
+                    bad.append(path)
+        except OSError:
+            bad.append(path)
+    return bad
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "emit-c":  # emit-c HEADER SOURCE
-        hdr, src = emit_c(header=os.path.basename(sys.argv[2]))
-        for path, text in ((sys.argv[2], hdr), (sys.argv[3], src)):
+    if sys.argv[1:] == ["emit-c"]:  # writes runtime/custom/lang_tables.{h,c}
+        files = c_files()
+        if files is None:
+            sys.exit("clang-format is needed (the tree's style)")
+        for path, text in files.items():
             with open(path, "w", encoding="ascii") as f:
                 f.write(text)
         sys.exit(0)
