@@ -291,6 +291,13 @@ class TestCatalogue(unittest.TestCase):
         self.assertEqual(msg.speak_list(es, ["agua", "hielo"]), "agua y hielo")
         self.assertEqual(msg.speak_list(es, ["siete", "ocho"], "or"), "siete u ocho")
 
+    def test_c_tables_no_drift(self):
+        bad = msg.c_drift()
+        if bad is None:
+            self.skipTest("clang-format is not installed: runtime/custom/lang_tables.{h,c} "
+                          "drift not checked")
+        self.assertEqual(bad, [], "run tests/peers/skill_messages.py emit-c")
+
     def test_checker_catches(self):
         import copy as _c
         de = _c.deepcopy(self.cats["de"])
