@@ -234,13 +234,13 @@ static bool is_unit(const struct sk_lang *l, const char *w)
     return false;
 }
 
-/* Drops a trailing unit word from a normalised text. */
+/* Drops a trailing unit word ("percent", "pour cent") from a normalised text. */
 static void strip_unit(const struct sk_lang *l, char *n)
 {
-    for (size_t sp = strlen(n); sp > 0; sp--)
-        if (n[sp - 1] == ' ') {
-            if (is_unit(l, n + sp))
-                n[sp - 1] = '\0';
+    size_t nl = strlen(n);
+    for (size_t sp = nl; sp > 0; sp--)
+        if (n[sp - 1] == ' ' && is_unit(l, n + sp)) {
+            n[sp - 1] = '\0';
             return;
         }
 }

@@ -298,6 +298,31 @@ class TestCatalogue(unittest.TestCase):
                           "drift not checked")
         self.assertEqual(bad, [], "run tests/peers/skill_messages.py emit-c")
 
+    def test_languages_left_out_of_a_build(self):
+        """LEEC_SKILL_LANG_XX=0 (CMake LEEC_SKILL_LANGUAGES) leaves a language's tables out;
+        its locales are then answered in English."""
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if not cc:
+            self.skipTest("no C compiler")
+        rt = os.path.join(harness.source_dir(), "runtime")
+        out = os.path.join(harness.build_dir(), "lang-subset")
+        os.makedirs(out, exist_ok=True)
+        main = os.path.join(out, "main.c")
+        with open(main, "w") as f:
+            f.write('#include "custom/lang.h"\n#include <stdio.h>\nint main(void) {\n'
+                    'const char *l[] = {"en-US", "de-DE", "fr-FR", "es-ES", "it-IT"};\n'
+                    'for (int i = 0; i < 5; i++) printf("%s ", sk_lang_for(l[i])->code);\n'
+                    'printf("%zu\\n", sk_nlangs); return 0; }\n')
+        exe = os.path.join(out, "lang_subset")
+        subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-I", rt,
+                        "-DLEEC_SKILL_LANG_DE=1", "-DLEEC_SKILL_LANG_FR=0",
+                        "-DLEEC_SKILL_LANG_ES=0", "-DLEEC_SKILL_LANG_IT=0", main,
+                        os.path.join(rt, "custom", "lang.c"),
+                        os.path.join(rt, "custom", "lang_tables.c"),
+                        os.path.join(rt, "base", "utf8.c"), "-lm", "-o", exe], check=True)
+        r = subprocess.run([exe], stdout=subprocess.PIPE, text=True, check=True)
+        self.assertEqual(r.stdout.strip(), "en de en en en 2")
+
     def test_checker_catches(self):
         import copy as _c
         de = _c.deepcopy(self.cats["de"])

@@ -7,7 +7,7 @@ extra slot values, the sample utterances, the slot values). A sample is a patter
 "(a|b|)" is "a", "b" or nothing, so "(trigger|fire) the {Automation}( automation|)" is
 four samples.
 
-  skill_models.py generate [--features a,b] [--out DIR]   write the models
+  skill_models.py generate [--features a,b] [--languages en,de] [--out DIR]
   skill_models.py check                                   generated files up to date + rules
 
 `generate` writes presets/skill/models/interaction-model.<locale>.json for every locale
@@ -147,10 +147,12 @@ def locale_language(locale):
     return locale.split("-")[0]
 
 
-def all_models(features=None, skill_dir=SKILL):
+def all_models(features=None, skill_dir=SKILL, languages=None):
     schema, langs = load_sources(skill_dir)
     out = {}
     for locale in LOCALES:
+        if languages is not None and locale_language(locale) not in languages:
+            continue
         out[locale] = build_model(schema, langs[locale_language(locale)], locale, features)
     return out
 
@@ -163,13 +165,13 @@ def model_path(locale, out_dir=MODELS):
     return os.path.join(out_dir, "interaction-model.%s.json" % locale)
 
 
-def generate(out_dir=MODELS, features=None, example=True):
+def generate(out_dir=MODELS, features=None, example=True, languages=None):
     os.makedirs(out_dir, exist_ok=True)
-    models = all_models(features)
+    models = all_models(features, languages=languages)
     for locale, m in models.items():
         with open(model_path(locale, out_dir), "w", encoding="utf-8") as f:
             f.write(dump(m))
-    if example and features is None:
+    if example and features is None and languages is None:
         with open(EXAMPLE, "w", encoding="utf-8") as f:
             f.write(dump(models["en-US"]))
     return models
@@ -408,12 +410,16 @@ def main(argv):
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("generate")
     g.add_argument("--features", help="comma-separated leec features (default: all)")
+    g.add_argument("--languages", help="comma-separated languages (default: all), e.g. en,de")
     g.add_argument("--out", default=MODELS)
     sub.add_parser("check")
     a = ap.parse_args(argv)
     if a.cmd == "generate":
         feats = set(a.features.split(",")) if a.features else None
-        models = generate(a.out, feats, example=(a.out == MODELS))
+        langs = set(a.languages.split(",")) if a.languages else None
+        if a.out == MODELS and (feats or langs):
+            sys.exit("--features/--languages write a build's own models: give --out DIR")
+        models = generate(a.out, feats, example=(a.out == MODELS), languages=langs)
         bad = 0
         for loc, m in models.items():
             for e in check_model(m, loc):
