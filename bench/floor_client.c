@@ -130,8 +130,8 @@ have_head:
         size_t nlen = (size_t)(colon - line), vlen = (size_t)(eol - v);
         if (nlen == 14 && strncasecmp(line, "Content-Length", 14) == 0) {
             cl = strtoul(v, NULL, 10);
-        } else if (rid && nlen == 29 && strncasecmp(line, "Lambda-Runtime-Aws-Request-Id", 29) == 0 &&
-                   vlen < ridsz) {
+        } else if (rid && nlen == 29 &&
+                   strncasecmp(line, "Lambda-Runtime-Aws-Request-Id", 29) == 0 && vlen < ridsz) {
             memcpy(rid, v, vlen);
             rid[vlen] = '\0';
         }
@@ -158,8 +158,8 @@ have_head:
     return 0;
 }
 
-static int request(const char *method, const char *path, const char *body, size_t blen,
-                   int *status, char **rbody, size_t *rblen, char *rid, size_t ridsz)
+static int request(const char *method, const char *path, const char *body, size_t blen, int *status,
+                   char **rbody, size_t *rblen, char *rid, size_t ridsz)
 {
     char head[512];
     int hn;

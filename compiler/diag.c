@@ -190,8 +190,7 @@ static void print_source(struct diag *d, const struct loc *at)
     fputc('\n', d->out);
 }
 
-static void emit_json(struct diag *d, enum diag_level lvl, const struct loc *at,
-                      const char *msg)
+static void emit_json(struct diag *d, enum diag_level lvl, const struct loc *at, const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "severity", level_name(lvl));
@@ -258,7 +257,10 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
         emit_json(d, lvl, l, msg);
         break;
     case DIAG_GITHUB:
-        fprintf(d->out, "::%s ", lvl == DIAG_ERROR ? "error" : lvl == DIAG_WARNING ? "warning" : "notice");
+        fprintf(d->out, "::%s ",
+                lvl == DIAG_ERROR     ? "error"
+                : lvl == DIAG_WARNING ? "warning"
+                                      : "notice");
         if (l) {
             fputs("file=", d->out);
             gh_escape(d->out, l->file->path, 1);
@@ -270,8 +272,8 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
         break;
     default:
         if (l)
-            fprintf(d->out, "%s:%u:%u: %s: %s\n", l->file->path, l->line, l->col,
-                    level_name(lvl), msg);
+            fprintf(d->out, "%s:%u:%u: %s: %s\n", l->file->path, l->line, l->col, level_name(lvl),
+                    msg);
         else
             fprintf(d->out, "leec: %s: %s\n", level_name(lvl), msg);
         if (l)

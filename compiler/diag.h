@@ -17,8 +17,8 @@
 #include <stdio.h>
 
 struct src_file {
-    char *path;       /* as given on the command line (relative stays relative) */
-    char *text;       /* whole file, NUL-terminated */
+    char *path; /* as given on the command line (relative stays relative) */
+    char *text; /* whole file, NUL-terminated */
     size_t len;
 };
 
@@ -51,9 +51,9 @@ void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const 
     __attribute__((format(printf, 4, 5)));
 void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
                 va_list ap) __attribute__((format(printf, 4, 0)));
-#define diag_error(d, at, ...) diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
+#define diag_error(d, at, ...)   diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
 #define diag_warning(d, at, ...) diag_emit((d), DIAG_WARNING, (at), __VA_ARGS__)
-#define diag_note(d, at, ...) diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
+#define diag_note(d, at, ...)    diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
 
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);

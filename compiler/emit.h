@@ -6,7 +6,9 @@
 
 #include "resolve.h"
 
-/* Bumped when the shape of the generated structs changes; runtime/abi.h checks it. */
+/* Bumped when the shape of the generated structs or of the fixed types in
+ * runtime/leec_abi.h changes; the generated header stops the build with #error
+ * unless LEEC_ABI_VERSION_RUNTIME (leec_abi.h) is the same. */
 #define LEEC_ABI_VERSION 1
 
 /* Returns 0, or 2 on an I/O error (after a diagnostic). */
@@ -14,7 +16,6 @@ int emit_config(const struct resolved *r, const char *project_path, const char *
                 struct diag *d);
 
 /* Renders both files into memory (used by emit_config and the tests). */
-void emit_render(const struct resolved *r, const char *project_path, char **header,
-                 char **source);
+void emit_render(const struct resolved *r, const char *project_path, char **header, char **source);
 
 #endif

@@ -2,6 +2,7 @@
  * checking, and formatting helpers. See expr.h for the language. */
 #include "expr.h"
 
+#include "units.h"
 #include "util.h"
 
 #include "expr_ast.h"
@@ -438,10 +439,7 @@ static void fmt_2dec(double v, char *buf, size_t size)
         snprintf(buf, size, "0");
 }
 
-struct fmt_unit {
-    const char *name;
-    double factor;
-};
+static double unit_factor(const struct unit_def *u) { return u->mul / u->div; }
 
 static bool exact_2dec(double x)
 {
@@ -451,8 +449,8 @@ static bool exact_2dec(double x)
 
 /* Largest unit giving a value >= 1 that is exact with two decimals; else the
  * largest giving >= 1 (rounded); else the smallest unit. */
-static void fmt_units(double v, const struct fmt_unit *u, size_t n, size_t zero_unit, char *buf,
-                      size_t size)
+static void fmt_units(double v, const struct unit_def *const *u, size_t n, size_t zero_unit,
+                      char *buf, size_t size)
 {
     size_t pick = n;
     double a = fabs(v);
@@ -460,24 +458,21 @@ static void fmt_units(double v, const struct fmt_unit *u, size_t n, size_t zero_
         pick = zero_unit;
     } else {
         for (size_t i = 0; i < n && pick == n; i++)
-            if (a / u[i].factor >= 1 && exact_2dec(a / u[i].factor))
+            if (a / unit_factor(u[i]) >= 1 && exact_2dec(a / unit_factor(u[i])))
                 pick = i;
         for (size_t i = 0; i < n && pick == n; i++)
-            if (a / u[i].factor >= 1)
+            if (a / unit_factor(u[i]) >= 1)
                 pick = i;
         if (pick == n)
             pick = n - 1;
     }
     char num[64];
-    fmt_2dec(v / u[pick].factor, num, sizeof num);
-    snprintf(buf, size, "%s %s", num, u[pick].name);
+    fmt_2dec(v / unit_factor(u[pick]), num, sizeof num);
+    snprintf(buf, size, "%s %s", num, u[pick]->name);
 }
 
 void value_format(const struct value *v, char *buf, size_t size)
 {
-    static const struct fmt_unit sizes[] = {
-        {"GiB", 1073741824.0}, {"MiB", 1048576.0}, {"KiB", 1024.0}, {"B", 1.0}};
-    static const struct fmt_unit times[] = {{"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 0.001}};
     if (!size)
         return;
     switch (v->kind) {
@@ -485,8 +480,7 @@ void value_format(const struct value *v, char *buf, size_t size)
         snprintf(buf, size, "%s", v->b ? "true" : "false");
         return;
     case V_STR:
-        snprintf(buf, size, "\"%.*s\"", (int)(v->len > 200 ? 200 : v->len),
-                 v->str ? v->str : "");
+        snprintf(buf, size, "\"%.*s\"", (int)(v->len > 200 ? 200 : v->len), v->str ? v->str : "");
         return;
     case V_LIST:
         snprintf(buf, size, "a list of %zu", v->len);
@@ -496,10 +490,11 @@ void value_format(const struct value *v, char *buf, size_t size)
     }
     if (!isfinite(v->num)) {
         snprintf(buf, size, "%g", v->num);
-    } else if (dim_eq(v->dim, DIM_BYTES)) {
-        fmt_units(v->num, sizes, 4, 3, buf, size);
-    } else if (dim_eq(v->dim, DIM_SECS)) {
-        fmt_units(v->num, times, 4, 2, buf, size);
+    } else if (dim_eq(v->dim, DIM_BYTES) || dim_eq(v->dim, DIM_SECS)) {
+        const struct unit_def *u[8];
+        size_t zero;
+        size_t n = units_of_dim(v->dim, u, 8, &zero);
+        fmt_units(v->num, u, n, zero, buf, size);
     } else if (dim_eq(v->dim, DIM_NONE)) {
         fmt_plain(v->num, buf, size);
     } else {
@@ -543,19 +538,32 @@ static const char *describe(const struct value *v, char *buf, size_t size)
 static const char *op_text(int op)
 {
     switch (op) {
-    case TK_PLUS: return "+";
-    case TK_MINUS: return "-";
-    case TK_STAR: return "*";
-    case TK_SLASH: return "/";
-    case TK_LT: return "<";
-    case TK_LE: return "<=";
-    case TK_GT: return ">";
-    case TK_GE: return ">=";
-    case TK_EQ: return "==";
-    case TK_NE: return "!=";
-    case TK_AND: return "&&";
-    case TK_OR: return "||";
-    default: return "?";
+    case TK_PLUS:
+        return "+";
+    case TK_MINUS:
+        return "-";
+    case TK_STAR:
+        return "*";
+    case TK_SLASH:
+        return "/";
+    case TK_LT:
+        return "<";
+    case TK_LE:
+        return "<=";
+    case TK_GT:
+        return ">";
+    case TK_GE:
+        return ">=";
+    case TK_EQ:
+        return "==";
+    case TK_NE:
+        return "!=";
+    case TK_AND:
+        return "&&";
+    case TK_OR:
+        return "||";
+    default:
+        return "?";
     }
 }
 
@@ -577,9 +585,8 @@ static void set_bool(struct value *out, bool b)
 }
 
 /* Both operands' descriptions for "'op' needs X, got A and B" messages. */
-static bool type_error2(const struct evalctx *c, const struct loc *at, const char *what,
-                        int op, const struct value *l, bool lbad, const struct value *r,
-                        bool rbad)
+static bool type_error2(const struct evalctx *c, const struct loc *at, const char *what, int op,
+                        const struct value *l, bool lbad, const struct value *r, bool rbad)
 {
     char b1[96], b2[96];
     const char *dl = describe(l, b1, sizeof b1), *dr = describe(r, b2, sizeof b2);
@@ -590,8 +597,7 @@ static bool type_error2(const struct evalctx *c, const struct loc *at, const cha
     return false;
 }
 
-static bool finite_or_error(const struct evalctx *c, const struct loc *at, const char *op,
-                            double v)
+static bool finite_or_error(const struct evalctx *c, const struct loc *at, const char *op, double v)
 {
     if (isfinite(v))
         return true;
@@ -628,8 +634,7 @@ static bool eval_bin(const struct evalctx *c, const struct node *n, struct value
         if (!eval_node(c, n->kids[1], &r))
             return false;
         if (l.kind != V_BOOL || r.kind != V_BOOL)
-            return type_error2(c, &at, "booleans", op, &l, l.kind != V_BOOL, &r,
-                               r.kind != V_BOOL);
+            return type_error2(c, &at, "booleans", op, &l, l.kind != V_BOOL, &r, r.kind != V_BOOL);
         set_bool(out, r.b);
         return true;
     }
@@ -732,8 +737,8 @@ static bool eval_call(const struct evalctx *c, const struct node *n, struct valu
             } else if (v.kind == V_LIST) {
                 acc += (double)v.len;
             } else {
-                verror(c->d, &at, "'%.*s' needs booleans or lists, got %s (argument %zu)", nl,
-                       name, describe(&v, b1, sizeof b1), i + 1);
+                verror(c->d, &at, "'%.*s' needs booleans or lists, got %s (argument %zu)", nl, name,
+                       describe(&v, b1, sizeof b1), i + 1);
                 return false;
             }
             break;
@@ -763,8 +768,8 @@ static bool eval_call(const struct evalctx *c, const struct node *n, struct valu
                 dim_format(dm, d1, sizeof d1);
                 dim_format(v.dim, d2, sizeof d2);
                 verror(c->d, &at,
-                       "'%.*s' needs arguments of one dimension, got %s and %s (argument %zu)",
-                       nl, name, d1, d2, i + 1);
+                       "'%.*s' needs arguments of one dimension, got %s and %s (argument %zu)", nl,
+                       name, d1, d2, i + 1);
                 return false;
             }
             if (n->op == FN_MIN)

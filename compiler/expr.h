@@ -46,11 +46,11 @@ enum value_kind { V_NUM, V_BOOL, V_STR, V_LIST };
 
 struct value {
     enum value_kind kind;
-    double num;       /* V_NUM */
-    struct dim dim;   /* V_NUM */
-    bool b;           /* V_BOOL */
-    const char *str;  /* V_STR: not owned; lives as long as the resolver's data */
-    size_t len;       /* V_STR length; V_LIST element count */
+    double num;      /* V_NUM */
+    struct dim dim;  /* V_NUM */
+    bool b;          /* V_BOOL */
+    const char *str; /* V_STR: not owned; lives as long as the resolver's data */
+    size_t len;      /* V_STR length; V_LIST element count */
 };
 
 /* Where the expression text came from. If mapped, byte i of text is at column
@@ -94,8 +94,8 @@ void dim_format(struct dim d, char *buf, size_t size);
 /* Human value: "24 MiB", "250 ms", "0.85", "true", "\"x\"". */
 void value_format(const struct value *v, char *buf, size_t size);
 bool dim_eq(struct dim a, struct dim b);
-#define DIM_NONE ((struct dim){0, 0})
+#define DIM_NONE  ((struct dim){0, 0})
 #define DIM_BYTES ((struct dim){1, 0})
-#define DIM_SECS ((struct dim){0, 1})
+#define DIM_SECS  ((struct dim){0, 1})
 
 #endif

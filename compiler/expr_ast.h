@@ -21,13 +21,13 @@ enum fn_id { FN_MIN, FN_MAX, FN_SUM, FN_COUNT, FN_CEIL, FN_FLOOR };
 
 struct node {
     enum node_kind kind;
-    int op;             /* N_BIN: token code (TK_PLUS...); N_CALL: enum fn_id */
-    uint32_t off, len;  /* operator, '?', function name, literal or reference */
-    unsigned depth;     /* 0 for leaves */
-    double num;         /* N_NUM */
-    struct dim dim;     /* N_NUM */
-    bool b;             /* N_BOOL */
-    char *str;          /* N_STR: decoded text, owned, NUL-terminated */
+    int op;            /* N_BIN: token code (TK_PLUS...); N_CALL: enum fn_id */
+    uint32_t off, len; /* operator, '?', function name, literal or reference */
+    unsigned depth;    /* 0 for leaves */
+    double num;        /* N_NUM */
+    struct dim dim;    /* N_NUM */
+    bool b;            /* N_BOOL */
+    char *str;         /* N_STR: decoded text, owned, NUL-terminated */
     size_t slen;
     struct node **kids; /* owned; N_NEG/N_NOT 1, N_BIN 2, N_COND 3, N_CALL n */
     size_t nkids, cap;
@@ -56,10 +56,10 @@ struct pstate {
     struct diag *d;
     struct lexer *lx;
     struct node *root;
-    bool error;      /* a diagnostic was emitted: stop */
-    int prev;        /* code of the previous token, 0 at the start */
+    bool error; /* a diagnostic was emitted: stop */
+    int prev;   /* code of the previous token, 0 at the start */
     struct tok prev_tok;
-    int cur;         /* code of the token being fed */
+    int cur; /* code of the token being fed */
     struct tok cur_tok;
 };
 

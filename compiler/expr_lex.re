@@ -6,6 +6,7 @@
  * inside the text is an ordinary (unexpected) character. */
 #include "expr_ast.h"
 #include "expr_grammar.h"
+#include "units.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,18 +24,6 @@ static void lex_error(const struct expr *e, struct diag *d, uint32_t off, uint32
     diag_vemit(d, DIAG_ERROR, &at, fmt, ap);
     va_end(ap);
 }
-
-struct unit {
-    const char *name;
-    double mul, div;
-    struct dim dim;
-};
-
-static const struct unit units[] = {
-    {"B", 1, 1, {1, 0}},          {"KiB", 1024, 1, {1, 0}}, {"MiB", 1048576, 1, {1, 0}},
-    {"GiB", 1073741824, 1, {1, 0}}, {"ms", 1, 1000, {0, 1}}, {"s", 1, 1, {0, 1}},
-    {"m", 60, 1, {0, 1}},         {"h", 3600, 1, {0, 1}},   {"%", 1, 100, {0, 0}},
-};
 
 /* A number literal: digits [. digits] then an optional unit suffix. */
 static int lex_number(const struct expr *e, const char *s, const char *end, struct tok *t,
@@ -58,14 +47,12 @@ static int lex_number(const struct expr *e, const char *s, const char *end, stru
     size_t slen = (size_t)(end - p);
     t->dim = DIM_NONE;
     if (slen) {
-        const struct unit *u = NULL;
-        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-            if (strlen(units[i].name) == slen && memcmp(units[i].name, p, slen) == 0)
-                u = &units[i];
+        const struct unit_def *u = unit_find(p, slen);
         if (!u) {
-            lex_error(e, d, t->off, t->len,
-                      "unknown unit '%.*s' (use B, KiB, MiB, GiB, ms, s, m, h or %%)",
-                      (int)(slen > 32 ? 32 : slen), p);
+            char list[128];
+            units_list(list, sizeof list);
+            lex_error(e, d, t->off, t->len, "unknown unit '%.*s' (use %s)",
+                      (int)(slen > 32 ? 32 : slen), p, list);
             return -1;
         }
         v = v * u->mul / u->div;

@@ -34,7 +34,8 @@ static const char *const usage_text =
     "usage: leec [--format text|json|github] [--root DIR] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  validate [PATH...]          check project files, presets and schemas (default: the catalog)\n"
+    "  validate [PATH...]          check project files, presets and schemas (default: the "
+    "catalog)\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use\n"
     "  compile FILE -o DIR         write leec_config.h and leec_config.c\n"
     "  list                        tiers and presets with memory and metric figures\n"
@@ -264,7 +265,9 @@ static int cmd_validate(const struct opts *o, struct diag *d)
     free(files);
     free(named);
     if (rc == EXIT_OK && ok && o->format == DIAG_TEXT)
-        fprintf(stderr, "leec: %zu interfaces, %zu tiers, %zu presets, %zu feature presets%s%zu project file%s: valid\n",
+        fprintf(stderr,
+                "leec: %zu interfaces, %zu tiers, %zu presets, %zu feature presets%s%zu project "
+                "file%s: valid\n",
                 cat.nifaces, cat.ntiers, cat.npresets, cat.nfpresets, projects ? ", " : "",
                 projects, projects == 1 ? "" : "s");
     model_free_catalog(&cat);
@@ -312,8 +315,8 @@ static void print_budget(FILE *out, const struct resolved *r)
         const struct project *p = r->proj;
         fprintf(out, "\nfree tier per month (%.0f invocations/day of %.0f ms):\n",
                 p->invocations_per_day, p->avg_duration * 1000.0);
-        fprintf(out, "  %-12s %14.0f of %10.0f  %6.2f%%\n", "requests", r->req_month,
-                FREE_REQUESTS, r->req_month / FREE_REQUESTS * 100.0);
+        fprintf(out, "  %-12s %14.0f of %10.0f  %6.2f%%\n", "requests", r->req_month, FREE_REQUESTS,
+                r->req_month / FREE_REQUESTS * 100.0);
         fprintf(out, "  %-12s %14.1f of %10.0f  %6.2f%%\n", "GB-seconds", r->gbs_month,
                 FREE_GB_SECONDS, r->gbs_month / FREE_GB_SECONDS * 100.0);
         char lb[32], fl[32];
@@ -347,8 +350,8 @@ static void print_resolved(FILE *out, const struct resolved *r)
 
 /* Loads the catalog and the one project file in o->args, resolves it, and on
  * success calls fn. Exit codes as documented in --help. */
-typedef int (*project_fn)(const struct opts *o, const struct catalog *cat,
-                          const struct project *p, const struct resolved *r, struct diag *d);
+typedef int (*project_fn)(const struct opts *o, const struct catalog *cat, const struct project *p,
+                          const struct resolved *r, struct diag *d);
 
 static int with_project(const struct opts *o, struct diag *d, project_fn fn)
 {
@@ -370,8 +373,8 @@ static int with_project(const struct opts *o, struct diag *d, project_fn fn)
     return rc;
 }
 
-static int print_explain(const struct opts *o, const struct catalog *cat,
-                         const struct project *p, const struct resolved *r, struct diag *d)
+static int print_explain(const struct opts *o, const struct catalog *cat, const struct project *p,
+                         const struct resolved *r, struct diag *d)
 {
     (void)d;
     const struct preset_def *pd = r->preset;
@@ -393,9 +396,8 @@ static int print_explain(const struct opts *o, const struct catalog *cat,
             if (!r->chain[k]->tiers[i].iface) {
                 const struct retired_def *rt =
                     catalog_retired(cat, r->chain[k]->tiers[i].iface_name);
-                printf("retired: %s in preset %s (%s)\n",
-                       r->chain[k]->tiers[i].iface_name, r->chain[k]->name,
-                       rt ? rt->reason : "");
+                printf("retired: %s in preset %s (%s)\n", r->chain[k]->tiers[i].iface_name,
+                       r->chain[k]->name, rt ? rt->reason : "");
             }
     print_resolved(stdout, r);
     print_budget(stdout, r);
@@ -411,8 +413,8 @@ static int cmd_explain(const struct opts *o, struct diag *d)
 
 /* ---- compile ---- */
 
-static int write_tables(const struct opts *o, const struct catalog *cat,
-                        const struct project *p, const struct resolved *r, struct diag *d)
+static int write_tables(const struct opts *o, const struct catalog *cat, const struct project *p,
+                        const struct resolved *r, struct diag *d)
 {
     (void)cat;
     (void)p;
@@ -474,8 +476,8 @@ struct side {
     struct resolved r;
 };
 
-static bool load_side(struct side *s, const struct catalog *cat, const char *arg,
-                      struct diag *d, int *rc)
+static bool load_side(struct side *s, const struct catalog *cat, const char *arg, struct diag *d,
+                      int *rc)
 {
     memset(s, 0, sizeof *s);
     struct stat st;
@@ -615,8 +617,8 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
         for (size_t i = 0; i < nv; i++) {
             int t = (int)(c % 4);
             c /= 4;
-            tc[nsaved + i] = (struct tier_choice){cat.ifaces[vary[i]].name, NULL, (char *)names[t],
-                                                  {0}};
+            tc[nsaved + i] =
+                (struct tier_choice){cat.ifaces[vary[i]].name, NULL, (char *)names[t], {0}};
             score += t;
         }
         p.tiers = tc;
@@ -672,23 +674,7 @@ static int cmd_schema(const struct opts *o, struct diag *d)
     return rc;
 }
 
-static bool parse_size(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v <= 0)
-        return false;
-    if (!strcmp(end, "MiB"))
-        v *= 1024.0 * 1024.0;
-    else if (!strcmp(end, "GiB"))
-        v *= 1024.0 * 1024.0 * 1024.0;
-    else if (!strcmp(end, "KiB"))
-        v *= 1024.0;
-    else if (strcmp(end, "B") != 0)
-        return false;
-    *out = v;
-    return true;
-}
+static bool parse_size(const char *s, double *out) { return units_parse(s, DIM_BYTES, out); }
 
 int main(int argc, char **argv)
 {

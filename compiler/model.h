@@ -1,8 +1,9 @@
-/* model: leec's in-memory model — schemas, tiers, presets, the project file, and
- * the resolved configuration with the origin of every value.
+/* model: the types of leec's in-memory model — schemas, tiers, presets, the project
+ * file, and the resolved configuration with the origin of every value. Types only:
+ * the functions live in catalog.h, schema.h, presets.h, values.h.
  *
  * Phases (each collects all its errors, then stops):
- *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/
+ *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/ (catalog.h)
  *   project_load         the user's leec.yaml (project.h)
  *   resolve_project      tiers → preset chain → overrides → values, rules, budgets (resolve.h)
  * Every value keeps the struct loc it came from, so later phases can point at it. */
@@ -11,31 +12,30 @@
 
 #include "diag.h"
 #include "expr.h"
+#include "units.h"
 #include "yaml_ir.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum ptype { PT_INT, PT_SIZE, PT_DURATION, PT_RATIO, PT_BOOL, PT_ENUM, PT_STRING, PT_LIST };
-
 struct param_def {
     char *name;
     enum ptype type;
-    enum ptype item_type;   /* PT_LIST: PT_ENUM or PT_STRING */
-    char **values;          /* PT_ENUM / list of enum: allowed values */
+    enum ptype item_type; /* PT_LIST: PT_ENUM or PT_STRING */
+    char **values;        /* PT_ENUM / list of enum: allowed values */
     size_t nvalues;
     bool has_range;
-    double min, max;        /* int: units; size: bytes; duration: seconds; ratio */
-    size_t max_items;       /* PT_LIST */
+    double min, max;  /* int: units; size: bytes; duration: seconds; ratio */
+    size_t max_items; /* PT_LIST */
     char *doc;
     struct loc loc;
 };
 
 struct metric_def {
-    char *name;            /* CloudWatch metric name */
-    char *unit;            /* EMF unit */
-    struct expr *when;     /* evaluated in the interface's scope */
+    char *name;        /* CloudWatch metric name */
+    char *unit;        /* EMF unit */
+    struct expr *when; /* evaluated in the interface's scope */
     struct loc loc;
 };
 
@@ -48,16 +48,18 @@ struct rule_def {
 struct iface_def {
     char *name;
     char *doc;
-    bool tiered;           /* false: features (values from feature presets) */
+    bool tiered; /* false: features (values from feature presets) */
     struct param_def *params;
     size_t nparams;
-    struct expr *memory;   /* bytes */
+    struct expr *memory; /* bytes */
     char *memory_doc;
     struct metric_def *metrics;
     size_t nmetrics;
     struct rule_def *rules;
     size_t nrules;
     const struct src_file *file;
+    struct loc loc;        /* the interface's name */
+    struct loc params_loc; /* its params: mapping */
 };
 
 /* A value as written somewhere (tier, preset override, project override). */
@@ -80,9 +82,9 @@ struct tier_def {
     struct loc loc;
 };
 
-struct tier_choice {            /* "cache: maximum" */
-    const char *iface;          /* NULL if the name is retired */
-    char *iface_name;           /* as written */
+struct tier_choice {   /* "cache: maximum" */
+    const char *iface; /* NULL if the name is retired */
+    char *iface_name;  /* as written */
     char *tier;
     struct loc loc;
 };
@@ -90,9 +92,9 @@ struct tier_choice {            /* "cache: maximum" */
 struct preset_def {
     char *name;
     char *doc;
-    char *alias_of;             /* aliases: every other field empty */
-    char *extends;              /* another preset */
-    char *base;                 /* base tier */
+    char *alias_of; /* aliases: every other field empty */
+    char *extends;  /* another preset */
+    char *base;     /* base tier */
     struct tier_choice *tiers;
     size_t ntiers;
     struct iface_values *overrides; /* one per catalog interface */
@@ -107,6 +109,45 @@ struct feature_preset_def {
     struct loc *feature_locs;
     size_t nfeatures;
     struct loc loc, extends_loc;
+};
+
+/* schemas/project.yaml: the shape of a fixed project-file section or key. */
+enum shape_kind {
+    SH_STRING,
+    SH_BOOL,
+    SH_INT,
+    SH_DURATION,
+    SH_ENUM,
+    SH_OBJECT,
+    SH_MAP,
+    SH_LIST,
+    SH_SECRET
+};
+
+struct shape {
+    char *name;
+    enum shape_kind kind;
+    bool required;
+    char *doc;
+    char *pattern; /* SH_STRING: JSON Schema pattern, or NULL */
+    char **values; /* SH_ENUM */
+    size_t nvalues;
+    bool has_min; /* SH_INT */
+    double min;
+    struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
+    const char **key_names; /* keys[i].name, for ycheck_keys */
+    size_t nkeys;
+    struct shape *of; /* SH_MAP values, SH_LIST items */
+    char *limit;      /* name in limits.yaml, or NULL */
+    struct loc loc;
+};
+
+/* schemas/limits.yaml: the longest list of a project-file section. */
+struct limit_def {
+    char *name;
+    size_t max;
+    char *doc;
+    struct loc loc;
 };
 
 struct retired_def {
@@ -125,43 +166,15 @@ struct catalog {
     size_t nfpresets;
     struct retired_def *retired;
     size_t nretired;
-    double baseline_rss;        /* bytes */
+    struct limit_def *limits;
+    size_t nlimits;
+    struct shape sections; /* schemas/project.yaml: an object, one key per section */
+    double baseline_rss;   /* bytes */
     struct loc baseline_loc;
-    struct ydoc **docs;         /* owned YAML documents (nodes are referenced) */
+    struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
-    char *root;                 /* repository root the catalog was read from */
+    char *root; /* repository root the catalog was read from */
 };
-
-/* Loads everything under root (schemas/, presets/). false after diagnostics. */
-bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d);
-void model_free_catalog(struct catalog *cat);
-
-const struct iface_def *catalog_iface(const struct catalog *cat, const char *name);
-size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface);
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
-/* Follows aliases; NULL if unknown. */
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
-const struct retired_def *catalog_retired(const struct catalog *cat, const char *name);
-const struct param_def *iface_param(const struct iface_def *iface, const char *name);
-const char *ptype_name(enum ptype t);
-struct dim ptype_dim(enum ptype t);
-
-/* Parses an expression from a scalar node (raw-mapped for exact carets). */
-struct expr *model_parse_expr(struct diag *d, const struct ynode *n);
-/* Checks a value's syntax against its parameter (quoted numbers, booleans, enum
- * membership, list items); numeric and bool values become expressions. */
-bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode *n,
-                  struct pvalue *out);
-/* {iface: {param: value}} → one iface_values per catalog interface. */
-bool iface_values_parse(struct diag *d, const struct catalog *cat, const struct ynode *map,
-                        struct iface_values **out, const char *what, bool allow_untiered);
-bool parse_tier_choices_public(struct diag *d, const struct catalog *cat, const struct ynode *m,
-                               struct tier_choice **out, size_t *n, const char *what);
-/* Evaluates an expression that may not reference anything. */
-bool model_eval_const(struct expr *e, struct value *v, struct diag *d);
-void iface_values_free(struct iface_values *iv, size_t n);
 
 /* ---- resolved configuration ---- */
 
@@ -169,33 +182,33 @@ enum origin_kind { ORIGIN_TIER, ORIGIN_PRESET, ORIGIN_PROJECT, ORIGIN_FEATURES }
 
 struct origin {
     enum origin_kind kind;
-    const char *name;       /* tier name, preset name, "project", feature preset */
-    struct loc loc;         /* where the value was written */
+    const char *name; /* tier name, preset name, "project", feature preset */
+    struct loc loc;   /* where the value was written */
 };
 
 struct rvalue {
     enum ptype type;
-    double num;             /* int, size (bytes), duration (seconds), ratio */
+    double num; /* int, size (bytes), duration (seconds), ratio */
     bool b;
-    const char *str;        /* enum / string (points into YAML nodes) */
-    const char **items;     /* list */
+    const char *str;    /* enum / string (points into YAML nodes) */
+    const char **items; /* list */
     size_t nitems;
     struct origin origin;
 };
 
 struct riface {
     const struct iface_def *def;
-    const char *tier;           /* tier this interface resolved from */
-    struct origin tier_origin;  /* where that tier choice was made */
-    struct rvalue *values;      /* def->params order */
-    double memory;              /* bytes, from def->memory */
-    bool *metric_on;            /* def->metrics order */
+    const char *tier;          /* tier this interface resolved from */
+    struct origin tier_origin; /* where that tier choice was made */
+    struct rvalue *values;     /* def->params order */
+    double memory;             /* bytes, from def->memory */
+    bool *metric_on;           /* def->metrics order */
 };
 
 struct memory_item {
-    const char *name;           /* "baseline", interface name */
+    const char *name; /* "baseline", interface name */
     double bytes;
-    struct loc loc;             /* YAML that causes it (tier/override choice or schema) */
+    struct loc loc; /* YAML that causes it (tier/override choice or schema) */
 };
 
 struct metric_item {

@@ -8,22 +8,19 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const project_top_keys[] = {"leec", "preset", "features", "tiers", "overrides",
-                                        "home_assistant", "alexa", "budget"};
-const size_t project_ntop_keys = sizeof project_top_keys / sizeof project_top_keys[0];
+/* The keys read from the catalog's presets and schemas; the fixed sections that
+ * follow them (home_assistant, alexa, budget) come from schemas/project.yaml. */
+static const char *const catalog_keys[] = {"leec", "preset", "features", "tiers", "overrides"};
+#define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
 
-/* Alexa.Discovery display categories (Alexa Smart Home API, v3). */
-const char *const alexa_display_categories[] = {
-    "ACTIVITY_TRIGGER", "AIR_CONDITIONER", "AIR_FRESHENER", "AIR_PURIFIER", "AUTO_ACCESSORY_DEVICE",
-    "CAMERA", "CHRISTMAS_TREE", "COFFEE_MAKER", "COMPUTER", "CONTACT_SENSOR", "DISHWASHER", "DOOR",
-    "DOORBELL", "DRYER", "EXTERIOR_BLIND", "FAN", "GAME_CONSOLE", "GARAGE_DOOR", "HEADPHONES", "HUB",
-    "INTERIOR_BLIND", "LAPTOP", "LIGHT", "MICROWAVE", "MOBILE_PHONE", "MOTION_SENSOR",
-    "MUSIC_SYSTEM", "NETWORK_HARDWARE", "OTHER", "OVEN", "PHONE", "PRINTER", "ROUTER", "SCENE_TRIGGER",
-    "SCREEN", "SECURITY_PANEL", "SECURITY_SYSTEM", "SLOW_COOKER", "SMARTLOCK", "SMARTPLUG",
-    "SPEAKER", "STREAMING_DEVICE", "SWITCH", "TABLET", "TEMPERATURE_SENSOR", "THERMOSTAT", "TV",
-    "VACUUM_CLEANER", "VEHICLE", "WASHER", "WATER_HEATER", "WEARABLE"};
-const size_t alexa_ndisplay_categories =
-    sizeof alexa_display_categories / sizeof alexa_display_categories[0];
+/* The keys of a section or sub-section, from schemas/project.yaml (the catalog
+ * checked at load that every path read here exists). */
+static bool check_shape_keys(struct diag *d, const struct catalog *cat, const struct ynode *n,
+                             const char *path, const char *what)
+{
+    const struct shape *sh = catalog_shape(cat, path);
+    return ycheck_map(d, n, what) && ycheck_keys(d, n, sh->key_names, sh->nkeys, what);
+}
 
 static bool get_bool(struct diag *d, const struct ynode *n, bool *out, const char *what)
 {
@@ -60,9 +57,10 @@ static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref 
     /* A token block also carries its mode, checked by the caller. */
     static const char *const keys[] = {"env", "ssm", "mode"};
     if (n->kind == YN_SCALAR) {
-        diag_error(d, &n->loc,
-                   "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
-                   what);
+        diag_error(
+            d, &n->loc,
+            "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
+            what);
         return false;
     }
     if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what))
@@ -104,11 +102,108 @@ static bool is_loopback_url(const char *url)
            strncmp(h, "[::1]", 5) == 0;
 }
 
-static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
+static bool load_token(struct project *p, const struct catalog *cat, struct diag *d,
+                       const struct ynode *tok)
 {
-    static const char *const keys[] = {"url", "allow_http", "token", "tls", "headers"};
-    if (!ycheck_map(d, ha, "home_assistant") ||
-        !ycheck_keys(d, ha, keys, 5, "home_assistant"))
+    if (!check_shape_keys(d, cat, tok, "home_assistant.token", "token"))
+        return false;
+    const struct ynode *mode = yrequire(d, tok, "mode", "token");
+    const char *ms = mode ? ystring(d, mode, "mode") : NULL;
+    const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
+    if (ms && strcmp(ms, "account_linking") == 0) {
+        p->token_mode = TOKEN_ACCOUNT_LINKING;
+        if (env || ssm) {
+            diag_error(d, &(env ? env : ssm)->loc,
+                       "account_linking takes the token from each directive; remove '%s'",
+                       env ? "env" : "ssm");
+            return false;
+        }
+        return true;
+    }
+    if (ms && strcmp(ms, "long_lived") == 0) {
+        p->token_mode = TOKEN_LONG_LIVED;
+        return secret_ref(d, tok, &p->token, "a long-lived token");
+    }
+    if (ms)
+        diag_error(d, &mode->loc, "unknown token mode '%s'; expected account_linking or long_lived",
+                   ms);
+    return false;
+}
+
+static bool load_tls(struct project *p, const struct catalog *cat, struct diag *d,
+                     const struct ynode *tls)
+{
+    if (!check_shape_keys(d, cat, tls, "home_assistant.tls", "tls"))
+        return false;
+    bool ok = true;
+    const struct ynode *v = ymap_get(tls, "verify");
+    if (v && !get_bool(d, v, &p->tls_verify, "verify"))
+        ok = false;
+    if (v)
+        p->tls_verify_loc = v->loc;
+    if (v && !p->tls_verify)
+        diag_warning(d, &v->loc,
+                     "TLS verification is off: anyone on the path can read the token; "
+                     "prefer ca_bundle with your own CA");
+    const struct ynode *ca = ymap_get(tls, "ca_bundle");
+    const struct ynode *cc = ymap_get(tls, "client_cert");
+    const struct ynode *ck = ymap_get(tls, "client_key");
+    p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
+    p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
+    p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
+    if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
+        ok = false;
+    if ((cc != NULL) != (ck != NULL)) {
+        diag_error(d, &(cc ? cc : ck)->loc, "client_cert and client_key go together (mutual TLS)");
+        ok = false;
+    }
+    return ok;
+}
+
+/* Extra headers: names a proxy may need, values only by reference, at most the
+ * limit schemas/project.yaml names (the runtime's table holds that many). */
+static bool load_headers(struct project *p, const struct catalog *cat, struct diag *d,
+                         const struct ynode *hdr)
+{
+    if (!ycheck_map(d, hdr, "headers"))
+        return false;
+    bool ok = true;
+    const struct limit_def *lim =
+        catalog_limit(cat, catalog_shape(cat, "home_assistant.headers")->limit);
+    if (hdr->npairs > lim->max) {
+        diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed",
+                   hdr->npairs, lim->max);
+        diag_note(d, &lim->loc, "the limit the runtime is built for");
+        ok = false;
+    }
+    p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
+    for (size_t i = 0; i < hdr->npairs; i++) {
+        const struct ynode *k = hdr->pairs[i].key;
+        bool good = k->len > 0;
+        for (const char *c = k->str; *c; c++)
+            if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                  (*c >= '0' && *c <= '9')))
+                good = false;
+        if (!good || strcasecmp(k->str, "authorization") == 0 || strcasecmp(k->str, "host") == 0 ||
+            strcasecmp(k->str, "content-length") == 0) {
+            diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
+            ok = false;
+            continue;
+        }
+        struct header_def *h = &p->headers[p->nheaders];
+        h->name = k->str;
+        if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
+            p->nheaders++;
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
+                    const struct ynode *ha)
+{
+    if (!check_shape_keys(d, cat, ha, "home_assistant", "home_assistant"))
         return false;
     bool ok = true;
     const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
@@ -124,8 +219,9 @@ static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
         diag_error(d, &url->loc, "url must start with https:// (or http:// for loopback)");
         ok = false;
     } else if (strncmp(us, "http://", 7) == 0 && !is_loopback_url(us) && !p->allow_http) {
-        diag_error(d, &url->loc,
-                   "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
+        diag_error(
+            d, &url->loc,
+            "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
         ok = false;
     }
     if (strlen(us) > 0 && us[strlen(us) - 1] == '/') {
@@ -133,93 +229,14 @@ static bool load_ha(struct project *p, struct diag *d, const struct ynode *ha)
         ok = false;
     }
     const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
-    if (tok) {
-        static const char *const tkeys[] = {"mode", "env", "ssm"};
-        if (ycheck_map(d, tok, "token") && ycheck_keys(d, tok, tkeys, 3, "token")) {
-            const struct ynode *mode = yrequire(d, tok, "mode", "token");
-            const char *ms = mode ? ystring(d, mode, "mode") : NULL;
-            const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
-            if (ms && strcmp(ms, "account_linking") == 0) {
-                p->token_mode = TOKEN_ACCOUNT_LINKING;
-                if (env || ssm) {
-                    diag_error(d, &(env ? env : ssm)->loc,
-                               "account_linking takes the token from each directive; remove '%s'",
-                               env ? "env" : "ssm");
-                    ok = false;
-                }
-            } else if (ms && strcmp(ms, "long_lived") == 0) {
-                p->token_mode = TOKEN_LONG_LIVED;
-                ok = secret_ref(d, tok, &p->token, "a long-lived token") && ok;
-            } else if (ms) {
-                diag_error(d, &mode->loc,
-                           "unknown token mode '%s'; expected account_linking or long_lived", ms);
-                ok = false;
-            } else {
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    } else {
-        ok = false;
-    }
+    ok = (tok && load_token(p, cat, d, tok)) && ok;
     p->tls_verify = true;
     const struct ynode *tls = ymap_get(ha, "tls");
-    if (tls) {
-        static const char *const tkeys[] = {"verify", "ca_bundle", "client_cert", "client_key"};
-        if (ycheck_map(d, tls, "tls") && ycheck_keys(d, tls, tkeys, 4, "tls")) {
-            const struct ynode *v = ymap_get(tls, "verify");
-            if (v && !get_bool(d, v, &p->tls_verify, "verify"))
-                ok = false;
-            if (v)
-                p->tls_verify_loc = v->loc;
-            if (v && !p->tls_verify)
-                diag_warning(d, &v->loc,
-                             "TLS verification is off: anyone on the path can read the token; "
-                             "prefer ca_bundle with your own CA");
-            const struct ynode *ca = ymap_get(tls, "ca_bundle");
-            const struct ynode *cc = ymap_get(tls, "client_cert");
-            const struct ynode *ck = ymap_get(tls, "client_key");
-            p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
-            p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
-            p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
-            if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
-                ok = false;
-            if ((cc != NULL) != (ck != NULL)) {
-                diag_error(d, &(cc ? cc : ck)->loc,
-                           "client_cert and client_key go together (mutual TLS)");
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    }
+    if (tls)
+        ok = load_tls(p, cat, d, tls) && ok;
     const struct ynode *hdr = ymap_get(ha, "headers");
-    if (hdr) {
-        if (!ycheck_map(d, hdr, "headers"))
-            return false;
-        p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
-        for (size_t i = 0; i < hdr->npairs; i++) {
-            const struct ynode *k = hdr->pairs[i].key;
-            bool good = k->len > 0;
-            for (const char *c = k->str; *c; c++)
-                if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-                    good = false;
-            if (!good || strcasecmp(k->str, "authorization") == 0 ||
-                strcasecmp(k->str, "host") == 0 || strcasecmp(k->str, "content-length") == 0) {
-                diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
-                ok = false;
-                continue;
-            }
-            struct header_def *h = &p->headers[p->nheaders];
-            h->name = k->str;
-            if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
-                p->nheaders++;
-            else
-                ok = false;
-        }
-    }
+    if (hdr)
+        ok = load_headers(p, cat, d, hdr) && ok;
     return ok;
 }
 
@@ -260,10 +277,10 @@ static bool pairs_map(struct diag *d, const struct ynode *m, struct name_pair **
     return ok;
 }
 
-static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
+static bool load_alexa(struct project *p, const struct catalog *cat, struct diag *d,
+                       const struct ynode *a)
 {
-    static const char *const keys[] = {"skill_ids", "discovery", "announce", "notify_target"};
-    if (!ycheck_map(d, a, "alexa") || !ycheck_keys(d, a, keys, 4, "alexa"))
+    if (!check_shape_keys(d, cat, a, "alexa", "alexa"))
         return false;
     bool ok = true;
     const struct ynode *ids = ymap_get(a, "skill_ids");
@@ -279,9 +296,7 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     }
     const struct ynode *disc = ymap_get(a, "discovery");
     if (disc) {
-        static const char *const dkeys[] = {"include", "exclude", "friendly_names",
-                                            "categories", "remove_capabilities"};
-        if (!ycheck_map(d, disc, "discovery") || !ycheck_keys(d, disc, dkeys, 5, "discovery"))
+        if (!check_shape_keys(d, cat, disc, "alexa.discovery", "discovery"))
             return false;
         const struct ynode *n;
         if ((n = ymap_get(disc, "include")))
@@ -292,6 +307,9 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
             ok = pairs_map(d, n, &p->friendly_names, &p->nfriendly, "friendly_names") && ok;
         if ((n = ymap_get(disc, "categories"))) {
             ok = pairs_map(d, n, &p->categories, &p->ncategories, "categories") && ok;
+            const struct shape *dc = catalog_shape(cat, "alexa.discovery.categories")->of;
+            const char *const *alexa_display_categories = (const char *const *)dc->values;
+            size_t alexa_ndisplay_categories = dc->nvalues;
             for (size_t i = 0; i < p->ncategories; i++) {
                 bool known = false;
                 for (size_t j = 0; j < alexa_ndisplay_categories && !known; j++)
@@ -301,8 +319,8 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
                                             alexa_ndisplay_categories);
                     const struct ynode *vn = n->pairs[i].value;
                     diag_error(d, &vn->loc, "'%s' is not an Alexa display category%s%s%s",
-                               p->categories[i].value, s ? "; did you mean '" : "",
-                               s ? s : "", s ? "'?" : "");
+                               p->categories[i].value, s ? "; did you mean '" : "", s ? s : "",
+                               s ? "'?" : "");
                     ok = false;
                 }
             }
@@ -312,10 +330,11 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
                 return false;
             p->remove_caps = xcalloc(n->nitems, sizeof *p->remove_caps);
             for (size_t i = 0; i < n->nitems; i++) {
-                static const char *const rkeys[] = {"endpoint", "interface"};
+                const struct shape *rs =
+                    catalog_shape(cat, "alexa.discovery.remove_capabilities")->of;
                 const struct ynode *r = n->items[i];
                 if (!ycheck_map(d, r, "a capability removal") ||
-                    !ycheck_keys(d, r, rkeys, 2, "a capability removal")) {
+                    !ycheck_keys(d, r, rs->key_names, rs->nkeys, "a capability removal")) {
                     ok = false;
                     continue;
                 }
@@ -340,8 +359,7 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     }
     const struct ynode *ann = ymap_get(a, "announce");
     if (ann) {
-        static const char *const akeys[] = {"tts_entity", "media_players"};
-        if (!ycheck_map(d, ann, "announce") || !ycheck_keys(d, ann, akeys, 2, "announce"))
+        if (!check_shape_keys(d, cat, ann, "alexa.announce", "announce"))
             return false;
         const struct ynode *t = ymap_get(ann, "tts_entity");
         if (t && !(p->tts_entity = ystring(d, t, "tts_entity")))
@@ -356,11 +374,10 @@ static bool load_alexa(struct project *p, struct diag *d, const struct ynode *a)
     return ok;
 }
 
-static bool load_budget(struct project *p, struct diag *d, const struct ynode *b)
+static bool load_budget(struct project *p, const struct catalog *cat, struct diag *d,
+                        const struct ynode *b)
 {
-    static const char *const keys[] = {"free_tier_metrics", "invocations_per_day",
-                                       "avg_duration"};
-    if (!ycheck_map(d, b, "budget") || !ycheck_keys(d, b, keys, 3, "budget"))
+    if (!check_shape_keys(d, cat, b, "budget", "budget"))
         return false;
     bool ok = true;
     const struct ynode *f = ymap_get(b, "free_tier_metrics");
@@ -474,8 +491,8 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
     return ok;
 }
 
-bool project_load(struct project *p, const struct catalog *cat, const char *path,
-                  struct diag *d, int *io_error)
+bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
+                  int *io_error)
 {
     memset(p, 0, sizeof *p);
     p->free_tier_metrics = true;
@@ -492,7 +509,13 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     }
     if (!ycheck_map(d, root, "a project file"))
         return false;
-    bool ok = ycheck_keys(d, root, project_top_keys, project_ntop_keys, "a project file");
+    const char *top[NCATALOG_KEYS + SCHEMA_MAX_SECTIONS];
+    size_t ntop = 0;
+    for (size_t i = 0; i < NCATALOG_KEYS; i++)
+        top[ntop++] = catalog_keys[i];
+    for (size_t i = 0; i < cat->sections.nkeys && ntop < sizeof top / sizeof top[0]; i++)
+        top[ntop++] = cat->sections.key_names[i];
+    bool ok = ycheck_keys(d, root, top, ntop, "a project file");
     const struct ynode *ver = yrequire(d, root, "leec", "a project file");
     if (ver && !(ver->kind == YN_SCALAR && ver->style == YS_PLAIN && strcmp(ver->str, "1") == 0)) {
         diag_error(d, &ver->loc, "unsupported project format '%s'; this leec reads 'leec: 1'",
@@ -522,7 +545,8 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     const struct ynode *f = yrequire(d, root, "features", "a project file");
     ok = (f && load_features(p, cat, d, f)) && ok;
     ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,
-                                   "tiers") && ok;
+                                   "tiers") &&
+         ok;
     for (size_t i = 0; i < p->ntiers; i++)
         if (!catalog_tier(cat, p->tiers[i].tier)) {
             const char **names = xcalloc(cat->ntiers, sizeof *names);
@@ -540,15 +564,16 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
                              p->tiers[i].iface_name, r->reason);
         }
     ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "overrides",
-                            false) && ok;
+                            false) &&
+         ok;
     const struct ynode *ha = yrequire(d, root, "home_assistant", "a project file");
-    ok = (ha && load_ha(p, d, ha)) && ok;
+    ok = (ha && load_ha(p, cat, d, ha)) && ok;
     const struct ynode *a = ymap_get(root, "alexa");
     if (a)
-        ok = load_alexa(p, d, a) && ok;
+        ok = load_alexa(p, cat, d, a) && ok;
     const struct ynode *b = ymap_get(root, "budget");
     if (b)
-        ok = load_budget(p, d, b) && ok;
+        ok = load_budget(p, cat, d, b) && ok;
     return ok;
 }
 

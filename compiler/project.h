@@ -4,7 +4,7 @@
 #ifndef LEEC_PROJECT_H
 #define LEEC_PROJECT_H
 
-#include "model.h"
+#include "catalog.h"
 
 enum token_mode { TOKEN_ACCOUNT_LINKING, TOKEN_LONG_LIVED };
 enum secret_kind { SECRET_NONE, SECRET_ENV, SECRET_SSM };
@@ -70,14 +70,8 @@ struct project {
 
 /* Loads and checks a project file against the catalog. false after diagnostics;
  * *io_error set when the file could not be read. */
-bool project_load(struct project *p, const struct catalog *cat, const char *path,
-                  struct diag *d, int *io_error);
+bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
+                  int *io_error);
 void project_free(struct project *p, const struct catalog *cat);
-
-/* The top-level keys of a project file (for detection and `leec schema`). */
-extern const char *const project_top_keys[];
-extern const size_t project_ntop_keys;
-extern const char *const alexa_display_categories[];
-extern const size_t alexa_ndisplay_categories;
 
 #endif

@@ -19,14 +19,14 @@ struct slot {
 struct ctx {
     struct resolved *r;
     struct diag *d;
-    struct slot **slots;   /* [iface][param] */
-    size_t scope;          /* interface whose bare names resolve */
+    struct slot **slots; /* [iface][param] */
+    size_t scope;        /* interface whose bare names resolve */
 };
 
 static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref_at);
 
-static bool lookup(void *vc, const char *name, size_t len, const struct loc *at,
-                   struct value *out, struct diag *d)
+static bool lookup(void *vc, const char *name, size_t len, const struct loc *at, struct value *out,
+                   struct diag *d)
 {
     struct ctx *c = vc;
     const struct catalog *cat = c->r->cat;
@@ -175,8 +175,7 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
                                                         : "";
             diag_error(c->d, &s->pv->loc, "%s.%s is %s %s, but this value is %s%s", f->name,
                        p->name, p->type == PT_INT ? "an" : "a", ptype_name(p->type),
-                       v.kind == V_NUM && dim_eq(v.dim, DIM_NONE) ? "a plain number" : got,
-                       hint);
+                       v.kind == V_NUM && dim_eq(v.dim, DIM_NONE) ? "a plain number" : got, hint);
             ynote_alias(c->d, n);
             ok = false;
             break;
@@ -194,8 +193,7 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
 
 /* ---- assembling the sources of each value ---- */
 
-static void set_slot(struct ctx *c, size_t fi, size_t pi, const struct pvalue *pv,
-                     struct origin o)
+static void set_slot(struct ctx *c, size_t fi, size_t pi, const struct pvalue *pv, struct origin o)
 {
     if (!pv->node)
         return;
@@ -654,8 +652,7 @@ const struct riface *resolved_iface(const struct resolved *r, const char *name)
     return NULL;
 }
 
-const struct rvalue *resolved_value(const struct resolved *r, const char *iface,
-                                    const char *param)
+const struct rvalue *resolved_value(const struct resolved *r, const char *iface, const char *param)
 {
     const struct riface *ri = resolved_iface(r, iface);
     const struct param_def *p = ri ? iface_param(ri->def, param) : NULL;
@@ -692,8 +689,8 @@ void rvalue_format(const struct rvalue *v, char *buf, size_t size)
 
 void origin_format(const struct origin *o, char *buf, size_t size)
 {
-    const char *kind = o->kind == ORIGIN_TIER     ? "tier "
-                       : o->kind == ORIGIN_PRESET ? "preset "
+    const char *kind = o->kind == ORIGIN_TIER       ? "tier "
+                       : o->kind == ORIGIN_PRESET   ? "preset "
                        : o->kind == ORIGIN_FEATURES ? "features "
                                                     : "";
     if (o->loc.file)

@@ -12,20 +12,20 @@
 #include "project.h"
 
 /* Free-tier limits (per month). */
-#define FREE_REQUESTS 1000000.0
+#define FREE_REQUESTS   1000000.0
 #define FREE_GB_SECONDS 400000.0
-#define FREE_LOG_BYTES (5.0 * 1024 * 1024 * 1024)
-#define FREE_METRICS 10
+#define FREE_LOG_BYTES  (5.0 * 1024 * 1024 * 1024)
+#define FREE_METRICS    10
 
 struct resolved {
     const struct catalog *cat;
-    const struct project *proj;        /* NULL when resolving a preset alone */
-    const char *preset_name;           /* as asked (may be an alias) */
-    const struct preset_def *preset;   /* after aliases */
-    const struct preset_def **chain;   /* root … leaf through extends */
+    const struct project *proj;      /* NULL when resolving a preset alone */
+    const char *preset_name;         /* as asked (may be an alias) */
+    const struct preset_def *preset; /* after aliases */
+    const struct preset_def **chain; /* root … leaf through extends */
     size_t nchain;
     const char *fpreset;
-    struct riface *ifaces;             /* catalog order */
+    struct riface *ifaces; /* catalog order */
     size_t nifaces;
     struct memory_item *mem;
     size_t nmem;
@@ -45,8 +45,7 @@ bool resolve(struct resolved *r, const struct catalog *cat, const char *preset,
 void resolved_free(struct resolved *r);
 
 const struct riface *resolved_iface(const struct resolved *r, const char *name);
-const struct rvalue *resolved_value(const struct resolved *r, const char *iface,
-                                    const char *param);
+const struct rvalue *resolved_value(const struct resolved *r, const char *iface, const char *param);
 /* Formats a resolved value for people ("24 MiB", "5 m", "true", "[a, b]"). */
 void rvalue_format(const struct rvalue *v, char *buf, size_t size);
 /* "tier standard", "preset low_latency", "project", "features smart_home". */

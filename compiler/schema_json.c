@@ -1,5 +1,7 @@
 /* schema_json: see schema_json.h. Numeric values are written as YAML scalars such
- * as 4MiB or 250ms, so sizes and durations are string patterns, not numbers. */
+ * as 4MiB or 250ms, so sizes and durations are string patterns, not numbers. The
+ * interfaces come from schemas/<iface>.yaml, the fixed sections (home_assistant,
+ * alexa, budget) from schemas/project.yaml. */
 #include "schema_json.h"
 
 #include "project.h"
@@ -8,9 +10,6 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SIZE_PATTERN "^[0-9]+(\\.[0-9]+)?(B|KiB|MiB|GiB)$"
-#define DURATION_PATTERN "^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$"
 
 static cJSON *str_schema(const char *pattern, const char *doc)
 {
@@ -45,11 +44,12 @@ static cJSON *param_schema(const struct param_def *p)
         }
         break;
     case PT_SIZE:
-        s = str_schema(SIZE_PATTERN, NULL);
+    case PT_DURATION: {
+        char pat[128];
+        units_pattern(ptype_dim(p->type), pat, sizeof pat);
+        s = str_schema(pat, NULL);
         break;
-    case PT_DURATION:
-        s = str_schema(DURATION_PATTERN, NULL);
-        break;
+    }
     case PT_RATIO:
         s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "type", "number");
@@ -71,10 +71,10 @@ static cJSON *param_schema(const struct param_def *p)
         cJSON_AddStringToObject(s, "type", "array");
         cJSON_AddNumberToObject(s, "maxItems", (double)p->max_items);
         cJSON_AddBoolToObject(s, "uniqueItems", 1);
-        cJSON_AddItemToObject(s, "items", p->item_type == PT_ENUM
-                                              ? enum_schema((const char *const *)p->values,
-                                                            p->nvalues, NULL)
-                                              : str_schema(NULL, NULL));
+        cJSON_AddItemToObject(s, "items",
+                              p->item_type == PT_ENUM
+                                  ? enum_schema((const char *const *)p->values, p->nvalues, NULL)
+                                  : str_schema(NULL, NULL));
         break;
     }
     }
@@ -97,7 +97,8 @@ static void required(cJSON *o, const char *const *names, int n)
     cJSON_AddItemToObject(o, "required", cJSON_CreateStringArray(names, n));
 }
 
-static cJSON *secret_schema(void)
+/* {env: VARIABLE} or {ssm: /parameter/name}: exactly one. */
+static cJSON *secret_schema(const char *doc)
 {
     cJSON *o = object();
     cJSON *p = props(o);
@@ -105,22 +106,64 @@ static cJSON *secret_schema(void)
     cJSON_AddItemToObject(p, "ssm", str_schema("^/", "SSM parameter name"));
     cJSON_AddNumberToObject(o, "minProperties", 1);
     cJSON_AddNumberToObject(o, "maxProperties", 1);
+    if (doc && *doc)
+        cJSON_AddStringToObject(o, "description", doc);
     return o;
 }
 
-static cJSON *string_list(const char *pattern)
+/* A project-file section or key from schemas/project.yaml. */
+static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
 {
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "type", "array");
-    cJSON_AddItemToObject(s, "items", str_schema(pattern, NULL));
-    return s;
-}
-
-static cJSON *string_map(void)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "type", "object");
-    cJSON_AddItemToObject(s, "additionalProperties", str_schema(NULL, NULL));
+    const char *doc = sh->doc && *sh->doc ? sh->doc : NULL;
+    cJSON *s;
+    char pat[128];
+    switch (sh->kind) {
+    case SH_STRING:
+        return str_schema(sh->pattern, doc);
+    case SH_DURATION:
+        units_pattern(DIM_SECS, pat, sizeof pat);
+        return str_schema(pat, doc);
+    case SH_ENUM:
+        return enum_schema((const char *const *)sh->values, sh->nvalues, doc);
+    case SH_SECRET:
+        return secret_schema(doc);
+    case SH_BOOL:
+    case SH_INT:
+        s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "type", sh->kind == SH_BOOL ? "boolean" : "integer");
+        if (sh->has_min)
+            cJSON_AddNumberToObject(s, "minimum", sh->min);
+        break;
+    case SH_OBJECT: {
+        s = object();
+        cJSON *p = props(s);
+        cJSON *req = cJSON_CreateArray();
+        for (size_t i = 0; i < sh->nkeys; i++) {
+            cJSON_AddItemToObject(p, sh->keys[i].name, shape_schema(cat, &sh->keys[i]));
+            if (sh->keys[i].required)
+                cJSON_AddItemToArray(req, cJSON_CreateString(sh->keys[i].name));
+        }
+        if (cJSON_GetArraySize(req))
+            cJSON_AddItemToObject(s, "required", req);
+        else
+            cJSON_Delete(req);
+        break;
+    }
+    case SH_MAP:
+    case SH_LIST:
+    default:
+        s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "type", sh->kind == SH_MAP ? "object" : "array");
+        cJSON_AddItemToObject(s, sh->kind == SH_MAP ? "additionalProperties" : "items",
+                              shape_schema(cat, sh->of));
+        break;
+    }
+    const struct limit_def *lim = sh->limit ? catalog_limit(cat, sh->limit) : NULL;
+    if (lim)
+        cJSON_AddNumberToObject(s, sh->kind == SH_MAP ? "maxProperties" : "maxItems",
+                                (double)lim->max);
+    if (doc)
+        cJSON_AddStringToObject(s, "description", doc);
     return s;
 }
 
@@ -188,82 +231,18 @@ char *schema_json_render(const struct catalog *cat)
     cJSON_AddItemToObject(p, "tiers", tobj);
     cJSON_AddItemToObject(p, "overrides", oobj);
 
-    cJSON *ha = object();
-    cJSON *hp = props(ha);
-    cJSON_AddItemToObject(hp, "url", str_schema("^https?://[^/]+.*[^/]$", "Home Assistant base URL"));
-    cJSON *ah = cJSON_AddObjectToObject(hp, "allow_http");
-    cJSON_AddStringToObject(ah, "type", "boolean");
-    cJSON *tok = object();
-    cJSON *tp = props(tok);
-    static const char *const modes[] = {"account_linking", "long_lived"};
-    cJSON_AddItemToObject(tp, "mode", enum_schema(modes, 2, "where the token comes from"));
-    cJSON_AddItemToObject(tp, "env", str_schema("^[A-Za-z_][A-Za-z0-9_]*$", NULL));
-    cJSON_AddItemToObject(tp, "ssm", str_schema("^/", NULL));
-    static const char *const treq[] = {"mode"};
-    required(tok, treq, 1);
-    cJSON_AddItemToObject(hp, "token", tok);
-    cJSON *tls = object();
-    cJSON *tlp = props(tls);
-    cJSON *verify = cJSON_AddObjectToObject(tlp, "verify");
-    cJSON_AddStringToObject(verify, "type", "boolean");
-    cJSON_AddItemToObject(tlp, "ca_bundle", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(tlp, "client_cert", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(tlp, "client_key", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(hp, "tls", tls);
-    cJSON *hdr = cJSON_CreateObject();
-    cJSON_AddStringToObject(hdr, "type", "object");
-    cJSON_AddItemToObject(hdr, "additionalProperties", secret_schema());
-    cJSON_AddItemToObject(hp, "headers", hdr);
-    static const char *const hreq[] = {"url", "token"};
-    required(ha, hreq, 2);
-    cJSON_AddItemToObject(p, "home_assistant", ha);
+    for (size_t i = 0; i < cat->sections.nkeys; i++)
+        cJSON_AddItemToObject(p, cat->sections.keys[i].name,
+                              shape_schema(cat, &cat->sections.keys[i]));
 
-    cJSON *alexa = object();
-    cJSON *ap = props(alexa);
-    cJSON_AddItemToObject(ap, "skill_ids",
-                          string_list("^amzn1\\.ask\\.skill\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
-                                      "[0-9a-f]{4}-[0-9a-f]{12}$"));
-    cJSON *disc = object();
-    cJSON *dp = props(disc);
-    cJSON_AddItemToObject(dp, "include", string_list(NULL));
-    cJSON_AddItemToObject(dp, "exclude", string_list(NULL));
-    cJSON_AddItemToObject(dp, "friendly_names", string_map());
-    cJSON *cats = cJSON_CreateObject();
-    cJSON_AddStringToObject(cats, "type", "object");
-    cJSON_AddItemToObject(cats, "additionalProperties",
-                          enum_schema(alexa_display_categories, alexa_ndisplay_categories, NULL));
-    cJSON_AddItemToObject(dp, "categories", cats);
-    cJSON *rc = cJSON_CreateObject();
-    cJSON_AddStringToObject(rc, "type", "array");
-    cJSON *rci = object();
-    cJSON *rcp = props(rci);
-    cJSON_AddItemToObject(rcp, "endpoint", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(rcp, "interface", str_schema("^Alexa", NULL));
-    static const char *const rreq[] = {"endpoint", "interface"};
-    required(rci, rreq, 2);
-    cJSON_AddItemToObject(rc, "items", rci);
-    cJSON_AddItemToObject(dp, "remove_capabilities", rc);
-    cJSON_AddItemToObject(ap, "discovery", disc);
-    cJSON *ann = object();
-    cJSON *anp = props(ann);
-    cJSON_AddItemToObject(anp, "tts_entity", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(anp, "media_players", string_list(NULL));
-    cJSON_AddItemToObject(ap, "announce", ann);
-    cJSON_AddItemToObject(ap, "notify_target", str_schema(NULL, NULL));
-    cJSON_AddItemToObject(p, "alexa", alexa);
-
-    cJSON *bud = object();
-    cJSON *bp = props(bud);
-    cJSON *ftm = cJSON_AddObjectToObject(bp, "free_tier_metrics");
-    cJSON_AddStringToObject(ftm, "type", "boolean");
-    cJSON *ipd = cJSON_AddObjectToObject(bp, "invocations_per_day");
-    cJSON_AddStringToObject(ipd, "type", "integer");
-    cJSON_AddNumberToObject(ipd, "minimum", 0);
-    cJSON_AddItemToObject(bp, "avg_duration", str_schema(DURATION_PATTERN, NULL));
-    cJSON_AddItemToObject(p, "budget", bud);
-
-    static const char *const req[] = {"leec", "preset", "features", "home_assistant"};
-    required(root, req, 4);
+    cJSON *req = cJSON_CreateArray();
+    static const char *const fixed[] = {"leec", "preset", "features"};
+    for (size_t i = 0; i < 3; i++)
+        cJSON_AddItemToArray(req, cJSON_CreateString(fixed[i]));
+    for (size_t i = 0; i < cat->sections.nkeys; i++)
+        if (cat->sections.keys[i].required)
+            cJSON_AddItemToArray(req, cJSON_CreateString(cat->sections.keys[i].name));
+    cJSON_AddItemToObject(root, "required", req);
     char *out = cJSON_Print(root);
     cJSON_Delete(root);
     size_t n = strlen(out);

@@ -127,7 +127,7 @@ struct frame {
     struct shash keys;  /* YN_MAP: key text -> pair index */
     char *anchor;       /* anchor of this collection, registered when it ends */
     uint64_t anchor_seq;
-    size_t cap;         /* allocated items/pairs */
+    size_t cap; /* allocated items/pairs */
 };
 
 struct anchor_def {
@@ -137,8 +137,8 @@ struct anchor_def {
 };
 
 struct cursor {
-    size_t idx;  /* character index (libyaml's mark.index) */
-    size_t off;  /* byte offset */
+    size_t idx; /* character index (libyaml's mark.index) */
+    size_t off; /* byte offset */
     uint32_t line, col;
 };
 
@@ -154,7 +154,7 @@ struct loader {
     uint64_t seq;
     size_t nnodes;
     unsigned errors;
-    bool stop;  /* fatal: no more events */
+    bool stop; /* fatal: no more events */
     bool too_many;
     bool documents_seen;
     struct cursor cur;
@@ -236,8 +236,8 @@ static size_t skip_anchor(struct loader *L, size_t idx, size_t limit)
         return idx - L->bom;
     off++, idx++;
     while (off < len && idx < limit && t[off] != ' ' && t[off] != '\t' && t[off] != '\n' &&
-           t[off] != '\r' && t[off] != ',' && t[off] != '[' && t[off] != ']' &&
-           t[off] != '{' && t[off] != '}') {
+           t[off] != '\r' && t[off] != ',' && t[off] != '[' && t[off] != ']' && t[off] != '{' &&
+           t[off] != '}') {
         off++, idx++;
         while (off < len && is_cont((unsigned char)t[off]))
             off++;
@@ -269,10 +269,10 @@ static void too_many_errors(struct loader *L)
     }
 }
 
-#define LERR(L, at, ...)                                                                     \
-    do {                                                                                     \
-        diag_error((L)->d, (at), __VA_ARGS__);                                               \
-        too_many_errors(L);                                                                  \
+#define LERR(L, at, ...)                       \
+    do {                                       \
+        diag_error((L)->d, (at), __VA_ARGS__); \
+        too_many_errors(L);                    \
     } while (0)
 
 /* Printable form of a key for messages: control characters escaped, long keys cut. */
@@ -566,8 +566,9 @@ static void on_scalar(struct loader *L, const yaml_event_t *ev)
     if (n->len > YIR_MAX_SCALAR_BYTES)
         LERR(L, &n->loc, "scalar is longer than %u bytes", YIR_MAX_SCALAR_BYTES);
     if (ev->data.scalar.anchor)
-        define_anchor(L, xstrndup((const char *)ev->data.scalar.anchor,
-                                 strlen((const char *)ev->data.scalar.anchor)),
+        define_anchor(L,
+                      xstrndup((const char *)ev->data.scalar.anchor,
+                               strlen((const char *)ev->data.scalar.anchor)),
                       ++L->seq, n);
     attach(L, n);
 }
@@ -889,10 +890,9 @@ bool ynode_bool(const struct ynode *n, bool *out)
 
 bool ynode_looks_like_bool(const struct ynode *n)
 {
-    static const char *const words[] = {"y",   "Y",   "yes",  "Yes",  "YES",   "n",
-                                        "N",   "no",  "No",   "NO",   "on",    "On",
-                                        "ON",  "off", "Off",  "OFF",  "True",  "TRUE",
-                                        "False", "FALSE"};
+    static const char *const words[] = {"y",   "Y",   "yes",  "Yes",  "YES",   "n",    "N",
+                                        "no",  "No",  "NO",   "on",   "On",    "ON",   "off",
+                                        "Off", "OFF", "True", "TRUE", "False", "FALSE"};
     if (!n || n->kind != YN_SCALAR || n->style != YS_PLAIN)
         return false;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
@@ -929,7 +929,9 @@ void yir_note_alias(struct diag *d, const struct ynode *n)
     if (!n || !n->alias_loc.file)
         return;
     diag_note(d, &n->alias_loc, "expanded from alias '*%s' here",
-              n->alias_name ? n->alias_name : n->anchor ? n->anchor : "?");
+              n->alias_name ? n->alias_name
+              : n->anchor   ? n->anchor
+                            : "?");
 }
 
 const char *ynode_kind_name(const struct ynode *n)

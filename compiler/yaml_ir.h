@@ -23,9 +23,9 @@
 #include <stddef.h>
 
 /* Caps (bad input gets an error, never a crash or a hang). */
-#define YIR_MAX_FILE_BYTES (1u << 20)  /* 1 MiB per file */
-#define YIR_MAX_DEPTH 64u              /* nesting of collections */
-#define YIR_MAX_NODES 200000u          /* total nodes after alias expansion */
+#define YIR_MAX_FILE_BYTES   (1u << 20) /* 1 MiB per file */
+#define YIR_MAX_DEPTH        64u        /* nesting of collections */
+#define YIR_MAX_NODES        200000u    /* total nodes after alias expansion */
 #define YIR_MAX_SCALAR_BYTES (64u << 10)
 
 enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
@@ -39,12 +39,13 @@ struct ypair {
 
 struct ynode {
     enum ynode_kind kind;
-    struct loc loc;       /* start of the node; span = length of a one-line scalar */
-    struct loc alias_loc; /* where the alias was written, if reached through one (file==NULL otherwise) */
-    const char *anchor;   /* anchor name if this node (or the original) had one, else NULL */
+    struct loc loc; /* start of the node; span = length of a one-line scalar */
+    struct loc
+        alias_loc; /* where the alias was written, if reached through one (file==NULL otherwise) */
+    const char *anchor;     /* anchor name if this node (or the original) had one, else NULL */
     const char *alias_name; /* copies: name of the alias they were expanded from, else NULL */
     /* YN_SCALAR */
-    char *str;            /* value after YAML processing (escapes, folding), NUL-terminated */
+    char *str; /* value after YAML processing (escapes, folding), NUL-terminated */
     size_t len;
     enum yscalar_style style;
     /* Raw-text mapping for expressions: if true, str's bytes are exactly the source

@@ -5,10 +5,7 @@
 
 #include <string.h>
 
-static const char *article(const char *noun)
-{
-    return strchr("aeiou", noun[0]) ? "an" : "a";
-}
+static const char *article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
 
 void ynote_alias(struct diag *d, const struct ynode *n)
 {

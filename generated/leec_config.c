@@ -2,6 +2,14 @@
  * with schemas/ and presets/. DO NOT EDIT: run `leec compile`. */
 #include "leec_config.h"
 
+static const char *const skill_ids[] = {"amzn1.ask.skill.00000000-0000-0000-0000-000000000000"};
+static const char *const discovery_exclude[] = {"sensor#*_battery", "switch#*_internal"};
+static const struct leec_name_pair friendly_names[] = {
+    {"light#kitchen", "Kitchen Lights"},
+};
+static const struct leec_name_pair remove_capabilities[] = {
+    {"light#*", "Alexa.ColorTemperatureController"},
+};
 _Static_assert(LEEC_MEMORY_ESTIMATE <= LEEC_MEMORY_LIMIT,
                "memory estimate exceeds lambda.memory_mb minus headroom");
 _Static_assert(!LEEC_FREE_TIER_METRICS || LEEC_METRIC_COUNT <= 10,
@@ -58,14 +66,6 @@ static const struct leec_metric_def metric_defs[] = {
     {"Duration", "Milliseconds"},
     {"MemoryUsed", "Bytes"},
     {"HomeAssistantLatency", "Milliseconds"},
-};
-static const char *const skill_ids[] = {"amzn1.ask.skill.00000000-0000-0000-0000-000000000000"};
-static const char *const discovery_exclude[] = {"sensor#*_battery", "switch#*_internal"};
-static const struct leec_name_pair friendly_names[] = {
-    {"light#kitchen", "Kitchen Lights"},
-};
-static const struct leec_name_pair remove_capabilities[] = {
-    {"light#*", "Alexa.ColorTemperatureController"},
 };
 
 const struct leec_config leec_config = {

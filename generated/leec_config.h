@@ -3,12 +3,15 @@
 #ifndef LEEC_CONFIG_H
 #define LEEC_CONFIG_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+/* The fixed types (secret and header refs, the project-file sections,
+ * budgets) and LEEC_ABI_VERSION_RUNTIME: runtime/leec_abi.h. */
+#include "leec_abi.h"
 
 #define LEEC_ABI_VERSION 1
 #define LEEC_GEN_VERSION "0.1.0"
+#if LEEC_ABI_VERSION_RUNTIME != LEEC_ABI_VERSION
+#error "leec_config.h was generated for another runtime ABI (leec_abi.h): rerun leec compile"
+#endif
 
 #define LEEC_FEATURE_DEVICES 1
 #define LEEC_FEATURE_ALEXA 1
@@ -20,6 +23,32 @@
 #define LEEC_FEATURE_NOTIFICATIONS 0
 #define LEEC_FEATURE_AREAS 1
 #define LEEC_FEATURE_TIMERS 0
+
+/* Every known feature: X(name, ENABLED 0/1). */
+#define LEEC_FEATURES(X) \
+    X(devices, 1) \
+    X(alexa, 1) \
+    X(response, 1) \
+    X(conversation, 0) \
+    X(automation, 1) \
+    X(scripts, 1) \
+    X(input_helpers, 1) \
+    X(notifications, 0) \
+    X(areas, 1) \
+    X(timers, 0)
+
+/* The smallest feature preset with each feature: X(name, "preset"). */
+#define LEEC_FEATURE_PRESETS(X) \
+    X(devices, "minimal") \
+    X(alexa, "minimal") \
+    X(response, "minimal") \
+    X(conversation, "voice_control") \
+    X(automation, "automation_basic") \
+    X(scripts, "automation_basic") \
+    X(input_helpers, "smart_home") \
+    X(notifications, "full") \
+    X(areas, "smart_home") \
+    X(timers, "full")
 
 #define LEEC_CACHE_ENABLED 1
 #define LEEC_CACHE_STATE_POOL UINT64_C(4194304)
@@ -62,6 +91,11 @@
 #define LEEC_SECURITY_RATE_USERS INT64_C(64)
 #define LEEC_SECURITY_TIMESTAMP_TOLERANCE_MS UINT64_C(150000)
 
+/* Longest lists of the project file (schemas/limits.yaml). */
+#define LEEC_MAX_HEADERS 8
+#define LEEC_LIMITS(X) \
+    X(headers, 8)
+
 /* Budgets (bytes) as leec computed them; leec_config.c re-checks them. */
 #define LEEC_MEMORY_BASELINE UINT64_C(12582912)
 #define LEEC_MEMORY_CACHE UINT64_C(7365632)
@@ -87,6 +121,20 @@
 #define LEEC_METRIC_HOME_ASSISTANT_LATENCY 5
 #define LEEC_METRIC_SECURITY_REJECTIONS -1
 #define LEEC_METRIC_RATE_LIMITED -1
+
+/* Every metric the schemas know: X(Name, "Unit", ID), ID -1 when not
+ * compiled in. */
+#define LEEC_METRICS(X) \
+    X(CacheHitRate, "Percent", 0) \
+    X(PressureSheds, "Count", -1) \
+    X(BreakerOpen, "Count", -1) \
+    X(Invocations, "Count", 1) \
+    X(Errors, "Count", 2) \
+    X(Duration, "Milliseconds", 3) \
+    X(MemoryUsed, "Bytes", 4) \
+    X(HomeAssistantLatency, "Milliseconds", 5) \
+    X(SecurityRejections, "Count", -1) \
+    X(RateLimited, "Count", -1)
 
 enum leec_cache_eviction { LEEC_CACHE_EVICTION_LRU, LEEC_CACHE_EVICTION_LRU_TTL_FIRST, LEEC_CACHE_EVICTION_LFU_LRU };
 enum leec_cache_shed_order { LEEC_CACHE_SHED_ORDER_EXPIRE, LEEC_CACHE_SHED_ORDER_EVICT, LEEC_CACHE_SHED_ORDER_SHRINK, LEEC_CACHE_SHED_ORDER_QUIET_LOGS };
@@ -175,73 +223,6 @@ struct leec_security_config {
     int64_t rate_burst;
     int64_t rate_users;
     uint64_t timestamp_tolerance_ms;
-};
-
-enum leec_token_mode { LEEC_TOKEN_ACCOUNT_LINKING, LEEC_TOKEN_LONG_LIVED };
-enum leec_secret_source { LEEC_SECRET_NONE, LEEC_SECRET_ENV, LEEC_SECRET_SSM };
-
-struct leec_secret_ref {
-    enum leec_secret_source source;
-    const char *name; /* variable or SSM parameter name, never the secret */
-};
-
-struct leec_header_def {
-    const char *name;
-    struct leec_secret_ref value;
-};
-
-struct leec_name_pair {
-    const char *key;
-    const char *value;
-};
-
-struct leec_ha_config {
-    const char *url;
-    bool allow_http;
-    enum leec_token_mode token_mode;
-    struct leec_secret_ref token;
-    bool tls_verify;
-    const char *ca_bundle;
-    const char *client_cert;
-    const char *client_key;
-    const struct leec_header_def *headers;
-    size_t headers_count;
-};
-
-struct leec_alexa_config {
-    const char *const *skill_ids;
-    size_t skill_ids_count;
-    const char *const *discovery_include;
-    size_t discovery_include_count;
-    const char *const *discovery_exclude;
-    size_t discovery_exclude_count;
-    const struct leec_name_pair *friendly_names;
-    size_t friendly_names_count;
-    const struct leec_name_pair *categories;
-    size_t categories_count;
-    const struct leec_name_pair *remove_capabilities; /* endpoint glob → interface */
-    size_t remove_capabilities_count;
-    const char *tts_entity;
-    const char *const *media_players;
-    size_t media_players_count;
-    const char *notify_target;
-};
-
-struct leec_metric_def {
-    const char *name;
-    const char *unit;
-};
-
-struct leec_tier_choice {
-    const char *iface;
-    const char *tier;
-};
-
-struct leec_budget {
-    uint64_t memory_estimate;
-    uint64_t memory_limit;
-    uint64_t memory_baseline;
-    size_t metric_count;
 };
 
 struct leec_config {

@@ -1,5 +1,6 @@
 /* bootstrap: the Lambda process. Everything it needs is in the compiled tables and
  * a short list of environment variables; it reads no configuration file. */
+#include "base/clock.h"
 #include "base/log.h"
 #include "core/app.h"
 #include "core/bind.h"
@@ -10,6 +11,9 @@
 
 int main(void)
 {
+    /* init_ms in health: from here (after exec and the dynamic loader, which only
+     * Lambda's Init Duration sees) to the first /next, curl_global_init included. */
+    uint64_t t_main_us = clock_mono_us();
     static struct app app;
     static struct app_config cfg; /* from the compiled tables (core/bind.c) */
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
@@ -44,6 +48,7 @@ int main(void)
         curl_global_cleanup();
         return 1;
     }
+    app.init_us = clock_mono_us() - t_main_us;
     for (;;) {
         struct rapi_invocation inv;
         int rc = RAPI_ETRANSPORT;

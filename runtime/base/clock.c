@@ -20,6 +20,14 @@ uint64_t clock_mono_ms(void)
     return clock_read(CLOCK_MONOTONIC);
 }
 
+uint64_t clock_mono_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 uint64_t clock_epoch_ms(void) { return clock_read(CLOCK_REALTIME); }
 
 void clock_set_fake(uint64_t *mono_ms) { clock_fake = mono_ms; }

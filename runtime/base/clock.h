@@ -13,6 +13,10 @@
  * steps). Only differences are meaningful. */
 uint64_t clock_mono_ms(void);
 
+/* Microseconds on CLOCK_MONOTONIC, never faked: for measuring the process's own
+ * start-up, which no test drives. */
+uint64_t clock_mono_us(void);
+
 /* Milliseconds since the Unix epoch (CLOCK_REALTIME): timestamps, deadlines. */
 uint64_t clock_epoch_ms(void);
 

@@ -114,7 +114,6 @@ static int init_ha_client(struct app *a, char *why, size_t whylen)
 int app_init(struct app *a, const struct app_config *cfg, const char **error_type, char *why,
              size_t whylen)
 {
-    uint64_t t0 = clock_mono_ms();
     memset(a, 0, sizeof *a);
     a->cfg = cfg;
     a->cold = true;
@@ -137,7 +136,6 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
         init_secrets(a, error_type, why, whylen) != 0 || init_ha_client(a, why, whylen) != 0)
         return -1;
 
-    a->init_ms = clock_mono_ms() - t0;
     log_emit(LOG_LEVEL_INFO, "bootstrap ready", LOG_STR("version", LEEC_VERSION),
              LOG_STR("preset", cfg->health.preset), LOG_STR("features", cfg->health.feature_preset),
              LOG_STR("ha_url_source", a->settings.ha_url_source),

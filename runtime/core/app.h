@@ -33,7 +33,7 @@ struct app {
     size_t nheaders;
     char *header_values[APP_MAX_HEADERS];
     uint64_t invocations;
-    uint64_t init_ms; /* process start → ready */
+    uint64_t init_us; /* main() entered → ready for the first /next (set by main.c) */
     uint64_t pressure_sheds;
     double pressure_threshold; /* RSS bytes above which to shed (set once at init) */
     bool cold;

@@ -64,27 +64,34 @@ static struct secret_ref secret_of(const struct leec_secret_ref *r)
  * non-NULL pointer even for n == 0. */
 static void *forever(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
 
-/* The features compiled in, by name (the health answer). The compiler will emit
- * this list as LEEC_FEATURES(X); until then it is typed here. */
+/* The runtime's header arrays are sized for the schema's limit (schemas/limits.yaml). */
+_Static_assert(
+    LEEC_MAX_HEADERS == APP_MAX_HEADERS && APP_MAX_HEADERS <= HA_MAX_HEADERS,
+    "extra-header limits disagree: schemas/limits.yaml vs core/config.h / net/ha_client.h");
+
+/* Every known feature, in the schema's order (LEEC_FEATURES from the tables). */
+#define FEAT_COUNT(name, on) +1
+enum { BIND_N_FEATURES = 0 LEEC_FEATURES(FEAT_COUNT) };
+#undef FEAT_COUNT
+
+/* The features compiled in, by name (the health answer). */
 static size_t bind_feature_names(const char **out)
 {
     size_t n = 0;
-#define FEAT(x, name)     \
-    if (LEEC_FEATURE_##x) \
-        out[n++] = name;
-    FEAT(DEVICES, "devices")
-    FEAT(ALEXA, "alexa")
-    FEAT(RESPONSE, "response")
-    FEAT(CONVERSATION, "conversation")
-    FEAT(AUTOMATION, "automation")
-    FEAT(SCRIPTS, "scripts")
-    FEAT(INPUT_HELPERS, "input_helpers")
-    FEAT(NOTIFICATIONS, "notifications")
-    FEAT(AREAS, "areas")
-    FEAT(TIMERS, "timers")
+#define FEAT(name, on) \
+    if (on)            \
+        out[n++] = #name;
+    LEEC_FEATURES(FEAT)
 #undef FEAT
     return n;
 }
+
+/* Feature → the smallest feature preset that has it (the "not in this build" answer). */
+static const struct cs_feature_preset feature_presets[] = {
+#define FP(name, preset) {#name, preset},
+    LEEC_FEATURE_PRESETS(FP)
+#undef FP
+};
 
 /* The Custom-skill features compiled in: only these intent files are linked. */
 static const struct cs_feature *const intent_features[] = {
@@ -235,7 +242,7 @@ static int bind_ha(struct app_config *cfg)
 
 static int bind_health(struct health_info *h)
 {
-    static const char *features[16];
+    static const char *features[BIND_N_FEATURES];
     struct health_tier *tiers = forever(leec_config.tiers_count, sizeof *tiers);
     if (!tiers)
         return -1;
@@ -291,6 +298,8 @@ int bind_app_config(struct app_config *cfg)
     cfg->notify_target = leec_config.alexa.notify_target;
     cfg->intent_features = intent_features;
     cfg->n_intent_features = sizeof intent_features / sizeof intent_features[0] - 1;
+    cfg->feature_presets = feature_presets;
+    cfg->n_feature_presets = sizeof feature_presets / sizeof feature_presets[0];
     if (bind_guards(cfg) || bind_metrics(cfg) || bind_ha(cfg) || bind_discovery(&cfg->discovery) ||
         bind_health(&cfg->health))
         return -1;

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define APP_MAX_HEADERS 8 /* extra Home Assistant headers used (more are ignored) */
+#define APP_MAX_HEADERS 8 /* extra Home Assistant headers (LEEC_MAX_HEADERS; bind.c checks) */
 
 /* An extra header sent to Home Assistant; its value is a secret (env or SSM). */
 struct app_header_def {
@@ -96,6 +96,8 @@ struct app_config {
     const char *notify_target;
     const struct cs_feature *const *intent_features;
     size_t n_intent_features;
+    const struct cs_feature_preset *feature_presets; /* every feature → its smallest preset */
+    size_t n_feature_presets;
     /* health */
     struct health_info health;
 };

@@ -59,7 +59,7 @@ void health_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
     add_cache_stats(cs, "response", a->response_cache);
     cJSON_AddBoolToObject(o, "cold_start", a->cold);
     cJSON_AddNumberToObject(o, "invocations", (double)a->invocations);
-    cJSON_AddNumberToObject(o, "init_ms", (double)a->init_ms);
+    cJSON_AddNumberToObject(o, "init_ms", (double)a->init_us / 1000.0);
     out->body = cJSON_PrintUnformatted(o);
     out->len = out->body ? strlen(out->body) : 0;
     out->ns = "health";

@@ -1,4 +1,4 @@
-/* rapi: the AWS Lambda Runtime API client (docs: shared/docs/lambda-runtime-api.md).
+/* rapi: the AWS Lambda Runtime API client (docs/runtime.md; the contract is AWS's Lambda Runtime API).
  *
  * One libcurl easy handle for the process lifetime: curl_easy_reset between
  * calls keeps the connection cache, so every call reuses one keep-alive

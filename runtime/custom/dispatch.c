@@ -1,5 +1,5 @@
-/* dispatch: the intent table (intent → feature → the feature preset that adds it)
- * and cs_dispatch; see custom/dispatch.h. The built-in intents (status, help,
+/* dispatch: the intent table (intent → feature; the feature preset that adds it comes from
+ * the schemas via cs_ctx.feature_presets) and cs_dispatch; see custom/dispatch.h. The built-in intents (status, help,
  * stop, fallback) are here; every feature's intents are in intent_<feature>.c. */
 #include "custom/intent.h"
 
@@ -296,32 +296,32 @@ static void h_no(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *
 static const struct intent_def {
     const char *name;
     cs_intent_fn fn; /* built-in intents; NULL: the feature's (cs_ctx.features) */
-    const char *feature, *preset;
+    const char *feature;
     bool needs_token;
 } intents[] = {
-    {"TriggerAutomationIntent", NULL, "automation", "automation_basic", true},
-    {"ListAutomationsIntent", NULL, "automation", "automation_basic", true},
-    {"RunScriptIntent", NULL, "scripts", "automation_basic", true},
-    {"ListScriptsIntent", NULL, "scripts", "automation_basic", true},
-    {"SetInputHelperIntent", NULL, "input_helpers", "smart_home", true},
-    {"GetInputHelperIntent", NULL, "input_helpers", "smart_home", true},
-    {"MakeAnnouncementIntent", NULL, "notifications", "full", true},
-    {"SendNotificationIntent", NULL, "notifications", "full", true},
-    {"AreaControlIntent", NULL, "areas", "smart_home", true},
-    {"StartTimerIntent", NULL, "timers", "full", true},
-    {"PauseTimerIntent", NULL, "timers", "full", true},
-    {"CancelTimerIntent", NULL, "timers", "full", true},
-    {"TimerStatusIntent", NULL, "timers", "full", true},
-    {"ConversationIntent", NULL, "conversation", "voice_control", true},
-    {"HomeAssistantStatusIntent", h_status, NULL, NULL, true},
-    {"AMAZON.HelpIntent", h_help, NULL, NULL, false},
-    {"AMAZON.CancelIntent", h_stop, NULL, NULL, false},
-    {"AMAZON.StopIntent", h_stop, NULL, NULL, false},
-    {"AMAZON.NavigateHomeIntent", h_navigate_home, NULL, NULL, false},
-    {"AMAZON.FallbackIntent", h_fallback, NULL, NULL, false},
-    {"SelectIntent", h_select, NULL, NULL, true},
-    {"AMAZON.YesIntent", h_yes, NULL, NULL, true},
-    {"AMAZON.NoIntent", h_no, NULL, NULL, false},
+    {"TriggerAutomationIntent", NULL, "automation", true},
+    {"ListAutomationsIntent", NULL, "automation", true},
+    {"RunScriptIntent", NULL, "scripts", true},
+    {"ListScriptsIntent", NULL, "scripts", true},
+    {"SetInputHelperIntent", NULL, "input_helpers", true},
+    {"GetInputHelperIntent", NULL, "input_helpers", true},
+    {"MakeAnnouncementIntent", NULL, "notifications", true},
+    {"SendNotificationIntent", NULL, "notifications", true},
+    {"AreaControlIntent", NULL, "areas", true},
+    {"StartTimerIntent", NULL, "timers", true},
+    {"PauseTimerIntent", NULL, "timers", true},
+    {"CancelTimerIntent", NULL, "timers", true},
+    {"TimerStatusIntent", NULL, "timers", true},
+    {"ConversationIntent", NULL, "conversation", true},
+    {"HomeAssistantStatusIntent", h_status, NULL, true},
+    {"AMAZON.HelpIntent", h_help, NULL, false},
+    {"AMAZON.CancelIntent", h_stop, NULL, false},
+    {"AMAZON.StopIntent", h_stop, NULL, false},
+    {"AMAZON.NavigateHomeIntent", h_navigate_home, NULL, false},
+    {"AMAZON.FallbackIntent", h_fallback, NULL, false},
+    {"SelectIntent", h_select, NULL, true},
+    {"AMAZON.YesIntent", h_yes, NULL, true},
+    {"AMAZON.NoIntent", h_no, NULL, false},
 };
 
 /* The handler of intent d in this build: built in, or from its feature when the
@@ -338,6 +338,15 @@ static cs_intent_fn intent_fn(const struct cs_ctx *c, const struct intent_def *d
             if (strcmp(f->intents[k].intent, d->name) == 0)
                 return f->intents[k].fn;
     }
+    return NULL;
+}
+
+/* The smallest feature preset that adds feature (from the schemas); NULL: unknown. */
+static const char *feature_preset(const struct cs_ctx *c, const char *feature)
+{
+    for (size_t i = 0; i < c->n_feature_presets; i++)
+        if (strcmp(c->feature_presets[i].feature, feature) == 0)
+            return c->feature_presets[i].preset;
     return NULL;
 }
 
@@ -364,7 +373,7 @@ static void run_intent(struct cs_ctx *c, const struct cs_request *q, struct cs_r
     if (!fn) {
         c->outcome = "not_built";
         c->missing_feature = d->feature;
-        c->feature_preset = d->preset;
+        c->feature_preset = feature_preset(c, d->feature);
         cs_say_msg(c, r, true, SK_NOT_BUILT, NULL);
         return;
     }

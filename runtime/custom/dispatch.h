@@ -55,6 +55,10 @@ struct cs_feature {
     const struct cs_intent_impl *intents;
     size_t n_intents;
 };
+/* The smallest feature preset with a feature (LEEC_FEATURE_PRESETS, via bind.c). */
+struct cs_feature_preset {
+    const char *feature, *preset;
+};
 extern const struct cs_feature cs_feature_automation, cs_feature_scripts, cs_feature_input_helpers,
     cs_feature_notifications, cs_feature_areas, cs_feature_timers, cs_feature_conversation;
 
@@ -74,6 +78,8 @@ struct cs_ctx {
     struct jsonguard_limits reply_limits;
     const struct cs_feature *const *features; /* compiled into this build */
     size_t n_features;
+    const struct cs_feature_preset *feature_presets; /* every feature → its smallest preset */
+    size_t n_feature_presets;
     /* set by cs_dispatch */
     const struct sk_lang *lang;   /* the request's language (custom/lang.h) */
     const struct cs_request *req; /* the request being answered */

@@ -79,6 +79,8 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
         .notify_target = a->cfg->notify_target,
         .features = a->cfg->intent_features,
         .n_features = a->cfg->n_intent_features,
+        .feature_presets = a->cfg->feature_presets,
+        .n_feature_presets = a->cfg->n_feature_presets,
         .reply_limits = a->cfg->reply_limits,
     };
     struct cs_reply rep;

@@ -45,7 +45,7 @@ struct ha_settings {
     bool no_connect_retry;       /* http.connect_retries = 0: never a second connect attempt */
 };
 
-#define HA_MAX_HEADERS     16
+#define HA_MAX_HEADERS     8
 #define HA_MAX_URL         2048
 #define HA_MAX_TOKEN       8192
 #define HA_MAX_HEADER_LINE 4096

@@ -8,9 +8,10 @@ trace id, the invocation deadline, init errors on bad environment overrides, the
 migration variables of other bridges, JSON logs and EMF lines (only compiled metrics),
 and "no configuration at run time" (ldd: no libyaml; strace: no YAML opened).
 
-Note: the bootstrap posts the answer first and writes its summary and EMF lines after,
-so those lines show up in the emulator's log list of the *next* invocation. Tests that
-look at them gather every invocation's logs and select by function_request_id."""
+Note: the bootstrap posts the answer first and writes its summary and EMF lines after.
+The emulator counts those lines to the invocation (its window ends when the runtime asks
+for the next event, as Lambda does), and tests still select lines by
+function_request_id where they can."""
 import json
 import os
 import re
@@ -228,20 +229,21 @@ class TestRuntimeApiGone(Base):
 
 class TestTraceId(Base):
     def test_trace_id_set_and_unset(self):
+        """Every line of an invocation carries its trace id, or none without one. The
+        emulator's window of an invocation ends when the runtime asks for the next event,
+        so each result holds its own summary (written after the answer)."""
         emu = self.emu()
         trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
         results = [emu.invoke(HEALTH, trace_id=trace), emu.invoke(HEALTH),
-                   emu.invoke(HEALTH, trace_id=trace), emu.invoke(HEALTH),
-                   emu.invoke(HEALTH)]  # the last one flushes the previous lines
-        lines = [ln for r in results for ln in r["logs"]]
-        by_req = {}
-        for o in json_lines(lines):
-            rid = o.get("function_request_id")
-            if rid:
-                by_req.setdefault(rid, []).append(o)
-        for i, r in enumerate(results[:4]):
-            objs = by_req.get(r["request_id"])
+                   emu.invoke(HEALTH, trace_id=trace), emu.invoke(HEALTH)]
+        for i, r in enumerate(results):
+            self.assertTrue(r["logs_complete"], i)
+            objs = [o for o in json_lines(r["logs"]) if o.get("function_request_id")]
             self.assertTrue(objs, "no log line for invocation %d" % i)
+            self.assertEqual({o["function_request_id"] for o in objs}, {r["request_id"]},
+                             "invocation %d's window holds another invocation's lines" % i)
+            self.assertTrue([o for o in objs if o.get("message") == "invocation"],
+                            "invocation %d: no summary line in its own window" % i)
             for o in objs:
                 if i % 2 == 0:
                     self.assertEqual(o.get("xray_trace_id"), trace, o)

@@ -145,6 +145,18 @@ class FakeFunctionTests(unittest.TestCase):
         r = self.invoke({"action": "log", "lines": ["three"]})
         self.assertEqual(r["logs"], ["three"])
 
+    def test_lines_after_the_answer_belong_to_the_invocation(self):
+        """Lambda counts an invocation until the runtime's next GET /next: lines written
+        after the answer are in that invocation's window, not the next one's."""
+        self.invoke({"action": "echo"})
+        for n in range(3):
+            r = self.invoke({"action": "late_log", "lines": ["late %d" % n, "later %d" % n]})
+            self.assertEqual(r["status"], "ok", r)
+            self.assertEqual(r["logs"], ["late %d" % n, "later %d" % n])
+            self.assertTrue(r["logs_complete"])
+        r = self.invoke({"action": "echo"})
+        self.assertEqual(r["logs"], [])
+
 
 class InitTests(unittest.TestCase):
     def test_init_error(self):
@@ -179,7 +191,9 @@ class RawProtocolTests(unittest.TestCase):
 
     def setUp(self):
         idle = [sys.executable, "-c", "import time; time.sleep(120)"]
-        self.emu = harness.start_emulator(idle, timeout_s=20)
+        # The test plays the runtime and never asks for a next event after answering: do
+        # not wait for one (after_answer_s) before the invoke thread returns its result.
+        self.emu = harness.start_emulator(idle, timeout_s=20, after_answer_s=0.1)
         # Spawn before the test's own GET /next: a spawn starts a new process generation,
         # and a /next still waiting from an older generation is dropped (as it must be for
         # a replaced process), which would race with the invoke thread's lazy spawn.
@@ -273,6 +287,19 @@ class LeecInvokeCliTests(unittest.TestCase):
         self.assertEqual(p.stderr.count("Init Duration:"), 1)
         self.assertEqual(p.stderr.count("REPORT RequestId:"), 2)
         self.assertIn("SUMMARY invocations: 2", p.stderr)
+
+    def test_repeat_prints_each_invocations_late_lines_before_its_report(self):
+        p = self.run_cli({"action": "late_log", "lines": ["emf"], "s": 0.02}, "--repeat", "5")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        per = []
+        n = 0
+        for line in p.stderr.splitlines():
+            if line == "emf":
+                n += 1
+            elif line.startswith("REPORT RequestId:"):
+                per.append(n)
+                n = 0
+        self.assertEqual(per, [1, 1, 1, 1, 1], p.stderr)
 
     def test_function_error_exits_1(self):
         p = self.run_cli({"action": "error"})

@@ -193,6 +193,27 @@ class Validate(unittest.TestCase):
             self.assertEqual(diags[0]["severity"], "error")
             self.assertEqual(diags[0]["line"], 4)
 
+    def test_renamed_parameter_leec_needs(self):
+        # A consistent rename of a parameter the compiler reads by name (schemas,
+        # presets and examples all agree) is a located error naming the schema and
+        # what leec needs it for, never a crash.
+        with tempfile.TemporaryDirectory() as d:
+            for sub in ("schemas", "presets", "examples"):
+                shutil.copytree(os.path.join(SRC, sub), os.path.join(d, sub))
+            for dirpath, _, files in os.walk(d):
+                for name in files:
+                    path = os.path.join(dirpath, name)
+                    text = read(path)
+                    if "headroom" in text:
+                        with open(path, "w") as f:
+                            f.write(re.sub(r"\bheadroom\b", "reserve", text))
+            r = run("--root", d, "validate", os.path.join(d, "examples", "leec.yaml"),
+                    env_root=False)
+            self.assertIn(r.returncode, (1, 2), r.stderr)
+            self.assertRegex(r.stderr, r"schemas/lambda\.yaml:\d+:\d+: error: interface 'lambda' "
+                             r"has no parameter 'headroom' \(size\); leec needs it for the memory "
+                             r"limit")
+
 
 class Explain(unittest.TestCase):
     def setUp(self):

@@ -92,9 +92,10 @@ class TestTemplate(unittest.TestCase):
     def test_valid_and_parameters(self):
         self.assertEqual(self.t["AWSTemplateFormatVersion"], "2010-09-09")
         params = self.t["Parameters"]
-        for p in ("SmartHomeSkillId", "CustomSkillId", "Region", "TokenParameterName", "Architecture"):
+        for p in ("SmartHomeSkillId", "CustomSkillId", "Region", "TokenParameterName"):
             self.assertIn(p, params)
-        self.assertEqual(sorted(params["Architecture"]["AllowedValues"]), ["arm64", "x86_64"])
+        # the architecture is fixed with the zip it names (CodeUri), never a free parameter
+        self.assertNotIn("Architecture", params)
         self.assertEqual(sorted(params["Region"]["AllowedValues"]),
                          ["eu-west-1", "us-east-1", "us-west-2"])
         # every !Ref / !If condition points at something defined
@@ -118,8 +119,8 @@ class TestTemplate(unittest.TestCase):
         self.assertEqual(p["Handler"], "bootstrap")
         self.assertEqual(p["MemorySize"], 128)
         self.assertGreaterEqual(p["Timeout"], 8)
-        self.assertEqual(p["Architectures"], [{"Ref": "Architecture"}])
-        self.assertTrue(str(p.get("CodeUri", "")).endswith("function.zip"))
+        self.assertEqual(p["Architectures"], ["x86_64"])
+        self.assertEqual(p["CodeUri"], "../build-deploy/x86_64/function.zip")
         self.assertEqual(p["Role"], {"Fn::GetAtt": ["FunctionRole", "Arn"]})
 
     def test_alexa_permissions(self):
@@ -185,8 +186,10 @@ class TestDeployDryRun(unittest.TestCase):
     def test_command_sequence(self):
         env = dict(os.environ, DRY_RUN="1")
         r = subprocess.run(["make", "-s", "-f", "Makefile.deploy", "deploy", "REGION=us-east-1",
-                            "FUNCTION=leec-test", "ARCH=arm64", "SKILL_ID=amzn1.ask.skill.sh",
-                            "CUSTOM_SKILL_ID=amzn1.ask.skill.custom",
+                            "FUNCTION=leec-test", "ARCH=arm64",
+                            "SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-0000000000aa",
+                            "CUSTOM_SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-0000000000bb",
+                            "LOGGING_CONFIG=yes",
                             "ROLE_ARN=arn:aws:iam::123456789012:role/leec",
                             "ENVIRONMENT=LEEC_HA_URL=https://ha.example.org,LEEC_HA_TOKEN_SSM=/leec/t",
                             "BUILD_DIR=/nonexistent/deploy"],
@@ -221,9 +224,9 @@ class TestDeployDryRun(unittest.TestCase):
         self.assertGreaterEqual(int(opt(conf, "--timeout")), 8)
         perms = {opt(c, "--principal"): c for c in cmds if c[4] == "add-permission"}
         self.assertEqual(opt(perms["alexa-connectedhome.amazon.com"], "--event-source-token"),
-                         "amzn1.ask.skill.sh")
+                         "amzn1.ask.skill.00000000-0000-0000-0000-0000000000aa")
         self.assertEqual(opt(perms["alexa-appkit.amazon.com"], "--event-source-token"),
-                         "amzn1.ask.skill.custom")
+                         "amzn1.ask.skill.00000000-0000-0000-0000-0000000000bb")
         for c in perms.values():
             self.assertEqual(opt(c, "--action"), "lambda:InvokeFunction")
 

@@ -81,6 +81,11 @@ def main():
             for line in ev.get("lines", []):
                 print(line, flush=True)
             post(conn, path, b'"logged"')
+        elif action == "late_log":  # answer first, then log (like a summary/EMF line)
+            post(conn, path, b'"answered"')
+            time.sleep(float(ev.get("s", 0.05)))
+            for line in ev.get("lines", []):
+                print(line, flush=True)
         elif action == "big":
             status, _ = post(conn, path, b"x" * int(ev["n"]))
             if status == 413:

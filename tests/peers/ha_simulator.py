@@ -12,7 +12,7 @@ Library use:
 CLI: ha_simulator.py [--port N] [--tls-cert F --tls-key F] [--client-ca F]
                      [--token T]... [--ban-after N] [--fault MODE[:k=v,...]]
 
-What it serves (Home Assistant shapes; see shared/docs/home-assistant.md):
+What it serves (the shapes of Home Assistant's REST API and `alexa` integration):
   POST /api/alexa/smart_home   Alexa Smart Home directives (like HA's `alexa` integration)
   GET  /api/, /api/config, /api/states, /api/states/<entity_id>, /api/services
   POST /api/services/<domain>/<service>, /api/template, /api/conversation/process
@@ -20,6 +20,7 @@ Only the Python standard library is used. Binds 127.0.0.1 only.
 """
 import argparse
 import copy
+import signal
 import datetime
 import json
 import os
@@ -1843,17 +1844,37 @@ def _parse_fault(spec):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Home Assistant simulator (loopback only)")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--tls-cert")
-    ap.add_argument("--tls-key")
+    ap = argparse.ArgumentParser(
+        prog="ha_simulator.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Home Assistant simulator on 127.0.0.1 (Python standard library only). "
+                    "Prints its URL on stdout, then serves until Ctrl-C / SIGTERM.",
+        epilog="""serves (Home Assistant's shapes):
+  POST /api/alexa/smart_home     Alexa Smart Home directives (the `alexa` integration)
+  GET  /api/, /api/config, /api/states, /api/states/<entity_id>
+  POST /api/services/<domain>/<service>, /api/template, /api/conversation/process
+  a sample house: light#kitchen, switch#coffee_maker, climate#living_room, lock#front_door, ...
+
+faults (--fault MODE[:k=v,...]; path=PREFIX limits a fault to matching paths, times=N ends it):
+  status:status=503[,body=...]   answer with that status    html200   a login page, status 200
+  truncated[:keep=N]             cut the reply              slow:seconds=N   answer late
+  reset                          drop the connection (RST)  big:size=N       an oversized reply
+
+example:
+  ha_simulator.py --port 8123 &
+  leec_invoke.py --event examples/events/turn_on.json --env LEEC_HA_URL=http://127.0.0.1:8123""")
+    ap.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="its private key (PEM)")
     ap.add_argument("--client-ca", help="require client certificates signed by this CA")
-    ap.add_argument("--token", action="append", help="valid bearer token (repeatable)")
-    ap.add_argument("--ban-after", type=int, default=5)
+    ap.add_argument("--token", action="append",
+                    help="valid bearer token (repeatable; default %s)" % DEFAULT_TOKEN)
+    ap.add_argument("--ban-after", type=int, default=5,
+                    help="failed logins before the client IP is banned (default 5)")
     ap.add_argument("--fault", default="none",
                     help="MODE[:k=v,...] e.g. status:status=503, slow:seconds=9, big:size=9000")
-    ap.add_argument("--no-sample-devices", action="store_true")
-    ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--no-sample-devices", action="store_true",
+                    help="no 'Sample Device' endpoint in discovery")
+    ap.add_argument("--verbose", "-v", action="store_true", help="log every request on stderr")
     a = ap.parse_args(argv)
     if bool(a.tls_cert) != bool(a.tls_key):
         ap.error("--tls-cert and --tls-key go together")
@@ -1862,6 +1883,9 @@ def main(argv=None):
                       sample_devices=not a.no_sample_devices, verbose=a.verbose)
     mode, params = _parse_fault(a.fault)
     sim.set_fault(mode, **params)
+    def _stop(signum, frame):  # `kill PID` ends it like Ctrl-C
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _stop)
     sim.start()
     print(sim.url, flush=True)
     try:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Local AWS Lambda Runtime API emulator (Python standard library only, loopback only).
 
-Follows shared/docs/lambda-runtime-api.md: it serves the Runtime API
+Follows the AWS Lambda Runtime API (custom runtimes): it serves the Runtime API
 (`/2018-06-01/runtime/...`) to a function process that it starts itself with a
 scrubbed, Lambda-like environment, and runs one invocation at a time.
 
@@ -18,9 +18,12 @@ LambdaEmulator(command=None, env=None, *, timeout_s=8.0, memory_mb=128,
                function_name="leec-function", function_version="$LATEST",
                region="eu-west-1", handler="leec", task_root=None,
                log_format=None, log_level=None, init_timeout_s=10.0,
-               port=0, cwd=None, echo_logs=False)
+               port=0, cwd=None, echo_logs=False, after_answer_s=2.0)
     command: argv list (or one path string); default LEEC_BUILD_DIR/runtime/bootstrap.
     env: extra environment for the function (added after Lambda's variables).
+    after_answer_s: how long invoke() waits, after the answer, for the runtime to ask for
+         the next event (so the invocation's late log lines are in its own window; capped by
+         the invocation's deadline). Lines later than that go to the next window.
   .start() -> self                 binds 127.0.0.1:port (0 = free port)
   .address                         "127.0.0.1:PORT" (AWS_LAMBDA_RUNTIME_API)
   .invoke(event, trace_id=None, timeout_s=None, client_context=None,
@@ -41,8 +44,14 @@ Result dict fields:
   duration_ms   event delivered -> response/error received (float; None if never delivered)
   init_ms       spawn -> first GET /next for a cold start, else None
   cold_start    bool
-  logs          list of str: the process's stdout/stderr lines during this invocation
-                (a cold start includes the init lines)
+  logs          list of str: the process's stdout/stderr lines of this invocation (a cold
+                start includes the init lines). Like Lambda, an invocation lasts until the
+                runtime asks for the next event: lines written after the answer (a summary,
+                EMF metrics) belong to it, so invoke() waits for that GET /next (or the
+                process's end; at most after_answer_s, capped by the deadline) before it returns.
+                Windows are contiguous: a line is in exactly one invocation's list.
+  logs_complete True when the runtime asked for the next event (or exited) before the window
+                was cut: every line of this invocation is in `logs`
   response_too_large  True if the runtime's response got a 413 first
   exit_code     process exit status for "crash" (None otherwise)
 
@@ -112,6 +121,7 @@ class _Invocation:
         self.response_too_large = False
         self.cold = None
         self.init_ms = None
+        self.next_calls = None  # emulator's GET /next count when this one was delivered
 
     def finish(self, **kw):
         if self.result is None:
@@ -243,7 +253,7 @@ class LambdaEmulator:
     def __init__(self, command=None, env=None, *, timeout_s=8.0, memory_mb=128,
                  function_name="leec-function", function_version="$LATEST", region="eu-west-1",
                  handler="leec", task_root=None, log_format=None, log_level=None,
-                 init_timeout_s=10.0, port=0, cwd=None, echo_logs=False):
+                 init_timeout_s=10.0, port=0, cwd=None, echo_logs=False, after_answer_s=2.0):
         if command is None:
             command = [default_bootstrap()]
         elif isinstance(command, str):
@@ -265,6 +275,7 @@ class LambdaEmulator:
         self.port = port
         self.cwd = cwd or self.task_root
         self.echo_logs = echo_logs
+        self.after_answer_s = float(after_answer_s)
         self.arn = "arn:aws:lambda:%s:%s:function:%s" % (region, ACCOUNT, function_name)
 
         self.init_times_ms = []
@@ -281,6 +292,8 @@ class LambdaEmulator:
         self._first_next_at = None
         self._init_error = None
         self._logs = []
+        self._log_mark = 0  # end of the previous invocation's window
+        self._next_calls = 0  # GET /next requests received (any process)
         self._readers = []
         self._delivered = 0
         self._pipes = []
@@ -475,6 +488,8 @@ class LambdaEmulator:
     def _serve_next(self, h):
         with self._cond:
             gen = self._gen
+            self._next_calls += 1  # the runtime is done with its previous invocation
+            self._cond.notify_all()
             if self._first_next_at is None and self._spawned_at is not None:
                 self._first_next_at = time.monotonic()
                 self.init_times_ms.append((self._first_next_at - self._spawned_at) * 1000.0)
@@ -486,6 +501,7 @@ class LambdaEmulator:
                 return
             inv = self._queue.popleft()
             inv.delivered_at = time.monotonic()
+            inv.next_calls = self._next_calls
             inv.cold = self._delivered == 0
             if inv.cold and self._first_next_at is not None:
                 inv.init_ms = (self._first_next_at - self._spawned_at) * 1000.0
@@ -538,6 +554,21 @@ class LambdaEmulator:
         for inv in victims:
             inv.finish(status="init_error", error_type=error_type, body=body)
 
+    def _wait_next(self, inv):
+        """After the answer: waits until the runtime asks for the next event (it has
+        written everything of this invocation by then) or the process ends, at most until
+        the invocation's deadline and after_answer_s. True if that happened."""
+        end = min(inv.delivered_at + inv.timeout_s, time.monotonic() + self.after_answer_s)
+        with self._cond:
+            gen = self._gen
+            while (self._next_calls <= inv.next_calls and gen == self._gen
+                   and not self._stopping):
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(min(left, 0.05))
+            return True
+
     # ---- invoke ----
     def invoke(self, event=b"{}", trace_id=None, timeout_s=None, client_context=None,
                cognito_identity=None, tenant_id=None, request_id=None):
@@ -555,7 +586,7 @@ class LambdaEmulator:
         inv = _Invocation(event, request_id, trace_id, client_context, cognito_identity,
                           tenant_id, timeout_s)
         with self._cond:
-            log_start = len(self._logs)
+            log_start = self._log_mark
             cold = self._proc is None
         if cold:
             self.spawn()
@@ -602,11 +633,14 @@ class LambdaEmulator:
                 except subprocess.TimeoutExpired:
                     pass
             self._kill()
-        elif res["status"] in ("ok", "error"):
+        complete = res["status"] != "ok" and res["status"] != "error"
+        if res["status"] in ("ok", "error"):
+            complete = self._wait_next(inv)
             self._drain_logs()
         at = res.pop("at", None)
         with self._cond:
             logs = self._logs[log_start:]
+            self._log_mark = len(self._logs)
         res.update(
             request_id=inv.request_id,
             duration_ms=((at or time.monotonic()) - inv.delivered_at) * 1000.0
@@ -614,6 +648,7 @@ class LambdaEmulator:
             init_ms=inv.init_ms,
             cold_start=cold if inv.cold is None else inv.cold,
             logs=logs,
+            logs_complete=complete,
             response_too_large=inv.response_too_large,
         )
         res.setdefault("exit_code", None)

@@ -8,7 +8,10 @@
 
 The response goes to stdout (pretty JSON when it is JSON); the function's log lines
 and a REPORT line per invocation (duration, init duration for a cold start) go to
-stderr. --event - reads stdin; without --event the event is {}.
+stderr. An invocation's lines are the ones the function writes until it asks for the
+next event (Lambda's view), so lines written after the answer (the bootstrap's summary and
+EMF metrics) come before their own REPORT line. --event - reads stdin; without --event
+the event is {}.
 Exit status: 0 when every invocation succeeded, 1 on a function error (error, timeout,
 init error, crash), 2 on a usage error.
 """
@@ -82,6 +85,10 @@ def main(argv=None):
             if not a.quiet:
                 for line in r["logs"]:
                     print(line, file=err)
+                if not r.get("logs_complete", True):
+                    print("[leec_invoke] the function had not asked for the next event %.1f s "
+                          "after its answer: its later lines show up with the next invocation"
+                          % emu.after_answer_s, file=err)
             report = "REPORT RequestId: %s\tStatus: %s" % (r["request_id"], r["status"])
             if r["duration_ms"] is not None:
                 report += "\tDuration: %.2f ms" % r["duration_ms"]

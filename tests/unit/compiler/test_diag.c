@@ -188,10 +188,10 @@ START_TEST(test_github)
     diag_error(C.d, &at, "100%% wrong\nsecond line: a,b");
     diag_warning(C.d, &at, "w");
     diag_note(C.d, NULL, "n");
-    ck_assert_str_eq(text(),
-                     "::error file=odd%3Adir%2Cx/g.yaml,line=1,col=4::100%25 wrong%0Asecond line: a,b\n"
-                     "::warning file=odd%3Adir%2Cx/g.yaml,line=1,col=4::w\n"
-                     "::notice ::n\n");
+    ck_assert_str_eq(
+        text(), "::error file=odd%3Adir%2Cx/g.yaml,line=1,col=4::100%25 wrong%0Asecond line: a,b\n"
+                "::warning file=odd%3Adir%2Cx/g.yaml,line=1,col=4::w\n"
+                "::notice ::n\n");
 }
 END_TEST
 

@@ -156,8 +156,8 @@ static void check_error(const char *text, bool parses, unsigned col, const char 
                   r.diag);
     char head[512];
     snprintf(head, sizeof head, "t.yaml:1:%u: error: %s\n", col, msg);
-    ck_assert_msg(strncmp(r.diag, head, strlen(head)) == 0, "'%s': got\n%swant\n%s", text,
-                  r.diag, head);
+    ck_assert_msg(strncmp(r.diag, head, strlen(head)) == 0, "'%s': got\n%swant\n%s", text, r.diag,
+                  head);
     run_done(&r);
 }
 

@@ -57,8 +57,7 @@ static void teardown(void)
     close_diag();
 }
 
-#define ck_catalog()                                                                        \
-    ck_assert_msg(Cat_ok, "catalog did not load:\n%s", diag_text())
+#define ck_catalog() ck_assert_msg(Cat_ok, "catalog did not load:\n%s", diag_text())
 
 static bool near(double a, double b) { return fabs(a - b) <= 1e-6 * (fabs(b) + 1.0); }
 
@@ -73,8 +72,8 @@ START_TEST(test_catalog_loads)
     ck_assert_uint_ge(Cat.npresets, 26);
     ck_assert_uint_eq(Cat.nfpresets, 5);
     ck_assert(near(Cat.baseline_rss, 12 * MiB)); /* schemas/baseline.yaml */
-    for (const char *const *t = (const char *const[]){"minimum", "standard", "performance",
-                                                      "maximum", "user", NULL};
+    for (const char *const *t =
+             (const char *const[]){"minimum", "standard", "performance", "maximum", "user", NULL};
          *t; t++)
         ck_assert_msg(catalog_tier(&Cat, *t), "tier %s missing", *t);
     ck_assert_ptr_nonnull(catalog_retired(&Cat, "singleton"));
@@ -227,14 +226,14 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     ck_catalog();
     struct resolved r;
     ck_assert(resolve(&r, &Cat, "ultra_conservative", NULL, "full", D));
-    const double cache = 1 * MiB + 1 * MiB + 50 * 2 * 64;           /* pools + index */
+    const double cache = 1 * MiB + 1 * MiB + 50 * 2 * 64; /* pools + index */
     const double breaker = 512;
-    const double features = 7 * 8 * KiB;                             /* full: 7 counted */
+    const double features = 7 * 8 * KiB;                         /* full: 7 counted */
     const double http = 3 * MiB + 256 * KiB * 2 + 20000 * 112.0; /* + reply tree */
     const double lambda = 64 * KiB * 2 + 20000 * 112.0 + 256 * KiB * 2;
     const double logging = 1 * KiB * 4;
     const double metrics = 4 * KiB;
-    const double security = 16 * 96.0 + 16 * KiB;                   /* rate_limit on */
+    const double security = 16 * 96.0 + 16 * KiB; /* rate_limit on */
     const struct {
         const char *name;
         double bytes;
@@ -310,8 +309,8 @@ START_TEST(test_metrics_per_tier)
         /* The four core metrics are always there. */
         size_t core = 0;
         for (size_t m = 0; m < r.nmetrics; m++)
-            for (const char *const *c = (const char *const[]){"Invocations", "Errors", "Duration",
-                                                              "MemoryUsed", NULL};
+            for (const char *const *c =
+                     (const char *const[]){"Invocations", "Errors", "Duration", "MemoryUsed", NULL};
                  *c; c++)
                 core += strcmp(r.metrics[m].name, *c) == 0;
         ck_assert_uint_eq(core, 4);
@@ -421,8 +420,7 @@ START_TEST(test_example_origins)
     const struct rvalue *areas = resolved_value(&r, "features", "areas");
     ck_assert(areas->b);
     ck_assert_str_eq(areas->origin.name, "smart_home");
-    ck_assert_str_eq(resolved_value(&r, "features", "automation")->origin.name,
-                     "automation_basic");
+    ck_assert_str_eq(resolved_value(&r, "features", "automation")->origin.name, "automation_basic");
     ck_assert(!resolved_value(&r, "features", "timers")->b);
     ck_assert(r.has_usage);
     ck_assert(near(r.req_month, 300 * 30.0));
@@ -482,8 +480,9 @@ START_TEST(test_emit_deterministic_and_compiles)
         write_file(hp, h1);
         write_file(cp, c1);
         snprintf(cmd, sizeof cmd,
-                 "cc -std=c11 -Wall -Wextra -Werror -pedantic -c '%s' -o '%s/leec_config.o'", cp,
-                 Tmpdir);
+                 "cc -std=c11 -Wall -Wextra -Werror -pedantic -I '%s/runtime' -c '%s' -o "
+                 "'%s/leec_config.o'",
+                 LEEC_SOURCE_DIR, cp, Tmpdir);
         ck_assert_msg(system(cmd) == 0, "%s: generated C does not compile cleanly", Examples[i]);
         free(h1);
         free(c1);

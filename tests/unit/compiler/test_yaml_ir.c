@@ -50,11 +50,11 @@ static void teardown(void)
     memset(&R, 0, sizeof R);
 }
 
-#define ck_loc(l, ln, cl, sp)                                                                \
-    do {                                                                                     \
-        ck_assert_uint_eq((l).line, (ln));                                                   \
-        ck_assert_uint_eq((l).col, (cl));                                                    \
-        ck_assert_uint_eq((l).span, (sp));                                                   \
+#define ck_loc(l, ln, cl, sp)              \
+    do {                                   \
+        ck_assert_uint_eq((l).line, (ln)); \
+        ck_assert_uint_eq((l).col, (cl));  \
+        ck_assert_uint_eq((l).span, (sp)); \
     } while (0)
 
 /* ---- good documents ---------------------------------------------------------- */
@@ -329,15 +329,16 @@ END_TEST
 
 START_TEST(test_alias_bomb)
 {
-    const char *bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-                       "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                       "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-                       "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                       "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-                       "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-                       "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-                       "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-                       "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+    const char *bomb =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+        "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+        "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+        "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+        "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
     clock_t t0 = clock();
     ck_assert_ptr_null(load(bomb));
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -353,12 +354,13 @@ START_TEST(test_alias_errors)
 {
     ck_assert_ptr_null(load("a: *nope\nb: &r [1, *r]\nc: 1\n"));
     ck_assert_uint_eq(diag_error_count(R.d), 2);
-    ck_assert_str_eq(out_text(), "t.yaml:1:4: error: undefined alias '*nope'\n"
-                                 "  a: *nope\n"
-                                 "     ^~~~~\n"
-                                 "t.yaml:2:11: error: alias '*r' refers to a node that contains it\n"
-                                 "  b: &r [1, *r]\n"
-                                 "            ^~\n");
+    ck_assert_str_eq(out_text(),
+                     "t.yaml:1:4: error: undefined alias '*nope'\n"
+                     "  a: *nope\n"
+                     "     ^~~~~\n"
+                     "t.yaml:2:11: error: alias '*r' refers to a node that contains it\n"
+                     "  b: &r [1, *r]\n"
+                     "            ^~\n");
 }
 END_TEST
 
@@ -380,18 +382,20 @@ START_TEST(test_depth_cap)
     text[n + YIR_MAX_DEPTH + 1] = '\0';
     ck_assert_ptr_null(load(text));
     ck_assert_uint_eq(diag_error_count(R.d), 1);
-    ck_assert_ptr_nonnull(strstr(out_text(), "t.yaml:1:65: error: nesting is deeper than 64 levels\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out_text(), "t.yaml:1:65: error: nesting is deeper than 64 levels\n"));
     teardown();
 
     /* Aliases cannot be used to build deeper trees either. */
     char big[4096];
     size_t len = (size_t)snprintf(big, sizeof big, "a0: &a0 [x]\n");
     for (int i = 1; i < 10; i++)
-        len += (size_t)snprintf(big + len, sizeof big - len,
-                                "a%d: &a%d [[[[[[[[[[*a%d]]]]]]]]]]\n", i, i, i - 1);
+        len += (size_t)snprintf(big + len, sizeof big - len, "a%d: &a%d [[[[[[[[[[*a%d]]]]]]]]]]\n",
+                                i, i, i - 1);
     ck_assert_ptr_null(load_len(big, len));
     ck_assert_uint_eq(diag_error_count(R.d), 1);
-    ck_assert_ptr_nonnull(strstr(out_text(), "error: alias expansion nests deeper than 64 levels\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out_text(), "error: alias expansion nests deeper than 64 levels\n"));
 }
 END_TEST
 
@@ -505,7 +509,8 @@ START_TEST(test_size_caps)
     ck_assert_ptr_null(load_len(text, len + 1));
     free(text);
     ck_assert_uint_eq(diag_error_count(R.d), 1);
-    ck_assert_ptr_nonnull(strstr(out_text(), "t.yaml:1:4: error: scalar is longer than 65536 bytes\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out_text(), "t.yaml:1:4: error: scalar is longer than 65536 bytes\n"));
     teardown();
 
     len = YIR_MAX_FILE_BYTES + 1;

@@ -17,9 +17,12 @@ static struct cs_request intent(enum cs_type type, const char *name)
     return q;
 }
 
+/* As bind.c passes it from LEEC_FEATURE_PRESETS. */
+static const struct cs_feature_preset presets[] = {{"areas", "smart_home"}, {"timers", "full"}};
+
 START_TEST(feature_not_in_the_build_is_named)
 {
-    struct cs_ctx c = {.token = "t"};
+    struct cs_ctx c = {.token = "t", .feature_presets = presets, .n_feature_presets = 2};
     struct cs_request q = intent(CS_INTENT, "StartTimerIntent");
     struct cs_reply r;
     cs_dispatch(&c, &q, &r);

@@ -1,0 +1,33 @@
+/* A runtime-side consumer of the generated X-macro lists, compiled by run_emit.sh
+ * against every case's leec_config.h: each list expands with a consumer's own X
+ * (the Redis commands.def model) and agrees with the single macros. */
+#include "leec_config.h"
+
+#define FEATURE_NAME(name, on) #name,
+static const char *const feature_names[] = {LEEC_FEATURES(FEATURE_NAME)};
+#define FEATURE_ON(name, on) +(on)
+enum { features_on = 0 LEEC_FEATURES(FEATURE_ON) };
+#define FEATURE_COUNT(name, on)    +1
+#define PRESET_COUNT(name, preset) +1
+_Static_assert(0 LEEC_FEATURES(FEATURE_COUNT) == 0 LEEC_FEATURE_PRESETS(PRESET_COUNT),
+               "every feature has a smallest preset");
+#define FEATURE_AGREES(name, on) _Static_assert((on) == 0 || (on) == 1, #name " is 0 or 1");
+LEEC_FEATURES(FEATURE_AGREES)
+_Static_assert(LEEC_FEATURE_ALEXA == 1, "every build has alexa");
+
+#define METRIC_ON(name, unit, id) +((id) >= 0)
+_Static_assert(0 LEEC_METRICS(METRIC_ON) == LEEC_METRIC_COUNT,
+               "the metrics with an id are the compiled-in metric table");
+#define METRIC_NAME(name, unit, id) {#name, unit},
+static const struct leec_metric_def known_metrics[] = {LEEC_METRICS(METRIC_NAME)};
+
+#define LIMIT(name, max) enum { limit_##name = (max) };
+LEEC_LIMITS(LIMIT)
+_Static_assert(limit_headers == LEEC_MAX_HEADERS, "LEEC_LIMITS and LEEC_MAX_HEADERS agree");
+
+const void *emit_consumer_tables(int *n);
+const void *emit_consumer_tables(int *n)
+{
+    *n = features_on;
+    return known_metrics[0].name ? (const void *)feature_names : NULL;
+}
