@@ -390,7 +390,7 @@ void cs_dispatch(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *
 {
     memset(r, 0, sizeof *r);
     c->outcome = "ok";
-    c->lang = sk_lang_for(q->locale);
+    c->lang = sk_lang_choose(q->locale, c->languages, c->n_languages);
     c->req = q;
     c->forced_entity = NULL;
     r->attrs =

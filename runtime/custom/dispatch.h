@@ -74,7 +74,9 @@ struct cs_ctx {
     const char *tts_entity; /* NULL: the first tts.* entity */
     const char *const *media_players;
     size_t n_media_players;
-    const char *notify_target; /* NULL: "notify" */
+    const char *notify_target;    /* NULL: "notify" */
+    const char *const *languages; /* answer languages of this build ("en", "de"); none: all */
+    size_t n_languages;
     struct jsonguard_limits reply_limits;
     const struct cs_feature *const *features; /* compiled into this build */
     size_t n_features;

@@ -77,6 +77,8 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
         .media_players = a->cfg->media_players,
         .n_media_players = a->cfg->n_media_players,
         .notify_target = a->cfg->notify_target,
+        .languages = a->cfg->languages,
+        .n_languages = a->cfg->n_languages,
         .features = a->cfg->intent_features,
         .n_features = a->cfg->n_intent_features,
         .feature_presets = a->cfg->feature_presets,
@@ -87,7 +89,10 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
     if (limited) {
         memset(&rep, 0, sizeof rep);
         ctx.outcome = "rate_limited";
-        sk_fill(rep.speech, sizeof rep.speech, sk_lang_for(q.locale)->msg[SK_RATE_LIMITED], NULL);
+        sk_fill(
+            rep.speech, sizeof rep.speech,
+            sk_lang_choose(q.locale, a->cfg->languages, a->cfg->n_languages)->msg[SK_RATE_LIMITED],
+            NULL);
         rep.end_session = true;
         out->rate_limited = true;
     } else {

@@ -25,6 +25,17 @@ const struct sk_lang *sk_lang_for(const char *locale)
     return sk_langs[0];
 }
 
+const struct sk_lang *sk_lang_choose(const char *locale, const char *const *allowed, size_t n)
+{
+    const struct sk_lang *l = sk_lang_for(locale);
+    if (!n)
+        return l;
+    for (size_t i = 0; i < n; i++)
+        if (allowed[i] && strcmp(allowed[i], l->code) == 0)
+            return l;
+    return sk_langs[0];
+}
+
 /* Copies scratch[0..n) into out (len bytes), cut at a character boundary. */
 static void put_cut(char *out, size_t len, const char *scratch, size_t n)
 {

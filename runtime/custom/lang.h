@@ -19,6 +19,10 @@
 /* "de-DE", "de" → German; unknown, NULL or a language not compiled in → English. */
 const struct sk_lang *sk_lang_for(const char *locale);
 
+/* As sk_lang_for, among the languages named in allowed[0..n) only ("en", "de"; n == 0: every
+ * compiled-in language); a language not allowed → English. */
+const struct sk_lang *sk_lang_choose(const char *locale, const char *const *allowed, size_t n);
+
 /* tmpl with every {name} replaced by the value given for it in the NULL-terminated
  * (name, value) pairs that follow; an unknown placeholder becomes "". */
 void sk_fill(char *out, size_t len, const char *tmpl, ...);

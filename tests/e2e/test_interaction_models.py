@@ -77,6 +77,25 @@ class TestSources(unittest.TestCase):
                 if t["name"] in ("Action", "DeviceType"):
                     self.assertTrue(all("id" in v for v in t["values"]), (loc, t["name"]))
 
+    def test_models_of_a_project_file(self):
+        feats, langs = sm.project_choice(os.path.join(sm.SOURCE, "tests", "emit", "languages",
+                                                      "leec.yaml"))
+        self.assertEqual(langs, {"en", "de"})
+        self.assertIn("automation", feats)
+        self.assertNotIn("timers", feats)
+        feats, langs = sm.project_choice(os.path.join(sm.SOURCE, "examples", "tuned.yaml"))
+        self.assertIn("timers", feats)
+        self.assertIsNone(langs)
+        out = os.path.join(harness.build_dir(), "skill-models-project")
+        shutil.rmtree(out, ignore_errors=True)
+        r = subprocess.run([sys.executable, os.path.join(sm.HERE, "skill_models.py"), "generate",
+                            "--project", os.path.join(sm.SOURCE, "tests", "emit", "languages",
+                                                      "leec.yaml"), "--out", out],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertEqual(sorted(os.listdir(out)), sorted(
+            "interaction-model.%s.json" % l for l in sm.LOCALES if l[:2] in ("en", "de")))
+
     def test_features_leave_intents_out(self):
         ms = sm.all_models(features={"automation", "scripts"})
         names = [i["name"] for i in ms["de-DE"]["interactionModel"]["languageModel"]["intents"]]

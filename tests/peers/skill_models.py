@@ -8,6 +8,7 @@ extra slot values, the sample utterances, the slot values). A sample is a patter
 four samples.
 
   skill_models.py generate [--features a,b] [--languages en,de] [--out DIR]
+  skill_models.py generate --project leec.yaml --out DIR     the models of that build
   skill_models.py check                                   generated files up to date + rules
 
 `generate` writes presets/skill/models/interaction-model.<locale>.json for every locale
@@ -404,6 +405,34 @@ def check_model(model, locale):
     return errs
 
 
+def feature_preset(name, seen=()):
+    """The features of presets/features/<name>.yaml (with what it extends)."""
+    if name in seen:
+        raise ValueError("feature preset %s extends itself" % name)
+    with open(os.path.join(SOURCE, "presets", "features", name + ".yaml"), encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    feats = set(doc.get("features") or [])
+    if doc.get("extends"):
+        feats |= feature_preset(doc["extends"], seen + (name,))
+    return feats
+
+
+def project_choice(path):
+    """(features, languages) of a project file: its feature preset with add/remove, and
+    alexa.languages (None: all)."""
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f) or {}
+    fs = doc.get("features", "minimal")
+    if isinstance(fs, str):
+        feats = feature_preset(fs)
+    else:
+        feats = feature_preset(fs.get("preset", "minimal")) if fs.get("preset") else set()
+        feats |= set(fs.get("add") or [])
+        feats -= set(fs.get("remove") or [])
+    langs = ((doc.get("alexa") or {}).get("languages"))
+    return feats, (set(langs) if langs else None)
+
+
 def main(argv):
     import argparse
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -411,12 +440,15 @@ def main(argv):
     g = sub.add_parser("generate")
     g.add_argument("--features", help="comma-separated leec features (default: all)")
     g.add_argument("--languages", help="comma-separated languages (default: all), e.g. en,de")
+    g.add_argument("--project", help="a leec project file: its features and alexa.languages")
     g.add_argument("--out", default=MODELS)
     sub.add_parser("check")
     a = ap.parse_args(argv)
     if a.cmd == "generate":
         feats = set(a.features.split(",")) if a.features else None
         langs = set(a.languages.split(",")) if a.languages else None
+        if a.project:
+            feats, langs = project_choice(a.project)
         if a.out == MODELS and (feats or langs):
             sys.exit("--features/--languages write a build's own models: give --out DIR")
         models = generate(a.out, feats, example=(a.out == MODELS), languages=langs)
