@@ -42,8 +42,8 @@ static void h_stop(struct cs_ctx *c, const struct cs_request *q, struct cs_reply
     cs_say_msg(c, r, true, SK_GOODBYE, NULL);
 }
 
-/* AMAZON.NavigateHomeIntent ("go home"): Amazon's standard built-in intents say it leaves the
- * skill for the Alexa home; the session ends (and any open question with it). */
+/* AMAZON.NavigateHomeIntent ("go home"): the user leaves the skill for the Alexa home; the
+ * session ends (and any open question with it). */
 static void h_navigate_home(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     (void)q;
