@@ -157,6 +157,8 @@ class TestRules(unittest.TestCase):
              "longer than"),
             (lambda lm: I(lm, "RunScriptIntent")["samples"].append("alexa run {Script}"),
              "wake word"),
+            (lambda lm: I(lm, "RunScriptIntent")["samples"].append(
+                "use home bridge to run {Script}"), "invocation name"),
             (lambda lm: I(lm, "RunScriptIntent")["slots"].append(
                 {"name": "Extra", "type": "NoSuchType"}), "not defined"),
             (lambda lm: I(lm, "RunScriptIntent")["slots"].append(

@@ -358,6 +358,8 @@ def check_model(model, locale):
                     E("%s: an AMAZON.SearchQuery slot needs a carrier phrase" % where)
             if set(w.strip(".'") for w in bare.lower().split()) & WAKE_WORDS:
                 E("%s: holds a wake word" % where)
+            if inv and re.search(r"\b%s\b" % re.escape(inv), bare.lower()):
+                E("%s: holds the invocation name" % where)
             low = re.sub(r"\s+", " ", s.lower()).strip()
             if low in seen_text and seen_text[low] != name:
                 E("%s: also a sample of %s" % (where, seen_text[low]))
