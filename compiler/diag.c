@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,10 @@ struct diag {
     uint32_t last_line, last_col;
     enum diag_level last_lvl;
     char last_msg[2048];
+    /* diag_map_path: display names for paths read under another name */
+    char **map_from, **map_to;
+    size_t nmap;
+    char *stock; /* diag_set_stock prefix, or NULL */
 };
 
 struct diag *diag_new(enum diag_format fmt, FILE *out)
@@ -47,6 +52,13 @@ void diag_free(struct diag *d)
         free(d->files[i]);
     }
     free(d->files);
+    for (size_t i = 0; i < d->nmap; i++) {
+        free(d->map_from[i]);
+        free(d->map_to[i]);
+    }
+    free(d->map_from);
+    free(d->map_to);
+    free(d->stock);
     cJSON_Delete(d->json);
     free(d);
 }
@@ -54,7 +66,26 @@ void diag_free(struct diag *d)
 const struct src_file *diag_add_source(struct diag *d, const char *path, char *text, size_t len)
 {
     struct src_file *f = xrealloc(NULL, sizeof *f);
-    f->path = strdup(path);
+    f->path = NULL;
+    /* Exact names first, then the longest prefix. */
+    for (size_t i = 0; i < d->nmap && !f->path; i++)
+        if (!strcmp(d->map_from[i], path))
+            f->path = strdup(d->map_to[i]);
+    size_t best = 0, bl = 0;
+    for (size_t i = 0; i < d->nmap && !f->path; i++) {
+        size_t l = strlen(d->map_from[i]);
+        if (l > bl && d->map_from[i][l - 1] == '/' && !strncmp(d->map_from[i], path, l)) {
+            best = i;
+            bl = l;
+        }
+    }
+    if (!f->path && bl) {
+        struct sbuf b = {0};
+        sbuf_printf(&b, "%s%s", d->map_to[best], path + bl);
+        f->path = b.s;
+    }
+    if (!f->path)
+        f->path = strdup(path);
     f->text = text;
     f->len = len;
     if (!f->path)
@@ -256,20 +287,36 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
     case DIAG_JSON:
         emit_json(d, lvl, l, msg);
         break;
-    case DIAG_GITHUB:
-        fprintf(d->out, "::%s ",
-                lvl == DIAG_ERROR     ? "error"
-                : lvl == DIAG_WARNING ? "warning"
-                                      : "notice");
-        if (l) {
+    case DIAG_GITHUB: {
+        /* ::error file=F,line=L,col=C,endLine=L,endColumn=E,title=T::message
+         * A stock file is not in the user's checkout: no file=, named in the text. */
+        const char *name = lvl == DIAG_ERROR ? "error" : lvl == DIAG_WARNING ? "warning" : "notice";
+        size_t sl = d->stock ? strlen(d->stock) : 0;
+        bool stock = l && sl && !strncmp(l->file->path, d->stock, sl);
+        fprintf(d->out, "::%s ", name);
+        if (l && !stock) {
             fputs("file=", d->out);
             gh_escape(d->out, l->file->path, 1);
-            fprintf(d->out, ",line=%u,col=%u", l->line, l->col);
+            fprintf(d->out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", l->line, l->col, l->line,
+                    l->col + (l->span > 1 ? l->span - 1 : 0));
         }
+        const char *title = lvl == DIAG_ERROR     ? "leec error"
+                            : lvl == DIAG_WARNING ? "leec warning"
+                                                  : "leec note";
+        fputs("title=", d->out);
+        gh_escape(d->out, title, 1);
         fputs("::", d->out);
         gh_escape(d->out, msg, 0);
+        if (stock) {
+            char where[64];
+            snprintf(where, sizeof where, ":%u:%u)", l->line, l->col);
+            gh_escape(d->out, " (in leec's stock catalog: ", 0);
+            gh_escape(d->out, l->file->path + sl, 0);
+            gh_escape(d->out, where, 0);
+        }
         fputc('\n', d->out);
         break;
+    }
     default:
         if (l)
             fprintf(d->out, "%s:%u:%u: %s: %s\n", l->file->path, l->line, l->col, level_name(lvl),
@@ -288,6 +335,20 @@ void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const 
     va_start(ap, fmt);
     diag_vemit(d, lvl, at, fmt, ap);
     va_end(ap);
+}
+
+void diag_map_path(struct diag *d, const char *from, const char *to)
+{
+    d->map_from = xrealloc(d->map_from, (d->nmap + 1) * sizeof *d->map_from);
+    d->map_to = xrealloc(d->map_to, (d->nmap + 1) * sizeof *d->map_to);
+    d->map_from[d->nmap] = xstrdup(from);
+    d->map_to[d->nmap++] = xstrdup(to);
+}
+
+void diag_set_stock(struct diag *d, const char *prefix)
+{
+    free(d->stock);
+    d->stock = prefix && *prefix ? xstrdup(prefix) : NULL;
 }
 
 unsigned diag_error_count(const struct diag *d) { return d->errors; }

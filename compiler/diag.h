@@ -58,6 +58,16 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);
 
+/* Display names. diag_map_path(d, from, to): a source registered later under the path
+ * `from` is shown as `to`; a `from` ending in '/' maps every path under it (prefix
+ * replaced). Used when leec reads a file through a temporary name (stock.c).
+ *
+ * diag_set_stock(d, prefix): paths starting with prefix are leec's own stock catalog,
+ * which the user's checkout does not contain: GitHub annotations then carry no file=
+ * and name the stock file in the message instead. prefix NULL: none are. */
+void diag_map_path(struct diag *d, const char *from, const char *to);
+void diag_set_stock(struct diag *d, const char *prefix);
+
 /* Silences output (errors are still counted): used to probe alternatives. */
 void diag_set_quiet(struct diag *d, int quiet);
 

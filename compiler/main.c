@@ -4,6 +4,7 @@
 #include "project.h"
 #include "resolve.h"
 #include "schema_json.h"
+#include "stock.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -28,14 +29,18 @@ struct opts {
     size_t nkeep;
     const char **args;
     size_t nargs;
+    bool skip_other; /* validate --skip-other-yaml */
 };
 
 static const char *const usage_text =
     "usage: leec [--format text|json|github] [--root DIR] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  validate [PATH...]          check project files, presets and schemas (default: the "
-    "catalog)\n"
+    "  validate [--skip-other-yaml] [PATH...]\n"
+    "                              check project files, presets and schemas (default: the "
+    "catalog);\n"
+    "                              --skip-other-yaml: a named YAML file that is not a leec file\n"
+    "                              gets a note, not an error (for pre-commit's file lists)\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use\n"
     "  compile FILE -o DIR         write leec_config.h and leec_config.c\n"
     "  list                        tiers and presets with memory and metric figures\n"
@@ -46,7 +51,8 @@ static const char *const usage_text =
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
-    "  --root DIR     where schemas/ and presets/ are (default: $LEEC_ROOT or the source tree)\n"
+    "  --root DIR     where schemas/ and presets/ are (default: $LEEC_ROOT, else the\n"
+    "                 catalog installed with leec: <prefix>/share/leec)\n"
     "  --help, -h     this text (also after a command)\n"
     "  --version      print the version\n"
     "\n"
@@ -63,79 +69,121 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return EXIT_USAGE;
 }
 
-/* Path of root as the user would type it from the current directory. */
-static char *display_root(const char *root)
+/* Catalog files from beside a project file: <dir>/presets/ (tiers/, features/ below it),
+ * a user's own presets. Appended to *x unless already there (same real path) or part of
+ * the catalog at root. */
+static void add_extra(struct stock_extra **x, size_t *n, const char *root, const char *path,
+                      enum stock_kind k)
 {
-    char cwd[PATH_MAX], real[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd) || !realpath(root, real))
-        return xstrdup(root);
-    size_t cl = strlen(cwd);
-    if (strcmp(cwd, real) == 0)
-        return xstrdup(".");
-    if (strncmp(real, cwd, cl) == 0 && real[cl] == '/')
-        return xstrdup(real + cl + 1);
-    /* cwd below root: ../.. */
-    size_t rl = strlen(real);
-    if (strncmp(cwd, real, rl) == 0 && cwd[rl] == '/') {
-        struct sbuf b = {0};
-        for (const char *p = cwd + rl; *p; p++)
-            if (*p == '/')
-                sbuf_add(&b, b.len ? "/.." : "..");
-        return b.s;
-    }
-    return xstrdup(real);
+    char rp[PATH_MAX], rq[PATH_MAX];
+    if (stock_contains(root, path) || !realpath(path, rp))
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (realpath((*x)[i].path, rq) && !strcmp(rp, rq))
+            return;
+    *x = xrealloc(*x, (*n + 1) * sizeof **x);
+    (*x)[(*n)++] = (struct stock_extra){xstrdup(path), k};
 }
 
-static char *find_root(const char *given)
+static void add_beside(struct stock_extra **x, size_t *n, const char *root, const char *project)
 {
-    const char *r = given ? given : getenv("LEEC_ROOT");
-    if (!r || !*r)
-        r = LEEC_SOURCE_DIR;
-    return display_root(r);
+    const char *slash = strrchr(project, '/');
+    struct sbuf dir = {0};
+    if (slash)
+        sbuf_addn(&dir, project, (size_t)(slash - project) + 1);
+    sbuf_add(&dir, "presets");
+    static const char *const subs[] = {"", "/tiers", "/features"};
+    for (size_t s = 0; s < 3; s++) {
+        struct sbuf sd = {0};
+        sbuf_printf(&sd, "%s%s", dir.s, subs[s]);
+        DIR *dp = opendir(sd.s);
+        char **names = NULL;
+        size_t nn = 0;
+        struct dirent *de;
+        while (dp && (de = readdir(dp))) {
+            size_t l = strlen(de->d_name);
+            if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
+                continue;
+            names = xrealloc(names, (nn + 1) * sizeof *names);
+            names[nn++] = xstrdup(de->d_name);
+        }
+        if (dp)
+            closedir(dp);
+        for (size_t i = 0; i < nn; i++) {
+            for (size_t j = i + 1; j < nn; j++)
+                if (strcmp(names[i], names[j]) > 0) {
+                    char *t = names[i];
+                    names[i] = names[j];
+                    names[j] = t;
+                }
+            struct sbuf f = {0};
+            sbuf_printf(&f, "%s/%s", sd.s, names[i]);
+            enum stock_kind k = stock_file_kind(f.s);
+            if (k != SK_NONE && k != SK_PROJECT)
+                add_extra(x, n, root, f.s, k);
+            sbuf_free(&f);
+            free(names[i]);
+        }
+        free(names);
+        sbuf_free(&sd);
+    }
+    sbuf_free(&dir);
+}
+
+static void free_extras(struct stock_extra *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)x[i].path);
+    free(x);
+}
+
+/* Finds the catalog (stock.h), tells diag which files are leec's own, and loads it with
+ * the extra catalog files. *root_out (optional) gets the root; the caller frees it. */
+static int load_catalog_with(struct catalog *cat, const struct opts *o, struct diag *d,
+                             const struct stock_extra *x, size_t n, char **root_out)
+{
+    memset(cat, 0, sizeof *cat); /* callers free it on every path */
+    char *root = stock_find_root(o->root, d);
+    if (!root)
+        return EXIT_USAGE;
+    if (stock_is_foreign(root)) {
+        struct sbuf p = {0};
+        sbuf_printf(&p, "%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/");
+        diag_set_stock(d, p.s);
+        sbuf_free(&p);
+    }
+    bool ok = stock_load(cat, root, x, n, d);
+    if (root_out)
+        *root_out = root;
+    else
+        free(root);
+    return ok ? EXIT_OK : EXIT_INVALID;
 }
 
 static int load_catalog(struct catalog *cat, const struct opts *o, struct diag *d)
 {
-    memset(cat, 0, sizeof *cat); /* callers free it on every path */
-    char *root = find_root(o->root);
-    struct sbuf s = {0};
-    sbuf_printf(&s, "%s/schemas", root);
-    struct stat st;
-    if (stat(s.s, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        diag_error(d, NULL, "no schemas/ directory under '%s' (use --root or LEEC_ROOT)", root);
-        sbuf_free(&s);
-        free(root);
+    return load_catalog_with(cat, o, d, NULL, 0, NULL);
+}
+
+/* The catalog plus the presets beside the project file `project`. */
+static int load_catalog_for(struct catalog *cat, const struct opts *o, struct diag *d,
+                            const char *project)
+{
+    char *root = stock_find_root(o->root, d);
+    if (!root) {
+        memset(cat, 0, sizeof *cat);
         return EXIT_USAGE;
     }
-    sbuf_free(&s);
-    bool ok = model_load_catalog(cat, root, d);
+    struct stock_extra *x = NULL;
+    size_t n = 0;
+    add_beside(&x, &n, root, project);
     free(root);
-    return ok ? EXIT_OK : EXIT_INVALID;
+    int rc = load_catalog_with(cat, o, d, x, n, NULL);
+    free_extras(x, n);
+    return rc;
 }
 
 /* ---- validate ---- */
-
-enum file_kind { FK_UNKNOWN, FK_PROJECT, FK_CATALOG };
-
-static enum file_kind detect_kind(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return FK_UNKNOWN;
-    char line[512];
-    enum file_kind k = FK_UNKNOWN;
-    while (k == FK_UNKNOWN && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "leec:", 5))
-            k = FK_PROJECT;
-        else if (!strncmp(line, "preset:", 7) || !strncmp(line, "tier:", 5) ||
-                 !strncmp(line, "interface:", 10) || !strncmp(line, "aliases:", 8) ||
-                 !strncmp(line, "feature_preset:", 15) || !strncmp(line, "baseline:", 9) ||
-                 !strncmp(line, "retired:", 8))
-            k = FK_CATALOG;
-    }
-    fclose(f);
-    return k;
-}
 
 /* Files under path; out_explicit[i] tells a file named on the command line from one
  * found by walking a directory (walks skip YAML that is not a leec file). */
@@ -166,7 +214,9 @@ static void collect(const char *path, char ***out, bool **out_explicit, size_t *
                 }
         for (size_t i = 0; i < nn; i++) {
             struct sbuf p = {0};
-            sbuf_printf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+            if (strcmp(path, ".") && strcmp(path, "./")) /* "." walks as "presets/x.yaml" */
+                sbuf_printf(&p, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
+            sbuf_add(&p, names[i]);
             struct stat s2;
             size_t l = strlen(names[i]);
             if (stat(p.s, &s2) == 0 &&
@@ -201,16 +251,10 @@ static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
 
 static int cmd_validate(const struct opts *o, struct diag *d)
 {
-    struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
-    if (rc != EXIT_OK) {
-        model_free_catalog(&cat);
-        return rc;
-    }
-    bool ok = resolve_all_presets(&cat, d);
     char **files = NULL;
     bool *named = NULL;
     size_t nfiles = 0;
+    int rc = EXIT_OK;
     for (size_t i = 0; i < o->nargs; i++) {
         struct stat st;
         if (stat(o->args[i], &st) != 0) {
@@ -220,30 +264,80 @@ static int cmd_validate(const struct opts *o, struct diag *d)
         }
         collect(o->args[i], &files, &named, &nfiles, true);
     }
-    size_t projects = 0;
+    char *root = stock_find_root(o->root, d);
+    if (!root) {
+        for (size_t i = 0; i < nfiles; i++)
+            free(files[i]);
+        free(files);
+        free(named);
+        return EXIT_USAGE;
+    }
+    /* Every file is read: catalog files outside the catalog root (a user's presets, an
+     * edited copy of a stock file) are loaded with the catalog, project files after it,
+     * with the presets beside them. Stock files named again were checked by the load. */
+    enum stock_kind *kinds = xcalloc(nfiles ? nfiles : 1, sizeof *kinds);
+    struct stock_extra *x = NULL;
+    size_t nx = 0, counts[SK_RETIRED + 1] = {0};
+    bool ok = true;
     for (size_t i = 0; i < nfiles; i++) {
-        enum file_kind k = detect_kind(files[i]);
-        if (k == FK_CATALOG)
-            continue; /* checked with the catalog above */
-        if (k == FK_UNKNOWN && !named[i])
-            continue; /* other YAML in a directory (CI workflows, templates) */
-        if (k == FK_UNKNOWN) {
+        kinds[i] = stock_file_kind(files[i]);
+        if (kinds[i] == SK_PROJECT) {
+            add_beside(&x, &nx, root, files[i]);
+            counts[SK_PROJECT]++;
+        } else if (kinds[i] != SK_NONE) {
+            if (!stock_contains(root, files[i]))
+                add_extra(&x, &nx, root, files[i], kinds[i]);
+        }
+    }
+    for (size_t i = 0; i < nx; i++)
+        counts[x[i].kind == SK_BASELINE || x[i].kind == SK_RETIRED ? SK_SCHEMA : x[i].kind]++;
+    struct catalog cat;
+    int lrc = load_catalog_with(&cat, o, d, x, nx, NULL);
+    free_extras(x, nx);
+    if (lrc == EXIT_USAGE) {
+        rc = lrc;
+        goto out;
+    }
+    if (lrc != EXIT_OK)
+        ok = false;
+    else if (!resolve_all_presets(&cat, d))
+        ok = false;
+    for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
+        if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
+            continue; /* read with the catalog above */
+        if (kinds[i] == SK_NONE && (!named[i] || o->skip_other)) {
+            /* Other YAML in a directory (CI workflows, templates): said, not counted. */
+            int io = 0;
+            const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
+            struct loc at = loc_make(src, 1, 1, 0);
+            if (src)
+                diag_note(d, &at,
+                          "skipped: not a leec file (no top-level 'leec:', 'preset:', "
+                          "'tier:' ... key)");
+            else if (io)
+                rc = EXIT_USAGE;
+            continue;
+        }
+        if (kinds[i] == SK_NONE) {
             int io = 0;
             /* Still parse it, so YAML errors are reported, then say what it lacks. */
             struct ydoc *doc = ydoc_load_file(d, files[i], &io);
-            if (io)
+            if (io) {
                 rc = EXIT_USAGE;
-            else if (doc && !ydoc_root(doc)) {
+            } else if (doc && !ydoc_root(doc)) {
                 struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
                 diag_error(d, &at, "empty file: a project file starts with 'leec: 1'");
+                ok = false;
             } else if (doc) {
                 struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
                 diag_error(d, &at,
                            "not a leec file: a project file starts with 'leec: 1' (catalog files "
                            "with preset:, tier:, interface: ...)");
+                ok = false;
+            } else {
+                ok = false; /* YAML errors, reported */
             }
             ydoc_free(doc);
-            ok = false;
             continue;
         }
         struct project p;
@@ -258,19 +352,31 @@ static int cmd_validate(const struct opts *o, struct diag *d)
         }
         project_free(&p, &cat);
         ok = ok && good;
-        projects++;
     }
+    if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && o->format == DIAG_TEXT) {
+        /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
+        struct sbuf line = {0};
+        static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
+                                                SK_FPRESET, SK_ALIASES, SK_SCHEMA};
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            if (counts[order[k]])
+                sbuf_printf(&line, "%s%zu %s", line.len ? ", " : "", counts[order[k]],
+                            stock_kind_name(order[k], counts[order[k]]));
+        fprintf(stderr,
+                "leec: validated %s%sthe catalog in %s (%zu interfaces, %zu tiers, %zu presets, "
+                "%zu feature presets): valid\n",
+                line.len ? line.s : "", line.len ? " and " : "", root, cat.nifaces, cat.ntiers,
+                cat.npresets, cat.nfpresets);
+        sbuf_free(&line);
+    }
+    model_free_catalog(&cat);
+out:
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
     free(named);
-    if (rc == EXIT_OK && ok && o->format == DIAG_TEXT)
-        fprintf(stderr,
-                "leec: %zu interfaces, %zu tiers, %zu presets, %zu feature presets%s%zu project "
-                "file%s: valid\n",
-                cat.nifaces, cat.ntiers, cat.npresets, cat.nfpresets, projects ? ", " : "",
-                projects, projects == 1 ? "" : "s");
-    model_free_catalog(&cat);
+    free(kinds);
+    free(root);
     if (rc != EXIT_OK)
         return rc;
     return ok && diag_error_count(d) == 0 ? EXIT_OK : EXIT_INVALID;
@@ -356,7 +462,7 @@ typedef int (*project_fn)(const struct opts *o, const struct catalog *cat, const
 static int with_project(const struct opts *o, struct diag *d, project_fn fn)
 {
     struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
+    int rc = load_catalog_for(&cat, o, d, o->args[0]);
     if (rc == EXIT_OK) {
         struct project p;
         int io = 0;
@@ -561,7 +667,7 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
     if (o->nargs != 1 || o->max_memory <= 0)
         return usage_error("optimize takes one project file and --max-memory SIZE");
     struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
+    int rc = load_catalog_for(&cat, o, d, o->args[0]);
     struct project p;
     memset(&p, 0, sizeof p);
     int io = 0;
@@ -611,7 +717,8 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
     struct diag *quiet = diag_new(o->format, stderr);
     diag_set_quiet(quiet, 1);
     for (size_t combo = 0; rc == EXIT_OK && combo < total; combo++) {
-        memcpy(tc, saved, nsaved * sizeof *tc);
+        if (nsaved)
+            memcpy(tc, saved, nsaved * sizeof *tc);
         size_t c = combo;
         long score = 0;
         for (size_t i = 0; i < nv; i++) {
@@ -721,6 +828,8 @@ int main(int argc, char **argv)
                 goto done;
             }
             i++;
+        } else if (!strcmp(a, "--skip-other-yaml")) {
+            o.skip_other = true;
         } else if (!strcmp(a, "--keep")) {
             while (i + 1 < argc && argv[i + 1][0] != '-')
                 o.keep[o.nkeep++] = argv[++i];

@@ -210,6 +210,24 @@ static size_t lw_unit(struct lw *w, const char *s, size_t n, enum lw_mode mode)
     return 1;
 }
 
+/* Copies s[i..to) (n bytes in all) with every registered secret replaced, even one
+ * that starts inside the range and runs past it; returns where it stopped (>= to
+ * unless w filled up). Every byte the writer copies goes through here. */
+static size_t lw_checked(struct lw *w, const char *s, size_t n, size_t i, size_t to,
+                         enum lw_mode mode)
+{
+    while (i < to && !w->full) {
+        size_t m = redact_secret_match(s + i, n - i);
+        if (m) {
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
+            i += m;
+            continue;
+        }
+        i += lw_unit(w, s + i, n - i, mode);
+    }
+    return i;
+}
+
 /* Redacting copy of s[0..n) into w, escaped for mode, until w is full. */
 static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
 {
@@ -222,22 +240,38 @@ static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
             continue;
         }
         size_t end;
-        if ((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) {
-            for (size_t k = i; k < i + m && !w->full;)
-                k += lw_unit(w, s + k, n - k, mode);
+        if (((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) ||
+            (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0)) {
+            /* the scheme / the key are kept, but checked like any other text: a key
+             * may hold a secret ("<token> token":"x") */
+            size_t k = lw_checked(w, s, n, i, i + m, mode);
             lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
-            i = end;
-            continue;
-        }
-        if (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0) {
-            for (size_t k = i; k < i + m && !w->full;)
-                k += lw_unit(w, s + k, n - k, mode);
-            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
-            i = end; /* the closing quote is emitted as text */
+            i = k > end ? k : end; /* a kv value's closing quote is emitted as text */
             continue;
         }
         i += lw_unit(w, s + i, n - i, mode);
     }
+}
+
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (!dst || cap == 0)
+        return 0;
+    struct lw w = {.buf = dst, .limit = cap - 1};
+    lw_text(&w, src ? src : "", src ? n : 0, LW_RAW);
+    size_t len = w.len;
+    if (w.full) { /* the cut may have split a character: drop its lead bytes */
+        size_t k = len, back = 0;
+        while (back < 3 && k > 0 && ((unsigned char)dst[k - 1] & 0xC0) == 0x80) {
+            k--;
+            back++;
+        }
+        if (k > 0 && (unsigned char)dst[k - 1] >= 0xC0 &&
+            utf8_seq_len((const unsigned char *)dst + k - 1, len - (k - 1)) == 0)
+            len = k - 1;
+    }
+    dst[len] = '\0';
+    return len;
 }
 
 /* A complete string value: opening quote must fit, content may be cut, the
@@ -370,7 +404,9 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
     enum lw_mode mode = json ? LW_JSON : LW_TEXT;
     char tmp[40];
     int k = 0;
-    if (redact_key_sensitive(key, strlen(key))) {
+    bool text = f->type == LOG_FT_STR || f->type == LOG_FT_STRN || f->type == LOG_FT_JSON;
+    if (redact_key_sensitive(key, strlen(key)) || (text && f->v.s && redact_overflowed())) {
+        /* a secret the full table could not take may be anywhere: no text at all */
         lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
     } else {
         switch (f->type) {
@@ -626,6 +662,15 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
                     rc = -1;
                 continue;
             }
+            if (cJSON_IsObject(j) && c->string) { /* a member name may hold a secret */
+                char *nk = log_redact_text(c->string, &rc);
+                if (nk) {
+                    if (!(c->type & cJSON_StringIsConst))
+                        cJSON_free(c->string);
+                    c->string = nk;
+                    c->type &= ~cJSON_StringIsConst;
+                }
+            }
             if (log_redact_node(j, c, depth + 1) != 0)
                 rc = -1;
         }
@@ -643,3 +688,27 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
 }
 
 int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0; }
+
+/* ---- event secrets ------------------------------------------------------ */
+
+#define LOG_EVENT_SECRET_MIN 8u /* shorter values under a sensitive key: key rule only */
+
+static int log_event_walk(const cJSON *j, const char *key, int depth)
+{
+    int rc = 0;
+    if (depth > 1000)
+        return 0;
+    for (const cJSON *c = j ? j->child : NULL; c; c = c->next) {
+        const char *k = cJSON_IsObject(j) ? c->string : NULL;
+        if (cJSON_IsString(c) && c->valuestring && k &&
+            strlen(c->valuestring) >= LOG_EVENT_SECRET_MIN &&
+            (redact_key_sensitive(k, strlen(k)) ||
+             (key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0)))
+            rc |= log_add_invocation_secret(c->valuestring);
+        else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+            rc |= log_event_walk(c, k, depth + 1);
+    }
+    return rc;
+}
+
+int log_add_event_secrets(const cJSON *event) { return log_event_walk(event, NULL, 0) ? -1 : 0; }

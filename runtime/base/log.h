@@ -37,7 +37,7 @@
 #define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
 #define LOG_LINE_DEFAULT    8192u  /* before log_init */
 #define LOG_SECRETS_MAX     16u    /* process secrets */
-#define LOG_INV_SECRETS_MAX 8u     /* per-invocation secrets */
+#define LOG_INV_SECRETS_MAX 64u    /* per-invocation secrets (every token of an event) */
 #define LOG_SECRET_LEN_MAX  8192u
 
 enum log_level {
@@ -77,10 +77,28 @@ void log_set_output(FILE *out);
 void log_shutdown(void);
 
 /* Registers a secret value (copied). -1 if empty, too long or the table is
- * full. Process secrets stay until log_shutdown; invocation secrets (e.g. the
- * linked-account token of a directive) until log_end_invocation. */
+ * full. Process secrets stay until log_remove_secret or log_shutdown; invocation
+ * secrets (e.g. the linked-account token of a directive) until log_end_invocation.
+ * A full table is an error, never silent: an ERROR line says so and, until the
+ * secret could have left the logs (log_end_invocation for the invocation table,
+ * log_shutdown for the process table), every string field and JSON field value of
+ * every line is written as [REDACTED] (messages and numbers stay). */
 int log_add_secret(const char *value);
 int log_add_invocation_secret(const char *value);
+/* Forgets (and wipes) a process secret that is no longer needed, e.g. an SSM
+ * token two rotations old. 0 when it was registered, -1 otherwise. */
+int log_remove_secret(const char *value);
+/* Registers, as invocation secrets, every string of at least 8 bytes under a
+ * sensitive key (see the key rule) anywhere in an event, and the code of an
+ * AcceptGrant's grant: call it before any line about the event is written, so a
+ * token repeated elsewhere (a payload field, a member name, the endpointId, a
+ * second scope) is redacted there too. -1 when one did not fit (see above). */
+int log_add_event_secrets(const cJSON *event);
+/* Redacts src[0..n) by every rule above, then cuts the result at a character
+ * boundary to fit cap bytes (NUL included) - redaction first, so no prefix of a
+ * secret survives a cut. Returns the length written. For text kept in a
+ * fixed-size buffer before it is logged (a note, an error message). */
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n);
 
 /* Per-invocation context (copied; capped at 64 / 128 bytes). */
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start);

@@ -115,6 +115,7 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
              size_t whylen)
 {
     memset(a, 0, sizeof *a);
+    a->start_epoch_ms = clock_epoch_ms();
     a->cfg = cfg;
     a->cold = true;
     /* The function's real memory size (it may differ from the compiled one). */
@@ -162,6 +163,8 @@ static const struct gw_route *handle_event(struct app *a, const struct rapi_invo
         snprintf(rep->error_msg, sizeof rep->error_msg, "%s", jerr.msg);
         return route;
     }
+    /* every token in the event is a secret before any line about the event is written */
+    log_add_event_secrets(*event);
     route = gateway_route(gateway_classify(*event));
     if (a->cfg->log_events && log_enabled(LOG_LEVEL_DEBUG))
         log_emit(LOG_LEVEL_DEBUG, "event", LOG_JSON("event", *event), LOG_END);
@@ -193,9 +196,22 @@ static int post_reply(struct app *a, const struct rapi_invocation *inv, struct g
     return rc;
 }
 
-int app_invoke(struct app *a, const struct rapi_invocation *inv)
+/* The invocation with its deadline on Alexa's clock (APP_ALEXA_BUDGET_MS). */
+static void alexa_deadline(const struct app *a, const struct rapi_invocation *inv,
+                           struct rapi_invocation *eff)
+{
+    *eff = *inv;
+    uint64_t alexa = (a->cold ? a->start_epoch_ms : clock_epoch_ms()) + APP_ALEXA_BUDGET_MS;
+    if (inv->deadline_ms <= 0 || (uint64_t)inv->deadline_ms > alexa)
+        eff->deadline_ms = (int64_t)alexa;
+}
+
+int app_invoke(struct app *a, const struct rapi_invocation *lambda_inv)
 {
     uint64_t t0 = clock_mono_ms();
+    static struct rapi_invocation eff; /* ~9 KiB: not on the stack */
+    alexa_deadline(a, lambda_inv, &eff);
+    const struct rapi_invocation *inv = &eff;
     rapi_set_trace_env(inv);
     log_begin_invocation(inv->request_id, inv->trace_id, a->cold);
     struct gw_reply rep = {0};
@@ -238,6 +254,7 @@ void app_free(struct app *a)
     for (size_t i = 0; i < a->nheaders; i++)
         secret_free(a->header_values[i]);
     secret_free(a->ssm_token);
+    secret_free(a->ssm_prev_token);
     rapi_cleanup(&a->rapi);
     log_shutdown();
 }

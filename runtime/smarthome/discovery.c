@@ -159,3 +159,46 @@ void discovery_result_free(struct discovery_result *out)
     out->json = NULL;
     out->len = 0;
 }
+
+/* Drops from props (an array of {namespace, name, ...}) every property whose namespace
+ * a removal rule for endpoint id matches. */
+static size_t filter_props(const struct discovery_rules *r, cJSON *props, const char *id)
+{
+    if (!cJSON_IsArray(props))
+        return 0;
+    size_t removed = 0;
+    for (size_t k = 0; k < r->n_cap_removals; k++) {
+        const struct discovery_cap_removal *cr = &r->cap_removals[k];
+        if (!cr->endpoint_glob || !cr->interface || fnmatch(cr->endpoint_glob, id, 0) != 0)
+            continue;
+        for (cJSON *p = props->child, *next; p; p = next) {
+            next = p->next;
+            const char *ns = str_item(p, "namespace");
+            if (ns && fnmatch(cr->interface, ns, 0) == 0) {
+                cJSON_Delete(cJSON_DetachItemViaPointer(props, p));
+                removed++;
+            }
+        }
+    }
+    return removed;
+}
+
+size_t discovery_filter_properties(cJSON *reply, const struct discovery_rules *r)
+{
+    if (!r || !r->n_cap_removals || !cJSON_IsObject(reply))
+        return 0;
+    cJSON *ev = cJSON_GetObjectItemCaseSensitive(reply, "event");
+    const cJSON *ep = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "endpoint") : NULL;
+    const char *id = str_item(ep, "endpointId");
+    if (!id)
+        return 0;
+    cJSON *ctx = cJSON_GetObjectItemCaseSensitive(reply, "context");
+    size_t removed = cJSON_IsObject(ctx)
+                         ? filter_props(r, cJSON_GetObjectItemCaseSensitive(ctx, "properties"), id)
+                         : 0;
+    cJSON *pl = cJSON_GetObjectItemCaseSensitive(ev, "payload");
+    cJSON *change = cJSON_IsObject(pl) ? cJSON_GetObjectItemCaseSensitive(pl, "change") : NULL;
+    if (cJSON_IsObject(change))
+        removed += filter_props(r, cJSON_GetObjectItemCaseSensitive(change, "properties"), id);
+    return removed;
+}

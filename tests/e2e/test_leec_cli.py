@@ -164,7 +164,7 @@ class Validate(unittest.TestCase):
     def test_validate_tree(self):
         r = run("validate", "presets/", "examples/")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stderr, r"%d project files: valid" % len(EXAMPLES))
+        self.assertRegex(r.stderr, r"validated %d project files and the catalog in .*: valid" % len(EXAMPLES))
 
     def test_validate_catalog_only(self):
         r = run("validate")

@@ -188,10 +188,44 @@ START_TEST(test_github)
     diag_error(C.d, &at, "100%% wrong\nsecond line: a,b");
     diag_warning(C.d, &at, "w");
     diag_note(C.d, NULL, "n");
+    ck_assert_str_eq(text(),
+                     "::error file=odd%3Adir%2Cx/g.yaml,line=1,col=4,endLine=1,endColumn=4,"
+                     "title=leec error::100%25 wrong%0Asecond line: a,b\n"
+                     "::warning file=odd%3Adir%2Cx/g.yaml,line=1,col=4,endLine=1,endColumn=4,"
+                     "title=leec warning::w\n"
+                     "::notice title=leec note::n\n");
+}
+END_TEST
+
+/* A location in leec's stock catalog (not in the user's checkout): no file=, the stock
+ * file named in the text; endColumn covers the span. */
+START_TEST(test_github_stock)
+{
+    open_cap(DIAG_GITHUB);
+    diag_set_stock(C.d, "/usr/share/leec/");
+    const struct src_file *s = add("/usr/share/leec/presets/tiers/minimum.yaml", "a: 1\n");
+    const struct src_file *u = add("leec.yaml", "a: 1\n");
+    struct loc su = loc_make(u, 1, 1, 3), ss = loc_make(s, 1, 4, 1);
+    diag_error(C.d, &su, "e");
+    diag_note(C.d, &ss, "from the tier");
     ck_assert_str_eq(
-        text(), "::error file=odd%3Adir%2Cx/g.yaml,line=1,col=4::100%25 wrong%0Asecond line: a,b\n"
-                "::warning file=odd%3Adir%2Cx/g.yaml,line=1,col=4::w\n"
-                "::notice ::n\n");
+        text(), "::error file=leec.yaml,line=1,col=1,endLine=1,endColumn=3,title=leec error::e\n"
+                "::notice title=leec note::from the tier (in leec's stock catalog: "
+                "presets/tiers/minimum.yaml:1:4)\n");
+}
+END_TEST
+
+/* diag_map_path: exact names, then the longest prefix ending in '/'. */
+START_TEST(test_map_path)
+{
+    open_cap(DIAG_TEXT);
+    diag_map_path(C.d, "/tmp/o/", "../..//");
+    diag_map_path(C.d, "/tmp/o/presets/", "stock/presets/");
+    diag_map_path(C.d, "/tmp/o/presets/my.yaml", "presets/my.yaml");
+    ck_assert_str_eq(add("/tmp/o/presets/my.yaml", "")->path, "presets/my.yaml");
+    ck_assert_str_eq(add("/tmp/o/presets/x.yaml", "")->path, "stock/presets/x.yaml");
+    ck_assert_str_eq(add("/tmp/o/schemas/c.yaml", "")->path, "../..//schemas/c.yaml");
+    ck_assert_str_eq(add("/tmp/other.yaml", "")->path, "/tmp/other.yaml");
 }
 END_TEST
 
@@ -240,6 +274,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_quiet);
     tcase_add_test(tc, test_json);
     tcase_add_test(tc, test_github);
+    tcase_add_test(tc, test_github_stock);
+    tcase_add_test(tc, test_map_path);
     tcase_add_test(tc, test_read_file);
     suite_add_tcase(s, tc);
     return s;

@@ -424,6 +424,200 @@ START_TEST(summary_line)
 }
 END_TEST
 
+static const char TOK[] = "tok-Hq7Zc2LmX9pWv4Ks8Rb3";
+
+static void assert_no_output(void)
+{
+    char *out = take();
+    ck_assert_str_eq(out, "");
+    free(out);
+}
+
+static void set_format(enum log_format f)
+{
+    struct log_settings st = {
+        .service = "leec", .min_level = LOG_LEVEL_TRACE, .format = f, .line_cap = 4096};
+    ck_assert_int_eq(log_init(&st), 0);
+}
+
+START_TEST(key_like_text_is_checked)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_invocation_secret(TOK), 0);
+    char app_id[128], nospace[128], bearer[128];
+    snprintf(app_id, sizeof app_id, "\"%s token\":\"x\"", TOK);
+    snprintf(nospace, sizeof nospace, "x\"%stoken\":\"x\"", TOK);
+    snprintf(bearer, sizeof bearer, "Bearer%s", TOK); /* no blank: not the Bearer rule */
+    for (int f = 0; f < 2; f++) {
+        set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+        LOG_WARN("custom skill request refused", LOG_STR("application_id", app_id),
+                 LOG_STR("b", nospace), LOG_STR("c", bearer), LOG_STR("msg", "Bearer abc def"));
+        char *out = take();
+        ck_assert_msg(!strstr(out, TOK), "%s", out);
+        ck_assert_msg(!strstr(out, "abc"), "%s", out);
+        ck_assert_msg(strstr(out, "[REDACTED]"), "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
+START_TEST(text_cut_inside_a_secret)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret(TOK), 0);
+    char text[128];
+    snprintf(text, sizeof text, "content-type text/html; q=xxxxxxxxxxxxxxx%s", TOK);
+    size_t at = strlen(text) - strlen(TOK);
+    /* a caller that cut the text ten bytes into the secret */
+    LOG_WARN("x", LOG_STRN("note", text, at + 10));
+    char *out = take();
+    ck_assert_msg(!strstr(out, "tok-Hq7Zc2"), "%s", out);
+    free(out);
+    /* log_redact_copy redacts first, then cuts: no prefix either */
+    char note[64];
+    size_t n = log_redact_copy(note, sizeof note, text, strlen(text));
+    ck_assert_uint_eq(n, strlen(note));
+    ck_assert_msg(!strstr(note, "tok-"), "%s", note);
+    n = log_redact_copy(note, at + 6, text, strlen(text)); /* "[REDACTED]" does not fit */
+    ck_assert_msg(!strstr(note, "tok") && !strstr(note, "[RED"), "%s", note);
+    ck_assert_uint_eq(n, at);
+    /* a cut never splits a character */
+    const char *e = "\xc3\xa9\xc3\xa9\xc3\xa9";
+    ck_assert_uint_eq(log_redact_copy(note, 4, e, strlen(e)), 2);
+    ck_assert_str_eq(note, "\xc3\xa9");
+    ck_assert_uint_eq(log_redact_copy(note, 1, e, strlen(e)), 0);
+    ck_assert_uint_eq(log_redact_copy(note, sizeof note, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(full_table_is_an_error_that_redacts_everything)
+{
+    consumed = 0;
+    char v[64];
+    for (unsigned i = 0; i < LOG_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "process-secret-%02u-abcdef", i);
+        ck_assert_int_eq(log_add_secret(v), 0);
+    }
+    ck_assert_int_eq(log_add_secret("process-secret-00-abcdef"), 0); /* already there */
+    assert_no_output();
+    ck_assert_int_eq(log_add_secret("one-too-many-secret"), -1);
+    char *out = take();
+    ck_assert_msg(strstr(out, "\"level\":\"ERROR\"") && strstr(out, "secret table full"), "%s",
+                  out);
+    free(out);
+    cJSON *j = cJSON_Parse("{\"a\":\"one-too-many-secret\"}");
+    LOG_INFO("still written", LOG_STR("s", "one-too-many-secret"), LOG_JSON("j", j),
+             LOG_INT("n", 7));
+    cJSON_Delete(j);
+    j = take_json();
+    ck_assert_str_eq(str(j, "message"), "still written");
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    ck_assert_str_eq(str(j, "j"), "[REDACTED]");
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "n")->valueint, 7);
+    cJSON_Delete(j);
+    /* a second refusal does not repeat the ERROR line */
+    ck_assert_int_eq(log_add_secret("two-too-many-secret"), -1);
+    assert_no_output();
+}
+END_TEST
+
+START_TEST(invocation_table_overflow_ends_with_the_invocation)
+{
+    consumed = 0;
+    log_begin_invocation("req-1", NULL, false);
+    char v[64];
+    for (unsigned i = 0; i < LOG_INV_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "inv-secret-%02u-abcdef", i);
+        ck_assert_int_eq(log_add_invocation_secret(v), 0);
+    }
+    ck_assert_int_eq(log_add_invocation_secret("inv-secret-overflow"), -1);
+    free(take());
+    LOG_INFO("m", LOG_STR("s", "plain"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    cJSON_Delete(j);
+    log_end_invocation();
+    LOG_INFO("m", LOG_STR("s", "plain"));
+    j = take_json();
+    ck_assert_str_eq(str(j, "s"), "plain");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(rotated_secret_removed)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret("rotated-old-value"), 0);
+    ck_assert_int_eq(log_remove_secret("rotated-old-value"), 0);
+    ck_assert_int_eq(log_remove_secret("rotated-old-value"), -1);
+    ck_assert_int_eq(log_remove_secret(NULL), -1);
+    LOG_INFO("m", LOG_STR("s", "rotated-old-value"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "s"), "rotated-old-value");
+    cJSON_Delete(j);
+    /* rotations never fill the table when the old values are removed */
+    char v[64], prev[64] = "";
+    for (unsigned i = 0; i < 4 * LOG_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "ssm-rotation-%03u-xyz", i);
+        ck_assert_int_eq(log_add_secret(v), 0);
+        if (prev[0])
+            ck_assert_int_eq(log_remove_secret(prev), 0);
+        snprintf(prev, sizeof prev, "%s", v);
+    }
+    LOG_INFO("m", LOG_STR("s", v));
+    j = take_json();
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(event_secrets_registered_everywhere)
+{
+    consumed = 0;
+    char ev[1024];
+    snprintf(ev, sizeof ev,
+             "{\"directive\":{\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\"%s\"},"
+             "\"endpointId\":\"%s\"},\"payload\":{\"note\":\"copy %s\",\"%s\":1,"
+             "\"grant\":{\"type\":\"OAuth2.AuthorizationCode\",\"code\":\"grant-code-123456\"},"
+             "\"grantee\":{\"type\":\"BearerToken\",\"token\":\"second-token-abcdef\"},"
+             "\"other\":[\"second-token-abcdef\"],\"scope2\":{\"token\":\"short\"}}}}",
+             TOK, TOK, TOK, TOK);
+    cJSON *j = cJSON_Parse(ev);
+    ck_assert_ptr_nonnull(j);
+    log_begin_invocation("req-2", NULL, true);
+    ck_assert_int_eq(log_add_event_secrets(j), 0);
+    for (int f = 0; f < 2; f++) {
+        set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+        LOG_DEBUG("event", LOG_JSON("event", j), LOG_STR("endpoint_id", TOK),
+                  LOG_STR("x", "code grant-code-123456 and short"));
+        char *out = take();
+        ck_assert_msg(!strstr(out, TOK) && !strstr(out, "second-token") &&
+                          !strstr(out, "grant-code"),
+                      "%s", out);
+        ck_assert_msg(strstr(out, "short"), "a value under 8 bytes is not registered: %s", out);
+        free(out);
+    }
+    log_end_invocation();
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(redact_json_member_names)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret(TOK), 0);
+    char ev[256];
+    snprintf(ev, sizeof ev, "{\"%s\":1,\"k\":{\"x %s y\":\"v\"}}", TOK, TOK);
+    cJSON *j = cJSON_Parse(ev);
+    ck_assert_int_eq(log_redact_json(j), 0);
+    char *p = cJSON_PrintUnformatted(j);
+    ck_assert_msg(!strstr(p, TOK), "%s", p);
+    ck_assert_msg(strstr(p, "\"x [REDACTED] y\":\"v\""), "%s", p);
+    cJSON_free(p);
+    cJSON_Delete(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("log");
@@ -442,6 +636,13 @@ int main(void)
     tcase_add_test(tc, levels_and_shedding);
     tcase_add_test(tc, environment);
     tcase_add_test(tc, summary_line);
+    tcase_add_test(tc, key_like_text_is_checked);
+    tcase_add_test(tc, text_cut_inside_a_secret);
+    tcase_add_test(tc, full_table_is_an_error_that_redacts_everything);
+    tcase_add_test(tc, invocation_table_overflow_ends_with_the_invocation);
+    tcase_add_test(tc, rotated_secret_removed);
+    tcase_add_test(tc, event_secrets_registered_everywhere);
+    tcase_add_test(tc, redact_json_member_names);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

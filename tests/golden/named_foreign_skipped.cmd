@@ -1,0 +1,1 @@
+--root ../.. validate --skip-other-yaml CASE ok_minimal.yaml

@@ -1,0 +1,1 @@
+--root ../.. validate walk_skip/
