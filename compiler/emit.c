@@ -492,6 +492,7 @@ static void render_project_arrays(struct sbuf *b, const struct project *pj)
     pair_array(b, "categories", pj->categories, pj->ncategories);
     pair_array(b, "remove_capabilities", pj->remove_caps, pj->nremove_caps);
     string_array(b, "media_players", pj->media_players, pj->nmedia_players);
+    string_array(b, "languages", pj->languages, pj->nlanguages);
 }
 
 /* .<iface> = {...} for every interface, from its schema. */
@@ -571,6 +572,7 @@ static void render_alexa_init(struct sbuf *out, const struct project *pj)
         string_field(b, "tts_entity", pj->tts_entity);
         array_ref(b, "media_players", "media_players", pj->nmedia_players);
         string_field(b, "notify_target", pj->notify_target);
+        array_ref(b, "languages", "languages", pj->nlanguages);
     }
     if (fields.len)
         sbuf_printf(out, "    .alexa = {\n%s    },\n", fields.s);

@@ -399,6 +399,36 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     const struct ynode *nt = ymap_get(a, "notify_target");
     if (nt && !(p->notify_target = ystring(d, nt, "notify_target")))
         ok = false;
+    const struct ynode *langs = ymap_get(a, "languages");
+    if (langs && string_list(d, langs, &p->languages, &p->nlanguages, "languages")) {
+        static const char *const known[] = {"en", "de", "fr", "es", "it"};
+        bool en = false;
+        for (size_t i = 0; i < p->nlanguages; i++) {
+            bool k = false;
+            for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
+                k = k || strcmp(p->languages[i], known[j]) == 0;
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(p->languages[i], p->languages[j]) == 0) {
+                    diag_error(d, &langs->items[i]->loc, "language '%s' given twice",
+                               p->languages[i]);
+                    ok = false;
+                }
+            if (!k) {
+                diag_error(d, &langs->items[i]->loc,
+                           "'%s' is not a Custom-skill language (en, de, fr, es, it)",
+                           p->languages[i]);
+                ok = false;
+            }
+            en = en || strcmp(p->languages[i], "en") == 0;
+        }
+        if (!en) {
+            diag_error(d, &langs->loc,
+                       "alexa.languages must hold en (the answer for every other locale)");
+            ok = false;
+        }
+    } else if (langs) {
+        ok = false;
+    }
     return ok;
 }
 
@@ -710,6 +740,7 @@ void project_free(struct project *p, const struct catalog *cat)
     free(p->categories);
     free(p->remove_caps);
     free(p->media_players);
+    free(p->languages);
     ydoc_free(p->doc);
     memset(p, 0, sizeof *p);
 }

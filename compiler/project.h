@@ -60,6 +60,8 @@ struct project {
     const char *tts_entity, *notify_target;
     const char **media_players;
     size_t nmedia_players;
+    const char **languages; /* alexa.languages; none: every catalogue language */
+    size_t nlanguages;
     /* budget */
     bool free_tier_metrics;
     struct loc free_tier_loc;

@@ -7,6 +7,8 @@
 #include "custom/request.h"
 #include "custom/duration_lex.h"
 #include "custom/fuzzy.h"
+#include "custom/lang.h"
+#include "base/utf8.h"
 #include "base/jsonguard.h"
 
 #include <stdint.h>
@@ -41,6 +43,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 duration_format_hms(secs, hms);
                 duration_speak(secs, words, sizeof words);
             }
+            /* the request's words in its language: numbers, ordinals, on/off, fills */
+            const struct sk_lang *l = sk_lang_for(q.locale);
+            double d;
+            (void)sk_number(l, v, &d);
+            (void)sk_ordinal(l, v);
+            (void)sk_bool(l, v);
+            char filled[64], norm[32];
+            sk_fill(filled, sizeof filled, l->msg[i % SK_MSG_COUNT], "name", v, "list", v, NULL);
+            if (!utf8_valid(filled, strlen(filled)) && utf8_valid(v, strlen(v)))
+                abort();
+            sk_normalise(v, norm, sizeof norm);
             struct fuzzy_result fr;
             fuzzy_match(v, items, sizeof items / sizeof items[0], &fr);
             if (fr.kind == FUZZY_MATCH && fr.index >= sizeof items / sizeof items[0])

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEEC_ABI_VERSION_RUNTIME 1
+#define LEEC_ABI_VERSION_RUNTIME 2
 
 /* home_assistant.token.mode */
 enum leec_token_mode { LEEC_TOKEN_ACCOUNT_LINKING, LEEC_TOKEN_LONG_LIVED };
@@ -69,6 +69,8 @@ struct leec_alexa_config {
     const char *const *media_players;
     size_t media_players_count;
     const char *notify_target;
+    const char *const *languages; /* Custom-skill answer languages; none: all compiled in */
+    size_t languages_count;
 };
 
 /* One CloudWatch metric the bootstrap can emit (leec_config.metric_defs). */

@@ -296,6 +296,8 @@ int bind_app_config(struct app_config *cfg)
     cfg->media_players = leec_config.alexa.media_players;
     cfg->n_media_players = leec_config.alexa.media_players_count;
     cfg->notify_target = leec_config.alexa.notify_target;
+    cfg->languages = leec_config.alexa.languages;
+    cfg->n_languages = leec_config.alexa.languages_count;
     cfg->intent_features = intent_features;
     cfg->n_intent_features = sizeof intent_features / sizeof intent_features[0] - 1;
     cfg->feature_presets = feature_presets;

@@ -94,6 +94,8 @@ struct app_config {
     const char *const *media_players;
     size_t n_media_players;
     const char *notify_target;
+    const char *const *languages; /* alexa.languages; none: every compiled-in language */
+    size_t n_languages;
     const struct cs_feature *const *intent_features;
     size_t n_intent_features;
     const struct cs_feature_preset *feature_presets; /* every feature → its smallest preset */

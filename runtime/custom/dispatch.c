@@ -3,6 +3,8 @@
  * stop, fallback) are here; every feature's intents are in intent_<feature>.c. */
 #include "custom/intent.h"
 
+#include "base/clock.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -19,9 +21,9 @@ static void h_status(struct cs_ctx *c, const struct cs_request *q, struct cs_rep
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, "version");
     c->outcome = "ok";
     if (cJSON_IsString(v) && strlen(v->valuestring) < 64)
-        cs_say(r, true, "Home Assistant is running, version %s.", v->valuestring);
+        cs_say_msg(c, r, true, SK_STATUS_VERSION, "version", v->valuestring, NULL);
     else
-        cs_say(r, true, "Home Assistant is running.");
+        cs_say_msg(c, r, true, SK_STATUS_RUNNING, NULL);
     cJSON_Delete(cfg);
 }
 
@@ -29,26 +31,266 @@ static void h_help(struct cs_ctx *c, const struct cs_request *q, struct cs_reply
 {
     (void)q;
     c->outcome = "ok";
-    cs_say(r, false,
-           "You can say things like: trigger morning routine, run the good night "
-           "script, turn off everything in the kitchen, or ask if Home Assistant is "
-           "running. What would you like to do?");
-    cs_ask(r, "What would you like to do?");
+    cs_say_msg(c, r, false, SK_HELP, NULL);
+    cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
 }
 
 static void h_stop(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     (void)q;
     c->outcome = "ok";
-    cs_say(r, true, "Goodbye.");
+    cs_say_msg(c, r, true, SK_GOODBYE, NULL);
+}
+
+/* AMAZON.NavigateHomeIntent ("go home"): the user leaves the skill for the Alexa home; the
+ * session ends (and any open question with it). */
+static void h_navigate_home(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+{
+    (void)q;
+    c->outcome = "ok";
+    cs_say_msg(c, r, true, SK_GOODBYE, NULL);
 }
 
 static void h_fallback(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     (void)q;
     c->outcome = "fallback";
-    cs_say(r, false, "Sorry, I didn't get that. You can say help to hear what I can do.");
-    cs_ask(r, "What would you like to do?");
+    cs_say_msg(c, r, false, SK_FALLBACK, NULL);
+    cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
+}
+
+/* ---- follow-up questions ----
+ * sessionAttributes.leec_pending = {"v": 1, "intent": "TriggerAutomationIntent",
+ *   "slots": {"Automation": "kitchen lights"}, "cands": [{"id": ..., "name": ...}, ...],
+ *   "confirm": false, "at": <epoch ms>, "sid": "<hash of session.sessionId>"}
+ * A question is answered only in the session that asked it, within CS_PENDING_TTL_MS, and
+ * only when it is well formed; anything else is "that question has expired". */
+
+static void session_hash(const char *sid, char out[17])
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const char *p = sid ? sid : ""; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static uint64_t now_ms(const struct cs_ctx *c)
+{
+    return c->now_epoch_ms ? c->now_epoch_ms() : clock_epoch_ms();
+}
+
+void cs_pending_set(struct cs_ctx *c, struct cs_reply *r, const char *const *ids,
+                    const char *const *names, size_t n, bool confirm)
+{
+    if (!r->attrs || !c->req || !c->req->intent || !n)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(r->attrs, CS_PENDING_KEY);
+    cJSON *p = cJSON_AddObjectToObject(r->attrs, CS_PENDING_KEY);
+    cJSON_AddNumberToObject(p, "v", 1);
+    cJSON_AddStringToObject(p, "intent", c->req->intent);
+    cJSON *slots = cJSON_AddObjectToObject(p, "slots");
+    for (size_t i = 0; i < c->req->nslots; i++)
+        if (c->req->slots[i].name && c->req->slots[i].value && c->req->slots[i].value[0])
+            cJSON_AddStringToObject(slots, c->req->slots[i].name, c->req->slots[i].value);
+    cJSON *cands = cJSON_AddArrayToObject(p, "cands");
+    for (size_t i = 0; i < n && i < FUZZY_MAX_CANDIDATES; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", ids[i]);
+        cJSON_AddStringToObject(o, "name", names[i]);
+        cJSON_AddItemToArray(cands, o);
+    }
+    cJSON_AddBoolToObject(p, "confirm", confirm);
+    cJSON_AddNumberToObject(p, "at", (double)now_ms(c));
+    char h[17];
+    session_hash(c->req->session_id, h);
+    cJSON_AddStringToObject(p, "sid", h);
+}
+
+struct pending {
+    const char *intent;
+    const cJSON *slots;
+    const char *ids[FUZZY_MAX_CANDIDATES], *names[FUZZY_MAX_CANDIDATES];
+    size_t n;
+    bool confirm;
+};
+
+static bool is_str(const cJSON *v, size_t max)
+{
+    return cJSON_IsString(v) && v->valuestring && strlen(v->valuestring) <= max;
+}
+
+enum pending_state { PENDING_NONE, PENDING_BAD, PENDING_OK };
+
+static const struct intent_def *find_intent(const char *name);
+
+/* The question this session asked, checked: 0 none, -1 stale or foreign, 1 usable. */
+static enum pending_state pending_get(const struct cs_ctx *c, const struct cs_request *q,
+                                      struct pending *p)
+{
+    memset(p, 0, sizeof *p);
+    const cJSON *j = q->session_attributes
+                         ? cJSON_GetObjectItemCaseSensitive(q->session_attributes, CS_PENDING_KEY)
+                         : NULL;
+    if (!j)
+        return PENDING_NONE;
+    if (!cJSON_IsObject(j) || q->session_new)
+        return PENDING_BAD;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "v");
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "intent");
+    const cJSON *sl = cJSON_GetObjectItemCaseSensitive(j, "slots");
+    const cJSON *cands = cJSON_GetObjectItemCaseSensitive(j, "cands");
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "at");
+    const cJSON *sid = cJSON_GetObjectItemCaseSensitive(j, "sid");
+    char h[17];
+    session_hash(q->session_id, h);
+    if (!cJSON_IsNumber(v) || v->valueint != 1 || !is_str(in, 128) || !cJSON_IsObject(sl) ||
+        !cJSON_IsArray(cands) || !cJSON_IsNumber(at) || !is_str(sid, 16) ||
+        strcmp(sid->valuestring, h) != 0)
+        return PENDING_BAD;
+    uint64_t now = now_ms(c), when = at->valuedouble > 0 ? (uint64_t)at->valuedouble : 0;
+    if (when > now + 60000u || now - when > CS_PENDING_TTL_MS)
+        return PENDING_BAD;
+    const struct intent_def *d = find_intent(in->valuestring);
+    if (!d)
+        return PENDING_BAD;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cands)
+    {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(x, "id");
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(x, "name");
+        if (p->n >= FUZZY_MAX_CANDIDATES || !is_str(id, 255) || !is_str(nm, 255) ||
+            !strchr(id->valuestring, '.'))
+            return PENDING_BAD;
+        p->ids[p->n] = id->valuestring;
+        p->names[p->n++] = nm->valuestring;
+    }
+    cJSON_ArrayForEach(x, sl)
+    {
+        if (!is_str(x, CS_VALUE_MAX))
+            return PENDING_BAD;
+    }
+    if (!p->n || cJSON_GetArraySize(sl) > (int)CS_SLOT_MAX)
+        return PENDING_BAD;
+    p->intent = in->valuestring;
+    p->slots = sl;
+    p->confirm = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "confirm"));
+    return PENDING_OK;
+}
+
+static void run_intent(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r);
+
+/* Answers the question with candidate i: the asking intent again, with its slots, taking
+ * that entity. */
+static void pending_choose(struct cs_ctx *c, const struct cs_request *q, const struct pending *p,
+                           size_t i, struct cs_reply *r)
+{
+    struct cs_request q2 = *q;
+    q2.intent = p->intent;
+    q2.nslots = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, p->slots)
+    {
+        if (q2.nslots < CS_SLOT_MAX)
+            q2.slots[q2.nslots++] = (struct cs_slot){x->string, x->valuestring, NULL, NULL};
+    }
+    c->forced_entity = p->ids[i];
+    c->req = &q2;
+    run_intent(c, &q2, r);
+    c->forced_entity = NULL;
+    c->req = q;
+}
+
+static void ask_again(struct cs_ctx *c, const struct pending *p, struct cs_reply *r, enum sk_msg m)
+{
+    char list[400], count[8];
+    cs_name_list(c, list, sizeof list, p->names, p->n, true);
+    snprintf(count, sizeof count, "%zu", p->n);
+    c->outcome = "ambiguous";
+    cs_say_msg(c, r, false, m, "list", list, "count", count, NULL);
+    cs_ask_msg(c, r, SK_WHICH_ONE, "list", list, NULL);
+    if (r->attrs && c->req && c->req->session_attributes) /* the question stays open */
+        cJSON_AddItemToObject(r->attrs, CS_PENDING_KEY,
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+                                                  c->req->session_attributes, CS_PENDING_KEY),
+                                              true));
+}
+
+static void refuse_stale(struct cs_ctx *c, struct cs_reply *r)
+{
+    c->outcome = "stale_question";
+    cs_notef(c, "session attribute %s stale, foreign or malformed: ignored", CS_PENDING_KEY);
+    cs_say_msg(c, r, false, SK_SELECT_EXPIRED, NULL);
+    cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
+}
+
+/* SelectIntent {Ordinal, Choice}: "the second one", "Kitchen Lights Off". */
+static void h_select(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+{
+    struct pending p;
+    enum pending_state st = pending_get(c, q, &p);
+    if (st == PENDING_BAD) {
+        refuse_stale(c, r);
+        return;
+    }
+    if (st == PENDING_NONE) {
+        c->outcome = "nothing_to_select";
+        cs_say_msg(c, r, false, SK_SELECT_NOTHING, NULL);
+        cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
+        return;
+    }
+    const char *ord = cs_slot(q, "Ordinal"), *choice = cs_slot(q, "Choice");
+    int k = ord ? sk_ordinal(c->lang, ord) : 0;
+    if (!k && choice)
+        k = sk_ordinal(c->lang, choice); /* "the second one" heard as a name */
+    if (k > 0) {
+        if ((size_t)k > p.n) {
+            ask_again(c, &p, r, SK_SELECT_OUT_OF_RANGE);
+            return;
+        }
+        pending_choose(c, q, &p, (size_t)k - 1, r);
+        return;
+    }
+    if (choice) {
+        struct fuzzy_item items[FUZZY_MAX_CANDIDATES];
+        for (size_t i = 0; i < p.n; i++)
+            items[i] = (struct fuzzy_item){p.ids[i], p.names[i]};
+        struct fuzzy_result fr;
+        fuzzy_match(choice, items, p.n, &fr);
+        if (fr.kind == FUZZY_MATCH) {
+            pending_choose(c, q, &p, fr.index, r);
+            return;
+        }
+    }
+    ask_again(c, &p, r, SK_WHICH_ONE);
+}
+
+/* AMAZON.YesIntent: "did you mean X?" → X; with several candidates, which one. */
+static void h_yes(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+{
+    struct pending p;
+    enum pending_state st = pending_get(c, q, &p);
+    if (st == PENDING_BAD) {
+        refuse_stale(c, r);
+    } else if (st == PENDING_NONE) {
+        c->outcome = "nothing_to_select";
+        cs_say_msg(c, r, false, SK_SELECT_NOTHING, NULL);
+        cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
+    } else if (p.n == 1) {
+        pending_choose(c, q, &p, 0, r);
+    } else {
+        ask_again(c, &p, r, SK_WHICH_ONE);
+    }
+}
+
+/* AMAZON.NoIntent: the question is dropped; the session stays open for something else. */
+static void h_no(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+{
+    (void)q;
+    c->outcome = "ok";
+    cs_say_msg(c, r, false, SK_NO_THANKS, NULL);
+    cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
 }
 
 static const struct intent_def {
@@ -75,8 +317,11 @@ static const struct intent_def {
     {"AMAZON.HelpIntent", h_help, NULL, false},
     {"AMAZON.CancelIntent", h_stop, NULL, false},
     {"AMAZON.StopIntent", h_stop, NULL, false},
-    {"AMAZON.NavigateHomeIntent", h_help, NULL, false},
+    {"AMAZON.NavigateHomeIntent", h_navigate_home, NULL, false},
     {"AMAZON.FallbackIntent", h_fallback, NULL, false},
+    {"SelectIntent", h_select, NULL, true},
+    {"AMAZON.YesIntent", h_yes, NULL, true},
+    {"AMAZON.NoIntent", h_no, NULL, false},
 };
 
 /* The handler of intent d in this build: built in, or from its feature when the
@@ -113,29 +358,9 @@ static const struct intent_def *find_intent(const char *name)
     return NULL;
 }
 
-void cs_dispatch(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+/* The intent q->intent: not built, no token, or its handler. */
+static void run_intent(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
-    memset(r, 0, sizeof *r);
-    c->outcome = "ok";
-    r->attrs =
-        q->session_attributes ? cJSON_Duplicate(q->session_attributes, true) : cJSON_CreateObject();
-    switch (q->type) {
-    case CS_LAUNCH:
-        cs_say(r, false, "Home Assistant is listening. What would you like to do?");
-        cs_ask(r, "What would you like to do? You can say help.");
-        return;
-    case CS_SESSION_ENDED:
-    case CS_OTHER:
-        r->empty = true;
-        return;
-    case CS_CAN_FULFILL: {
-        const struct intent_def *d = find_intent(q->intent);
-        r->can_fulfill = d && intent_fn(c, d) ? "MAYBE" : "NO";
-        return;
-    }
-    case CS_INTENT:
-        break;
-    }
     const struct intent_def *d = find_intent(q->intent);
     if (!d) {
         c->outcome = "unknown_intent";
@@ -149,16 +374,53 @@ void cs_dispatch(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *
         c->outcome = "not_built";
         c->missing_feature = d->feature;
         c->feature_preset = feature_preset(c, d->feature);
-        cs_say(r, true, "Sorry, that feature isn't included in this build.");
+        cs_say_msg(c, r, true, SK_NOT_BUILT, NULL);
         return;
     }
     if (d->needs_token && !c->token) {
         c->outcome = "no_token";
         r->link_account = true;
-        cs_say(r, true, "Please link your Home Assistant account in the Alexa app first.");
+        cs_say_msg(c, r, true, SK_LINK_ACCOUNT, NULL);
         return;
     }
     fn(c, q, r);
+}
+
+void cs_dispatch(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    c->outcome = "ok";
+    c->lang = sk_lang_choose(q->locale, c->languages, c->n_languages);
+    c->req = q;
+    c->forced_entity = NULL;
+    r->attrs =
+        q->session_attributes ? cJSON_Duplicate(q->session_attributes, true) : cJSON_CreateObject();
+    /* an open question is answered by this turn or dropped (h_select/h_yes put it back when
+     * they ask again) */
+    if (r->attrs)
+        cJSON_DeleteItemFromObjectCaseSensitive(r->attrs, CS_PENDING_KEY);
+    switch (q->type) {
+    case CS_LAUNCH:
+        cs_say_msg(c, r, false, SK_LAUNCH, NULL);
+        cs_ask_msg(c, r, SK_LAUNCH_REPROMPT, NULL);
+        return;
+    case CS_SESSION_ENDED:
+    case CS_OTHER:
+        r->empty = true;
+        return;
+    case CS_CAN_FULFILL: {
+        const struct intent_def *d = find_intent(q->intent);
+        r->can_fulfill = d && intent_fn(c, d) ? "MAYBE" : "NO";
+        return;
+    }
+    case CS_INTENT:
+        break;
+    }
+    run_intent(c, q, r);
+    /* a session that stays open always has a reprompt (Amazon: the user gets a second
+     * chance to answer) */
+    if (!r->end_session && !r->has_reprompt)
+        cs_ask_msg(c, r, SK_WHAT_NOW, NULL);
 }
 
 void cs_reply_free(struct cs_reply *r)

@@ -31,15 +31,19 @@
 #include "base/jsonguard.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CS_MIN_BUDGET_MS 100u
-#define CS_MAX_ENTITIES  2000u /* entities of one kind considered for matching */
-#define CS_LIST_NAMES    10u   /* names spoken by the list intents */
+#define CS_MIN_BUDGET_MS  100u
+#define CS_MAX_ENTITIES   2000u          /* entities of one kind considered for matching */
+#define CS_LIST_NAMES     10u            /* names spoken by the list intents */
+#define CS_PENDING_TTL_MS 300000u        /* a "which one?" question is answerable this long */
+#define CS_PENDING_KEY    "leec_pending" /* session attribute holding the question */
 
 struct cs_ctx;
 struct cs_reply;
+struct sk_lang;
 typedef void (*cs_intent_fn)(struct cs_ctx *, const struct cs_request *, struct cs_reply *);
 struct cs_intent_impl {
     const char *intent; /* "StartTimerIntent" */
@@ -70,12 +74,18 @@ struct cs_ctx {
     const char *tts_entity; /* NULL: the first tts.* entity */
     const char *const *media_players;
     size_t n_media_players;
-    const char *notify_target; /* NULL: "notify" */
+    const char *notify_target;    /* NULL: "notify" */
+    const char *const *languages; /* answer languages of this build ("en", "de"); none: all */
+    size_t n_languages;
     struct jsonguard_limits reply_limits;
     const struct cs_feature *const *features; /* compiled into this build */
     size_t n_features;
     const struct cs_feature_preset *feature_presets; /* every feature → its smallest preset */
     size_t n_feature_presets;
+    /* set by cs_dispatch */
+    const struct sk_lang *lang;   /* the request's language (custom/lang.h) */
+    const struct cs_request *req; /* the request being answered */
+    const char *forced_entity;    /* a follow-up turn's choice: cs_resolve takes it */
     /* out (for the log line and metrics) */
     const char *outcome; /* "ok", "ambiguous", "no_match", "invalid_value", ... */
     const char *missing_feature, *feature_preset;

@@ -3,6 +3,7 @@
 #include "custom/intent.h"
 
 #include "base/clock.h"
+#include "base/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,19 +91,17 @@ void cs_apologise(struct cs_ctx *c, struct cs_reply *r, enum ha_fail why)
     c->outcome = "ha_error";
     switch (why) {
     case HF_UNREACHABLE:
-        cs_say(r, true, "Sorry, Home Assistant isn't answering right now. Please try again later.");
+        cs_say_msg(c, r, true, SK_HA_UNREACHABLE, NULL);
         break;
     case HF_AUTH:
-        cs_say(r, true,
-               "Sorry, Home Assistant refused the request. Please link your account "
-               "again in the Alexa app.");
+        cs_say_msg(c, r, true, SK_HA_AUTH, NULL);
         r->link_account = true;
         break;
     case HF_REFUSED:
-        cs_say(r, true, "Sorry, Home Assistant couldn't do that.");
+        cs_say_msg(c, r, true, SK_HA_REFUSED, NULL);
         break;
     default:
-        cs_say(r, true, "Sorry, something went wrong talking to Home Assistant.");
+        cs_say_msg(c, r, true, SK_HA_OTHER, NULL);
         break;
     }
 }
@@ -286,24 +285,30 @@ void cs_ents_free(struct cs_ents *e)
     memset(e, 0, sizeof *e);
 }
 
-/* "A", "A or B", "A, B or C" of up to 3 names. */
-void cs_name_list(char *buf, size_t len, const char *const *names, size_t n, const char *conj)
+/* "A", "A or B", "A, B or C" in the request's language. */
+void cs_name_list(const struct cs_ctx *c, char *buf, size_t len, const char *const *names, size_t n,
+                  bool or_list)
 {
-    buf[0] = '\0';
-    size_t at = 0;
-    for (size_t i = 0; i < n && at < len; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? conj : ", ";
-        int k = snprintf(buf + at, len - at, "%s%s", sep, names[i]);
-        if (k < 0)
-            break;
-        at += (size_t)k;
-    }
+    sk_list(c->lang ? c->lang : sk_lang_for(NULL), buf, len, names, n, or_list);
 }
 
-/* Finds the entity named `spoken` among `domains`. NULL: answered (no match,
- * ambiguous, no such entities, HA failure). */
+static const enum sk_msg kind_msgs[][4] = {
+    /* no entities, ambiguous, not found, not found but a close one */
+    [CS_KIND_AUTOMATION] = {SK_NO_ENTITIES_AUTOMATION, SK_AMBIGUOUS_AUTOMATION,
+                            SK_NOT_FOUND_AUTOMATION, SK_CLOSEST_AUTOMATION},
+    [CS_KIND_SCRIPT] = {SK_NO_ENTITIES_SCRIPT, SK_AMBIGUOUS_SCRIPT, SK_NOT_FOUND_SCRIPT,
+                        SK_CLOSEST_SCRIPT},
+    [CS_KIND_SETTING] = {SK_NO_ENTITIES_SETTING, SK_AMBIGUOUS_SETTING, SK_NOT_FOUND_SETTING,
+                         SK_CLOSEST_SETTING},
+    [CS_KIND_TIMER] = {SK_NO_ENTITIES_TIMER, SK_AMBIGUOUS_TIMER, SK_NOT_FOUND_TIMER,
+                       SK_CLOSEST_TIMER},
+};
+
+/* Finds the entity named `spoken` among `domains` (or the follow-up turn's choice,
+ * ctx->forced_entity). NULL: answered (no match, ambiguous, no such entities, HA failure);
+ * an ambiguity or a close name is remembered as a question for the next turn. */
 const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains, size_t nd,
-                        const char *spoken, const char *what, struct cs_reply *r)
+                        const char *spoken, enum cs_kind kind, struct cs_reply *r)
 {
     struct cs_ents e;
     if (cs_collect(st, domains, nd, &e) != 0) {
@@ -314,34 +319,51 @@ const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *do
     }
     if (!e.n) {
         c->outcome = "no_entities";
-        cs_say(r, true, "I didn't find any %ss in Home Assistant.", what);
+        cs_say_msg(c, r, true, kind_msgs[kind][0], NULL);
         cs_ents_free(&e);
         return NULL;
     }
+    const cJSON *found = NULL;
+    if (c->forced_entity) {
+        for (size_t i = 0; i < e.n && !found; i++)
+            if (strcmp(e.items[i].entity_id, c->forced_entity) == 0)
+                found = e.ents[i];
+        c->forced_entity = NULL;
+        if (found) {
+            cs_ents_free(&e);
+            return found;
+        }
+    }
     struct fuzzy_result fr;
     fuzzy_match(spoken, e.items, e.n, &fr);
-    const cJSON *found = NULL;
     if (fr.kind == FUZZY_MATCH) {
         found = e.ents[fr.index];
     } else if (fr.kind == FUZZY_AMBIGUOUS) {
-        const char *names[FUZZY_MAX_CANDIDATES];
-        for (size_t i = 0; i < fr.ncands; i++)
+        const char *names[FUZZY_MAX_CANDIDATES], *ids[FUZZY_MAX_CANDIDATES];
+        for (size_t i = 0; i < fr.ncands; i++) {
             names[i] = cs_ent_name(e.ents[fr.cands[i]]);
+            ids[i] = cs_ent_id(e.ents[fr.cands[i]]);
+        }
         char list[400];
-        cs_name_list(list, sizeof list, names, fr.ncands, " or ");
+        cs_name_list(c, list, sizeof list, names, fr.ncands, true);
         c->outcome = "ambiguous";
-        cs_say(r, false, "I found more than one %s called %s. Which one: %s?", what, spoken, list);
-        char rp[512];
-        cs_sayf(rp, sizeof rp, "Which one: %s?", list);
-        cs_ask(r, rp);
+        cs_say_msg(c, r, false, kind_msgs[kind][1], "spoken", spoken, "list", list, NULL);
+        cs_ask_msg(c, r, SK_WHICH_ONE, "list", list, NULL);
+        cs_pending_set(c, r, ids, names, fr.ncands, false);
     } else {
         c->outcome = "no_match";
-        const char *art = strchr("aeiou", what[0]) ? "an" : "a";
-        if (fr.suggestion >= 0)
-            cs_say(r, true, "I couldn't find %s %s called %s. The closest one is %s.", art, what,
-                   spoken, cs_ent_name(e.ents[fr.suggestion]));
-        else
-            cs_say(r, true, "I couldn't find %s %s called %s.", art, what, spoken);
+        if (fr.suggestion >= 0) {
+            const cJSON *near = e.ents[fr.suggestion];
+            const char *name = cs_ent_name(near), *id = cs_ent_id(near);
+            char a[512], q[256];
+            cs_fill_msg(c, a, sizeof a, kind_msgs[kind][3], "spoken", spoken, "name", name, NULL);
+            cs_fill_msg(c, q, sizeof q, SK_DID_YOU_MEAN, "name", name, NULL);
+            cs_say(r, false, "%s %s", a, q);
+            cs_ask(r, q);
+            cs_pending_set(c, r, &id, &name, 1, true);
+        } else {
+            cs_say_msg(c, r, true, kind_msgs[kind][2], "spoken", spoken, NULL);
+        }
     }
     cs_ents_free(&e);
     return found;
@@ -354,13 +376,13 @@ cJSON *cs_entity_data(const char *entity_id)
     return d;
 }
 
-bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, const char *question)
+bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, enum sk_msg question)
 {
     if (v)
         return true;
     c->outcome = "missing_slot";
-    cs_say(r, false, "%s", question);
-    cs_ask(r, question);
+    cs_say_msg(c, r, false, question, NULL);
+    cs_ask_msg(c, r, question, NULL);
     return false;
 }
 
@@ -371,23 +393,38 @@ cJSON *cs_area_entities(struct cs_ctx *c, const char *area, struct cs_reply *r)
 {
     char clean[65];
     size_t n = 0;
-    for (const char *p = area; *p && n < sizeof clean - 1; p++) {
+    for (const char *p = area; *p && n < sizeof clean - 1;) {
         unsigned char ch = (unsigned char)*p;
+        size_t l = ch >= 0x80 ? utf8_seq_len((const unsigned char *)p, strlen(p)) : 0;
+        if (l && n + l < sizeof clean) { /* "küche", "salle à manger": letters, not quotes */
+            memcpy(clean + n, p, l);
+            n += l;
+            p += l;
+            continue;
+        }
         if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
             clean[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
         else if (n && clean[n - 1] != ' ')
             clean[n++] = ' ';
+        p += l ? l : 1;
     }
     while (n && clean[n - 1] == ' ')
         n--;
     clean[n] = '\0';
     if (!n) {
         c->outcome = "invalid_value";
-        cs_say(r, true, "I didn't catch which room.");
+        cs_say_msg(c, r, true, SK_ROOM_UNCLEAR, NULL);
         return NULL;
     }
     char tpl[160];
     cs_sayf(tpl, sizeof tpl, "{{ area_entities('%s') }}", clean);
+    return cs_template_list(c, tpl, r);
+}
+
+/* POST /api/template of a template rendering a list of strings; a cJSON array of them, or
+ * NULL (answered). */
+cJSON *cs_template_list(struct cs_ctx *c, const char *tpl, struct cs_reply *r)
+{
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "template", tpl);
     char *out = NULL;

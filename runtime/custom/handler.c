@@ -7,6 +7,7 @@
 #include "core/credentials.h"
 #include "custom/dispatch.h"
 #include "custom/intent.h"
+#include "custom/lang.h"
 #include "custom/request.h"
 
 #include <stdio.h>
@@ -84,6 +85,9 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
         .media_players = a->cfg->media_players,
         .n_media_players = a->cfg->n_media_players,
         .notify_target = a->cfg->notify_target,
+        .languages = a->cfg->languages,
+        .n_languages = a->cfg->n_languages,
+        .lang = sk_lang_choose(q.locale, a->cfg->languages, a->cfg->n_languages),
         .features = a->cfg->intent_features,
         .n_features = a->cfg->n_intent_features,
         .feature_presets = a->cfg->feature_presets,
@@ -94,8 +98,10 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
     if (limited) {
         memset(&rep, 0, sizeof rep);
         ctx.outcome = "rate_limited";
-        snprintf(rep.speech, sizeof rep.speech,
-                 "You're asking a lot right now. Please try again in a minute.");
+        sk_fill(
+            rep.speech, sizeof rep.speech,
+            sk_lang_choose(q.locale, a->cfg->languages, a->cfg->n_languages)->msg[SK_RATE_LIMITED],
+            NULL);
         rep.end_session = true;
         out->rate_limited = true;
     } else if (token_unavailable) {

@@ -8,6 +8,7 @@
 
 #include "custom/dispatch.h"
 #include "custom/fuzzy.h"
+#include "custom/lang.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -29,9 +30,23 @@ void cs_notef(struct cs_ctx *c, const char *fmt, ...) __attribute__((format(prin
 void cs_say(struct cs_reply *r, bool end, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cs_ask(struct cs_reply *r, const char *reprompt);
-void cs_name_list(char *buf, size_t len, const char *const *names, size_t n, const char *conj);
-int cs_spoken_number(const char *s, double *out);
-void cs_num_text(char *buf, size_t len, double v);
+/* Catalogue answers in the request's language (custom/lang.h): the message with its
+ * placeholders filled from NULL-terminated (name, value) pairs. */
+const char *cs_msg(const struct cs_ctx *c, enum sk_msg m);
+void cs_say_msg(struct cs_ctx *c, struct cs_reply *r, bool end, enum sk_msg m, ...);
+void cs_ask_msg(struct cs_ctx *c, struct cs_reply *r, enum sk_msg m, ...);
+void cs_fill_msg(const struct cs_ctx *c, char *buf, size_t len, enum sk_msg m, ...);
+/* The kinds of named entity, for the per-kind messages. */
+enum cs_kind { CS_KIND_AUTOMATION, CS_KIND_SCRIPT, CS_KIND_SETTING, CS_KIND_TIMER };
+/* Remembers a "which one?" (or "did you mean?") question in the session: the request's intent
+ * and slots and the candidates (entity ids and names); the next turn (SelectIntent,
+ * AMAZON.YesIntent) answers it (dispatch.c). */
+void cs_pending_set(struct cs_ctx *c, struct cs_reply *r, const char *const *ids,
+                    const char *const *names, size_t n, bool confirm);
+void cs_name_list(const struct cs_ctx *c, char *buf, size_t len, const char *const *names, size_t n,
+                  bool or_list);
+int cs_spoken_number(const struct cs_ctx *c, const char *s, double *out);
+void cs_num_text(const struct cs_ctx *c, char *buf, size_t len, double v);
 
 /* Home Assistant calls (ha.c): budget = min(deadline - now - margin, total cap). */
 uint64_t cs_budget_ms(const struct cs_ctx *c);
@@ -56,9 +71,10 @@ bool cs_in_domain(const char *id, const char *domain);
 int cs_collect(const cJSON *st, const char *const *domains, size_t nd, struct cs_ents *e);
 void cs_ents_free(struct cs_ents *e);
 const cJSON *cs_resolve(struct cs_ctx *c, const cJSON *st, const char *const *domains, size_t nd,
-                        const char *spoken, const char *what, struct cs_reply *r);
+                        const char *spoken, enum cs_kind kind, struct cs_reply *r);
 cJSON *cs_entity_data(const char *entity_id);
-bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, const char *question);
+bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, enum sk_msg question);
 cJSON *cs_area_entities(struct cs_ctx *c, const char *area, struct cs_reply *r);
+cJSON *cs_template_list(struct cs_ctx *c, const char *tpl, struct cs_reply *r);
 
 #endif

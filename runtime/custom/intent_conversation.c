@@ -8,7 +8,7 @@
 static void h_conversation(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *text = cs_slot_raw(q, "Query");
-    if (!cs_need_slot(c, r, text, "What should I ask Home Assistant?"))
+    if (!cs_need_slot(c, r, text, SK_ASK_WHAT))
         return;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "text", text);
@@ -45,9 +45,9 @@ static void h_conversation(struct cs_ctx *c, const struct cs_request *q, struct 
     c->outcome = "ok";
     r->ssml = true; /* Home Assistant's text, escaped */
     bool more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "continue_conversation"));
-    cs_say(r, !more, "%s", sp->valuestring[0] ? sp->valuestring : "Done.");
+    cs_say(r, !more, "%s", sp->valuestring[0] ? sp->valuestring : cs_msg(c, SK_DONE));
     if (more)
-        cs_ask(r, "Go on.");
+        cs_ask(r, cs_msg(c, SK_GO_ON));
     const cJSON *ncid = cJSON_GetObjectItemCaseSensitive(j, "conversation_id");
     if (cJSON_IsString(ncid) && strlen(ncid->valuestring) < 256 && r->attrs) {
         cJSON_DeleteItemFromObjectCaseSensitive(r->attrs, "conversation_id");

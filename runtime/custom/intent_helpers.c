@@ -10,19 +10,10 @@
 static const char *const helper_domains[] = {"input_boolean", "input_select", "input_number",
                                              "input_text"};
 
-static int bool_word(const char *v)
+/* on/off words of the request's language (then English): 1, 0 or -1. */
+static int bool_word(const struct cs_ctx *c, const char *v)
 {
-    static const char *const on[] = {"on", "true", "yes", "enable", "enabled", "activate"};
-    static const char *const off[] = {"off", "false", "no", "disable", "disabled", "deactivate"};
-    char n[64];
-    fuzzy_normalise(v, strlen(v), n, sizeof n);
-    for (size_t i = 0; i < sizeof on / sizeof on[0]; i++)
-        if (strcmp(n, on[i]) == 0)
-            return 1;
-    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
-        if (strcmp(n, off[i]) == 0)
-            return 0;
-    return -1;
+    return sk_bool(c->lang ? c->lang : sk_lang_for(NULL), v);
 }
 
 static void set_select(struct cs_ctx *c, const cJSON *e, const char *value, struct cs_reply *r)
@@ -46,16 +37,16 @@ static void set_select(struct cs_ctx *c, const cJSON *e, const char *value, stru
         for (size_t i = 0; i < k; i++)
             names[i] = items[i].name;
         char list[600];
-        cs_name_list(list, sizeof list, names, k, " or ");
+        cs_name_list(c, list, sizeof list, names, k, true);
         c->outcome = "invalid_value";
-        cs_say(r, true, "%s can be %s.", cs_ent_name(e), list);
+        cs_say_msg(c, r, true, SK_OPTIONS, "name", cs_ent_name(e), "list", list, NULL);
         return;
     }
     cJSON *d = cs_entity_data(cs_ent_id(e));
     cJSON_AddStringToObject(d, "option", items[fr.index].name);
     if (cs_call_service(c, "input_select", "select_option", d, r) == 0) {
         c->outcome = "ok";
-        cs_say(r, true, "%s is now %s.", cs_ent_name(e), items[fr.index].name);
+        cs_say_msg(c, r, true, SK_NOW, "name", cs_ent_name(e), "value", items[fr.index].name, NULL);
     }
     cJSON_Delete(d);
 }
@@ -65,35 +56,36 @@ static void set_number(struct cs_ctx *c, const cJSON *e, const char *value, stru
     double lo = cs_attr_num(e, "min", 0), hi = cs_attr_num(e, "max", 100),
            step = cs_attr_num(e, "step", 1);
     char a[32], b[32], s[32];
-    cs_num_text(a, sizeof a, lo);
-    cs_num_text(b, sizeof b, hi);
-    cs_num_text(s, sizeof s, step);
+    cs_num_text(c, a, sizeof a, lo);
+    cs_num_text(c, b, sizeof b, hi);
+    cs_num_text(c, s, sizeof s, step);
     double v;
-    if (cs_spoken_number(value, &v) != 0) {
+    if (cs_spoken_number(c, value, &v) != 0) {
         c->outcome = "invalid_value";
-        cs_say(r, true, "%s needs a number from %s to %s.", cs_ent_name(e), a, b);
+        cs_say_msg(c, r, true, SK_NEED_NUMBER, "name", cs_ent_name(e), "min", a, "max", b, NULL);
         return;
     }
     if (v < lo - 1e-9 || v > hi + 1e-9) {
         c->outcome = "invalid_value";
-        cs_say(r, true, "%s can be set from %s to %s.", cs_ent_name(e), a, b);
+        cs_say_msg(c, r, true, SK_RANGE, "name", cs_ent_name(e), "min", a, "max", b, NULL);
         return;
     }
     if (step > 0) {
         double k = (v - lo) / step;
         if (fabs(k - round(k)) > 1e-6) {
             c->outcome = "invalid_value";
-            cs_say(r, true, "%s goes from %s to %s in steps of %s.", cs_ent_name(e), a, b, s);
+            cs_say_msg(c, r, true, SK_STEPS, "name", cs_ent_name(e), "min", a, "max", b, "step", s,
+                       NULL);
             return;
         }
     }
     cJSON *d = cs_entity_data(cs_ent_id(e));
     cJSON_AddNumberToObject(d, "value", v);
     char vt[32];
-    cs_num_text(vt, sizeof vt, v);
+    cs_num_text(c, vt, sizeof vt, v);
     if (cs_call_service(c, "input_number", "set_value", d, r) == 0) {
         c->outcome = "ok";
-        cs_say(r, true, "%s is now %s.", cs_ent_name(e), vt);
+        cs_say_msg(c, r, true, SK_NOW, "name", cs_ent_name(e), "value", vt, NULL);
     }
     cJSON_Delete(d);
 }
@@ -104,17 +96,17 @@ static void set_text(struct cs_ctx *c, const cJSON *e, const char *value, struct
     size_t len = strlen(value);
     if ((double)len > mx || (double)len < mn) {
         char a[32], b[32];
-        cs_num_text(a, sizeof a, mn);
-        cs_num_text(b, sizeof b, mx);
+        cs_num_text(c, a, sizeof a, mn);
+        cs_num_text(c, b, sizeof b, mx);
         c->outcome = "invalid_value";
-        cs_say(r, true, "%s takes %s to %s characters.", cs_ent_name(e), a, b);
+        cs_say_msg(c, r, true, SK_TEXT_LENGTH, "name", cs_ent_name(e), "min", a, "max", b, NULL);
         return;
     }
     cJSON *d = cs_entity_data(cs_ent_id(e));
     cJSON_AddStringToObject(d, "value", value);
     if (cs_call_service(c, "input_text", "set_value", d, r) == 0) {
         c->outcome = "ok";
-        cs_say(r, true, "%s is set.", cs_ent_name(e));
+        cs_say_msg(c, r, true, SK_TEXT_SET, "name", cs_ent_name(e), NULL);
     }
     cJSON_Delete(d);
 }
@@ -122,27 +114,28 @@ static void set_text(struct cs_ctx *c, const cJSON *e, const char *value, struct
 static void h_set_input_helper(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *name = cs_slot(q, "Helper");
-    if (!cs_need_slot(c, r, name, "Which setting?"))
+    if (!cs_need_slot(c, r, name, SK_WHICH_SETTING))
         return;
     const char *value = cs_slot(q, "Value");
-    if (!cs_need_slot(c, r, value, "What should I set it to?"))
+    if (!cs_need_slot(c, r, value, SK_SET_WHICH_VALUE))
         return;
     cJSON *st = cs_states(c, r);
     if (!st)
         return;
-    const cJSON *e = cs_resolve(c, st, helper_domains, 4, name, "setting", r);
+    const cJSON *e = cs_resolve(c, st, helper_domains, 4, name, CS_KIND_SETTING, r);
     if (e) {
         const char *id = cs_ent_id(e);
         if (cs_in_domain(id, "input_boolean")) {
-            int on = bool_word(value);
+            int on = bool_word(c, value);
             if (on < 0) {
                 c->outcome = "invalid_value";
-                cs_say(r, true, "I can turn %s on or off.", cs_ent_name(e));
+                cs_say_msg(c, r, true, SK_ON_OR_OFF, "name", cs_ent_name(e), NULL);
             } else {
                 cJSON *d = cs_entity_data(id);
                 if (cs_call_service(c, "input_boolean", on ? "turn_on" : "turn_off", d, r) == 0) {
                     c->outcome = "ok";
-                    cs_say(r, true, "%s is now %s.", cs_ent_name(e), on ? "on" : "off");
+                    cs_say_msg(c, r, true, SK_NOW, "name", cs_ent_name(e), "value",
+                               cs_msg(c, on ? SK_STATE_ON : SK_STATE_OFF), NULL);
                 }
                 cJSON_Delete(d);
             }
@@ -160,12 +153,12 @@ static void h_set_input_helper(struct cs_ctx *c, const struct cs_request *q, str
 static void h_get_input_helper(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *name = cs_slot(q, "Helper");
-    if (!cs_need_slot(c, r, name, "Which setting?"))
+    if (!cs_need_slot(c, r, name, SK_WHICH_SETTING))
         return;
     cJSON *st = cs_states(c, r);
     if (!st)
         return;
-    const cJSON *e = cs_resolve(c, st, helper_domains, 4, name, "setting", r);
+    const cJSON *e = cs_resolve(c, st, helper_domains, 4, name, CS_KIND_SETTING, r);
     if (e) {
         /* fresh state, not the cached list */
         char path[300];
@@ -180,16 +173,17 @@ static void h_get_input_helper(struct cs_ctx *c, const struct cs_request *q, str
                 char *end;
                 double v = strtod(state, &end);
                 if (end != state)
-                    cs_num_text(vt, sizeof vt, v);
+                    cs_num_text(c, vt, sizeof vt, v);
             }
             c->outcome = "ok";
             if (cs_in_domain(cs_ent_id(e), "input_text") && !state[0])
-                cs_say(r, true, "%s is empty.", cs_ent_name(e));
+                cs_say_msg(c, r, true, SK_IS_EMPTY, "name", cs_ent_name(e), NULL);
+            else if (cJSON_IsString(u) && u->valuestring[0])
+                cs_say_msg(c, r, true, SK_IS_UNIT, "name", cs_ent_name(e), "value", vt, "unit",
+                           strcmp(u->valuestring, "%") == 0 ? c->lang->percent : u->valuestring,
+                           NULL);
             else
-                cs_say(r, true, "%s is %s%s%s.", cs_ent_name(e), vt, cJSON_IsString(u) ? " " : "",
-                       cJSON_IsString(u)
-                           ? (strcmp(u->valuestring, "%") == 0 ? "percent" : u->valuestring)
-                           : "");
+                cs_say_msg(c, r, true, SK_IS, "name", cs_ent_name(e), "value", vt, NULL);
             cJSON_Delete(fresh);
         }
     }

@@ -8,7 +8,7 @@
 static void h_announce(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *msg = cs_slot_raw(q, "Message");
-    if (!cs_need_slot(c, r, msg, "What should I announce?"))
+    if (!cs_need_slot(c, r, msg, SK_ANNOUNCE_WHAT))
         return;
     const char *room = cs_slot(q, "Room");
     cJSON *st = cs_states(c, r);
@@ -34,7 +34,7 @@ static void h_announce(struct cs_ctx *c, const struct cs_request *q, struct cs_r
         cJSON_Delete(ids);
         if (!cJSON_GetArraySize(players)) {
             c->outcome = "no_match";
-            cs_say(r, true, "I didn't find a speaker in the %s.", room);
+            cs_say_msg(c, r, true, SK_NO_SPEAKER_IN, "room", room, NULL);
             goto out;
         }
     } else if (c->n_media_players) {
@@ -49,8 +49,7 @@ static void h_announce(struct cs_ctx *c, const struct cs_request *q, struct cs_r
     }
     if (!tts || !cJSON_GetArraySize(players)) {
         c->outcome = "no_entities";
-        cs_say(r, true, "I can't announce anything: Home Assistant has no %s.",
-               tts ? "speakers" : "text-to-speech service");
+        cs_say_msg(c, r, true, tts ? SK_NO_SPEAKERS : SK_NO_TTS, NULL);
         goto out;
     }
     cJSON *d = cJSON_CreateObject();
@@ -60,9 +59,9 @@ static void h_announce(struct cs_ctx *c, const struct cs_request *q, struct cs_r
     if (cs_call_service(c, "tts", "speak", d, r) == 0) {
         c->outcome = "ok";
         if (room)
-            cs_say(r, true, "Announced in the %s.", room);
+            cs_say_msg(c, r, true, SK_ANNOUNCED_IN, "room", room, NULL);
         else
-            cs_say(r, true, "Announced.");
+            cs_say_msg(c, r, true, SK_ANNOUNCED, NULL);
     }
     cJSON_Delete(d);
 out:
@@ -73,14 +72,14 @@ out:
 static void h_notify(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *msg = cs_slot_raw(q, "Message");
-    if (!cs_need_slot(c, r, msg, "What should the notification say?"))
+    if (!cs_need_slot(c, r, msg, SK_NOTIFY_WHAT))
         return;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "message", msg);
-    cJSON_AddStringToObject(d, "title", "Alexa");
+    cJSON_AddStringToObject(d, "title", cs_msg(c, SK_NOTIFY_TITLE));
     if (cs_call_service(c, "notify", c->notify_target ? c->notify_target : "notify", d, r) == 0) {
         c->outcome = "ok";
-        cs_say(r, true, "Notification sent.");
+        cs_say_msg(c, r, true, SK_NOTIFIED, NULL);
     }
     cJSON_Delete(d);
 }

@@ -8,22 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The named timer, or the only one when no name was given. */
+/* The named timer, or the only one when no name was given (or the follow-up turn's choice). */
 static const cJSON *find_timer(struct cs_ctx *c, const cJSON *st, const char *name,
                                struct cs_reply *r)
 {
     static const char *const doms[] = {"timer"};
-    if (name)
-        return cs_resolve(c, st, doms, 1, name, "timer", r);
+    if (name || c->forced_entity)
+        return cs_resolve(c, st, doms, 1, name ? name : "", CS_KIND_TIMER, r);
     const cJSON *only = NULL, *x;
     size_t n = 0;
-    const char *names[FUZZY_MAX_CANDIDATES];
+    const char *names[FUZZY_MAX_CANDIDATES], *ids[FUZZY_MAX_CANDIDATES];
     cJSON_ArrayForEach(x, st)
     {
         if (!cs_in_domain(cs_ent_id(x), "timer"))
             continue;
-        if (n < FUZZY_MAX_CANDIDATES)
+        if (n < FUZZY_MAX_CANDIDATES) {
             names[n] = cs_ent_name(x);
+            ids[n] = cs_ent_id(x);
+        }
         only = x;
         n++;
     }
@@ -31,22 +33,23 @@ static const cJSON *find_timer(struct cs_ctx *c, const cJSON *st, const char *na
         return only;
     if (n == 0) {
         c->outcome = "no_entities";
-        cs_say(r, true, "I didn't find any timers in Home Assistant.");
+        cs_say_msg(c, r, true, SK_NO_ENTITIES_TIMER, NULL);
         return NULL;
     }
+    size_t k = n < FUZZY_MAX_CANDIDATES ? n : FUZZY_MAX_CANDIDATES;
     char list[400];
-    cs_name_list(list, sizeof list, names, n < FUZZY_MAX_CANDIDATES ? n : FUZZY_MAX_CANDIDATES,
-                 " or ");
+    cs_name_list(c, list, sizeof list, names, k, true);
     c->outcome = "ambiguous";
-    cs_say(r, false, "Which timer: %s?", list);
-    cs_ask(r, r->speech);
+    cs_say_msg(c, r, false, SK_WHICH_TIMER, "list", list, NULL);
+    cs_ask_msg(c, r, SK_WHICH_TIMER, "list", list, NULL);
+    cs_pending_set(c, r, ids, names, k, false);
     return NULL;
 }
 
 static void h_start_timer(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
     const char *dur = cs_slot_raw(q, "Duration");
-    if (!cs_need_slot(c, r, dur, "For how long?"))
+    if (!cs_need_slot(c, r, dur, SK_HOW_LONG))
         return;
     uint32_t secs;
     enum duration_status ds = duration_parse(dur, strlen(dur), &secs);
@@ -56,9 +59,9 @@ static void h_start_timer(struct cs_ctx *c, const struct cs_request *q, struct c
         log_redact_copy(shown, sizeof shown, dur, strlen(dur));
         cs_notef(c, "duration %s refused (%d)", shown, (int)ds);
         if (ds == DURATION_UNSUPPORTED || ds == DURATION_TOO_LONG)
-            cs_say(r, true, "Sorry, I can only set timers shorter than a day.");
+            cs_say_msg(c, r, true, SK_TIMER_TOO_LONG, NULL);
         else
-            cs_say(r, true, "Sorry, I didn't catch how long the timer should run.");
+            cs_say_msg(c, r, true, SK_TIMER_BAD_DURATION, NULL);
         return;
     }
     cJSON *st = cs_states(c, r);
@@ -68,12 +71,13 @@ static void h_start_timer(struct cs_ctx *c, const struct cs_request *q, struct c
     if (e) {
         char hms[16], words[64];
         duration_format_hms(secs, hms);
-        duration_speak(secs, words, sizeof words);
+        sk_duration(c->lang, secs, words, sizeof words);
         cJSON *d = cs_entity_data(cs_ent_id(e));
         cJSON_AddStringToObject(d, "duration", hms);
         if (cs_call_service(c, "timer", "start", d, r) == 0) {
             c->outcome = "ok";
-            cs_say(r, true, "Started the %s timer for %s.", cs_ent_name(e), words);
+            cs_say_msg(c, r, true, SK_TIMER_STARTED, "name", cs_ent_name(e), "duration", words,
+                       NULL);
         }
         cJSON_Delete(d);
     }
@@ -81,7 +85,7 @@ static void h_start_timer(struct cs_ctx *c, const struct cs_request *q, struct c
 }
 
 static void timer_action(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r,
-                         const char *service, const char *done)
+                         const char *service, enum sk_msg done)
 {
     cJSON *st = cs_states(c, r);
     if (!st)
@@ -91,7 +95,7 @@ static void timer_action(struct cs_ctx *c, const struct cs_request *q, struct cs
         cJSON *d = cs_entity_data(cs_ent_id(e));
         if (cs_call_service(c, "timer", service, d, r) == 0) {
             c->outcome = "ok";
-            cs_say(r, true, "%s the %s timer.", done, cs_ent_name(e));
+            cs_say_msg(c, r, true, done, "name", cs_ent_name(e), NULL);
         }
         cJSON_Delete(d);
     }
@@ -100,22 +104,22 @@ static void timer_action(struct cs_ctx *c, const struct cs_request *q, struct cs
 
 static void h_pause_timer(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
-    timer_action(c, q, r, "pause", "Paused");
+    timer_action(c, q, r, "pause", SK_TIMER_PAUSED);
 }
 
 static void h_cancel_timer(struct cs_ctx *c, const struct cs_request *q, struct cs_reply *r)
 {
-    timer_action(c, q, r, "cancel", "Cancelled");
+    timer_action(c, q, r, "cancel", SK_TIMER_CANCELLED);
 }
 
 /* "0:45:00" → words; false when not H:MM:SS. */
-static bool remaining_words(const char *s, char *out, size_t len)
+static bool remaining_words(const struct cs_ctx *c, const char *s, char *out, size_t len)
 {
     unsigned h, m, sec;
     char tail;
     if (!s || sscanf(s, "%u:%u:%u%c", &h, &m, &sec, &tail) != 3 || h > 9999 || m > 59 || sec > 59)
         return false;
-    duration_speak(h * 3600u + m * 60u + sec, out, len);
+    sk_duration(c->lang, h * 3600u + m * 60u + sec, out, len);
     return true;
 }
 
@@ -132,18 +136,18 @@ static void h_timer_status(struct cs_ctx *c, const struct cs_request *q, struct 
         if (fresh) {
             const char *state = cs_ent_state(fresh);
             const cJSON *rem = cs_ent_attr(fresh, "remaining");
-            char words[64];
-            bool has =
-                remaining_words(cJSON_IsString(rem) ? rem->valuestring : NULL, words, sizeof words);
+            char words[128];
+            bool has = remaining_words(c, cJSON_IsString(rem) ? rem->valuestring : NULL, words,
+                                       sizeof words);
             c->outcome = "ok";
             if (strcmp(state, "active") == 0)
-                cs_say(r, true, "The %s timer is running%s%s%s.", cs_ent_name(e),
-                       has ? ", with " : "", has ? words : "", has ? " left" : "");
+                cs_say_msg(c, r, true, has ? SK_TIMER_RUNNING_LEFT : SK_TIMER_RUNNING, "name",
+                           cs_ent_name(e), "duration", words, NULL);
             else if (strcmp(state, "paused") == 0)
-                cs_say(r, true, "The %s timer is paused%s%s%s.", cs_ent_name(e),
-                       has ? ", with " : "", has ? words : "", has ? " left" : "");
+                cs_say_msg(c, r, true, has ? SK_TIMER_PAUSED_LEFT : SK_TIMER_PAUSED_STATE, "name",
+                           cs_ent_name(e), "duration", words, NULL);
             else
-                cs_say(r, true, "The %s timer isn't running.", cs_ent_name(e));
+                cs_say_msg(c, r, true, SK_TIMER_IDLE, "name", cs_ent_name(e), NULL);
             cJSON_Delete(fresh);
         }
     }

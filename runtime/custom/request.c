@@ -54,7 +54,7 @@ static int parse_slots(const cJSON *intent, struct cs_request *out)
             return -1;
         if (str(s, "value", CS_VALUE_MAX, &sl->value))
             return -1;
-        sl->resolved = NULL;
+        sl->resolved = sl->resolved_id = NULL;
         const cJSON *res = obj(s, "resolutions");
         const cJSON *auths =
             res ? cJSON_GetObjectItemCaseSensitive(res, "resolutionsPerAuthority") : NULL;
@@ -72,6 +72,9 @@ static int parse_slots(const cJSON *intent, struct cs_request *out)
             const char *name = NULL;
             if (!str(obj(first, "value"), "name", CS_VALUE_MAX, &name) && name) {
                 sl->resolved = name;
+                const char *id = NULL;
+                if (!str(obj(first, "value"), "id", CS_VALUE_MAX, &id) && id && id[0])
+                    sl->resolved_id = id;
                 break;
             }
         }
@@ -117,6 +120,8 @@ enum cs_reject cs_request_parse(const cJSON *event, struct cs_request *out)
     out->session_attributes = obj(session, "attributes");
     const cJSON *nw = session ? cJSON_GetObjectItemCaseSensitive(session, "new") : NULL;
     out->session_new = cJSON_IsTrue(nw);
+    if (str(session, "sessionId", CS_VALUE_MAX, &out->session_id))
+        return CS_MALFORMED;
     return CS_OK;
 }
 
@@ -250,6 +255,14 @@ const char *cs_slot(const struct cs_request *r, const char *name)
     if (s->resolved && s->resolved[0])
         return s->resolved;
     return s->value && s->value[0] ? s->value : NULL;
+}
+
+const char *cs_slot_id(const struct cs_request *r, const char *name)
+{
+    const struct cs_slot *s = find_slot(r, name);
+    if (s && s->resolved_id)
+        return s->resolved_id;
+    return cs_slot(r, name);
 }
 
 const char *cs_slot_raw(const struct cs_request *r, const char *name)

@@ -42,8 +42,9 @@ enum cs_type {
 
 struct cs_slot {
     const char *name;
-    const char *value;    /* what Alexa heard; NULL when not filled */
-    const char *resolved; /* first entity-resolution value name (ER_SUCCESS_MATCH), or NULL */
+    const char *value;       /* what Alexa heard; NULL when not filled */
+    const char *resolved;    /* first entity-resolution value name (ER_SUCCESS_MATCH), or NULL */
+    const char *resolved_id; /* that value's id (language-independent), or NULL */
 };
 
 struct cs_request {
@@ -58,6 +59,7 @@ struct cs_request {
     const char *access_token;        /* secret: never log */
     const cJSON *session_attributes; /* object or NULL */
     bool session_new;
+    const char *session_id; /* session.sessionId, or NULL */
 };
 
 enum cs_reject {
@@ -87,6 +89,8 @@ const char *cs_reject_name(enum cs_reject r); /* "wrong_application_id", ... */
 
 /* The slot's resolved value, else its spoken value; NULL when absent or empty. */
 const char *cs_slot(const struct cs_request *r, const char *name);
+/* The resolved value's id (e.g. "on" for "an", "allume", "enciende"), else cs_slot(). */
+const char *cs_slot_id(const struct cs_request *r, const char *name);
 /* The spoken value only (e.g. for AMAZON.DURATION, AMAZON.SearchQuery). */
 const char *cs_slot_raw(const struct cs_request *r, const char *name);
 

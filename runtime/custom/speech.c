@@ -1,6 +1,8 @@
 /* speech: the answer text of the Custom-skill intents (see custom/intent.h). */
 #include "custom/intent.h"
 
+#include "base/utf8.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,10 +27,15 @@ void cs_notef(struct cs_ctx *c, const char *fmt, ...)
 
 void cs_say(struct cs_reply *r, bool end, const char *fmt, ...)
 {
+    char buf[sizeof r->speech + 8];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->speech, sizeof r->speech, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+    size_t k = utf8_cut(buf, len, sizeof r->speech - 1); /* never a cut character */
+    memcpy(r->speech, buf, k);
+    r->speech[k] = '\0';
     r->end_session = end;
 }
 
@@ -36,30 +43,54 @@ void cs_ask(struct cs_reply *r, const char *reprompt)
 {
     r->end_session = false;
     r->has_reprompt = true;
-    cs_sayf(r->reprompt, sizeof r->reprompt, "%s", reprompt);
+    size_t k = utf8_cut(reprompt, strlen(reprompt), sizeof r->reprompt - 1);
+    memcpy(r->reprompt, reprompt, k);
+    r->reprompt[k] = '\0';
 }
 
-/* A number as people say it: "50", "20.5", "50 percent", "50%". */
-int cs_spoken_number(const char *s, double *out)
+const char *cs_msg(const struct cs_ctx *c, enum sk_msg m)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || !isfinite(v))
-        return -1;
-    while (*end == ' ')
-        end++;
-    if (*end && strcmp(end, "%") != 0 && strcmp(end, "percent") != 0 && strcmp(end, "degrees") != 0)
-        return -1;
-    *out = v;
-    return 0;
+    const struct sk_lang *l = c && c->lang ? c->lang : sk_lang_for(NULL);
+    return (unsigned)m < SK_MSG_COUNT ? l->msg[m] : "";
 }
 
-void cs_num_text(char *buf, size_t len, double v)
+void cs_fill_msg(const struct cs_ctx *c, char *buf, size_t len, enum sk_msg m, ...)
 {
-    if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
-        cs_sayf(buf, len, "%lld", (long long)llround(v));
-    else
-        cs_sayf(buf, len, "%g", v);
+    va_list ap;
+    va_start(ap, m);
+    sk_vfill(buf, len, cs_msg(c, m), ap);
+    va_end(ap);
+}
+
+void cs_say_msg(struct cs_ctx *c, struct cs_reply *r, bool end, enum sk_msg m, ...)
+{
+    va_list ap;
+    va_start(ap, m);
+    sk_vfill(r->speech, sizeof r->speech, cs_msg(c, m), ap);
+    va_end(ap);
+    r->end_session = end;
+}
+
+void cs_ask_msg(struct cs_ctx *c, struct cs_reply *r, enum sk_msg m, ...)
+{
+    va_list ap;
+    va_start(ap, m);
+    sk_vfill(r->reprompt, sizeof r->reprompt, cs_msg(c, m), ap);
+    va_end(ap);
+    r->end_session = false;
+    r->has_reprompt = true;
+}
+
+/* A number as people say it, in the request's language: "50", "20.5", "50 percent", "50%",
+ * "fifty", "fünfzig", "twenty point five" (custom/lang.h sk_number). */
+int cs_spoken_number(const struct cs_ctx *c, const char *s, double *out)
+{
+    return sk_number(c->lang ? c->lang : sk_lang_for(NULL), s, out);
+}
+
+void cs_num_text(const struct cs_ctx *c, char *buf, size_t len, double v)
+{
+    sk_number_text(c->lang ? c->lang : sk_lang_for(NULL), v, buf, len);
 }
 
 double cs_attr_num(const cJSON *e, const char *k, double dflt)

@@ -14,7 +14,7 @@ CLI: ha_simulator.py [--port N] [--tls-cert F --tls-key F] [--client-ca F]
 
 What it serves (the shapes of Home Assistant's REST API and `alexa` integration):
   POST /api/alexa/smart_home   Alexa Smart Home directives (like HA's `alexa` integration)
-  GET  /api/, /api/config, /api/states, /api/states/<entity_id>
+  GET  /api/, /api/config, /api/states, /api/states/<entity_id>, /api/services
   POST /api/services/<domain>/<service>, /api/template, /api/conversation/process
 Only the Python standard library is used. Binds 127.0.0.1 only.
 """
@@ -237,6 +237,21 @@ def build_custom_skill_extras():
                                   "friendly_name": "Pasta"}, alexa=False),
     ]
     return {e.entity_id: e for e in ents}
+
+
+# Script fields (GET /api/services) of the Custom-skill house: the variables "run good night
+# with a delay of ten minutes" passes (a duration, a number and a text).
+SCRIPT_FIELDS = {
+    "good_night": {
+        "delay": {"name": "Delay", "description": "Wait before the lights go off.",
+                  "required": False, "selector": {"duration": {}}},
+        "brightness": {"name": "Brightness", "description": "Night light level.",
+                       "selector": {"number": {"min": 0, "max": 100,
+                                               "unit_of_measurement": "%"}}},
+        "message": {"name": "Message", "description": "Said before bed.",
+                    "selector": {"text": {}}},
+    },
+}
 
 
 def build_sample_device():
@@ -1130,6 +1145,9 @@ class HASimulator(LoopbackService):
             self.entities = build_house()
             if getattr(self, "custom_skill", False):
                 self.entities.update(build_custom_skill_extras())
+                for obj, fields in SCRIPT_FIELDS.items():
+                    if "script." + obj in self.entities:
+                        self.entities["script." + obj].priv["fields"] = copy.deepcopy(fields)
             self.sample = build_sample_device()
             self.conversations = {}
 
@@ -1387,6 +1405,11 @@ class HASimulator(LoopbackService):
                     return js(200, e.as_json()) if e else js(404, {
                         "message": "Entity not found."})
             return na
+        if path == "/api/services":
+            if method != "GET":
+                return na
+            with self.lock:
+                return js(200, self.services())
         m = re.fullmatch(r"/api/services/([a-z0-9_]+)/([a-z0-9_]+)", path)
         if m:
             if method != "POST":
@@ -1694,6 +1717,22 @@ class HASimulator(LoopbackService):
                 changed.append(e)
             return changed
         raise ServiceError("Service %s.%s not found." % (domain, service))
+
+    # -- services -------------------------------------------------------------------------
+    def services(self):
+        """GET /api/services: [{domain, services: {name: {name, description, fields}}}], the
+        generic services plus one per script (its `fields`)."""
+        doms = {}
+        for e in self.entities.values():
+            d = doms.setdefault(e.domain, {})
+            if e.domain == "script":
+                d[e.entity_id.split(".", 1)[1]] = {
+                    "name": e.name, "description": "", "fields": copy.deepcopy(
+                        e.priv.get("fields", {}))}
+            for svc in ("turn_on", "turn_off", "toggle"):
+                d.setdefault(svc, {"name": svc.replace("_", " ").title(), "description": "",
+                                   "fields": {}})
+        return [{"domain": k, "services": v} for k, v in sorted(doms.items())]
 
     # -- templates ------------------------------------------------------------------------
     def _area_id(self, name):

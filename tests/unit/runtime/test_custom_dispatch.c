@@ -70,6 +70,55 @@ START_TEST(built_feature_without_token_asks_to_link)
 }
 END_TEST
 
+START_TEST(answers_in_the_build_s_languages)
+{
+    static const char *const en_de[] = {"en", "de"};
+    struct cs_ctx c = {.languages = en_de, .n_languages = 2};
+    struct cs_request q = intent(CS_INTENT, "AMAZON.StopIntent");
+    struct cs_reply r;
+    q.locale = "de-DE";
+    cs_dispatch(&c, &q, &r);
+    ck_assert_str_eq(r.speech, "Tschüss.");
+    cs_reply_free(&r);
+    q.locale = "fr-FR"; /* compiled in, not chosen for this build */
+    cs_dispatch(&c, &q, &r);
+    ck_assert_str_eq(r.speech, "Goodbye.");
+    cs_reply_free(&r);
+    c.n_languages = 0; /* no choice: every compiled-in language */
+    cs_dispatch(&c, &q, &r);
+    ck_assert_str_eq(r.speech, "Au revoir.");
+    ck_assert(r.end_session);
+    cs_reply_free(&r);
+    q = intent(CS_INTENT, "AMAZON.HelpIntent");
+    q.locale = "it-IT";
+    cs_dispatch(&c, &q, &r);
+    ck_assert(!r.end_session);
+    ck_assert(r.has_reprompt);
+    ck_assert_str_eq(r.reprompt, "Cosa vuoi fare?");
+    cs_reply_free(&r);
+}
+END_TEST
+
+START_TEST(open_questions_need_a_session)
+{
+    struct cs_ctx c = {.token = "t"};
+    struct cs_request q = intent(CS_INTENT, "SelectIntent");
+    struct cs_reply r;
+    cs_dispatch(&c, &q, &r); /* no question asked */
+    ck_assert_str_eq(c.outcome, "nothing_to_select");
+    ck_assert(!r.end_session && r.has_reprompt);
+    cs_reply_free(&r);
+    cJSON *attrs = cJSON_Parse("{\"leec_pending\": {\"v\": 1}}");
+    q.session_attributes = attrs;
+    cs_dispatch(&c, &q, &r); /* malformed */
+    ck_assert_str_eq(c.outcome, "stale_question");
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(r.attrs, "leec_pending"));
+    ck_assert(!c.ha_called);
+    cs_reply_free(&r);
+    cJSON_Delete(attrs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("custom_dispatch");
@@ -77,6 +126,8 @@ int main(void)
     tcase_add_test(tc, feature_not_in_the_build_is_named);
     tcase_add_test(tc, can_fulfill_follows_the_features);
     tcase_add_test(tc, built_feature_without_token_asks_to_link);
+    tcase_add_test(tc, answers_in_the_build_s_languages);
+    tcase_add_test(tc, open_questions_need_a_session);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
