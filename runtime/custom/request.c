@@ -258,13 +258,40 @@ const char *cs_slot_raw(const struct cs_request *r, const char *name)
     return s && s->value && s->value[0] ? s->value : NULL;
 }
 
+#define UTF8_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* The next unit of text at s (NUL-terminated): *rep is what to write for it and the
+ * length consumed is returned. A valid UTF-8 sequence is itself; a byte that starts
+ * none (a stray continuation, an overlong form, a surrogate, a cut sequence) is
+ * U+FFFD, one per byte; a C0 control other than tab, LF, CR (not allowed in XML)
+ * is a space. */
+static size_t text_unit(const char *s, const char **rep, size_t *replen)
+{
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        *rep = " ";
+        *replen = 1;
+        return 1;
+    }
+    size_t n = utf8_seq_len((const unsigned char *)s, strnlen(s, 4));
+    if (!n) {
+        *rep = UTF8_REPLACEMENT;
+        *replen = 3;
+        return 1;
+    }
+    *rep = s;
+    *replen = n;
+    return n;
+}
+
 size_t cs_ssml_escape(const char *in, char *out, size_t outlen)
 {
     if (!outlen)
         return 0;
     size_t o = 0;
-    for (const char *p = in ? in : ""; *p; p++) {
-        const char *rep = NULL;
+    for (const char *p = in ? in : ""; *p;) {
+        const char *rep;
+        size_t n, used;
         switch (*p) {
         case '&':
             rep = "&amp;";
@@ -282,37 +309,43 @@ size_t cs_ssml_escape(const char *in, char *out, size_t outlen)
             rep = "&apos;";
             break;
         default:
+            rep = NULL;
             break;
         }
         if (rep) {
-            size_t n = strlen(rep);
-            if (o + n >= outlen)
-                break;
-            memcpy(out + o, rep, n);
-            o += n;
-            continue;
+            n = strlen(rep);
+            used = 1;
+        } else {
+            used = text_unit(p, &rep, &n);
         }
-        unsigned char c = (unsigned char)*p;
-        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        if (o + n >= outlen || strnlen(p, n) < n)
-            break;
-        memcpy(out + o, p, n);
+        if (o + n >= outlen)
+            break; /* never a cut escape or a cut character */
+        memcpy(out + o, rep, n);
         o += n;
-        p += n - 1;
+        p += used;
     }
     out[o] = '\0';
     return o;
 }
 
-/* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
+/* Copies at most max bytes of s as valid UTF-8 (invalid bytes become U+FFFD, see
+ * text_unit), never cutting a character. */
 static char *capped(const char *s, size_t max)
 {
-    size_t n = utf8_cut(s, strnlen(s, max + 1), max);
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
+    char *c = malloc(max + 1);
+    if (!c)
+        return NULL;
+    size_t o = 0;
+    while (*s) {
+        const char *rep;
+        size_t n, used = text_unit(s, &rep, &n);
+        if (o + n > max)
+            break;
+        memcpy(c + o, rep, n);
+        o += n;
+        s += used;
     }
+    c[o] = '\0';
     return c;
 }
 
