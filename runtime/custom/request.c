@@ -380,6 +380,59 @@ static cJSON *speech(const char *text, bool ssml)
     return o;
 }
 
+/* s as valid UTF-8 (each invalid byte a U+FFFD), from cJSON_malloc; NULL: no memory. */
+static char *utf8_repaired(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *r = cJSON_malloc(n * 3 + 1);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq_len((const unsigned char *)s + i, n - i);
+        if (l) {
+            memcpy(r + o, s + i, l);
+            o += l;
+            i += l;
+        } else {
+            memcpy(r + o, UTF8_REPLACEMENT, 3);
+            o += 3;
+            i++;
+        }
+    }
+    r[o] = '\0';
+    return r;
+}
+
+/* The session attributes come back from the request as they were sent; every
+ * member name and string that is not valid UTF-8 is repaired (the answer must be
+ * valid UTF-8). -1 when out of memory. */
+static int repair_tree(cJSON *j, int depth)
+{
+    if (depth > 64)
+        return -1;
+    for (cJSON *c = j ? j->child : NULL; c; c = c->next) {
+        if (c->string && !(c->type & cJSON_StringIsConst) &&
+            !utf8_valid(c->string, strlen(c->string))) {
+            char *r = utf8_repaired(c->string);
+            if (!r)
+                return -1;
+            cJSON_free(c->string);
+            c->string = r;
+        }
+        if (cJSON_IsString(c) && c->valuestring &&
+            !utf8_valid(c->valuestring, strlen(c->valuestring))) {
+            char *r = utf8_repaired(c->valuestring);
+            if (!r)
+                return -1;
+            cJSON_free(c->valuestring);
+            c->valuestring = r;
+        }
+        if (repair_tree(c, depth + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 char *cs_response_build(const struct cs_answer *a, size_t *len)
 {
     *len = 0;
@@ -387,9 +440,14 @@ char *cs_response_build(const struct cs_answer *a, size_t *len)
     if (!root)
         return NULL;
     cJSON_AddStringToObject(root, "version", "1.0");
-    if (a->session_attributes && !a->empty)
-        cJSON_AddItemToObject(root, "sessionAttributes",
-                              cJSON_Duplicate(a->session_attributes, true));
+    if (a->session_attributes && !a->empty) {
+        cJSON *attrs = cJSON_Duplicate(a->session_attributes, true);
+        if (attrs && repair_tree(attrs, 0) != 0) {
+            cJSON_Delete(attrs);
+            attrs = NULL; /* never send what could not be repaired */
+        }
+        cJSON_AddItemToObject(root, "sessionAttributes", attrs);
+    }
     cJSON *resp = cJSON_AddObjectToObject(root, "response");
     if (!a->empty && resp) {
         if (a->can_fulfill) {

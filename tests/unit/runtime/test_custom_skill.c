@@ -197,6 +197,22 @@ START_TEST(speech_cut_at_characters)
 }
 END_TEST
 
+/* Found by fuzz_custom's oracle: session attributes echoed with invalid UTF-8. */
+START_TEST(session_attributes_repaired)
+{
+    cJSON *attrs = cJSON_Parse("{\"\xFF\xF6id\":\"C\xC0\",\"ok\":[\"\xE5\x8C\"]}");
+    ck_assert_ptr_nonnull(attrs);
+    struct cs_answer a = {.speech = "hi", .end_session = true, .session_attributes = attrs};
+    size_t len;
+    char *s = cs_response_build(&a, &len);
+    ck_assert(utf8_valid(s, len));
+    ck_assert_ptr_nonnull(strstr(s, "\"sessionAttributes\":{\"\xEF\xBF\xBD\xEF\xBF\xBDid\":"
+                                    "\"C\xEF\xBF\xBD\",\"ok\":[\"\xEF\xBF\xBD\xEF\xBF\xBD\"]}"));
+    free(s);
+    cJSON_Delete(attrs);
+}
+END_TEST
+
 START_TEST(responses)
 {
     cJSON *attrs = cJSON_Parse("{\"conversation_id\":\"C1\"}");
@@ -255,6 +271,7 @@ int main(void)
     tcase_add_test(tc, ssml_escape);
     tcase_add_test(tc, ssml_escape_invalid_utf8);
     tcase_add_test(tc, speech_cut_at_characters);
+    tcase_add_test(tc, session_attributes_repaired);
     tcase_add_test(tc, responses);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
