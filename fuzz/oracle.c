@@ -187,11 +187,10 @@ bool oracle_json_strict(const char *s, size_t n)
     }
     if (jsonguard_strict) {
         struct jsonguard_error err;
-        if ((jsonguard_strict(s, n, &err) == 0) != ok) {
-            fprintf(stderr, "oracle: jsonguard_strict says %s, the oracle's scanner says %s\n",
-                    ok ? "not strict" : "strict", ok ? "strict" : "not strict");
-            return false; /* the two disagree: one of them is wrong */
-        }
+        if ((jsonguard_strict(s, n, &err) == 0) != ok) /* one of the two is wrong */
+            oracle_fail(ok ? "jsonguard_strict refuses what the oracle's scanner accepts"
+                           : "jsonguard_strict accepts what the oracle's scanner refuses",
+                        s, n);
     }
     /* keep base/jsonguard.o (and its strict check, if any) linked */
     struct jsonguard_limits lim = {.max_bytes = 1, .max_depth = 1, .max_nodes = 1};

@@ -7,7 +7,8 @@
  *                       zeros or '+', literals spelled out, nothing after the value.
  *                       Its own scanner (this file), and also base/jsonguard's
  *                       jsonguard_strict when the runtime has one (a weak reference:
- *                       the check joins in when that function is linked).
+ *                       the check joins in when that function is linked; the two
+ *                       disagreeing is a failure).
  *   oracle_json_unique  no object with two members of the same name.
  *   oracle_ssml         "<speak>...</speak>" with no other tag, every '&' one of the
  *                       five XML entities, no raw '<' or '>' in the text, valid UTF-8.
