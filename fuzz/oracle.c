@@ -43,9 +43,9 @@ static bool hex4(struct scan *p, unsigned *v)
     *v = 0;
     for (int k = 0; k < 4; k++) {
         unsigned char c = p->s[p->i++];
-        unsigned d = c >= '0' && c <= '9'   ? c - '0'
-                     : c >= 'a' && c <= 'f' ? c - 'a' + 10u
-                     : c >= 'A' && c <= 'F' ? c - 'A' + 10u
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a') + 10u
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A') + 10u
                                             : 16u;
         if (d == 16u)
             return false;
