@@ -60,7 +60,7 @@ for arch in $ARCHS; do
     zipb=$(stat -c %s "$bd/function.zip")
     unp=$(find "$bd/check" -type f -printf '%s\n' | awk '{s+=$1} END{print s}')
     boot=$(stat -c %s "$bd/check/bootstrap")
-    nlib=$(ls "$bd/check/lib" | wc -l)
+    nlib=$( { ls "$bd/check/lib" 2>/dev/null || true; } | wc -l)  # lean (LEAN=ON): no lib/
     glibc=$(grep -o 'GLIBC_[0-9.]*' "$bd.check" | sort -Vu | tail -1)
     pk="-"; bt="-"
     if [ "$arch" = "$(uname -m)" ] && [ "$p" = leec ]; then

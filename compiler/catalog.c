@@ -163,6 +163,7 @@ void model_free_catalog(struct catalog *cat)
         for (size_t j = 0; j < f->nparams; j++) {
             free(f->params[j].name);
             free(f->params[j].doc);
+            free(f->params[j].pattern);
             for (size_t k = 0; k < f->params[j].nvalues; k++)
                 free(f->params[j].values[k]);
             free(f->params[j].values);

@@ -145,6 +145,8 @@ static const char *level_name(enum diag_level lvl)
         return "error";
     case DIAG_WARNING:
         return "warning";
+    case DIAG_HELP:
+        return "help";
     default:
         return "note";
     }
@@ -231,7 +233,7 @@ static void emit_json(struct diag *d, enum diag_level lvl, const struct loc *at,
         cJSON_AddNumberToObject(o, "column", at->col);
     }
     cJSON_AddStringToObject(o, "message", msg);
-    if (lvl == DIAG_NOTE && d->last_json) {
+    if ((lvl == DIAG_NOTE || lvl == DIAG_HELP) && d->last_json) {
         cJSON *notes = cJSON_GetObjectItem(d->last_json, "notes");
         if (!notes)
             notes = cJSON_AddArrayToObject(d->last_json, "notes");
@@ -273,7 +275,7 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     const struct loc *l = at && at->file ? at : NULL;
-    if (lvl != DIAG_NOTE) {
+    if (lvl != DIAG_NOTE && lvl != DIAG_HELP) {
         if (l && d->last_file == l->file && d->last_line == l->line && d->last_col == l->col &&
             d->last_lvl == lvl && strcmp(d->last_msg, msg) == 0)
             return;
@@ -302,6 +304,7 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
         }
         const char *title = lvl == DIAG_ERROR     ? "leec error"
                             : lvl == DIAG_WARNING ? "leec warning"
+                            : lvl == DIAG_HELP    ? "leec help"
                                                   : "leec note";
         fputs("title=", d->out);
         gh_escape(d->out, title, 1);
@@ -321,6 +324,8 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
         if (l)
             fprintf(d->out, "%s:%u:%u: %s: %s\n", l->file->path, l->line, l->col, level_name(lvl),
                     msg);
+        else if (lvl == DIAG_HELP)
+            fprintf(d->out, "help: %s\n", msg);
         else
             fprintf(d->out, "leec: %s: %s\n", level_name(lvl), msg);
         if (l)

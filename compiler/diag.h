@@ -29,7 +29,7 @@ struct loc {
     uint32_t span;               /* characters to underline on that line; 0 or 1: caret only */
 };
 
-enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE, DIAG_HELP };
 enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
 
 struct diag;
@@ -46,7 +46,7 @@ const struct src_file *diag_add_source(struct diag *d, const char *path, char *t
 const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
                                       int *io_error);
 
-/* Emits one diagnostic. A DIAG_NOTE attaches to the previous error/warning. */
+/* Emits one diagnostic. A DIAG_NOTE or DIAG_HELP attaches to the previous error/warning. */
 void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
@@ -54,6 +54,8 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
 #define diag_error(d, at, ...)   diag_emit((d), DIAG_ERROR, (at), __VA_ARGS__)
 #define diag_warning(d, at, ...) diag_emit((d), DIAG_WARNING, (at), __VA_ARGS__)
 #define diag_note(d, at, ...)    diag_emit((d), DIAG_NOTE, (at), __VA_ARGS__)
+/* "help: ..." after an error: concrete ways out, no location. */
+#define diag_help(d, ...)        diag_emit((d), DIAG_HELP, NULL, __VA_ARGS__)
 
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);

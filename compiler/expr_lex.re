@@ -25,7 +25,7 @@ static void lex_error(const struct expr *e, struct diag *d, uint32_t off, uint32
     va_end(ap);
 }
 
-/* A number literal: digits [. digits] then an optional unit suffix. */
+/* A number literal: digits [. digits], optional spaces ("5 MiB"), an optional unit. */
 static int lex_number(const struct expr *e, const char *s, const char *end, struct tok *t,
                       struct diag *d)
 {
@@ -44,6 +44,8 @@ static int lex_number(const struct expr *e, const char *s, const char *end, stru
     double v = strtod(buf, NULL);
     if (buf != small)
         free(buf);
+    while (p < end && *p == ' ')
+        p++;
     size_t slen = (size_t)(end - p);
     t->dim = DIM_NONE;
     if (slen) {
@@ -51,8 +53,15 @@ static int lex_number(const struct expr *e, const char *s, const char *end, stru
         if (!u) {
             char list[128];
             units_list(list, sizeof list);
-            lex_error(e, d, t->off, t->len, "unknown unit '%.*s' (use %s)",
-                      (int)(slen > 32 ? 32 : slen), p, list);
+            const struct unit_def *want = unit_suggest(p, slen);
+            if (want)
+                lex_error(e, d, t->off, t->len, "unknown unit '%.*s'; did you mean '%s'? (%s)",
+                          (int)slen, p, want->name,
+                          want->dim.bytes ? "sizes are binary: 1 MiB = 1024 KiB = 1048576 B"
+                                          : "durations are ms, s, m and h");
+            else
+                lex_error(e, d, t->off, t->len, "unknown unit '%.*s' (use %s)",
+                          (int)(slen > 32 ? 32 : slen), p, list);
             return -1;
         }
         v = v * u->mul / u->div;
@@ -131,6 +140,21 @@ int expr_lex(struct lexer *lx, const struct expr *e, struct tok *t, struct diag 
             $ { SET_TOK(); return 0; }
             [ \t\r\n]+ { continue; }
 
+            digits " "+ ident {
+                /* "5 MiB", "2 m": a unit after spaces. Anything else ("2 max", "2 m2") is a
+                 * number and then a name, as before. */
+                const char *u = cur;
+                while (u > s && u[-1] != ' ')
+                    u--;
+                bool more = cur < lim && ((*cur >= '0' && *cur <= '9') || *cur == '.');
+                if (!unit_find(u, (size_t)(cur - u)) || more) {
+                    cur = s;
+                    while (cur < lim && ((*cur >= '0' && *cur <= '9') || *cur == '.'))
+                        cur++;
+                }
+                SET_TOK();
+                return lex_number(e, s, cur, t, d);
+            }
             digits (ident | "%")? {
                 SET_TOK();
                 return lex_number(e, s, cur, t, d);

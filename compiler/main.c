@@ -1,5 +1,6 @@
 /* leec: the command line. Exit codes: 0 ok, 1 invalid input, 2 usage or I/O error,
  * 3 internal error. See `leec --help` and docs/cli.md. */
+#include "diff.h"
 #include "emit.h"
 #include "project.h"
 #include "resolve.h"
@@ -47,7 +48,8 @@ static const char *const usage_text =
     "  diff A B                    differences between two project files or presets\n"
     "  optimize FILE --max-memory SIZE [--keep IFACE...]\n"
     "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
-    "  schema                      JSON Schema of the project file (for editors)\n"
+    "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
+    "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -85,17 +87,13 @@ static void add_extra(struct stock_extra **x, size_t *n, const char *root, const
     (*x)[(*n)++] = (struct stock_extra){xstrdup(path), k};
 }
 
-static void add_beside(struct stock_extra **x, size_t *n, const char *root, const char *project)
+/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. */
+static void add_presets_dir(struct stock_extra **x, size_t *n, const char *root, const char *dir)
 {
-    const char *slash = strrchr(project, '/');
-    struct sbuf dir = {0};
-    if (slash)
-        sbuf_addn(&dir, project, (size_t)(slash - project) + 1);
-    sbuf_add(&dir, "presets");
     static const char *const subs[] = {"", "/tiers", "/features"};
     for (size_t s = 0; s < 3; s++) {
         struct sbuf sd = {0};
-        sbuf_printf(&sd, "%s%s", dir.s, subs[s]);
+        sbuf_printf(&sd, "%s%s", dir, subs[s]);
         DIR *dp = opendir(sd.s);
         char **names = NULL;
         size_t nn = 0;
@@ -127,7 +125,39 @@ static void add_beside(struct stock_extra **x, size_t *n, const char *root, cons
         free(names);
         sbuf_free(&sd);
     }
+}
+
+/* presets/ beside the project file, then each directory its preset_dirs: names
+ * (relative to the project file; project_load checks them and reports a bad one). */
+static void add_beside(struct stock_extra **x, size_t *n, const char *root, const char *project)
+{
+    const char *slash = strrchr(project, '/');
+    struct sbuf base = {0}, dir = {0};
+    if (slash)
+        sbuf_addn(&base, project, (size_t)(slash - project) + 1);
+    sbuf_printf(&dir, "%spresets", base.s ? base.s : "");
+    add_presets_dir(x, n, root, dir.s);
     sbuf_free(&dir);
+    /* Read quietly: the project is loaded (and diagnosed) after the catalog. */
+    struct diag *quiet = diag_new(DIAG_TEXT, stderr);
+    diag_set_quiet(quiet, 1);
+    int io = 0;
+    struct ydoc *doc = ydoc_load_file(quiet, project, &io);
+    const struct ynode *root_node = doc ? ydoc_root(doc) : NULL;
+    const struct ynode *pd =
+        root_node && root_node->kind == YN_MAP ? ymap_get(root_node, "preset_dirs") : NULL;
+    for (size_t i = 0; pd && pd->kind == YN_SEQ && i < pd->nitems; i++) {
+        const struct ynode *it = pd->items[i];
+        if (it->kind != YN_SCALAR || !*it->str)
+            continue;
+        struct sbuf p = {0};
+        sbuf_printf(&p, "%s%s", it->str[0] == '/' ? "" : (base.s ? base.s : ""), it->str);
+        add_presets_dir(x, n, root, p.s);
+        sbuf_free(&p);
+    }
+    ydoc_free(doc);
+    diag_free(quiet);
+    sbuf_free(&base);
 }
 
 static void free_extras(struct stock_extra *x, size_t n)
@@ -345,9 +375,10 @@ static int cmd_validate(const struct opts *o, struct diag *d)
         bool good = project_load(&p, &cat, files[i], d, &io);
         if (io)
             rc = EXIT_USAGE;
-        if (good) {
+        /* Resolved even after errors, so that every independent error is reported. */
+        if (good || project_resolvable(&p)) {
             struct resolved r;
-            good = resolve(&r, &cat, p.preset, &p, NULL, d);
+            good = resolve(&r, &cat, p.preset, &p, NULL, d) && good;
             resolved_free(&r);
         }
         project_free(&p, &cat);
@@ -431,6 +462,11 @@ static void print_budget(FILE *out, const struct resolved *r)
         fprintf(out, "  %-12s %14s of %10s  %6.2f%%\n", "log bytes", lb, fl,
                 r->log_bytes_month / FREE_LOG_BYTES * 100.0);
         fprintf(out, "  %-12s %14zu of %10d\n", "metrics", r->nmetrics, FREE_METRICS);
+        if (p->allow_paid)
+            fprintf(out,
+                    "  budget.allow_paid: true (%s:%u): an estimate over the free tier is "
+                    "accepted\n",
+                    p->allow_paid_loc.file->path, p->allow_paid_loc.line);
     }
 }
 
@@ -615,31 +651,7 @@ static int cmd_diff(const struct opts *o, struct diag *d)
     memset(&b, 0, sizeof b);
     if (rc == EXIT_OK && load_side(&a, &cat, o->args[0], d, &rc) &&
         load_side(&b, &cat, o->args[1], d, &rc)) {
-        size_t changes = 0;
-        for (size_t fi = 0; fi < cat.nifaces; fi++) {
-            const struct riface *x = &a.r.ifaces[fi], *y = &b.r.ifaces[fi];
-            if ((x->tier || y->tier) && strcmp(x->tier ? x->tier : "", y->tier ? y->tier : "")) {
-                printf("%s: tier %s -> %s\n", x->def->name, x->tier, y->tier);
-                changes++;
-            }
-            for (size_t pi = 0; pi < x->def->nparams; pi++) {
-                char v1[96], v2[96];
-                rvalue_format(&x->values[pi], v1, sizeof v1);
-                rvalue_format(&y->values[pi], v2, sizeof v2);
-                if (strcmp(v1, v2)) {
-                    char o2[160];
-                    origin_format(&y->values[pi].origin, o2, sizeof o2);
-                    printf("  %s.%s: %s -> %s  (%s)\n", x->def->name, x->def->params[pi].name, v1,
-                           v2, o2);
-                    changes++;
-                }
-            }
-        }
-        char m1[32], m2[32];
-        fmt_bytes(m1, sizeof m1, a.r.mem_total);
-        fmt_bytes(m2, sizeof m2, b.r.mem_total);
-        printf("memory estimate: %s -> %s\nmetrics: %zu -> %zu\n%zu difference%s\n", m1, m2,
-               a.r.nmetrics, b.r.nmetrics, changes, changes == 1 ? "" : "s");
+        diff_print(stdout, &a.r, a.has_project ? &a.p : NULL, &b.r, b.has_project ? &b.p : NULL);
     }
     resolved_free(&a.r);
     resolved_free(&b.r);
@@ -770,8 +782,10 @@ static int cmd_optimize(const struct opts *o, struct diag *d)
 
 static int cmd_schema(const struct opts *o, struct diag *d)
 {
+    if (o->nargs > 1)
+        return usage_error("schema takes at most one project file");
     struct catalog cat;
-    int rc = load_catalog(&cat, o, d);
+    int rc = o->nargs ? load_catalog_for(&cat, o, d, o->args[0]) : load_catalog(&cat, o, d);
     if (rc == EXIT_OK) {
         char *s = schema_json_render(&cat);
         fputs(s, stdout);

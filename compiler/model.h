@@ -28,6 +28,7 @@ struct param_def {
     bool has_range;
     double min, max;  /* int: units; size: bytes; duration: seconds; ratio */
     size_t max_items; /* PT_LIST */
+    char *pattern;    /* PT_STRING: the rule as a JSON Schema pattern, or NULL (leec checks in C) */
     char *doc;
     struct loc loc;
 };
@@ -67,6 +68,7 @@ struct pvalue {
     const struct ynode *node; /* the YAML node it was parsed from */
     struct expr *expr;        /* numeric/bool types: parsed expression */
     struct loc loc;
+    bool failed; /* set but unusable (already reported): resolve skips it */
 };
 
 /* values[i] for params[i] of an interface; node == NULL: not set here. */
@@ -99,6 +101,7 @@ struct preset_def {
     size_t ntiers;
     struct iface_values *overrides; /* one per catalog interface */
     struct loc loc, extends_loc, base_loc, alias_loc;
+    bool user; /* a project's own preset (presets/ beside it, preset_dirs) */
 };
 
 struct feature_preset_def {
@@ -132,8 +135,10 @@ struct shape {
     char *pattern; /* SH_STRING: JSON Schema pattern, or NULL */
     char **values; /* SH_ENUM */
     size_t nvalues;
-    bool has_min; /* SH_INT */
-    double min;
+    bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */
+    double min, max;
+    char *message;          /* what to write instead, for a value the pattern/range rejects */
+    char *default_text;     /* the value when the key is left out, as written; NULL: none */
     struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
     const char **key_names; /* keys[i].name, for ycheck_keys */
     size_t nkeys;

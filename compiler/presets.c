@@ -56,23 +56,83 @@ bool presets_load_tier(struct catalog *cat, struct diag *d, const char *path)
     return ok;
 }
 
+/* A user's catalog file, read with the stock ones (stock.c links it into the catalog
+ * under a name starting with '~', after the stock files). */
+static bool user_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return (base ? base[1] : path[0]) == '~';
+}
+
+static void preset_free(struct preset_def *p, size_t nifaces)
+{
+    iface_values_free(p->overrides, nifaces);
+    for (size_t j = 0; j < p->ntiers; j++) {
+        free(p->tiers[j].iface_name);
+        free(p->tiers[j].tier);
+    }
+    free(p->tiers);
+    free(p->name);
+    free(p->doc);
+    free(p->alias_of);
+    free(p->extends);
+    free(p->base);
+}
+
 bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
 {
-    static const char *const keys[] = {"preset", "doc", "base", "extends", "tiers", "overrides"};
+    static const char *const keys[] = {"preset", "doc",       "base",           "extends",
+                                       "tiers",  "overrides", "overrides_stock"};
     const struct ynode *name;
     const char *ns;
-    const struct ynode *root = catalog_load_named(cat, d, path, keys, 6, "a preset", &name, &ns);
+    const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a preset", &name, &ns);
     if (!root)
         return false;
-    if (catalog_preset_raw(cat, ns)) {
-        diag_error(d, &name->loc, "preset '%s' is defined twice", ns);
+    /* A user's preset may take a stock preset's name only when it says so. */
+    const struct ynode *ovs = ymap_get(root, "overrides_stock");
+    bool replace = false;
+    if (ovs && !ynode_bool(ovs, &replace)) {
+        diag_error(d, &ovs->loc, "overrides_stock must be true or false");
         return false;
+    }
+    const struct preset_def *old = catalog_preset_raw(cat, ns);
+    if (ovs && !user_file(path)) {
+        diag_error(d, &ovs->loc, "overrides_stock is for a project's own presets, not stock ones");
+        return false;
+    }
+    if (old && user_file(path) && !old->user && !replace) {
+        diag_error(d, &name->loc,
+                   "preset '%s' is a stock preset; rename yours, or add 'overrides_stock: true' "
+                   "to replace the stock one",
+                   ns);
+        diag_note(d, &old->loc, "the stock preset");
+        return false;
+    }
+    if (old && (!replace || old->user)) {
+        diag_error(d, &name->loc, "preset '%s' is defined twice", ns);
+        diag_note(d, &old->loc, "first defined here");
+        return false;
+    }
+    if (!old && replace) {
+        diag_error(d, &ovs->loc,
+                   "overrides_stock: true, but there is no stock preset '%s' to replace (leec "
+                   "list shows them); remove the key",
+                   ns);
+        return false;
+    }
+    if (old) { /* the user's preset replaces the stock one, in its place */
+        size_t at = (size_t)(old - cat->presets);
+        preset_free(&cat->presets[at], cat->nifaces);
+        memmove(&cat->presets[at], &cat->presets[at + 1],
+                (cat->npresets - at - 1) * sizeof *cat->presets);
+        cat->npresets--;
     }
     cat->presets = xrealloc(cat->presets, (cat->npresets + 1) * sizeof *cat->presets);
     struct preset_def *p = &cat->presets[cat->npresets++];
     memset(p, 0, sizeof *p);
     p->name = xstrdup(ns);
     p->loc = name->loc;
+    p->user = user_file(path);
     p->doc = catalog_doc_text(root);
     bool ok = true;
     const struct ynode *base = ymap_get(root, "base"), *ext = ymap_get(root, "extends");

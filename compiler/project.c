@@ -7,19 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* The keys read from the catalog's presets and schemas; the fixed sections that
  * follow them (home_assistant, alexa, budget) come from schemas/project.yaml. */
-static const char *const catalog_keys[] = {"leec", "preset", "features", "tiers", "overrides"};
+static const char *const catalog_keys[] = {"leec",     "preset", "preset_dirs",
+                                           "features", "tiers",  "overrides"};
 #define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
 
 /* The keys of a section or sub-section, from schemas/project.yaml (the catalog
- * checked at load that every path read here exists). */
+ * checked at load that every path read here exists). false (after an error) when n is
+ * not a mapping; an unknown key is reported and clears *ok, and the caller still checks
+ * the known keys, so that every independent error is reported. */
 static bool check_shape_keys(struct diag *d, const struct catalog *cat, const struct ynode *n,
-                             const char *path, const char *what)
+                             const char *path, const char *what, bool *ok)
 {
     const struct shape *sh = catalog_shape(cat, path);
-    return ycheck_map(d, n, what) && ycheck_keys(d, n, sh->key_names, sh->nkeys, what);
+    if (!ycheck_map(d, n, what))
+        return false;
+    if (!ycheck_keys(d, n, sh->key_names, sh->nkeys, what))
+        *ok = false;
+    return true;
 }
 
 static bool get_bool(struct diag *d, const struct ynode *n, bool *out, const char *what)
@@ -63,8 +71,9 @@ static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref 
             what);
         return false;
     }
-    if (!ycheck_map(d, n, what) || !ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what))
+    if (!ycheck_map(d, n, what))
         return false;
+    bool keys_ok = ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what);
     const struct ynode *env = ymap_get(n, "env"), *ssm = ymap_get(n, "ssm");
     if ((env != NULL) == (ssm != NULL)) {
         diag_error(d, &n->loc, "%s needs exactly one of 'env' or 'ssm'", what);
@@ -89,7 +98,7 @@ static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref 
                 return false;
             }
     }
-    return true;
+    return keys_ok;
 }
 
 static bool is_loopback_url(const char *url)
@@ -105,7 +114,8 @@ static bool is_loopback_url(const char *url)
 static bool load_token(struct project *p, const struct catalog *cat, struct diag *d,
                        const struct ynode *tok)
 {
-    if (!check_shape_keys(d, cat, tok, "home_assistant.token", "token"))
+    bool ok = true;
+    if (!check_shape_keys(d, cat, tok, "home_assistant.token", "token", &ok))
         return false;
     const struct ynode *mode = yrequire(d, tok, "mode", "token");
     const char *ms = mode ? ystring(d, mode, "mode") : NULL;
@@ -118,11 +128,11 @@ static bool load_token(struct project *p, const struct catalog *cat, struct diag
                        env ? "env" : "ssm");
             return false;
         }
-        return true;
+        return ok;
     }
     if (ms && strcmp(ms, "long_lived") == 0) {
         p->token_mode = TOKEN_LONG_LIVED;
-        return secret_ref(d, tok, &p->token, "a long-lived token");
+        return secret_ref(d, tok, &p->token, "a long-lived token") && ok;
     }
     if (ms)
         diag_error(d, &mode->loc, "unknown token mode '%s'; expected account_linking or long_lived",
@@ -133,9 +143,9 @@ static bool load_token(struct project *p, const struct catalog *cat, struct diag
 static bool load_tls(struct project *p, const struct catalog *cat, struct diag *d,
                      const struct ynode *tls)
 {
-    if (!check_shape_keys(d, cat, tls, "home_assistant.tls", "tls"))
-        return false;
     bool ok = true;
+    if (!check_shape_keys(d, cat, tls, "home_assistant.tls", "tls", &ok))
+        return false;
     const struct ynode *v = ymap_get(tls, "verify");
     if (v && !get_bool(d, v, &p->tls_verify, "verify"))
         ok = false;
@@ -200,19 +210,10 @@ static bool load_headers(struct project *p, const struct catalog *cat, struct di
     return ok;
 }
 
-static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
-                    const struct ynode *ha)
+/* https://, or http:// to loopback or with allow_http; no trailing '/'. */
+static bool check_url(struct project *p, struct diag *d, const char *us, const struct ynode *url)
 {
-    if (!check_shape_keys(d, cat, ha, "home_assistant", "home_assistant"))
-        return false;
     bool ok = true;
-    const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
-    const char *us = url ? ystring(d, url, "url") : NULL;
-    const struct ynode *ah = ymap_get(ha, "allow_http");
-    if (ah && !get_bool(d, ah, &p->allow_http, "allow_http"))
-        ok = false;
-    if (!us)
-        return false;
     p->ha_url = us;
     p->ha_url_loc = url->loc;
     if (strncmp(us, "https://", 8) != 0 && strncmp(us, "http://", 7) != 0) {
@@ -228,6 +229,24 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
         diag_error(d, &url->loc, "url must not end with '/'");
         ok = false;
     }
+    return ok;
+}
+
+static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
+                    const struct ynode *ha)
+{
+    bool ok = true;
+    if (!check_shape_keys(d, cat, ha, "home_assistant", "home_assistant", &ok))
+        return false;
+    const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
+    const char *us = url ? ystring(d, url, "url") : NULL;
+    const struct ynode *ah = ymap_get(ha, "allow_http");
+    if (ah && !get_bool(d, ah, &p->allow_http, "allow_http"))
+        ok = false;
+    if (!us)
+        ok = false;
+    else
+        ok = check_url(p, d, us, url) && ok;
     const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
     ok = (tok && load_token(p, cat, d, tok)) && ok;
     p->tls_verify = true;
@@ -280,9 +299,9 @@ static bool pairs_map(struct diag *d, const struct ynode *m, struct name_pair **
 static bool load_alexa(struct project *p, const struct catalog *cat, struct diag *d,
                        const struct ynode *a)
 {
-    if (!check_shape_keys(d, cat, a, "alexa", "alexa"))
-        return false;
     bool ok = true;
+    if (!check_shape_keys(d, cat, a, "alexa", "alexa", &ok))
+        return false;
     const struct ynode *ids = ymap_get(a, "skill_ids");
     if (ids) {
         ok = string_list(d, ids, &p->skill_ids, &p->nskill_ids, "skill_ids") && ok;
@@ -296,8 +315,12 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     }
     const struct ynode *disc = ymap_get(a, "discovery");
     if (disc) {
-        if (!check_shape_keys(d, cat, disc, "alexa.discovery", "discovery"))
-            return false;
+        if (!check_shape_keys(d, cat, disc, "alexa.discovery", "discovery", &ok)) {
+            ok = false;
+            disc = NULL;
+        }
+    }
+    if (disc) {
         const struct ynode *n;
         if ((n = ymap_get(disc, "include")))
             ok = string_list(d, n, &p->include, &p->ninclude, "include") && ok;
@@ -327,9 +350,10 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
         }
         if ((n = ymap_get(disc, "remove_capabilities"))) {
             if (!ycheck_seq(d, n, "remove_capabilities"))
-                return false;
-            p->remove_caps = xcalloc(n->nitems, sizeof *p->remove_caps);
-            for (size_t i = 0; i < n->nitems; i++) {
+                ok = false;
+            size_t nitems = n->kind == YN_SEQ ? n->nitems : 0;
+            p->remove_caps = xcalloc(nitems + 1, sizeof *p->remove_caps);
+            for (size_t i = 0; i < nitems; i++) {
                 const struct shape *rs =
                     catalog_shape(cat, "alexa.discovery.remove_capabilities")->of;
                 const struct ynode *r = n->items[i];
@@ -359,8 +383,12 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     }
     const struct ynode *ann = ymap_get(a, "announce");
     if (ann) {
-        if (!check_shape_keys(d, cat, ann, "alexa.announce", "announce"))
-            return false;
+        if (!check_shape_keys(d, cat, ann, "alexa.announce", "announce", &ok)) {
+            ok = false;
+            ann = NULL;
+        }
+    }
+    if (ann) {
         const struct ynode *t = ymap_get(ann, "tts_entity");
         if (t && !(p->tts_entity = ystring(d, t, "tts_entity")))
             ok = false;
@@ -377,9 +405,15 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
 static bool load_budget(struct project *p, const struct catalog *cat, struct diag *d,
                         const struct ynode *b)
 {
-    if (!check_shape_keys(d, cat, b, "budget", "budget"))
-        return false;
     bool ok = true;
+    if (!check_shape_keys(d, cat, b, "budget", "budget", &ok))
+        return false;
+    p->budget_loc = b->loc;
+    const struct ynode *ap = ymap_get(b, "allow_paid");
+    if (ap) {
+        ok = get_bool(d, ap, &p->allow_paid, "allow_paid") && ok;
+        p->allow_paid_loc = ap->loc;
+    }
     const struct ynode *f = ymap_get(b, "free_tier_metrics");
     if (f) {
         ok = get_bool(d, f, &p->free_tier_metrics, "free_tier_metrics") && ok;
@@ -389,6 +423,8 @@ static bool load_budget(struct project *p, const struct catalog *cat, struct dia
     static const struct param_def dur = {.name = "avg_duration", .type = PT_DURATION};
     const struct ynode *i = ymap_get(b, "invocations_per_day");
     const struct ynode *a = ymap_get(b, "avg_duration");
+    if (i)
+        p->budget_loc = i->loc;
     if (i || a) {
         if (!i || !a) {
             diag_error(d, &b->loc, "budget needs both invocations_per_day and avg_duration");
@@ -410,9 +446,29 @@ static bool load_budget(struct project *p, const struct catalog *cat, struct dia
                        dim_eq(v.dim, ptype_dim(pd->type)) && v.num >= 0;
             }
             expr_free(pv.expr);
+            /* The ranges of schemas/project.yaml: a home's skill, not a web service. */
+            const struct shape *sh =
+                catalog_shape(cat, k ? "budget.avg_duration" : "budget.invocations_per_day");
             if (!good) {
                 diag_error(d, &n->loc, "%s must be a non-negative %s", pd->name,
                            k ? "duration such as 150ms" : "number");
+                ok = false;
+            } else if ((sh->has_min && v.num < sh->min) || (sh->has_max && v.num > sh->max)) {
+                char got[48], lo[48], hi[48];
+                struct value l = v, h = v;
+                l.num = sh->has_min ? sh->min : 0;
+                h.num = sh->max;
+                value_format(&v, got, sizeof got);
+                value_format(&l, lo, sizeof lo);
+                value_format(&h, hi, sizeof hi);
+                if (k)
+                    diag_error(d, &n->loc, "budget.%s = %s is out of range [%s, %s]", pd->name, got,
+                               lo, hi);
+                else
+                    diag_error(d, &n->loc,
+                               "budget.%s = %s is out of range [%s, %s] (%s a day is about %.0f "
+                               "a second; a home's skill makes a few hundred)",
+                               pd->name, got, lo, hi, hi, sh->max / 86400.0);
                 ok = false;
             } else if (k) {
                 p->avg_duration = v.num;
@@ -428,23 +484,31 @@ static bool load_budget(struct project *p, const struct catalog *cat, struct dia
 static bool load_features(struct project *p, const struct catalog *cat, struct diag *d,
                           const struct ynode *f)
 {
+    bool keys_ok = true;
     if (f->kind == YN_SCALAR) {
         p->fpreset = ystring(d, f, "features");
         p->fpreset_loc = f->loc;
     } else {
         static const char *const keys[] = {"preset", "add", "remove"};
-        if (!ycheck_map(d, f, "features") || !ycheck_keys(d, f, keys, 3, "features"))
+        if (!ycheck_map(d, f, "features"))
             return false;
+        keys_ok = ycheck_keys(d, f, keys, 3, "features");
         const struct ynode *pr = yrequire(d, f, "preset", "features");
         if (!pr)
             return false;
         p->fpreset = ystring(d, pr, "preset");
         p->fpreset_loc = pr->loc;
         const struct ynode *add = ymap_get(f, "add"), *rem = ymap_get(f, "remove");
+        bool lists_ok = true;
         if (add && !string_list(d, add, &p->features_add, &p->nadd, "add"))
-            return false;
+            lists_ok = false;
         if (rem && !string_list(d, rem, &p->features_remove, &p->nremove, "remove"))
+            lists_ok = false;
+        if (!lists_ok) {
+            /* Resolution may still run (to report its errors too): no half-read lists. */
+            p->nadd = p->nremove = 0;
             return false;
+        }
         p->add_locs = xcalloc(p->nadd + 1, sizeof *p->add_locs);
         p->remove_locs = xcalloc(p->nremove + 1, sizeof *p->remove_locs);
         for (size_t i = 0; i < p->nadd; i++)
@@ -488,6 +552,37 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
                 ok = false;
             }
     }
+    return ok && keys_ok;
+}
+
+/* preset_dirs: directories of the project's own presets, relative to the project file
+ * (main.c reads them with the catalog; here each must be a directory). */
+static bool check_preset_dirs(struct diag *d, const struct ynode *n, const char *path)
+{
+    if (!ycheck_seq(d, n, "preset_dirs"))
+        return false;
+    bool ok = true;
+    const char *slash = strrchr(path, '/');
+    for (size_t i = 0; i < n->nitems; i++) {
+        const char *s = ystring(d, n->items[i], "a preset directory");
+        if (!s) {
+            ok = false;
+            continue;
+        }
+        struct sbuf dir = {0};
+        if (s[0] != '/' && slash)
+            sbuf_addn(&dir, path, (size_t)(slash - path) + 1);
+        sbuf_add(&dir, s);
+        struct stat st;
+        if (stat(dir.s, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            diag_error(d, &n->items[i]->loc,
+                       "preset directory '%s' does not exist (%s; paths are relative to the "
+                       "project file)",
+                       s, dir.s);
+            ok = false;
+        }
+        sbuf_free(&dir);
+    }
     return ok;
 }
 
@@ -517,7 +612,11 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
         top[ntop++] = cat->sections.key_names[i];
     bool ok = ycheck_keys(d, root, top, ntop, "a project file");
     const struct ynode *ver = yrequire(d, root, "leec", "a project file");
-    if (ver && !(ver->kind == YN_SCALAR && ver->style == YS_PLAIN && strcmp(ver->str, "1") == 0)) {
+    if (ver && ver->kind == YN_SCALAR && ver->style != YS_PLAIN && strcmp(ver->str, "1") == 0) {
+        diag_error(d, &ver->loc, "the format version is a number: write 'leec: 1' without quotes");
+        ok = false;
+    } else if (ver &&
+               !(ver->kind == YN_SCALAR && ver->style == YS_PLAIN && strcmp(ver->str, "1") == 0)) {
         diag_error(d, &ver->loc, "unsupported project format '%s'; this leec reads 'leec: 1'",
                    ver->kind == YN_SCALAR ? ver->str : ynode_kind_name(ver));
         ok = false;
@@ -542,6 +641,9 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     } else {
         ok = false;
     }
+    const struct ynode *pdirs = ymap_get(root, "preset_dirs");
+    if (pdirs)
+        ok = check_preset_dirs(d, pdirs, path) && ok;
     const struct ynode *f = yrequire(d, root, "features", "a project file");
     ok = (f && load_features(p, cat, d, f)) && ok;
     ok = parse_tier_choices_public(d, cat, ymap_get(root, "tiers"), &p->tiers, &p->ntiers,
@@ -553,8 +655,14 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
             for (size_t j = 0; j < cat->ntiers; j++)
                 names[j] = cat->tiers[j].name;
             const char *s = suggest(p->tiers[i].tier, names, cat->ntiers);
-            diag_error(d, &p->tiers[i].loc, "unknown tier '%s'%s%s%s", p->tiers[i].tier,
-                       s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+            char list[256];
+            join_names(list, sizeof list, names, cat->ntiers, " or ");
+            if (s)
+                diag_error(d, &p->tiers[i].loc, "unknown tier '%s'; did you mean '%s'?",
+                           p->tiers[i].tier, s);
+            else
+                diag_error(d, &p->tiers[i].loc, "unknown tier '%s'; the tiers are %s",
+                           p->tiers[i].tier, list);
             free(names);
             ok = false;
         } else if (!p->tiers[i].iface) {
@@ -575,6 +683,11 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     if (b)
         ok = load_budget(p, cat, d, b) && ok;
     return ok;
+}
+
+bool project_resolvable(const struct project *p)
+{
+    return p->doc && p->overrides && p->preset && p->fpreset;
 }
 
 void project_free(struct project *p, const struct catalog *cat)

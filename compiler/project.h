@@ -66,6 +66,9 @@ struct project {
     double invocations_per_day;
     double avg_duration; /* seconds */
     bool has_usage;
+    struct loc budget_loc; /* invocations_per_day's value, else the budget map */
+    bool allow_paid;       /* an estimate over the free tier is accepted */
+    struct loc allow_paid_loc;
 };
 
 /* Loads and checks a project file against the catalog. false after diagnostics;
@@ -73,5 +76,8 @@ struct project {
 bool project_load(struct project *p, const struct catalog *cat, const char *path, struct diag *d,
                   int *io_error);
 void project_free(struct project *p, const struct catalog *cat);
+/* After a failed project_load: is enough of the file read to resolve it anyway (to
+ * report the errors resolution finds too)? Values that failed are skipped. */
+bool project_resolvable(const struct project *p);
 
 #endif

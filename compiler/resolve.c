@@ -113,6 +113,63 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
     return false;
 }
 
+/* metrics.namespace against CloudWatch's rules for a namespace (PutMetricData, EMF):
+ * 1 to 255 characters among letters, digits, space and . - _ / # : (the CloudWatch
+ * concepts page; other ASCII printables and non-ASCII are refused), not starting
+ * with ':' (the API's pattern [^:].*) nor with "AWS/" (reserved for AWS services).
+ * schemas/metrics.yaml states the same rule as a pattern for editors. */
+static bool check_cloudwatch_namespace(struct ctx *c, const char *ns, const struct loc *at)
+{
+    size_t n = strlen(ns);
+    char shown[80];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 5 < sizeof shown - 4; i++) {
+        unsigned char ch = (unsigned char)ns[i];
+        if (ch >= 0x20 && ch < 0x7f && ch != '\'')
+            shown[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", ch);
+    }
+    if (k < n)
+        k += (size_t)snprintf(shown + k, sizeof shown - k, "...");
+    shown[k] = '\0';
+    if (n == 0)
+        return true; /* metrics need a namespace: the schema's rule says so when enabled */
+    if (strncmp(ns, "AWS/", 4) == 0) {
+        diag_error(c->d, at, "namespace '%s': names starting with 'AWS/' are reserved for AWS",
+                   shown);
+        return false;
+    }
+    if (n > 255) {
+        diag_error(c->d, at, "namespace '%s': %zu characters, CloudWatch allows at most 255", shown,
+                   n);
+        return false;
+    }
+    if (ns[0] == ':') {
+        diag_error(c->d, at, "namespace '%s': CloudWatch refuses a name starting with ':'", shown);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)ns[i];
+        if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            strchr(" ._/#:-", ch))
+            continue;
+        char what[48];
+        if (ch >= 0x80)
+            snprintf(what, sizeof what, "a non-ASCII character (byte 0x%02x)", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            snprintf(what, sizeof what, "a control character (0x%02x)", ch);
+        else
+            snprintf(what, sizeof what, "'%c'", ch);
+        diag_error(c->d, at,
+                   "namespace '%s': %s at byte %zu is not allowed (CloudWatch: ASCII letters, "
+                   "digits, space and . - _ / # :)",
+                   shown, what, i + 1);
+        return false;
+    }
+    return true;
+}
+
 static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref_at)
 {
     struct slot *s = &c->slots[fi][pi];
@@ -139,6 +196,11 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
     case PT_ENUM:
     case PT_STRING:
         rv->str = n->str;
+        if (strcmp(f->name, "metrics") == 0 && strcmp(p->name, "namespace") == 0 && rv->str &&
+            !check_cloudwatch_namespace(c, rv->str, &s->pv->loc)) {
+            ynote_alias(c->d, n);
+            ok = false;
+        }
         break;
     case PT_LIST:
         rv->nitems = n->nitems;
@@ -198,6 +260,8 @@ static void set_slot(struct ctx *c, size_t fi, size_t pi, const struct pvalue *p
     if (!pv->node)
         return;
     c->slots[fi][pi].pv = pv;
+    /* A value that failed to parse was reported there; what depends on it stays quiet. */
+    c->slots[fi][pi].state = pv->failed ? ES_FAILED : ES_TODO;
     o.loc = pv->loc;
     c->r->ifaces[fi].values[pi].origin = o;
 }
@@ -306,7 +370,8 @@ static bool assign_values(struct ctx *c)
         if (r->proj)
             for (size_t t = 0; t < r->proj->ntiers; t++) {
                 const struct tier_choice *tc = &r->proj->tiers[t];
-                if (tc->iface && strcmp(tc->iface, f->name) == 0) {
+                /* An unknown tier was reported by project_load; keep the preset's. */
+                if (tc->iface && strcmp(tc->iface, f->name) == 0 && catalog_tier(cat, tc->tier)) {
                     ri->tier = tc->tier;
                     ri->tier_origin = (struct origin){ORIGIN_PROJECT, "project", tc->loc};
                 }
@@ -450,6 +515,69 @@ static bool check_rules(struct ctx *c)
     return ok;
 }
 
+/* Who set the values an interface's memory reads: the project's biggest one (the
+ * primary location of an over-budget error) and the tier's parameter names. */
+struct mem_blame {
+    struct ctx *c;
+    size_t scope;
+    const struct loc *at;        /* the project's biggest value */
+    const struct loc *first_set; /* the first value set above the tier */
+    double best_num;
+    struct sbuf tier_params;
+    char what[96];
+};
+
+/* Is name one of the ", "-separated names in list? */
+static bool name_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *e = strstr(p, ", ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p = e ? e + 2 : NULL;
+    }
+    return false;
+}
+
+static void mem_blame_ref(void *vb, const char *name, size_t len, const struct loc *at)
+{
+    (void)at;
+    struct mem_blame *b = vb;
+    const struct iface_def *f;
+    const struct param_def *p;
+    const struct rvalue *rv = ref_value(b->c->r, b->scope, name, len, &f, &p);
+    if (!rv)
+        return;
+    if (rv->origin.kind == ORIGIN_TIER) {
+        /* Each parameter once; the interface's own without its prefix. */
+        char key[96];
+        if (f == &b->c->r->cat->ifaces[b->scope])
+            snprintf(key, sizeof key, "%s", p->name);
+        else
+            snprintf(key, sizeof key, "%s.%s", f->name, p->name);
+        if (!name_listed(b->tier_params.s, key))
+            sbuf_printf(&b->tier_params, "%s%s", b->tier_params.len ? ", " : "", key);
+        return;
+    }
+    if (!rv->origin.loc.file)
+        return;
+    if (!b->first_set)
+        b->first_set = &rv->origin.loc;
+    const struct project *pj = b->c->r->proj;
+    if (!pj || rv->origin.kind != ORIGIN_PROJECT || rv->origin.loc.file != pj->file)
+        return;
+    double v = rv->type == PT_SIZE ? rv->num : 0;
+    if (!b->at || v > b->best_num) {
+        b->at = &rv->origin.loc;
+        b->best_num = v;
+        char val[64];
+        rvalue_format(rv, val, sizeof val);
+        snprintf(b->what, sizeof b->what, "%s.%s (%s here)", f->name, p->name, val);
+    }
+}
+
 static bool compute_memory(struct ctx *c)
 {
     struct resolved *r = c->r;
@@ -491,27 +619,78 @@ static bool compute_memory(struct ctx *c)
     fmt_bytes(lim, sizeof lim, r->mem_limit);
     fmt_bytes(hrs, sizeof hrs, hr->num);
     snprintf(mbs, sizeof mbs, "%.0f MB", mb->num);
-    diag_error(c->d, best_loc(r),
+    /* Contributors, biggest first (the baseline included). */
+    size_t *order = xcalloc(r->nmem, sizeof *order);
+    for (size_t i = 0; i < r->nmem; i++)
+        order[i] = i;
+    for (size_t i = 1; i < r->nmem; i++)
+        for (size_t j = i; j > 0 && r->mem[order[j]].bytes > r->mem[order[j - 1]].bytes; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    /* The primary location: the biggest contributor the project set. */
+    struct mem_blame top = {0};
+    for (size_t k = 0; k < r->nmem && !top.at; k++) {
+        if (order[k] == 0)
+            continue;
+        const struct riface *ri = resolved_iface(r, r->mem[order[k]].name);
+        struct mem_blame b = {.c = c, .scope = catalog_iface_index(cat, ri->def)};
+        expr_foreach_ref(ri->def->memory, mem_blame_ref, &b);
+        if (b.at)
+            top = b;
+        else if (r->proj && ri->tier_origin.kind == ORIGIN_PROJECT) {
+            top = b;
+            top.at = &ri->tier_origin.loc;
+            snprintf(top.what, sizeof top.what, "tiers.%s (%s)", ri->def->name, ri->tier);
+        }
+    }
+    const struct loc *at = top.at;
+    if (!at && r->proj && mb->origin.kind == ORIGIN_PROJECT)
+        at = &mb->origin.loc;
+    diag_error(c->d, at ? at : best_loc(r),
                "memory budget exceeded: the estimate is %s but the limit is %s (memory_mb %s "
                "minus headroom %s)",
                tot, lim, mbs, hrs);
-    for (size_t i = 0; i < r->nmem; i++) {
+    for (size_t k = 0; k < r->nmem; k++) {
+        const struct memory_item *m = &r->mem[order[k]];
+        if (m->bytes < r->mem_total * 0.01)
+            continue;
         char b[32];
-        fmt_bytes(b, sizeof b, r->mem[i].bytes);
-        if (i == 0) {
-            diag_note(c->d, &r->mem[i].loc, "baseline: %s (measured bootstrap)", b);
+        fmt_bytes(b, sizeof b, m->bytes);
+        int pct = (int)(m->bytes * 100.0 / r->mem_total + 0.5);
+        if (order[k] == 0) {
+            diag_note(c->d, &m->loc, "baseline: %s, %d%% (measured bootstrap)", b, pct);
             continue;
         }
-        const struct riface *ri = resolved_iface(r, r->mem[i].name);
-        if (ri->tier)
-            diag_note(c->d, &r->mem[i].loc, "%s: %s (tier %s)", r->mem[i].name, b, ri->tier);
+        const struct riface *ri = resolved_iface(r, m->name);
+        struct mem_blame mbl = {.c = c, .scope = catalog_iface_index(cat, ri->def)};
+        expr_foreach_ref(ri->def->memory, mem_blame_ref, &mbl);
+        /* The tier is named only for what it sets. */
+        if (mbl.tier_params.len)
+            diag_note(c->d, &ri->tier_origin.loc, "%s: %s, %d%% (tier %s sets %s)", m->name, b, pct,
+                      ri->tier, mbl.tier_params.s);
         else
-            diag_note(c->d, &r->mem[i].loc, "%s: %s", r->mem[i].name, b);
-        /* Values set above the tier that feed this interface's memory. */
+            diag_note(c->d, mbl.first_set ? mbl.first_set : &m->loc, "%s: %s, %d%%", m->name, b,
+                      pct);
+        sbuf_free(&mbl.tier_params);
         struct note_ctx nc = {c, catalog_iface_index(cat, ri->def), true};
         expr_foreach_ref(ri->def->memory, note_ref, &nc);
     }
-    diag_note(c->d, &mb->origin.loc, "lambda.memory_mb = %.0f set here", mb->num);
+    free(order);
+    if (mb->origin.loc.file)
+        diag_note(c->d, &mb->origin.loc, "lambda.memory_mb = %.0f set here", mb->num);
+    double need = ceil((r->mem_total + hr->num) / (1024.0 * 1024.0));
+    struct sbuf help = {0};
+    if (top.at)
+        sbuf_printf(&help, "lower %s, ", top.what);
+    sbuf_printf(&help, "raise lambda.memory_mb to %.0f or more", need);
+    diag_help(c->d,
+              "%s, or let leec pick the richest tiers that fit: leec optimize %s --max-memory "
+              "%.0fMiB",
+              help.s, r->proj ? r->proj->file->path : "FILE",
+              floor(r->mem_limit / (1024.0 * 1024.0)));
+    sbuf_free(&help);
     return false;
 }
 
@@ -564,11 +743,11 @@ static bool compute_metrics(struct ctx *c)
     return ok;
 }
 
-static void compute_free_tier(struct resolved *r)
+static bool compute_free_tier(struct resolved *r, struct diag *d)
 {
     const struct project *p = r->proj;
     if (!p || !p->has_usage)
-        return;
+        return true;
     r->has_usage = true;
     r->req_month = p->invocations_per_day * 30.0;
     double billed_s = ceil(p->avg_duration * 1000.0) / 1000.0;
@@ -583,6 +762,29 @@ static void compute_free_tier(struct resolved *r)
         per += 2.0 * resolved_value(r, "logging", "line_max")->num;
     per += (double)r->nmetrics * 60.0 + (r->nmetrics ? 200.0 : 0.0);
     r->log_bytes_month = r->req_month * per;
+    if (p->allow_paid)
+        return true;
+    struct sbuf over = {0};
+    if (r->req_month > FREE_REQUESTS)
+        sbuf_printf(&over, "%.0f requests a month (free: %.0f)", r->req_month, FREE_REQUESTS);
+    if (r->gbs_month > FREE_GB_SECONDS)
+        sbuf_printf(&over, "%s%.0f GB-seconds a month (free: %.0f)", over.len ? ", " : "",
+                    r->gbs_month, FREE_GB_SECONDS);
+    if (r->log_bytes_month > FREE_LOG_BYTES) {
+        char b[32], f[32];
+        fmt_bytes(b, sizeof b, r->log_bytes_month);
+        fmt_bytes(f, sizeof f, FREE_LOG_BYTES);
+        sbuf_printf(&over, "%s%s of logs a month (free: %s)", over.len ? ", " : "", b, f);
+    }
+    if (!over.len)
+        return true;
+    diag_error(d, &p->budget_loc, "the estimate is over the AWS free tier: %s", over.s);
+    sbuf_free(&over);
+    diag_help(d,
+              "lower budget.invocations_per_day or budget.avg_duration, lower "
+              "lambda.memory_mb or the log level, or set budget.allow_paid: true to accept paying "
+              "for the rest");
+    return false;
 }
 
 bool resolve(struct resolved *r, const struct catalog *cat, const char *preset,
@@ -603,6 +805,18 @@ bool resolve(struct resolved *r, const struct catalog *cat, const char *preset,
         c.slots[i] = xcalloc(cat->ifaces[i].nparams + 1, sizeof **c.slots);
     }
     bool ok = false;
+    /* An unknown preset in a project was reported by project_load: the project's own
+     * values are still checked, on top of the standard tier, and nothing else is. */
+    struct preset_def stand_in = {.name = "(unknown preset)", .base = "standard"};
+    bool values_only = false;
+    if (!r->preset && proj && catalog_tier(cat, "standard")) {
+        stand_in.base_loc = proj->preset_loc;
+        r->preset = &stand_in;
+        values_only = true;
+    }
+    /* Likewise an unknown feature preset: rules over features would only echo it. */
+    if (proj && r->preset && (!r->fpreset || !catalog_fpreset(cat, r->fpreset)))
+        values_only = true;
     if (!r->preset) {
         diag_error(d, proj ? &proj->preset_loc : NULL, "unknown preset '%s'", preset);
         goto out;
@@ -615,13 +829,25 @@ bool resolve(struct resolved *r, const struct catalog *cat, const char *preset,
         for (size_t pi = 0; pi < cat->ifaces[fi].nparams; pi++)
             if (c.slots[fi][pi].state == ES_TODO && !eval_slot(&c, fi, pi, NULL))
                 ok = false;
+    for (size_t fi = 0; fi < cat->nifaces; fi++)
+        for (size_t pi = 0; pi < cat->ifaces[fi].nparams; pi++)
+            if (c.slots[fi][pi].state == ES_FAILED)
+                ok = false;
+    if (values_only) {
+        ok = false;
+        if (r->preset == &stand_in)
+            r->preset = NULL;
+        free(r->chain);
+        r->chain = NULL;
+        r->nchain = 0;
+    }
     if (!ok)
         goto out;
     ok = check_rules(&c);
     ok = compute_memory(&c) && ok;
     ok = compute_metrics(&c) && ok;
     if (ok)
-        compute_free_tier(r);
+        ok = compute_free_tier(r, d);
 out:
     for (size_t i = 0; i < cat->nifaces; i++)
         free(c.slots[i]);

@@ -13,11 +13,12 @@
 
 static bool load_param(struct diag *d, struct param_def *p, const struct ypair *pair)
 {
-    static const char *const keys[] = {"type", "range", "doc", "values", "of", "max_items"};
+    static const char *const keys[] = {"type", "range",     "doc",    "values",
+                                       "of",   "max_items", "pattern"};
     const struct ynode *m = pair->value;
     p->name = xstrdup(pair->key->str);
     p->loc = pair->key->loc;
-    if (!ycheck_map(d, m, "a parameter") || !ycheck_keys(d, m, keys, 6, "a parameter"))
+    if (!ycheck_map(d, m, "a parameter") || !ycheck_keys(d, m, keys, 7, "a parameter"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a parameter");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -63,6 +64,14 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
     } else if (values) {
         diag_error(d, &values->loc, "'values' is only for enum parameters");
         ok = false;
+    }
+    const struct ynode *pat = ymap_get(m, "pattern");
+    if (pat) {
+        const char *ps = p->type == PT_STRING ? ystring(d, pat, "pattern") : NULL;
+        if (p->type != PT_STRING)
+            diag_error(d, &pat->loc, "'pattern' is only for string parameters");
+        p->pattern = ps ? xstrdup(ps) : NULL;
+        ok = ok && ps;
     }
     const struct ynode *range = ymap_get(m, "range");
     if (range) {
@@ -320,11 +329,11 @@ static const char *const shape_kinds[] = {"string", "bool", "int",  "duration", 
 
 static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
 {
-    static const char *const keys[] = {"type", "doc",  "required", "pattern", "values",
-                                       "min",  "keys", "of",       "limit"};
+    static const char *const keys[] = {"type", "doc",  "required", "pattern", "values",  "min",
+                                       "max",  "keys", "of",       "limit",   "message", "default"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
-    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 9, "a shape"))
+    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 12, "a shape"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a shape");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -357,9 +366,27 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
         sh->limit = ls ? xstrdup(ls) : NULL;
         ok = ok && ls;
     }
+    struct dim dim = sh->kind == SH_DURATION ? DIM_SECS : DIM_NONE;
     if ((n = ymap_get(m, "min"))) {
-        sh->has_min = values_const_number(d, n, DIM_NONE, &sh->min);
+        sh->has_min = values_const_number(d, n, dim, &sh->min);
         ok = ok && sh->has_min;
+    }
+    if ((n = ymap_get(m, "max"))) {
+        sh->has_max = values_const_number(d, n, dim, &sh->max);
+        ok = ok && sh->has_max;
+    }
+    if ((n = ymap_get(m, "message"))) {
+        const char *ms = ystring(d, n, "message");
+        sh->message = ms ? xstrdup(ms) : NULL;
+        ok = ok && ms;
+    }
+    if ((n = ymap_get(m, "default"))) {
+        if (n->kind == YN_SCALAR) {
+            sh->default_text = xstrdup(n->str);
+        } else {
+            diag_error(d, &n->loc, "default is a scalar, as a project file would write it");
+            ok = false;
+        }
     }
     if ((n = ymap_get(m, "values"))) {
         if (!ycheck_seq(d, n, "values"))
@@ -447,6 +474,8 @@ void schema_free_shape(struct shape *s)
     free(s->doc);
     free(s->pattern);
     free(s->limit);
+    free(s->message);
+    free(s->default_text);
 }
 
 const struct shape *shape_key(const struct shape *s, const char *name)

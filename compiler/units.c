@@ -23,6 +23,25 @@ const struct unit_def *unit_find(const char *s, size_t len)
     return NULL;
 }
 
+const struct unit_def *unit_suggest(const char *s, size_t len)
+{
+    /* Decimal and lower-case sizes, long duration names: what people write instead. */
+    static const char *const map[][2] = {
+        {"KB", "KiB"},  {"kB", "KiB"},  {"kb", "KiB"},   {"K", "KiB"},     {"k", "KiB"},
+        {"Ki", "KiB"},  {"kib", "KiB"}, {"KIB", "KiB"},  {"MB", "MiB"},    {"mb", "MiB"},
+        {"M", "MiB"},   {"Mi", "MiB"},  {"mib", "MiB"},  {"MIB", "MiB"},   {"GB", "GiB"},
+        {"gb", "GiB"},  {"G", "GiB"},   {"Gi", "GiB"},   {"gib", "GiB"},   {"GIB", "GiB"},
+        {"b", "B"},     {"min", "m"},   {"mins", "m"},   {"minute", "m"},  {"minutes", "m"},
+        {"sec", "s"},   {"secs", "s"},  {"second", "s"}, {"seconds", "s"}, {"S", "s"},
+        {"msec", "ms"}, {"MS", "ms"},   {"hr", "h"},     {"hrs", "h"},     {"hour", "h"},
+        {"hours", "h"}, {"H", "h"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strlen(map[i][0]) == len && memcmp(map[i][0], s, len) == 0)
+            return unit_find(map[i][1], strlen(map[i][1]));
+    return NULL;
+}
+
 size_t units_of_dim(struct dim dim, const struct unit_def **out, size_t max, size_t *zero)
 {
     size_t n = 0;

@@ -22,6 +22,8 @@ extern const size_t unit_count;
 
 /* The unit spelled by s[0..len), or NULL. */
 const struct unit_def *unit_find(const char *s, size_t len);
+/* The unit a common misspelling means ("MB" → MiB, "min" → m), or NULL. */
+const struct unit_def *unit_suggest(const char *s, size_t len);
 /* The units of one dimension, largest first (for formatting); returns how many,
  * *zero the index of the unit used for 0. */
 size_t units_of_dim(struct dim dim, const struct unit_def **out, size_t max, size_t *zero);

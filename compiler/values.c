@@ -75,8 +75,52 @@ static bool is_enum_value(const struct param_def *p, const char *s, struct diag 
     return false;
 }
 
+/* An example of a value of type t, for messages. */
+static const char *ptype_example(enum ptype t)
+{
+    switch (t) {
+    case PT_SIZE:
+        return "512KiB or 4MiB";
+    case PT_DURATION:
+        return "250ms, 5s or 2m";
+    case PT_RATIO:
+        return "0.85 or 85%";
+    default:
+        return "42";
+    }
+}
+
+/* Would the text of a quoted scalar be a literal of this type without the quotes? */
+static bool quoted_parses(const struct param_def *p, const struct ynode *n)
+{
+    const char *s = n->str;
+    size_t i = 0;
+    if (!(s[0] >= '0' && s[0] <= '9'))
+        return false;
+    while ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')
+        i++;
+    while (s[i] == ' ')
+        i++;
+    if (!s[i])
+        return p->type == PT_INT || p->type == PT_RATIO;
+    const struct unit_def *u = unit_find(s + i, strlen(s + i));
+    return u && dim_eq(u->dim, ptype_dim(p->type));
+}
+
+static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const struct ynode *n,
+                           struct pvalue *out);
+
 bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode *n,
                   struct pvalue *out)
+{
+    bool ok = pvalue_parse_1(d, p, n, out);
+    if (!ok)
+        out->failed = true; /* resolve skips it quietly: reported here */
+    return ok;
+}
+
+static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const struct ynode *n,
+                           struct pvalue *out)
 {
     memset(out, 0, sizeof *out);
     out->node = n;
@@ -105,10 +149,18 @@ bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode 
     case PT_DURATION:
     case PT_RATIO:
         if (n->kind != YN_SCALAR || n->style != YS_PLAIN) {
-            const char *what = n->kind == YN_SCALAR ? "a quoted string" : ynode_kind_name(n);
-            diag_error(d, &n->loc, "%s must be %s %s, got %s%s", p->name,
-                       p->type == PT_INT ? "an" : "a", ptype_name(p->type), what,
-                       n->kind == YN_SCALAR ? " (remove the quotes)" : "");
+            const char *an = p->type == PT_INT ? "an" : "a";
+            if (n->kind == YN_SCALAR && quoted_parses(p, n))
+                diag_error(d, &n->loc, "%s must be %s %s, got a quoted string (remove the quotes)",
+                           p->name, an, ptype_name(p->type));
+            else if (n->kind == YN_SCALAR)
+                diag_error(d, &n->loc,
+                           "%s must be %s %s such as %s, written without quotes; got the string "
+                           "\"%s\"",
+                           p->name, an, ptype_name(p->type), ptype_example(p->type), n->str);
+            else
+                diag_error(d, &n->loc, "%s must be %s %s such as %s, got %s", p->name, an,
+                           ptype_name(p->type), ptype_example(p->type), ynode_kind_name(n));
             ynote_alias(d, n);
             return false;
         }

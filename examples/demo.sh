@@ -6,7 +6,7 @@
 # answered with a schema-valid Alexa message, with its time and Home Assistant POST count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash .ci/deps
+bash .ci/deps demo
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "== leec validate presets/ examples/"

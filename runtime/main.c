@@ -41,8 +41,8 @@ int main(void)
         return 1;
     }
     if (init_rc != 0) {
-        log_emit(LOG_LEVEL_FATAL, "init failed", LOG_STR("error_type", etype),
-                 LOG_STR("error", why), LOG_END);
+        log_emit(LOG_LEVEL_FATAL, "init failed", LOG_STR("error_type", etype), LOG_ERR(etype, why),
+                 LOG_END);
         rapi_init_error(&app.rapi, etype, why);
         app_free(&app);
         curl_global_cleanup();
@@ -56,7 +56,7 @@ int main(void)
             rc = rapi_next(&app.rapi, &inv);
         if (rc != RAPI_OK) {
             log_emit(LOG_LEVEL_FATAL, "runtime API /next failed",
-                     LOG_STR("error", rapi_strerror(rc)), LOG_END);
+                     LOG_ERR("Runtime.ApiError", rapi_strerror(rc)), LOG_END);
             break;
         }
         if (app_invoke(&app, &inv) < 0)

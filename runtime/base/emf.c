@@ -63,7 +63,7 @@ int emf_init(struct emf *m, const char *ns, const char *service, const struct em
         if (!n || !*n || strlen(n) > 255 || !emf_unit_valid(defs[i].unit))
             return -1;
         /* would collide with the root keys of the line */
-        if (strcmp(n, "service") == 0 || strcmp(n, "_aws") == 0)
+        if (strcmp(n, "service") == 0 || strcmp(n, "level") == 0 || strcmp(n, "_aws") == 0)
             return -1;
         for (size_t k = 0; k < i; k++)
             if (strcmp(n, defs[k].name) == 0)
@@ -75,6 +75,8 @@ int emf_init(struct emf *m, const char *ns, const char *service, const struct em
     m->ndefs = ndefs;
     return 0;
 }
+
+void emf_set_level(struct emf *m, const char *level) { m->level = level; }
 
 int emf_put(struct emf *m, size_t id, double value)
 {
@@ -123,7 +125,8 @@ static cJSON *emf_build(const struct emf *m)
         goto fail;
     }
     cJSON *metrics = cJSON_AddArrayToObject(dir, "Metrics");
-    if (!metrics || !cJSON_AddStringToObject(root, "service", m->service))
+    if (!metrics || !cJSON_AddStringToObject(root, "service", m->service) ||
+        (m->level && !cJSON_AddStringToObject(root, "level", m->level)))
         goto fail;
     for (size_t i = 0; i < m->ndefs; i++) {
         if (!m->set[i])

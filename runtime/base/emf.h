@@ -8,8 +8,12 @@
  * emf_flush prints one line:
  *   {"_aws":{"Timestamp":<epoch ms>,"CloudWatchMetrics":[{"Namespace":"..",
  *    "Dimensions":[["service"]],"Metrics":[{"Name":"..","Unit":".."},..]}]},
- *    "service":"..","<name>":<value>,..}
- * with only the metrics put since the last flush; nothing when none was. */
+ *    "service":"..","level":"INFO","<name>":<value>,..}
+ * with only the metrics put since the last flush; nothing when none was.
+ * "level" (emf_set_level; omitted when NULL) is for Lambda's application-log
+ * filter, which treats a JSON line without one as INFO and drops it below the
+ * function's log level: the runtime sets the filter's own level, so the line
+ * passes whatever the level (docs/runtime.md). To CloudWatch it is a property. */
 #ifndef LEEC_EMF_H
 #define LEEC_EMF_H
 
@@ -20,7 +24,7 @@
 #define EMF_MAX_METRICS 32u /* CloudWatch allows 100 per directive; we need ~10 */
 
 struct emf_metric_def {
-    const char *name; /* 1..255 bytes, unique, not "service" or "_aws" */
+    const char *name; /* 1..255 bytes, unique, not "service", "level" or "_aws" */
     const char *unit; /* one of the EMF units, see emf_unit_valid */
 };
 
@@ -28,6 +32,7 @@ struct emf_metric_def {
 struct emf {
     const char *ns;
     const char *service;
+    const char *level; /* "level" of the line (static string), NULL: none */
     const struct emf_metric_def *defs;
     size_t ndefs;
     double value[EMF_MAX_METRICS];
@@ -38,6 +43,9 @@ struct emf {
  * Strings are kept by pointer (static tables). */
 int emf_init(struct emf *m, const char *ns, const char *service, const struct emf_metric_def *defs,
              size_t ndefs);
+
+/* The line's "level" (a static string such as "WARN"; NULL: none). */
+void emf_set_level(struct emf *m, const char *level);
 
 /* Sets metric id to value (last put before a flush wins). -1 for an unknown
  * id or a non-finite value (JSON has no NaN). */

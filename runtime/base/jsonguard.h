@@ -43,8 +43,11 @@ enum jsonguard_fail {
     JSONGUARD_TOO_LARGE,
     JSONGUARD_TOO_DEEP,
     JSONGUARD_TOO_MANY_NODES,
-    JSONGUARD_SYNTAX,     /* cJSON refused it, or bytes after the value */
-    JSONGUARD_BAD_LIMITS, /* caller error */
+    JSONGUARD_SYNTAX,        /* cJSON refused it, or bytes after the value */
+    JSONGUARD_BAD_LIMITS,    /* caller error */
+    JSONGUARD_NOT_STRICT,    /* jsonguard_strict: not RFC 8259 (cJSON may still accept it) */
+    JSONGUARD_BAD_UTF8,      /* jsonguard_strict: invalid UTF-8 */
+    JSONGUARD_DUPLICATE_KEY, /* jsonguard_duplicate_key: a member name twice in one object */
 };
 
 struct jsonguard_error {
@@ -64,6 +67,24 @@ int jsonguard_check(const char *buf, size_t len, const struct jsonguard_limits *
  * cJSON_Delete()s the result. */
 cJSON *jsonguard_parse(const char *buf, size_t len, const struct jsonguard_limits *lim,
                        struct jsonguard_error *err);
+
+/* Strictness, for what the bootstrap forwards unchanged (cJSON stays the parser;
+ * this is a single linear pass over the bytes that builds nothing):
+ * 0 when buf[0..len) is exactly one RFC 8259 JSON text in valid UTF-8 (base/utf8:
+ * no overlong forms, surrogates or code points above U+10FFFF) - no BOM, no byte
+ * other than space, tab, CR, LF between tokens, no raw control character in a
+ * string, only the escapes \" \\ \/ \b \f \n \r \t \uXXXX (a \u escape of a
+ * surrogate must be a high-low pair), numbers without leading zeros, '+', a bare
+ * '.' or exponent, literals spelled true/false/null, nothing after the value.
+ * Nesting is capped at JSONGUARD_DEPTH_MAX. -1 with err (kind NOT_STRICT or
+ * BAD_UTF8, offset of the first offending byte) otherwise. */
+int jsonguard_strict(const char *buf, size_t len, struct jsonguard_error *err);
+
+/* 0 when no object in the tree has two members with the same name (after
+ * unescaping: "a" and "\u0061" are the same name, as cJSON stores them);
+ * -1 with err (kind DUPLICATE_KEY) on the first duplicate, or on allocation
+ * failure (a tree that cannot be checked is not vouched for). */
+int jsonguard_duplicate_key(const cJSON *tree, struct jsonguard_error *err);
 
 /* Worst-case heap bytes (glibc) of the cJSON tree, live at once, for any input
  * of len bytes parsed by jsonguard_parse (successful or failed). */

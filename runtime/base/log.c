@@ -16,14 +16,14 @@
 #define LOG_TAIL           24 /* room for ,"truncated":true}\n or " truncated=true\n" */
 
 static struct {
-    char service[65], fname[65], fversion[33];
+    char service[65], fname[65], fversion[33], fmem[16];
     enum log_level min;
     enum log_format fmt;
     size_t cap;
     bool caller;
     FILE *out;
     bool in_inv, cold;
-    char req[65], trace[129];
+    char req[65], trace[129], arn[256];
     char line[LOG_LINE_MAX];
 } L = {.service = "service_undefined",
        .min = LOG_LEVEL_INFO,
@@ -65,6 +65,7 @@ int log_init(const struct log_settings *s)
     log_copy(L.service, sizeof L.service, s->service ? s->service : "service_undefined");
     log_copy(L.fname, sizeof L.fname, s->function_name);
     log_copy(L.fversion, sizeof L.fversion, s->function_version);
+    log_copy(L.fmem, sizeof L.fmem, s->function_memory_size);
     L.min = s->min_level;
     L.fmt = s->format;
     L.cap = s->line_cap;
@@ -99,7 +100,7 @@ void log_shutdown(void)
 {
     redact_forget_secrets();
     log_copy(L.service, sizeof L.service, "service_undefined");
-    L.fname[0] = L.fversion[0] = '\0';
+    L.fname[0] = L.fversion[0] = L.fmem[0] = '\0';
     L.min = LOG_LEVEL_INFO;
     L.fmt = LOG_FORMAT_JSON;
     L.cap = LOG_LINE_DEFAULT;
@@ -108,10 +109,32 @@ void log_shutdown(void)
     L.in_inv = false;
 }
 
+/* The Root id of an X-Ray trace header ("Root=1-..;Parent=..;Sampled=1" ->
+ * "1-.."), as Powertools reports it; "" without a Root. */
+static void log_trace_root(char *dst, size_t cap, const char *h)
+{
+    dst[0] = '\0';
+    for (const char *p = h; p && *p;) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        size_t n = strcspn(p, ";");
+        if (n > 5 && strncmp(p, "Root=", 5) == 0) {
+            n -= 5;
+            if (n > cap - 1)
+                n = cap - 1;
+            memcpy(dst, p + 5, n);
+            dst[n] = '\0';
+            return;
+        }
+        p += n;
+    }
+}
+
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start)
 {
     log_copy(L.req, sizeof L.req, request_id);
-    log_copy(L.trace, sizeof L.trace, xray_trace_id);
+    log_trace_root(L.trace, sizeof L.trace, xray_trace_id);
+    L.arn[0] = '\0';
     L.cold = cold_start;
     L.in_inv = true;
 }
@@ -119,9 +142,11 @@ void log_begin_invocation(const char *request_id, const char *xray_trace_id, boo
 void log_end_invocation(void)
 {
     L.in_inv = false;
-    L.req[0] = L.trace[0] = '\0';
+    L.req[0] = L.trace[0] = L.arn[0] = '\0';
     redact_forget_invocation_secrets();
 }
+
+void log_set_function_arn(const char *function_arn) { log_copy(L.arn, sizeof L.arn, function_arn); }
 
 void log_set_level(enum log_level lvl)
 {
@@ -210,6 +235,24 @@ static size_t lw_unit(struct lw *w, const char *s, size_t n, enum lw_mode mode)
     return 1;
 }
 
+/* Copies s[i..to) (n bytes in all) with every registered secret replaced, even one
+ * that starts inside the range and runs past it; returns where it stopped (>= to
+ * unless w filled up). Every byte the writer copies goes through here. */
+static size_t lw_checked(struct lw *w, const char *s, size_t n, size_t i, size_t to,
+                         enum lw_mode mode)
+{
+    while (i < to && !w->full) {
+        size_t m = redact_secret_match(s + i, n - i);
+        if (m) {
+            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
+            i += m;
+            continue;
+        }
+        i += lw_unit(w, s + i, n - i, mode);
+    }
+    return i;
+}
+
 /* Redacting copy of s[0..n) into w, escaped for mode, until w is full. */
 static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
 {
@@ -222,22 +265,38 @@ static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
             continue;
         }
         size_t end;
-        if ((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) {
-            for (size_t k = i; k < i + m && !w->full;)
-                k += lw_unit(w, s + k, n - k, mode);
+        if (((s[i] == 'b' || s[i] == 'B') && (m = redact_auth_match(s, n, i, &end)) > 0) ||
+            (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0)) {
+            /* the scheme / the key are kept, but checked like any other text: a key
+             * may hold a secret ("<token> token":"x") */
+            size_t k = lw_checked(w, s, n, i, i + m, mode);
             lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
-            i = end;
-            continue;
-        }
-        if (s[i] == '"' && (m = redact_kv_match(s, n, i, &end)) > 0) {
-            for (size_t k = i; k < i + m && !w->full;)
-                k += lw_unit(w, s + k, n - k, mode);
-            lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
-            i = end; /* the closing quote is emitted as text */
+            i = k > end ? k : end; /* a kv value's closing quote is emitted as text */
             continue;
         }
         i += lw_unit(w, s + i, n - i, mode);
     }
+}
+
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (!dst || cap == 0)
+        return 0;
+    struct lw w = {.buf = dst, .limit = cap - 1};
+    lw_text(&w, src ? src : "", src ? n : 0, LW_RAW);
+    size_t len = w.len;
+    if (w.full) { /* the cut may have split a character: drop its lead bytes */
+        size_t k = len, back = 0;
+        while (back < 3 && k > 0 && ((unsigned char)dst[k - 1] & 0xC0) == 0x80) {
+            k--;
+            back++;
+        }
+        if (k > 0 && (unsigned char)dst[k - 1] >= 0xC0 &&
+            utf8_seq_len((const unsigned char *)dst + k - 1, len - (k - 1)) == 0)
+            len = k - 1;
+    }
+    dst[len] = '\0';
+    return len;
 }
 
 /* A complete string value: opening quote must fit, content may be cut, the
@@ -330,10 +389,20 @@ static const char *log_basename(const char *f)
 
 static bool log_reserved(const char *k)
 {
-    static const char *const r[] = {
-        "level",         "message",       "timestamp",        "service",
-        "cold_start",    "function_name", "function_version", "function_request_id",
-        "xray_trace_id", "location",      "truncated"};
+    static const char *const r[] = {"level",
+                                    "message",
+                                    "timestamp",
+                                    "service",
+                                    "cold_start",
+                                    "function_name",
+                                    "function_version",
+                                    "function_request_id",
+                                    "xray_trace_id",
+                                    "location",
+                                    "truncated",
+                                    "function_arn",
+                                    "function_memory_size",
+                                    "sampling_rate"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (strcmp(k, r[i]) == 0)
             return true;
@@ -370,7 +439,9 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
     enum lw_mode mode = json ? LW_JSON : LW_TEXT;
     char tmp[40];
     int k = 0;
-    if (redact_key_sensitive(key, strlen(key))) {
+    bool text = f->type == LOG_FT_STR || f->type == LOG_FT_STRN || f->type == LOG_FT_JSON;
+    if (redact_key_sensitive(key, strlen(key)) || (text && f->v.s && redact_overflowed())) {
+        /* a secret the full table could not take may be anywhere: no text at all */
         lw_string(w, REDACT_MARKER, sizeof REDACT_MARKER - 1, LW_RAW);
     } else {
         switch (f->type) {
@@ -409,11 +480,35 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
             }
             break;
         case LOG_FT_END:
+        case LOG_FT_ERROR: /* lw_error */
             break;
         }
     }
     if (w->len == vsave)
         w->len = save;
+}
+
+/* LOG_ERR: Powertools' error object, written as a LOG_JSON field (so it is
+ * redacted and cut like any JSON field); the message alone without memory. */
+static void lw_error(struct lw *w, const struct log_field *f, bool json)
+{
+    char loc[96];
+    snprintf(loc, sizeof loc, "%s:%d", f->file ? log_basename(f->file) : "", (int)f->n);
+    const char *name = f->name ? f->name : "Error";
+    const char *msg = f->v.s ? f->v.s : "";
+    size_t sl = strlen(name) + strlen(msg) + strlen(loc) + 16;
+    char *stack = malloc(sl);
+    cJSON *o = cJSON_CreateObject();
+    if (stack)
+        snprintf(stack, sl, "%s: %s\n    at %s", name, msg, loc);
+    struct log_field e = LOG_STR("error", msg);
+    if (stack && o && cJSON_AddStringToObject(o, "name", name) &&
+        cJSON_AddStringToObject(o, "location", loc) && cJSON_AddStringToObject(o, "message", msg) &&
+        cJSON_AddStringToObject(o, "stack", stack))
+        e = LOG_JSON("error", o);
+    lw_field(w, &e, json);
+    cJSON_Delete(o);
+    free(stack);
 }
 
 static void log_timestamp(char out[32])
@@ -445,6 +540,7 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
         lw_string(&w, ts, strlen(ts), LW_JSON);
         lw_put(&w, ",\"service\":", 11);
         lw_string(&w, L.service, strlen(L.service), LW_JSON);
+        lw_put(&w, ",\"sampling_rate\":0", 18);
         if (L.fname[0]) {
             lw_put(&w, ",\"function_name\":", 17);
             lw_string(&w, L.fname, strlen(L.fname), LW_JSON);
@@ -453,11 +549,19 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
             lw_put(&w, ",\"function_version\":", 20);
             lw_string(&w, L.fversion, strlen(L.fversion), LW_JSON);
         }
+        if (L.fmem[0]) {
+            lw_put(&w, ",\"function_memory_size\":", 24);
+            lw_string(&w, L.fmem, strlen(L.fmem), LW_JSON);
+        }
         if (L.in_inv) {
             L.cold ? lw_put(&w, ",\"cold_start\":true", 18)
                    : lw_put(&w, ",\"cold_start\":false", 19);
             lw_put(&w, ",\"function_request_id\":", 23);
             lw_string(&w, L.req, strlen(L.req), LW_JSON);
+            if (L.arn[0]) {
+                lw_put(&w, ",\"function_arn\":", 16);
+                lw_string(&w, L.arn, strlen(L.arn), LW_JSON);
+            }
             if (L.trace[0]) {
                 lw_put(&w, ",\"xray_trace_id\":", 17);
                 lw_string(&w, L.trace, strlen(L.trace), LW_JSON);
@@ -486,7 +590,8 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
         }
     }
     for (size_t i = 0; i < nfields && fields[i].type != LOG_FT_END && !w.full; i++)
-        lw_field(&w, &fields[i], json);
+        fields[i].type == LOG_FT_ERROR ? lw_error(&w, &fields[i], json)
+                                       : lw_field(&w, &fields[i], json);
     /* the tail always fits: limit = cap - LOG_TAIL */
     w.reserve = 0;
     w.limit = L.cap;
@@ -626,6 +731,15 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
                     rc = -1;
                 continue;
             }
+            if (cJSON_IsObject(j) && c->string) { /* a member name may hold a secret */
+                char *nk = log_redact_text(c->string, &rc);
+                if (nk) {
+                    if (!(c->type & cJSON_StringIsConst))
+                        cJSON_free(c->string);
+                    c->string = nk;
+                    c->type &= ~cJSON_StringIsConst;
+                }
+            }
             if (log_redact_node(j, c, depth + 1) != 0)
                 rc = -1;
         }
@@ -643,3 +757,27 @@ static int log_redact_node(cJSON *parent, cJSON *j, int depth)
 }
 
 int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0; }
+
+/* ---- event secrets ------------------------------------------------------ */
+
+#define LOG_EVENT_SECRET_MIN 8u /* shorter values under a sensitive key: key rule only */
+
+static int log_event_walk(const cJSON *j, const char *key, int depth)
+{
+    int rc = 0;
+    if (depth > 1000)
+        return 0;
+    for (const cJSON *c = j ? j->child : NULL; c; c = c->next) {
+        const char *k = cJSON_IsObject(j) ? c->string : NULL;
+        if (cJSON_IsString(c) && c->valuestring && k &&
+            strlen(c->valuestring) >= LOG_EVENT_SECRET_MIN &&
+            (redact_key_sensitive(k, strlen(k)) ||
+             (key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0)))
+            rc |= log_add_invocation_secret(c->valuestring);
+        else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+            rc |= log_event_walk(c, k, depth + 1);
+    }
+    return rc;
+}
+
+int log_add_event_secrets(const cJSON *event) { return log_event_walk(event, NULL, 0) ? -1 : 0; }

@@ -2,13 +2,21 @@
  * global mutable state the runtime has besides the test clock).
  *
  * One record = one line, written with a single fwrite + fflush.
- * JSON (Powertools-compatible keys):
+ * JSON (the keys, JSON types and formats of @aws-lambda-powertools/logger;
+ * tests/e2e/test_powertools.py compares a line with the real package's):
  *   {"level":"INFO","timestamp":"2026-01-02T03:04:05.678Z","service":"..",
- *    "function_name":"..","function_version":"..","cold_start":true,
- *    "function_request_id":"..","xray_trace_id":"..","location":"file.c:12",
- *    "message":"..", <fields>, "truncated":true}
- *   (invocation keys only between log_begin/end_invocation; location only
- *   with caller_info; truncated only when the line cap cut something.)
+ *    "sampling_rate":0,"function_name":"..","function_version":"..",
+ *    "function_memory_size":"128","cold_start":true,"function_request_id":"..",
+ *    "function_arn":"arn:aws:lambda:..","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793",
+ *    "location":"file.c:12","message":"..", <fields>, "truncated":true}
+ *   (invocation keys only between log_begin/end_invocation; xray_trace_id is
+ *   the Root id of the trace header, omitted without one; location only with
+ *   caller_info; truncated only when the line cap cut something; sampling_rate
+ *   is always 0: the bootstrap does not sample debug logs.)
+ * An error (LOG_ERR) is Powertools' error object:
+ *   "error":{"name":"Runtime.InvalidEvent","location":"app.c:190",
+ *            "message":"..","stack":"Runtime.InvalidEvent: ..\n    at app.c:190"}
+ *   (location: the C file:line of the log call; stack: one frame, Node's shape).
  * TEXT: timestamp LEVEL request_id message key="value" key=12 ...
  *
  * Lines never exceed line_cap bytes (newline included): values are cut at a
@@ -37,7 +45,7 @@
 #define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
 #define LOG_LINE_DEFAULT    8192u  /* before log_init */
 #define LOG_SECRETS_MAX     16u    /* process secrets */
-#define LOG_INV_SECRETS_MAX 8u     /* per-invocation secrets */
+#define LOG_INV_SECRETS_MAX 64u    /* per-invocation secrets (every token of an event) */
 #define LOG_SECRET_LEN_MAX  8192u
 
 enum log_level {
@@ -52,9 +60,10 @@ enum log_level {
 enum log_format { LOG_FORMAT_JSON, LOG_FORMAT_TEXT };
 
 struct log_settings {
-    const char *service;          /* copied, capped at 64 bytes */
-    const char *function_name;    /* copied, capped at 64 bytes; NULL: omitted */
-    const char *function_version; /* copied, capped at 32 bytes; NULL: omitted */
+    const char *service;              /* copied, capped at 64 bytes */
+    const char *function_name;        /* copied, capped at 64 bytes; NULL: omitted */
+    const char *function_version;     /* copied, capped at 32 bytes; NULL: omitted */
+    const char *function_memory_size; /* MB as text ("128"), capped at 15 bytes; NULL: omitted */
     enum log_level min_level;
     enum log_format format;
     size_t line_cap;  /* LOG_LINE_MIN..LOG_LINE_MAX */
@@ -77,14 +86,36 @@ void log_set_output(FILE *out);
 void log_shutdown(void);
 
 /* Registers a secret value (copied). -1 if empty, too long or the table is
- * full. Process secrets stay until log_shutdown; invocation secrets (e.g. the
- * linked-account token of a directive) until log_end_invocation. */
+ * full. Process secrets stay until log_remove_secret or log_shutdown; invocation
+ * secrets (e.g. the linked-account token of a directive) until log_end_invocation.
+ * A full table is an error, never silent: an ERROR line says so and, until the
+ * secret could have left the logs (log_end_invocation for the invocation table,
+ * log_shutdown for the process table), every string field and JSON field value of
+ * every line is written as [REDACTED] (messages and numbers stay). */
 int log_add_secret(const char *value);
 int log_add_invocation_secret(const char *value);
+/* Forgets (and wipes) a process secret that is no longer needed, e.g. an SSM
+ * token two rotations old. 0 when it was registered, -1 otherwise. */
+int log_remove_secret(const char *value);
+/* Registers, as invocation secrets, every string of at least 8 bytes under a
+ * sensitive key (see the key rule) anywhere in an event, and the code of an
+ * AcceptGrant's grant: call it before any line about the event is written, so a
+ * token repeated elsewhere (a payload field, a member name, the endpointId, a
+ * second scope) is redacted there too. -1 when one did not fit (see above). */
+int log_add_event_secrets(const cJSON *event);
+/* Redacts src[0..n) by every rule above, then cuts the result at a character
+ * boundary to fit cap bytes (NUL included) - redaction first, so no prefix of a
+ * secret survives a cut. Returns the length written. For text kept in a
+ * fixed-size buffer before it is logged (a note, an error message). */
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n);
 
 /* Per-invocation context (copied; capped at 64 / 128 bytes). */
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start);
 void log_end_invocation(void);
+/* The invocation's function ARN (Lambda-Runtime-Invoked-Function-Arn; copied,
+ * capped at 255 bytes; NULL or "": omitted); call after log_begin_invocation,
+ * forgotten by log_end_invocation. */
+void log_set_function_arn(const char *function_arn);
 
 /* Level shedding: memory pressure raises the minimum level. */
 void log_set_level(enum log_level lvl);
@@ -102,7 +133,8 @@ enum log_field_type {
     LOG_FT_UINT,
     LOG_FT_DBL,
     LOG_FT_BOOL,
-    LOG_FT_JSON, /* const cJSON *, printed redacted */
+    LOG_FT_JSON,  /* const cJSON *, printed redacted */
+    LOG_FT_ERROR, /* "error": {name, location, message, stack}; see LOG_ERR */
 };
 
 struct log_field {
@@ -117,6 +149,8 @@ struct log_field {
         bool b;
         const cJSON *j;
     } v;
+    const char *name; /* LOG_FT_ERROR: the error's name */
+    const char *file; /* LOG_FT_ERROR: the call's file (n: its line) */
 };
 
 #define LOG_STR(k, x) ((struct log_field){.key = (k), .type = LOG_FT_STR, .v.s = (x)})
@@ -128,6 +162,16 @@ struct log_field {
 #define LOG_BOOL(k, x) ((struct log_field){.key = (k), .type = LOG_FT_BOOL, .v.b = (x)})
 #define LOG_JSON(k, x) ((struct log_field){.key = (k), .type = LOG_FT_JSON, .v.j = (x)})
 #define LOG_END        ((struct log_field){.key = NULL, .type = LOG_FT_END})
+
+/* An error, as Powertools logs one: LOG_ERR("Runtime.InvalidEvent", why). The
+ * location is the line of the LOG_ERR (the log call). */
+#define LOG_ERR(nm, msg)                      \
+    ((struct log_field){.key = "error",       \
+                        .type = LOG_FT_ERROR, \
+                        .v.s = (msg),         \
+                        .name = (nm),         \
+                        .file = __FILE__,     \
+                        .n = __LINE__})
 
 /* The fields follow msg and end with LOG_END (the LOG_xxx macros add it).
  * Fields named like a reserved key (level, message, ...) get a "field_" prefix. */

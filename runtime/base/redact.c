@@ -18,6 +18,7 @@ struct log_secret {
 static struct {
     struct log_secret sec[LOG_SECRETS_MAX], inv[LOG_INV_SECRETS_MAX];
     size_t nsec, ninv;
+    bool sec_overflow, inv_overflow; /* a secret did not fit: redact every string */
 } R;
 
 static void log_free_secrets(struct log_secret *t, size_t *n)
@@ -35,23 +36,48 @@ void redact_forget_secrets(void)
 {
     log_free_secrets(R.sec, &R.nsec);
     log_free_secrets(R.inv, &R.ninv);
+    R.sec_overflow = R.inv_overflow = false;
 }
 
-void redact_forget_invocation_secrets(void) { log_free_secrets(R.inv, &R.ninv); }
-
-static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v)
+void redact_forget_invocation_secrets(void)
 {
-    if (!v || !*v || *n >= max)
+    log_free_secrets(R.inv, &R.ninv);
+    R.inv_overflow = false;
+}
+
+bool redact_overflowed(void) { return R.sec_overflow || R.inv_overflow; }
+
+/* A secret that cannot be registered is an error, never silent: from now on every
+ * string of every line is redacted (*overflow), and one ERROR line says why. */
+static int log_secret_refused(bool *overflow, const char *why)
+{
+    bool first = !*overflow;
+    *overflow = true;
+    if (first) /* the reason goes in the message: string fields are redacted from now on */
+        log_emit(LOG_LEVEL_ERROR, why, LOG_END);
+    return -1;
+}
+
+static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v,
+                          bool *overflow)
+{
+    if (!v || !*v)
         return -1;
     size_t len = strnlen(v, LOG_SECRET_LEN_MAX + 1);
     if (len > LOG_SECRET_LEN_MAX)
-        return -1;
+        return log_secret_refused(overflow, "secret not registered (longer than the table takes): "
+                                            "every string value is redacted");
     for (size_t i = 0; i < *n; i++)
         if (t[i].n == len && memcmp(t[i].s, v, len) == 0)
             return 0;
+    if (*n >= max)
+        return log_secret_refused(overflow,
+                                  "secret not registered (secret table full): every string "
+                                  "value is redacted");
     char *c = malloc(len + 1);
     if (!c)
-        return -1;
+        return log_secret_refused(overflow, "secret not registered (out of memory): every string "
+                                            "value is redacted");
     memcpy(c, v, len + 1);
     t[*n].s = c;
     t[*n].n = len;
@@ -61,12 +87,26 @@ static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const cha
 
 int log_add_secret(const char *value)
 {
-    return log_secret_add(R.sec, &R.nsec, LOG_SECRETS_MAX, value);
+    return log_secret_add(R.sec, &R.nsec, LOG_SECRETS_MAX, value, &R.sec_overflow);
 }
 
 int log_add_invocation_secret(const char *value)
 {
-    return log_secret_add(R.inv, &R.ninv, LOG_INV_SECRETS_MAX, value);
+    return log_secret_add(R.inv, &R.ninv, LOG_INV_SECRETS_MAX, value, &R.inv_overflow);
+}
+
+int log_remove_secret(const char *value)
+{
+    size_t len = value ? strnlen(value, LOG_SECRET_LEN_MAX + 1) : 0;
+    for (size_t i = 0; i < R.nsec; i++)
+        if (R.sec[i].n == len && memcmp(R.sec[i].s, value, len) == 0) {
+            secret_wipe(R.sec[i].s, R.sec[i].n);
+            free(R.sec[i].s);
+            R.sec[i] = R.sec[--R.nsec];
+            R.sec[R.nsec].s = NULL;
+            return 0;
+        }
+    return -1;
 }
 
 /* ---- key rule ---------------------------------------------------------- */
@@ -101,6 +141,9 @@ size_t redact_secret_match(const char *s, size_t n)
             const struct log_secret *x = &tabs[t][i];
             if (x->n <= n && x->n > best && x->s[0] == s[0] && memcmp(x->s, s, x->n) == 0)
                 best = x->n; /* longest wins: no tail of a longer secret survives */
+            else if (x->n > n && n >= REDACT_PREFIX_MIN && n > best && x->s[0] == s[0] &&
+                     memcmp(x->s, s, n) == 0)
+                best = n; /* the text ends inside a secret (cut before it got here) */
         }
     return best;
 }

@@ -10,7 +10,11 @@
 
 /* A key whose value is never logged (authorization, token, secret, ...). */
 bool redact_key_sensitive(const char *k, size_t n);
-/* Length of the longest registered secret at s (n bytes available), 0: none. */
+/* A text that ends with at least this many first bytes of a secret ends inside it. */
+#define REDACT_PREFIX_MIN 4u
+
+/* Length of the longest registered secret at s (n bytes available), 0: none; when
+ * s[0..n) is the first n >= REDACT_PREFIX_MIN bytes of a secret, n. */
 size_t redact_secret_match(const char *s, size_t n);
 /* "Bearer <token>" / "Basic <creds>" at s[i]: the length of the scheme and blanks
  * (kept), *tok_end = the end of the token; 0: none. */
@@ -18,6 +22,9 @@ size_t redact_auth_match(const char *s, size_t n, size_t i, size_t *tok_end);
 /* "<sensitive key>" : "value" at s[i] (the key's opening quote): the length up to
  * and including the value's opening quote, *val_end = its closing quote; 0: none. */
 size_t redact_kv_match(const char *s, size_t n, size_t i, size_t *val_end);
+/* True while a secret could not be registered (table full, too long, out of
+ * memory): the writer then redacts every string value (base/log.h). */
+bool redact_overflowed(void);
 /* Wipes and forgets every secret / the invocation's secrets. */
 void redact_forget_secrets(void);
 void redact_forget_invocation_secrets(void);

@@ -23,12 +23,25 @@ static int init_logging(const struct app_config *cfg, char *why, size_t whylen)
     ls.service = fn ? fn : "leec";
     ls.function_name = fn;
     ls.function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION");
+    ls.function_memory_size = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
     log_init(&ls);
     if (log_apply_env() != 0) {
         snprintf(why, whylen, "AWS_LAMBDA_LOG_LEVEL or AWS_LAMBDA_LOG_FORMAT has an invalid value");
         return -1;
     }
     return 0;
+}
+
+/* The "level" of the EMF lines: Lambda's application-log filter keeps a JSON line
+ * whose level is at or above AWS_LAMBDA_LOG_LEVEL and counts one without a level
+ * as INFO, so the filter's own level (INFO when lower or unset) always passes. */
+static const char *emf_line_level(void)
+{
+    enum log_level lvl = LOG_LEVEL_INFO;
+    const char *e = getenv("AWS_LAMBDA_LOG_LEVEL");
+    if (e && log_level_parse(e, &lvl) == 0 && lvl < LOG_LEVEL_INFO)
+        lvl = LOG_LEVEL_INFO;
+    return log_level_name(lvl);
 }
 
 /* Breakers, the rate limiter, the cache pools and the metric table. */
@@ -53,6 +66,7 @@ static int init_guards(struct app *a, const char **error_type, char *why, size_t
         *error_type = "Runtime.InternalError";
         return -1;
     }
+    emf_set_level(&a->emf, emf_line_level());
     return 0;
 }
 
@@ -115,6 +129,7 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
              size_t whylen)
 {
     memset(a, 0, sizeof *a);
+    a->start_epoch_ms = clock_epoch_ms();
     a->cfg = cfg;
     a->cold = true;
     /* The function's real memory size (it may differ from the compiled one). */
@@ -162,6 +177,8 @@ static const struct gw_route *handle_event(struct app *a, const struct rapi_invo
         snprintf(rep->error_msg, sizeof rep->error_msg, "%s", jerr.msg);
         return route;
     }
+    /* every token in the event is a secret before any line about the event is written */
+    log_add_event_secrets(*event);
     route = gateway_route(gateway_classify(*event));
     if (a->cfg->log_events && log_enabled(LOG_LEVEL_DEBUG))
         log_emit(LOG_LEVEL_DEBUG, "event", LOG_JSON("event", *event), LOG_END);
@@ -188,16 +205,30 @@ static int post_reply(struct app *a, const struct rapi_invocation *inv, struct g
         if (rapi_error(&a->rapi, inv->request_id, rep->error_type, rep->error_msg) == RAPI_EFATAL)
             rc = -1;
         log_emit(LOG_LEVEL_ERROR, "invocation error", LOG_STR("error_type", rep->error_type),
-                 LOG_STR("error", rep->error_msg), LOG_END);
+                 LOG_ERR(rep->error_type, rep->error_msg), LOG_END);
     }
     return rc;
 }
 
-int app_invoke(struct app *a, const struct rapi_invocation *inv)
+/* The invocation with its deadline on Alexa's clock (APP_ALEXA_BUDGET_MS). */
+static void alexa_deadline(const struct app *a, const struct rapi_invocation *inv,
+                           struct rapi_invocation *eff)
+{
+    *eff = *inv;
+    uint64_t alexa = (a->cold ? a->start_epoch_ms : clock_epoch_ms()) + APP_ALEXA_BUDGET_MS;
+    if (inv->deadline_ms <= 0 || (uint64_t)inv->deadline_ms > alexa)
+        eff->deadline_ms = (int64_t)alexa;
+}
+
+int app_invoke(struct app *a, const struct rapi_invocation *lambda_inv)
 {
     uint64_t t0 = clock_mono_ms();
+    static struct rapi_invocation eff; /* ~9 KiB: not on the stack */
+    alexa_deadline(a, lambda_inv, &eff);
+    const struct rapi_invocation *inv = &eff;
     rapi_set_trace_env(inv);
     log_begin_invocation(inv->request_id, inv->trace_id, a->cold);
+    log_set_function_arn(inv->invoked_function_arn);
     struct gw_reply rep = {0};
     cJSON *event = NULL;
     const struct gw_route *route = handle_event(a, inv, &event, &rep);
@@ -238,6 +269,7 @@ void app_free(struct app *a)
     for (size_t i = 0; i < a->nheaders; i++)
         secret_free(a->header_values[i]);
     secret_free(a->ssm_token);
+    secret_free(a->ssm_prev_token);
     rapi_cleanup(&a->rapi);
     log_shutdown();
 }

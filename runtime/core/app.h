@@ -18,6 +18,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Alexa waits about 8 s for a skill's answer, counted from when it sends the request.
+ * Every invocation's deadline is the earlier of Lambda's and that: now + 8 s for a
+ * warm invocation, and, for the first one after a cold start, app_init's start + 8 s
+ * (the init ran after Alexa sent the request that caused it). docs/smart-home.md. */
+#define APP_ALEXA_BUDGET_MS 8000u
+
 struct app {
     const struct app_config *cfg;
     struct settings settings;
@@ -27,13 +33,15 @@ struct app {
     struct ratelimit *rl;
     struct cache_pool *state_cache, *response_cache;
     struct emf emf;
-    char *ssm_token; /* token fetched from SSM (secret; wiped on exit) */
+    char *ssm_token;      /* token fetched from SSM (secret; wiped on exit) */
+    char *ssm_prev_token; /* the value before the last rotation, still redacted */
     uint64_t ssm_fetched_ms;
     struct ha_header headers[APP_MAX_HEADERS];
     size_t nheaders;
     char *header_values[APP_MAX_HEADERS];
     uint64_t invocations;
-    uint64_t init_us; /* main() entered → ready for the first /next (set by main.c) */
+    uint64_t init_us;        /* main() entered → ready for the first /next (set by main.c) */
+    uint64_t start_epoch_ms; /* when app_init began (the cold start's Alexa clock) */
     uint64_t pressure_sheds;
     double pressure_threshold; /* RSS bytes above which to shed (set once at init) */
     bool cold;

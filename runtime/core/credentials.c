@@ -59,8 +59,24 @@ char *cred_fetch(struct app *a, const struct secret_ref *ref, uint32_t timeout_m
     }
     breaker_record(&a->ssm_breaker, BREAKER_SUCCESS);
     ssm_client_free(c);
-    char *copy = strdup(value);
+    /* A value pasted into the console often ends with a newline: trailing blanks are
+     * never part of a token or header value (docs/smart-home.md), so they are trimmed. */
+    size_t n = strlen(value);
+    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t' || value[n - 1] == '\r' ||
+                     value[n - 1] == '\n'))
+        n--;
+    if (n == 0) {
+        ssm_value_free(value);
+        snprintf(why, whylen, "SSM parameter %s is empty (or only whitespace)", ref->name);
+        *etype = "Runtime.SecretUnavailable";
+        return NULL;
+    }
+    char *copy = strndup(value, n);
     ssm_value_free(value);
+    if (!copy) {
+        snprintf(why, whylen, "out of memory");
+        *etype = "Runtime.OutOfMemory";
+    }
     return copy;
 }
 
@@ -83,13 +99,25 @@ bool cred_refresh_token(struct app *a, const struct rapi_invocation *inv)
     else
         snprintf(why, sizeof why, "no time left before the deadline to refresh from SSM");
     if (!fresh) {
-        log_emit(LOG_LEVEL_WARN, "ssm token refresh failed", LOG_STR("error", why),
+        log_emit(LOG_LEVEL_WARN, "ssm token refresh failed",
+                 LOG_ERR(etype ? etype : "SSM.RefreshFailed", why),
                  LOG_UINT("ms", clock_mono_ms() - t0), LOG_END);
         return false;
     }
-    log_add_secret(fresh);
-    secret_free(a->ssm_token);
-    a->ssm_token = fresh;
+    if (strcmp(fresh, a->ssm_token) != 0) {
+        /* Rotated: the table keeps the new value and the one before it (it may still be
+         * valid in HA and show up somewhere); older values are dropped, so rotations never
+         * fill it up. */
+        log_add_secret(fresh);
+        if (a->ssm_prev_token) {
+            log_remove_secret(a->ssm_prev_token);
+            secret_free(a->ssm_prev_token);
+        }
+        a->ssm_prev_token = a->ssm_token;
+        a->ssm_token = fresh;
+    } else {
+        secret_free(fresh);
+    }
     a->ssm_fetched_ms = clock_mono_ms();
     log_emit(LOG_LEVEL_INFO, "ssm token refreshed", LOG_STR("parameter", ref.name),
              LOG_UINT("ms", a->ssm_fetched_ms - t0), LOG_END);

@@ -4,7 +4,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "core/app.h"
+#include "core/credentials.h"
 #include "custom/dispatch.h"
+#include "custom/intent.h"
 #include "custom/request.h"
 
 #include <stdio.h>
@@ -55,6 +57,12 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
                  LOG_STR("request_timestamp", q.timestamp), LOG_END);
         return;
     }
+    /* The SSM token is refreshed after the TTL here too (as on the Smart Home path); a
+     * failed refresh is an apology without calling HA, never the stale token. */
+    bool token_unavailable = false;
+    if (!q.access_token && a->ssm_token && a->settings.token_ssm &&
+        clock_mono_ms() - a->ssm_fetched_ms >= a->cfg->token_ttl_ms && q.type == CS_INTENT)
+        token_unavailable = !cred_refresh_token(a, inv);
     const char *ll = a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
     const char *token = q.access_token ? q.access_token : ll;
     bool limited = false;
@@ -90,6 +98,10 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
                  "You're asking a lot right now. Please try again in a minute.");
         rep.end_session = true;
         out->rate_limited = true;
+    } else if (token_unavailable) {
+        memset(&rep, 0, sizeof rep);
+        cs_apologise(&ctx, &rep, HF_UNREACHABLE);
+        snprintf(ctx.note, sizeof ctx.note, "the long-lived token could not be fetched from SSM");
     } else {
         cs_dispatch(&ctx, &q, &rep);
     }

@@ -1,6 +1,7 @@
 /* intent_timers: the timers feature (timer.* entities). */
 #include "custom/intent.h"
 
+#include "base/log.h"
 #include "custom/duration_lex.h"
 
 #include <stdio.h>
@@ -51,7 +52,9 @@ static void h_start_timer(struct cs_ctx *c, const struct cs_request *q, struct c
     enum duration_status ds = duration_parse(dur, strlen(dur), &secs);
     if (ds != DURATION_OK) {
         c->outcome = "invalid_value";
-        cs_notef(c, "duration %.32s refused (%d)", dur, (int)ds);
+        char shown[64]; /* the slot is the user's text: redacted before it is cut */
+        log_redact_copy(shown, sizeof shown, dur, strlen(dur));
+        cs_notef(c, "duration %s refused (%d)", shown, (int)ds);
         if (ds == DURATION_UNSUPPORTED || ds == DURATION_TOO_LONG)
             cs_say(r, true, "Sorry, I can only set timers shorter than a day.");
         else

@@ -277,6 +277,22 @@ int cache_delete(struct cache_pool *p, const char *scope, const char *key)
     return 1;
 }
 
+size_t cache_delete_scope(struct cache_pool *p, const char *scope)
+{
+    if (!p)
+        return 0;
+    scope = scope ? scope : "";
+    size_t sl = strlen(scope), n = 0;
+    for (struct cache_entry *e = p->head, *next; e; e = next) {
+        next = e->next;
+        if (e->scope_len == sl && memcmp(e->data, scope, sl) == 0) {
+            cache_unlink(p, e);
+            n++;
+        }
+    }
+    return n;
+}
+
 size_t cache_evict_fraction(struct cache_pool *p, double frac)
 {
     if (!(frac > 0)) /* also rejects NaN */

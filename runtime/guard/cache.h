@@ -83,6 +83,9 @@ enum cache_put_result cache_put(struct cache_pool *p, const char *scope, const c
 
 /* 1 if an entry was removed. */
 int cache_delete(struct cache_pool *p, const char *scope, const char *key);
+/* Deletes every entry of one scope (e.g. a token HA now rejects); returns how many.
+ * A NULL pool deletes nothing. */
+size_t cache_delete_scope(struct cache_pool *p, const char *scope);
 
 /* Memory pressure. Each returns the number of entries removed. */
 size_t cache_expire_all(struct cache_pool *p);                  /* expired only */

@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "base/dynbuf.h"
+#include "base/log.h"
 #include "base/secret.h"
 
 #include <arpa/inet.h>
@@ -41,7 +42,23 @@ struct rd_state { /* request body */
     size_t len, pos;
     bool handed_over; /* all bytes given to curl at least once */
     bool rewind_refused;
+    bool request_started; /* libcurl was about to send the request: bytes may have left */
 };
+
+/* CURLOPT_PREREQFUNCTION: called once the connection (and TLS) is up, right before
+ * the request is sent. From here on the request may reach HA, whatever error the
+ * transfer ends with (a 300 KB response header is CURLE_OUT_OF_MEMORY, sent all the
+ * same). */
+static int prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+                     int conn_local_port)
+{
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    ((struct rd_state *)ud)->request_started = true;
+    return CURL_PREREQFUNC_OK;
+}
 
 const char *ha_outcome_name(enum ha_outcome o)
 {
@@ -382,7 +399,8 @@ static void safe_error(const struct ha_client *c, const char *token, const char 
         v = v ? v + 2 : "";
         leak = strlen(v) >= 4 && strstr(msg, v);
     }
-    snprintf(out, outlen, "%s", leak ? curl_easy_strerror(rc) : msg);
+    const char *keep = leak ? curl_easy_strerror(rc) : msg;
+    log_redact_copy(out, outlen, keep, strlen(keep)); /* redacted before it is cut */
     size_t n = strlen(out);
     while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
         out[--n] = '\0';
@@ -440,6 +458,8 @@ static void setup_transfer(const struct ha_client *c, CURL *h, const char *url,
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, r);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)(c->connect_ms < left ? c->connect_ms : left));
@@ -551,15 +571,18 @@ static int do_request(struct ha_client *c, bool post, const char *path, const ch
         if (rc == CURLE_OK) {
             const char *ct = NULL;
             curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
-            if (ct)
-                snprintf(res->content_type, sizeof res->content_type, "%s", ct);
+            if (ct) /* redacted before it is cut (it is logged) */
+                log_redact_copy(res->content_type, sizeof res->content_type, ct, strlen(ct));
             res->outcome = (status >= 200 && status < 300) ? HA_OK : HA_HTTP_ERROR;
             res->bytes_sent_maybe = true;
             break;
         }
-        bool pre = before_connect(rc, connect_us, request_size, &r);
-        res->bytes_sent_maybe =
-            !(pre || res->outcome == HA_TLS_FAILED || res->outcome == HA_INVALID);
+        /* Sent or not is whether bytes may have left, not the error's category. */
+        bool sent = r.request_started || request_size > 0 || r.pos > 0;
+        bool pre = !sent && before_connect(rc, connect_us, request_size, &r);
+        res->bytes_sent_maybe = sent;
+        if (sent && res->outcome == HA_INVALID)
+            res->outcome = HA_RESET; /* e.g. a reply curl could not take: HA got the request */
         safe_error(c, token, ebuf, rc, res->error, sizeof res->error);
         spent = clock_mono_ms() - t0;
         if (!pre || attempt == c->max_attempts || spent + HA_MIN_RETRY_MS > budget_ms)

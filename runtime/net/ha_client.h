@@ -71,7 +71,10 @@ struct ha_result {
     unsigned attempts; /* 0 (not tried), 1 or 2 */
     uint32_t connect_ms;
     uint32_t total_ms;     /* all attempts */
-    bool bytes_sent_maybe; /* request bytes may have reached the server */
+    bool bytes_sent_maybe; /* request bytes may have reached the server: libcurl was about
+                          * to send (CURLOPT_PREREQFUNCTION ran), counted request bytes or
+                          * took body bytes; decided this way, never from the error's
+                          * category. When set, the outcome is never HA_INVALID. */
     int curl_code;         /* CURLcode of the last attempt */
     char error[256];       /* curl's message; never contains headers or the token */
 };

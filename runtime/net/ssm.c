@@ -2,6 +2,7 @@
 #include "net/ssm.h"
 
 #include "base/dynbuf.h"
+#include "base/log.h"
 #include "base/secret.h"
 
 #include <curl/curl.h>
@@ -199,15 +200,23 @@ static void aws_error(const struct ssm_client *c, long status, const char *body,
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
     if (!cJSON_IsString(m))
         m = cJSON_GetObjectItemCaseSensitive(j, "Message");
+    /* Credentials are looked for in the whole text before anything is cut (a cut could
+     * leave a prefix no check recognises); what is kept is redacted, then cut. */
+    bool withheld = false;
     if (cJSON_IsString(t) && t->valuestring) {
         const char *hash = strrchr(t->valuestring, '#'); /* "com.amazonaws...#ParameterNotFound" */
-        snprintf(type, sizeof type, "%s", hash ? hash + 1 : t->valuestring);
+        const char *tv = hash ? hash + 1 : t->valuestring;
+        if (has_secret(c, tv))
+            withheld = true;
+        else
+            log_redact_copy(type, sizeof type, tv, strlen(tv));
     }
     if (cJSON_IsString(m) && m->valuestring && m->valuestring[0]) {
-        snprintf(msg, sizeof msg, "%s", m->valuestring);
-        char *canon = strstr(msg, "The Canonical String");
+        char *canon = strstr(m->valuestring, "The Canonical String");
         if (canon)
             *canon = '\0';
+        withheld |= has_secret(c, m->valuestring);
+        log_redact_copy(msg, sizeof msg, m->valuestring, strlen(m->valuestring));
     } else {
         snprintf(msg, sizeof msg, "SSM answered HTTP %ld", status);
     }
@@ -215,11 +224,12 @@ static void aws_error(const struct ssm_client *c, long status, const char *body,
     for (char *p = msg; *p; p++)
         if ((unsigned char)*p < 0x20)
             *p = ' ';
-    if (has_secret(c, msg) || has_secret(c, type))
+    if (withheld)
         snprintf(msg, sizeof msg, "SSM answered HTTP %ld (message withheld: it quoted credentials)",
                  status);
-    char full[256];
-    snprintf(full, sizeof full, "%.63s: %.180s", type, msg);
+    char joined[sizeof type + sizeof msg + 2], full[256];
+    snprintf(joined, sizeof joined, "%s: %s", type, msg);
+    log_redact_copy(full, sizeof full, joined, strlen(joined));
     set_error(err, SSM_ERR_AWS, status, type, full);
 }
 

@@ -47,28 +47,34 @@ static bool keep_endpoint(const struct discovery_rules *r, const char *id)
     return r->n_include == 0 || glob_any(r->include, r->n_include, id);
 }
 
-static size_t remove_caps(const struct discovery_rules *r, cJSON *ep, const char *id)
+/* Drops from arr every element whose member key (a capability's "interface", a
+ * property's "namespace") matches a removal rule for endpoint id. */
+static size_t remove_matching(const struct discovery_rules *r, cJSON *arr, const char *key,
+                              const char *id)
 {
-    cJSON *caps = cJSON_GetObjectItemCaseSensitive(ep, "capabilities");
-    if (!cJSON_IsArray(caps))
+    if (!cJSON_IsArray(arr))
         return 0;
     size_t removed = 0;
     for (size_t k = 0; k < r->n_cap_removals; k++) {
         const struct discovery_cap_removal *cr = &r->cap_removals[k];
         if (!cr->endpoint_glob || !cr->interface || fnmatch(cr->endpoint_glob, id, 0) != 0)
             continue;
-        cJSON *cap = caps->child;
-        while (cap) {
-            cJSON *next = cap->next;
-            const char *iface = str_item(cap, "interface");
-            if (iface && fnmatch(cr->interface, iface, 0) == 0) {
-                cJSON_Delete(cJSON_DetachItemViaPointer(caps, cap));
+        for (cJSON *e = arr->child, *next; e; e = next) {
+            next = e->next;
+            const char *name = str_item(e, key);
+            if (name && fnmatch(cr->interface, name, 0) == 0) {
+                cJSON_Delete(cJSON_DetachItemViaPointer(arr, e));
                 removed++;
             }
-            cap = next;
         }
     }
     return removed;
+}
+
+static size_t remove_caps(const struct discovery_rules *r, cJSON *ep, const char *id)
+{
+    return remove_matching(r, cJSON_GetObjectItemCaseSensitive(ep, "capabilities"), "interface",
+                           id);
 }
 
 static void set_item(cJSON *obj, const char *key, cJSON *v)
@@ -158,4 +164,31 @@ void discovery_result_free(struct discovery_result *out)
     free(out->json);
     out->json = NULL;
     out->len = 0;
+}
+
+/* Drops from props (an array of {namespace, name, ...}) every property whose namespace
+ * a removal rule for endpoint id matches. */
+static size_t filter_props(const struct discovery_rules *r, cJSON *props, const char *id)
+{
+    return remove_matching(r, props, "namespace", id);
+}
+
+size_t discovery_filter_properties(cJSON *reply, const struct discovery_rules *r)
+{
+    if (!r || !r->n_cap_removals || !cJSON_IsObject(reply))
+        return 0;
+    cJSON *ev = cJSON_GetObjectItemCaseSensitive(reply, "event");
+    const cJSON *ep = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "endpoint") : NULL;
+    const char *id = str_item(ep, "endpointId");
+    if (!id)
+        return 0;
+    cJSON *ctx = cJSON_GetObjectItemCaseSensitive(reply, "context");
+    size_t removed = cJSON_IsObject(ctx)
+                         ? filter_props(r, cJSON_GetObjectItemCaseSensitive(ctx, "properties"), id)
+                         : 0;
+    cJSON *pl = cJSON_GetObjectItemCaseSensitive(ev, "payload");
+    cJSON *change = cJSON_IsObject(pl) ? cJSON_GetObjectItemCaseSensitive(pl, "change") : NULL;
+    if (cJSON_IsObject(change))
+        removed += filter_props(r, cJSON_GetObjectItemCaseSensitive(change, "properties"), id);
+    return removed;
 }

@@ -67,6 +67,13 @@ int discovery_rewrite_text(const char *text, size_t len, const struct discovery_
                            struct discovery_result *out);
 void discovery_result_free(struct discovery_result *out);
 
+/* Discovery consistency: for a reply that carries an endpoint (Response, StateReport,
+ * ChangeReport, ...), removes IN PLACE every property in context.properties and
+ * event.payload.change.properties whose namespace a capability removal for that
+ * endpoint matches (Alexa must not hear of an interface Discovery did not announce).
+ * Returns the number removed (0: the tree is unchanged). */
+size_t discovery_filter_properties(cJSON *reply, const struct discovery_rules *r);
+
 /* True when `reply` is {"event":{"header":{"namespace":"Alexa.Discovery",
  * "name":"Discover.Response"},"payload":{"endpoints":[...]}}}. */
 bool discovery_is_response(const cJSON *reply);

@@ -81,6 +81,14 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     struct smarthome_reply rep;
     smarthome_handle(&ctx, inv->event, inv->event_len, event, &rep);
     record_breaker(a, rep.breaker, allowed);
+    if (rep.ha_status == 401 && a->state_cache) {
+        /* HA rejects this token: nothing cached under it is served any more */
+        const char *used =
+            rep.token_source && strcmp(rep.token_source, "long_lived") == 0 ? ll : dir.token;
+        char scope[17];
+        cache_scope_from_token(used ? used : "", scope);
+        cache_delete_scope(a->state_cache, scope);
+    }
     log_emit(rep.error_type ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "smart home branch",
              LOG_STR("branch", rep.branch), LOG_STR("directive_class", rep.directive_class),
              LOG_STR("bearer_from", rep.token_source), LOG_INT("ha_status", rep.ha_status),

@@ -1,6 +1,9 @@
 /* proxy: see proxy.h. */
 #include "smarthome/proxy.h"
 
+#include "base/log.h"
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +68,41 @@ bool smarthome_reply_is_alexa_event(const char *body, size_t len)
     return ok;
 }
 
+/* The note is logged: composed in full, then redacted, then cut (a cut first could
+ * leave a prefix of a secret no rule recognises). */
+__attribute__((format(printf, 2, 3))) static void notef(struct smarthome_reply *out,
+                                                        const char *fmt, ...)
+{
+    char full[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(full, sizeof full, fmt, ap);
+    va_end(ap);
+    log_redact_copy(out->note, sizeof out->note, full, strlen(full));
+}
+
+static bool header_str(const cJSON *hdr, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(hdr, key);
+    return cJSON_IsString(v) && v->valuestring && v->valuestring[0];
+}
+
+/* NULL when HA's reply may go to Alexa: strict RFC 8259 JSON in valid UTF-8, no
+ * duplicate member names, a complete event.header. Otherwise why not (static text or
+ * jerr->msg; never any of the reply's bytes). */
+static const char *reply_not_strict(const char *body, size_t len, const cJSON *reply,
+                                    struct jsonguard_error *jerr)
+{
+    if (jsonguard_strict(body, len, jerr) != 0 || jsonguard_duplicate_key(reply, jerr) != 0)
+        return jerr->msg;
+    const cJSON *hdr = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(reply, "event"), "header");
+    if (!cJSON_IsObject(hdr) || !header_str(hdr, "namespace") || !header_str(hdr, "name") ||
+        !header_str(hdr, "messageId") || !header_str(hdr, "payloadVersion"))
+        return "event.header lacks namespace, name, messageId or payloadVersion";
+    return NULL;
+}
+
 static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *out, const cJSON *ev,
                       const struct sh_directive *d, struct ha_result *res)
 {
@@ -75,22 +113,28 @@ static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *o
     if (!reply && jerr.kind != JSONGUARD_OK && jerr.kind != JSONGUARD_SYNTAX) {
         /* Over the compiled caps: HA is alive, but its reply cannot be handled in budget. */
         out->breaker = SH_BREAKER_SUCCESS;
-        snprintf(out->note, sizeof out->note, "Home Assistant reply over the compiled caps: %s",
-                 jerr.msg);
+        notef(out, "Home Assistant reply over the compiled caps: %s", jerr.msg);
         return fail(out, ev, d->is_accept_grant, ALEXA_ERR_INTERNAL_ERROR, "ha_reply_too_complex",
                     "Home Assistant's reply is larger or deeper than this build accepts");
     }
     if (!reply_has_event(reply)) {
         cJSON_Delete(reply);
         out->breaker = SH_BREAKER_TRANSPORT;
-        snprintf(out->note, sizeof out->note,
-                 "HA answered %ld but not with an Alexa event (content-type %.64s): proxy or login "
-                 "page?",
-                 res->http_status, res->content_type[0] ? res->content_type : "none");
+        notef(out,
+              "HA answered %ld but not with an Alexa event (content-type %s): proxy or login page?",
+              res->http_status, res->content_type[0] ? res->content_type : "none");
         return fail(out, ev, d->is_accept_grant, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_not_json",
                     "Home Assistant did not answer with an Alexa message");
     }
     out->breaker = SH_BREAKER_SUCCESS;
+    const char *bad = reply_not_strict(res->body, res->body_len, reply, &jerr);
+    if (bad) {
+        /* HA answered (alive), but with bytes Alexa's schema does not accept. */
+        cJSON_Delete(reply);
+        notef(out, "Home Assistant's reply is not a valid Alexa message: %s", bad);
+        return fail(out, ev, d->is_accept_grant, ALEXA_ERR_INTERNAL_ERROR, "ha_reply_invalid",
+                    "Home Assistant's reply is not a valid Alexa message");
+    }
     if (d->is_discovery && !discovery_rules_empty(ctx->discovery) && discovery_is_response(reply)) {
         struct discovery_result dr;
         int rc = discovery_rewrite(reply, ctx->discovery, &dr);
@@ -102,8 +146,8 @@ static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *o
         out->discovery_before = dr.count_before;
         out->discovery_after = dr.count_after;
         out->discovery_over_limit = dr.over_limit;
-        snprintf(out->note, sizeof out->note, "discovery: %zu endpoints, %zu after rules%s",
-                 dr.count_before, dr.count_after, dr.over_limit ? " (over Alexa's 300 limit)" : "");
+        notef(out, "discovery: %zu endpoints, %zu after rules%s", dr.count_before, dr.count_after,
+              dr.over_limit ? " (over Alexa's 300 limit)" : "");
         out->branch = "discovery_rewritten";
         out->body = dr.json;
         out->len = dr.len;
@@ -117,8 +161,21 @@ static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *o
         out->discovery_before = out->discovery_after = (size_t)cJSON_GetArraySize(eps);
         out->discovery_over_limit = out->discovery_after > DISCOVERY_ALEXA_MAX_ENDPOINTS;
         if (out->discovery_over_limit)
-            snprintf(out->note, sizeof out->note,
-                     "discovery: %zu endpoints, over Alexa's 300 limit", out->discovery_after);
+            notef(out, "discovery: %zu endpoints, over Alexa's 300 limit", out->discovery_after);
+    }
+    size_t dropped = d->is_discovery ? 0 : discovery_filter_properties(reply, ctx->discovery);
+    if (dropped) {
+        /* properties of interfaces the rules removed from Discovery: rewritten without them */
+        char *txt = cJSON_PrintUnformatted(reply);
+        cJSON_Delete(reply);
+        if (!txt)
+            return -1;
+        notef(out, "%zu propert%s of interfaces removed from Discovery dropped", dropped,
+              dropped == 1 ? "y" : "ies");
+        out->branch = "properties_filtered";
+        out->body = txt;
+        out->len = strlen(txt);
+        return 0;
     }
     cJSON_Delete(reply);
     /* byte for byte: hand HA's buffer over */
@@ -151,22 +208,21 @@ static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *o
                                             [HA_RESET] = "ha_reset",
                                             [HA_TIMEOUT] = "ha_timeout"};
         out->breaker = res->outcome == HA_TIMEOUT ? SH_BREAKER_TIMEOUT : SH_BREAKER_TRANSPORT;
-        snprintf(out->note, sizeof out->note, "%s after %u attempt(s): %.150s%s",
-                 ha_outcome_name(res->outcome), res->attempts, res->error,
-                 res->outcome == HA_TLS_FAILED ? " (set a CA bundle for a private certificate)"
-                                               : "");
+        notef(out, "%s after %u attempt(s): %s%s", ha_outcome_name(res->outcome), res->attempts,
+              res->error,
+              res->outcome == HA_TLS_FAILED ? " (set a CA bundle for a private certificate)" : "");
         return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, names[res->outcome],
                     "Home Assistant could not be reached");
     }
     case HA_REPLY_TOO_LARGE:
         out->breaker = SH_BREAKER_SUCCESS;
-        snprintf(out->note, sizeof out->note, "HA reply exceeds max_reply_bytes");
+        notef(out, "HA reply exceeds max_reply_bytes");
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_too_large",
                     "Home Assistant's reply was too large");
     case HA_INVALID:
     default:
         out->breaker = SH_BREAKER_NOT_CALLED;
-        snprintf(out->note, sizeof out->note, "request not sent: %.200s", res->error);
+        notef(out, "request not sent: %s", res->error);
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_invalid", "internal error");
     }
 
@@ -175,46 +231,44 @@ static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *o
                                : SH_BREAKER_TRANSPORT;
     if (st == 401) {
         if (jwt_visibly_expired(token, ctx_now(ctx) / 1000u)) {
-            snprintf(out->note, sizeof out->note, "HA 401: token expired");
+            notef(out, "HA 401: token expired");
             return fail(out, ev, ag, ALEXA_ERR_EXPIRED_AUTHORIZATION_CREDENTIAL, "ha_401_expired",
                         "the access token has expired");
         }
-        snprintf(out->note, sizeof out->note, "HA 401: token rejected");
+        notef(out, "HA 401: token rejected");
         return fail(out, ev, ag, ALEXA_ERR_INVALID_AUTHORIZATION_CREDENTIAL, "ha_401",
                     "Home Assistant rejected the access token");
     }
     if (st == 403) {
-        snprintf(out->note, sizeof out->note,
-                 "HA 403: ip may be banned (after failed logins; see ip_bans.yaml)");
+        notef(out, "HA 403: ip may be banned (after failed logins; see ip_bans.yaml)");
         return fail(out, ev, ag, ALEXA_ERR_INVALID_AUTHORIZATION_CREDENTIAL, "ha_403",
                     "Home Assistant refused the request");
     }
     if (st == 404) {
-        snprintf(out->note, sizeof out->note,
-                 "HA 404: alexa: smart_home: not configured or wrong base path");
+        notef(out, "HA 404: alexa: smart_home: not configured or wrong base path");
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_404",
                     "Home Assistant's Alexa Smart Home API was not found");
     }
     if (st == 429) {
-        snprintf(out->note, sizeof out->note, "HA (or a proxy in front) 429");
+        notef(out, "HA (or a proxy in front) 429");
         return fail(out, ev, ag, ALEXA_ERR_RATE_LIMIT_EXCEEDED, "ha_429", "too many requests");
     }
     if (st == 500) {
-        snprintf(out->note, sizeof out->note, "HA 500 (bad payloadVersion or invalid JSON?)");
+        notef(out, "HA 500 (bad payloadVersion or invalid JSON?)");
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_500",
                     "Home Assistant failed to handle the directive");
     }
     if (st >= 500) {
-        snprintf(out->note, sizeof out->note, "HA %ld (proxy or HA down)", st);
+        notef(out, "HA %ld (proxy or HA down)", st);
         return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_5xx",
                     "Home Assistant could not be reached");
     }
     if (st >= 400) {
-        snprintf(out->note, sizeof out->note, "HA %ld", st);
+        notef(out, "HA %ld", st);
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_4xx",
                     "Home Assistant refused the directive");
     }
-    snprintf(out->note, sizeof out->note, "HA answered %ld (redirect to a login page?)", st);
+    notef(out, "HA answered %ld (redirect to a login page?)", st);
     return fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_3xx",
                 "Home Assistant could not be reached");
 }
@@ -270,11 +324,11 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
                   d.cls == SH_BAD_TOKEN_TYPE ? "the scope is not a BearerToken"
                                              : "no access token in the directive");
         if (ctx->token_mode == SH_TOKEN_LONG_LIVED)
-            snprintf(out->note, sizeof out->note, "no long-lived token configured");
+            notef(out, "no long-lived token configured");
         goto done;
     }
     if (token == llt && ctx->long_lived_unavailable) {
-        snprintf(out->note, sizeof out->note, "the long-lived token could not be fetched from SSM");
+        notef(out, "the long-lived token could not be fetched from SSM");
         rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "token_unavailable",
                   "the bridge could not get its Home Assistant token");
         goto done;
@@ -304,8 +358,7 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
     out->budget_ms = budget;
     uint32_t min_budget = ctx->min_budget_ms ? ctx->min_budget_ms : SH_DEFAULT_MIN_BUDGET_MS;
     if (budget < min_budget) {
-        snprintf(out->note, sizeof out->note, "only %llu ms left before the deadline",
-                 (unsigned long long)budget);
+        notef(out, "only %llu ms left before the deadline", (unsigned long long)budget);
         rc = fail(out, ev, ag, ALEXA_ERR_BRIDGE_UNREACHABLE, "budget_exhausted",
                   "no time left to reach Home Assistant");
         goto done;

@@ -15,7 +15,13 @@
  *   breaker_open / budget_exhausted   → BRIDGE_UNREACHABLE           (not called)
  *   token_unavailable (the long-lived token is needed but its SSM refresh failed)
  *                                     → BRIDGE_UNREACHABLE           (not called)
- *   passthrough (2xx + JSON object with "event") → HA's bytes unchanged
+ *   passthrough (2xx + JSON object with "event", strict: see ha_reply_invalid)
+ *                                     → HA's bytes unchanged
+ *   ha_reply_invalid (2xx, an object with "event" that is not RFC 8259 JSON, not valid
+ *            UTF-8, has a duplicate member name or an incomplete event.header: namespace,
+ *            name, messageId, payloadVersion) → INTERNAL_ERROR (HA answered: breaker success)
+ *   properties_filtered (context.properties / payload.change.properties of an interface
+ *            the discovery rules removed from that endpoint) → rewritten without them
  *   discovery_rewritten               → rewritten Discover.Response (rules set)
  *   ha_not_json (2xx, not JSON/no event), ha_3xx → BRIDGE_UNREACHABLE
  *   ha_401 → INVALID_AUTHORIZATION_CREDENTIAL; ha_401_expired (JWT exp passed)
@@ -110,8 +116,9 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
                      cJSON *parsed_event, struct smarthome_reply *out);
 void smarthome_reply_free(struct smarthome_reply *out);
 
-/* How a 2xx body from HA is treated: true when it is a JSON object with an
- * "event" object (passed through), false otherwise (→ BRIDGE_UNREACHABLE). */
+/* The first test a 2xx body from HA meets: true when cJSON reads a JSON object with
+ * an "event" object (then passed through only if also strict, see ha_reply_invalid),
+ * false otherwise (→ BRIDGE_UNREACHABLE). */
 bool smarthome_reply_is_alexa_event(const char *body, size_t len);
 const char *sh_breaker_outcome_name(enum sh_breaker_outcome b);
 

@@ -334,6 +334,96 @@ class ListDiffOptimize(unittest.TestCase):
         self.assertIsNotNone(m)
         self.assertGreater(int(m.group(1)), 0)
 
+    def test_diff_every_field(self):
+        # Every resolved field: tiers and parameters, features, the Home Assistant
+        # connection, skill IDs, discovery rules, announce/notify targets, budget.
+        a = """leec: 1
+preset: production_balanced
+features: smart_home
+tiers: {cache: standard}
+home_assistant:
+  url: https://a.example.net
+  token: {mode: account_linking}
+  tls: {verify: true}
+  headers:
+    X-One: {env: ONE}
+    X-Two: {env: TWO}
+alexa:
+  skill_ids: [amzn1.ask.skill.00000000-0000-0000-0000-000000000000]
+  discovery:
+    include: ["light#*"]
+    exclude: ["sensor#*"]
+    friendly_names: {"light#a": A}
+    categories: {"light#a": LIGHT}
+    remove_capabilities: [{endpoint: "light#*", interface: Alexa.ColorTemperatureController}]
+  announce: {tts_entity: tts.a, media_players: [media_player.a]}
+  notify_target: phone_a
+budget: {invocations_per_day: 100, avg_duration: 100ms}
+"""
+        b = """leec: 1
+preset: low_latency
+features: full
+tiers: {cache: maximum}
+overrides:
+  cache: {ttl: 7m}
+home_assistant:
+  url: https://b.example.net
+  token: {mode: long_lived, ssm: /leec/token}
+  tls: {verify: true, ca_bundle: ca.pem, client_cert: c.pem, client_key: k.pem}
+  headers:
+    X-One: {ssm: /one}
+    X-Three: {env: THREE}
+alexa:
+  skill_ids: [amzn1.ask.skill.11111111-1111-1111-1111-111111111111]
+  discovery:
+    include: ["switch#*"]
+    exclude: ["sensor#*", "binary_sensor#*"]
+    friendly_names: {"light#a": B}
+    categories: {"light#a": SWITCH}
+    remove_capabilities: [{endpoint: "fan#*", interface: Alexa.RangeController}]
+  announce: {tts_entity: tts.b, media_players: [media_player.b]}
+  notify_target: phone_b
+budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false}
+"""
+        with tempfile.TemporaryDirectory() as d:
+            for name, text in (("a.yaml", a), ("b.yaml", b)):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(text)
+            r = run("diff", "a.yaml", "b.yaml", cwd=d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = r.stdout
+            for want in (
+                    "preset: production_balanced -> low_latency",
+                    "features (preset): smart_home -> full",
+                    "cache: tier standard -> maximum",
+                    "cache.ttl: 5 m -> 7 m",
+                    "features.timers: false -> true",
+                    "home_assistant.url: https://a.example.net -> https://b.example.net",
+                    "home_assistant.token: account_linking -> long_lived, ssm /leec/token",
+                    "home_assistant.tls.ca_bundle: (none) -> ca.pem",
+                    "home_assistant.tls.client_cert: (none) -> c.pem",
+                    "home_assistant.tls.client_key: (none) -> k.pem",
+                    "home_assistant.headers.X-One: env ONE -> ssm /one",
+                    "home_assistant.headers: + X-Three (env THREE)",
+                    "home_assistant.headers: - X-Two",
+                    "alexa.skill_ids: + amzn1.ask.skill.11111111-1111-1111-1111-111111111111",
+                    "alexa.skill_ids: - amzn1.ask.skill.00000000-0000-0000-0000-000000000000",
+                    "alexa.discovery.include: + switch#*",
+                    "alexa.discovery.include: - light#*",
+                    "alexa.discovery.exclude: + binary_sensor#*",
+                    'alexa.discovery.friendly_names."light#a": A -> B',
+                    'alexa.discovery.categories."light#a": LIGHT -> SWITCH',
+                    "alexa.discovery.remove_capabilities: + fan#* Alexa.RangeController",
+                    "alexa.announce.tts_entity: tts.a -> tts.b",
+                    "alexa.announce.media_players: + media_player.b",
+                    "alexa.notify_target: phone_a -> phone_b",
+                    "budget.invocations_per_day: 100 -> 200",
+                    "budget.avg_duration: 100 ms -> 150 ms",
+                    "budget.free_tier_metrics: true -> false"):
+                self.assertIn(want, out)
+            r = run("diff", "a.yaml", "a.yaml", cwd=d)
+            self.assertIn("\n0 differences\n", r.stdout)
+
     def test_diff_same(self):
         r = run("diff", "examples/leec.yaml", "examples/leec.yaml")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -362,6 +452,49 @@ class ListDiffOptimize(unittest.TestCase):
         r = run("optimize", "examples/leec.yaml", "--max-memory", "1MiB")
         self.assertEqual(r.returncode, 1)
         self.assertIn("no tier combination fits", r.stderr)
+
+
+class Budget(unittest.TestCase):
+    PROJECT = ("leec: 1\npreset: ultra_conservative\nfeatures: minimal\n"
+               "home_assistant:\n  url: https://ha.example.net\n  token: {mode: account_linking}\n"
+               "budget:\n  invocations_per_day: 2000000\n  avg_duration: 200ms\n")
+
+    def test_over_free_tier_needs_allow_paid(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "paid.yaml")
+            with open(p, "w") as f:
+                f.write(self.PROJECT)
+            r = run("validate", p)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("over the AWS free tier", r.stderr)
+            self.assertIn("allow_paid: true", r.stderr)
+            with open(p, "w") as f:
+                f.write(self.PROJECT + "  allow_paid: true\n")
+            r = run("validate", p)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = run("explain", p)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("budget.allow_paid: true", r.stdout)
+
+    def test_explain_prints_accepted_units(self):
+        # Every size and duration explain prints is a form leec accepts ("5 MiB", "2.5 m").
+        r = run("explain", "examples/full.yaml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        values = set(re.findall(r"\b(\d+(?:\.\d+)? (?:B|KiB|MiB|GiB|ms|s|m|h))\b", r.stdout))
+        self.assertTrue(values)
+        with tempfile.TemporaryDirectory() as d:
+            for i, v in enumerate(sorted(values)):
+                key = "state_pool" if v.split()[1].endswith("B") else "ttl"
+                p = os.path.join(d, "u%d.yaml" % i)
+                with open(p, "w") as f:
+                    f.write("leec: 1\npreset: production_balanced\nfeatures: minimal\n"
+                            "overrides:\n  cache:\n    %s: %s\n"
+                            "home_assistant:\n  url: https://ha.example.net\n"
+                            "  token: {mode: account_linking}\n" % (key, v))
+                r = run("--format", "json", "validate", p)
+                diags = json.loads(r.stdout) if r.stdout.strip() else []
+                self.assertFalse([x for x in diags if "unit" in x["message"]
+                                  or "unexpected" in x["message"]], (v, diags))
 
 
 class Schema(unittest.TestCase):

@@ -173,8 +173,11 @@ class Mutations(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, (rel, r.stderr))
             else:  # a second preset/tier of the same name beside the build's catalog
                 self.assertEqual(r.returncode, 1, (rel, r.stderr))
-                self.assertRegex(r.stderr, r"^%s:\d+:\d+: error: .* is defined twice" %
-                                 re.escape(rel))
+                # A preset says how to take a stock preset's name (overrides_stock).
+                why = ("is a stock preset; rename yours, or add 'overrides_stock: true'"
+                       if kind == "preset" else "is defined twice")
+                self.assertRegex(r.stderr, r"^%s:\d+:\d+: error: .* %s" %
+                                 (re.escape(rel), re.escape(why)))
 
     def test_key_classes(self):
         failures = []

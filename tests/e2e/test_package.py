@@ -11,13 +11,17 @@ Lambda emulator and the Home Assistant simulator:
   - health check; Smart Home round trips over HTTP (loopback) and HTTPS, where the only CA
     that trusts the simulator's certificate is the one inside the zip (relative path,
     resolved from /var/task like on Lambda);
-  - negative: one library removed from <root>/var/task/lib -> the bootstrap must not start.
+  - the zip is the lean package: `bootstrap` (static libcurl/TLS/cJSON, NEEDED only glibc) and
+    the project's CA file, nothing else (no lib/, at most 2 files);
+  - negative: a glibc library the bootstrap NEEDs removed from <root>/lib64 -> the bootstrap
+    must not start (the chroot really is the only place libraries come from).
 
 Needs root (chroot). Skips with a message when chroot is not permitted.
 """
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -28,6 +32,8 @@ import harness  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 from tls_fixtures import TLSFixtures  # noqa: E402
 import capability_plans  # noqa: E402
+
+GLIBC_NEEDED_RE = r"^(ld-linux-x86-64\.so\.2|lib(c|m|pthread|dl|rt|resolv)\.so\.\d)$"
 
 TOKEN = "test-token-good"
 LAMBDA_LD_LIBRARY_PATH = ("/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:"
@@ -48,13 +54,16 @@ def lambda_env():
 
 
 def make_root(root):
-    """A Lambda-like root: glibc in /lib64 (and /usr/lib64 -> /lib64 like AL2023), /tmp."""
+    """A Lambda-like root: glibc in /lib64 (and /usr/lib64 -> /lib64 like AL2023), /tmp, and the
+    one device Lambda's sandbox always has that the bootstrap reads: /dev/urandom (wolfSSL
+    seeds its RNG from it in curl_global_init)."""
     os.makedirs(os.path.join(root, "lib64"))
     os.makedirs(os.path.join(root, "usr"))
     os.symlink("../lib64", os.path.join(root, "usr", "lib64"))
     for d in ("tmp", "var/task", "var/runtime", "opt", "etc", "dev", "proc"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     os.chmod(os.path.join(root, "tmp"), 0o1777)
+    os.mknod(os.path.join(root, "dev", "urandom"), 0o666 | stat.S_IFCHR, os.makedev(1, 9))
     for name in GLIBC_PIECES:
         shutil.copy2(os.path.realpath(os.path.join(HOST_LIBDIR, name)),
                      os.path.join(root, "lib64", name))
@@ -139,17 +148,43 @@ class TestPackage(unittest.TestCase):
                                                                r.get("logs")))
         return json.loads(r["body"]), r
 
+    def needed(self):
+        out = subprocess.run(["readelf", "-d", os.path.join(self.root, "var", "task", "bootstrap")],
+                             stdout=subprocess.PIPE, check=True).stdout.decode()
+        return [ln.split("[", 1)[1].rstrip("]") for ln in out.splitlines() if "(NEEDED)" in ln]
+
     def test_zip_layout(self):
         task = os.path.join(self.root, "var", "task")
         self.assertTrue(os.access(os.path.join(task, "bootstrap"), os.X_OK))
         with open(os.path.join(task, "bootstrap"), "rb") as f:
             self.assertEqual(f.read(4), b"\x7fELF")
-        libs = os.listdir(os.path.join(task, "lib"))
-        self.assertIn("libcurl.so.4", libs)
-        self.assertIn("libcjson.so.1", libs)
-        for g in GLIBC_PIECES:
-            self.assertNotIn(g, libs)
+        # lean: libcurl, the TLS library and cJSON are inside the bootstrap; no lib/
+        self.assertFalse(os.path.exists(os.path.join(task, "lib")), os.listdir(task))
+        needed = self.needed()
+        self.assertIn("libc.so.6", needed)
+        for n in needed:
+            self.assertRegex(n, GLIBC_NEEDED_RE, needed)
+        files = sorted(os.path.relpath(os.path.join(d, f), task)
+                       for d, _, fs in os.walk(task) for f in fs)
+        self.assertEqual(files, ["bootstrap", os.path.join("certs", "home-ca.pem")])
+        self.assertLessEqual(len(files), 2)
         self.assertTrue(os.path.isfile(os.path.join(task, "certs", "home-ca.pem")))
+        self.assertIn("ok   NEEDED only glibc", self.make_log)
+
+    def test_public_ca_bundle_compiled_in(self):
+        # No CA file in the zip for SSM / a public Home Assistant: the build host's bundle is
+        # inside the bootstrap (deps/patches/leec-wolfssl-embedded-ca.patch), byte for byte.
+        system_ca = "/etc/ssl/certs/ca-certificates.crt"
+        if not os.path.isfile(system_ca):
+            self.skipTest("no %s on the build host" % system_ca)
+        with open(system_ca, "rb") as f:
+            bundle = f.read()
+        with open(os.path.join(self.root, "var", "task", "bootstrap"), "rb") as f:
+            binary = f.read()
+        self.assertGreater(bundle.count(b"-----BEGIN CERTIFICATE-----"), 50)
+        self.assertIn(bundle, binary)
+        self.assertFalse(os.path.exists(os.path.join(self.root, "var", "task", "certs",
+                                                     "ca-certificates.crt")))
         self.assertIn("check-package: OK", self.make_log)
         self.assertRegex(self.make_log, r"ok   bootstrap +GLIBC_2\.(\d|[12]\d|3[0-4])\b")
 
@@ -200,7 +235,10 @@ class TestPackage(unittest.TestCase):
             make_root(broken)
             shutil.copytree(os.path.join(self.root, "var", "task"),
                             os.path.join(broken, "var", "task"), dirs_exist_ok=True)
-        victim = os.path.join(broken, "var", "task", "lib", "libnghttp2.so.14")
+        # a library the bootstrap NEEDs (lean: only glibc's, so libm from the root's /lib64)
+        name = "libm.so.6"
+        self.assertIn(name, self.needed())
+        victim = os.path.join(broken, "lib64", name)
         self.assertTrue(os.path.exists(victim), os.listdir(os.path.dirname(victim)))
         os.remove(victim)
         with HASimulator(tokens=[TOKEN]) as ha:
@@ -211,7 +249,7 @@ class TestPackage(unittest.TestCase):
                 emu.stop()
         self.assertNotEqual(r["status"], "ok", r)
         logs = "\n".join(r.get("logs") or [])
-        self.assertIn("libnghttp2.so.14", logs, r)
+        self.assertIn(name, logs, r)
         self.assertIn("error while loading shared libraries", logs, r)
 
 

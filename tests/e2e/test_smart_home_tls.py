@@ -9,7 +9,10 @@ HA simulator over HTTPS with test-time certificates (tests/peers/tls_fixtures.py
         certificate) -> BRIDGE_UNREACHABLE
   NOT_VERIFY_SSL=true / SKIP_CERTIFICATE_VERIFICATION=true (migration names, insecure opt-in)
         -> works against the wrong certificate, and a WARN about TLS verification at cold start;
-        "False" means false (verification stays on); garbage is an init error."""
+        "False" means false (verification stays on); garbage is an init error.
+  lean build (LEEC_LEAN=ON, wolfSSL): a bootstrap whose compiled-in CA bundle is the test CA
+        -> OK with no CA file at all; the wrong certificate -> refused; LEEC_CA_BUNDLE set to
+        another CA -> refused (the file replaces the compiled-in bundle, it is not added)."""
 import json
 import os
 import time
@@ -156,6 +159,49 @@ class TestMutualTLS(TLSCase):
     def test_client_cert_from_another_ca_refused(self):
         sim = self.sim(client_ca=self.fx.other_ca_cert)  # trusts only the "rogue" issuer
         emu = self.emu(sim, self.mtls_bootstrap, LEEC_CA_BUNDLE=self.fx.ca_cert)
+        reply, _ = self.reply(emu)
+        self.assert_unreachable(reply, sim)
+        self.assertEqual(sim.requests, [])
+
+
+class TestEmbeddedCA(TLSCase):
+    """The compiled-in CA bundle (deps/patches/leec-wolfssl-embedded-ca.patch): the trust store
+    of a connection that sets no CA file. Built with the test CA compiled in, in its own lean
+    deps directory (only the CA object changes from run to run)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if (variant_build._parent_cache("LEEC_LEAN") or "").upper() not in ("ON", "TRUE", "1"):
+            raise unittest.SkipTest("not a lean build (LEEC_LEAN=OFF: Debian's libcurl)")
+        if (variant_build._parent_cache("LEEC_LEAN_TLS") or "wolfssl") != "wolfssl":
+            raise unittest.SkipTest("the compiled-in CA bundle is the wolfSSL build's")
+        harness.require_file(os.path.join(harness.build_dir(), "compiler", "leec"))
+        with open(os.path.join(harness.source_dir(), "examples", "leec.yaml")) as f:
+            text = f.read()
+        d = os.path.join(harness.build_dir(), "embedded-ca")
+        cls.embedded_bootstrap = variant_build.variant_bootstrap("embedded-ca", text, [
+            "-DLEEC_LEAN_CA_BUNDLE=" + cls.fx.ca_cert,
+            "-DLEEC_LEAN_DEPS_DIR=" + os.path.join(d, "lean-deps")])
+
+    def test_compiled_in_ca_trusted(self):
+        sim = self.sim()
+        emu = self.emu(sim, self.embedded_bootstrap)
+        reply, r = self.reply(emu)
+        self.assert_ok(reply)
+        self.assertEqual(len(sim.posts("/api/alexa/smart_home")), 1)
+        self.assertNotIn("TLS verification is OFF", logs_text(r))
+
+    def test_compiled_in_ca_wrong_certificate_refused(self):
+        sim = self.sim(wrong=True)
+        emu = self.emu(sim, self.embedded_bootstrap)
+        reply, _ = self.reply(emu)
+        self.assert_unreachable(reply, sim)
+        self.assertEqual(sim.requests, [])
+
+    def test_ca_file_replaces_compiled_in(self):
+        sim = self.sim()
+        emu = self.emu(sim, self.embedded_bootstrap, LEEC_CA_BUNDLE=self.fx.other_ca_cert)
         reply, _ = self.reply(emu)
         self.assert_unreachable(reply, sim)
         self.assertEqual(sim.requests, [])

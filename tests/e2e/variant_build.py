@@ -2,7 +2,7 @@
 compiled settings examples/leec.yaml does not have (token from SSM, mTLS client
 certificate, ...).
 
-  variant_bootstrap(name, yaml_text) -> path of <LEEC_BUILD_DIR>/<name>/runtime/bootstrap
+  variant_bootstrap(name, yaml_text, extra_args=()) -> path of <LEEC_BUILD_DIR>/<name>/runtime/bootstrap
 
 The project file is written to <LEEC_BUILD_DIR>/<name>/leec-<name>.yaml only when
 its text changed (so a second run rebuilds nothing), then configured with
@@ -42,7 +42,7 @@ def _parent_cache(key):
     return None
 
 
-def variant_bootstrap(name, yaml_text):
+def variant_bootstrap(name, yaml_text, extra_args=()):
     leec = os.path.join(harness.build_dir(), "compiler", "leec")
     harness.require_file(leec)
     d = os.path.join(harness.build_dir(), name)
@@ -60,10 +60,12 @@ def variant_bootstrap(name, yaml_text):
         args = ["cmake", "-S", harness.source_dir(), "-B", d, "-DLEEC_CONFIG=" + cfg,
                 "-DLEEC_BUILD_TESTS=OFF", "-DLEEC_BUILD_COMPILER=OFF",
                 "-DLEEC_HOST_TOOL=" + leec]
-        for key in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE", "LEEC_WERROR"):
+        for key in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE", "LEEC_WERROR", "LEEC_LEAN", "LEEC_LEAN_TLS",
+                    "LEEC_LEAN_CA_BUNDLE", "LEEC_LEAN_DEPS_DIR"):
             v = _parent_cache(key)
             if v is not None:
                 args.append("-D%s=%s" % (key, v))
+        args += list(extra_args)  # after the inherited ones: they win
         for cmd in (args, ["cmake", "--build", d, "-j2", "--target", "bootstrap"]):
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             if p.returncode != 0:

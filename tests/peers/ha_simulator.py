@@ -1156,9 +1156,14 @@ class HASimulator(LoopbackService):
     def set_fault(self, mode, **params):
         """mode: none | status(status=503, body=..., content_type=...) | html200(body=...)
         | truncated(body=..., keep=N) | slow(seconds=N) | reset | big(size=N)
-        | ban(after=N)   Common params: path=PREFIX (only matching paths), times=N (then
-        back to none)."""
-        modes = ("none", "status", "html200", "truncated", "slow", "reset", "big", "ban")
+        | ban(after=N) | raw(body=BYTES, status=200, content_type=..., headers={...})
+        | bigheader(size=N, status=200)   Common params: path=PREFIX (only matching paths),
+        times=N (then back to none).
+        raw: the body bytes exactly as given (hostile replies: control characters, a BOM,
+        invalid UTF-8, duplicate keys, ...); bigheader: a 200 reply with one response
+        header of about N bytes (larger than a client's header cap) and a valid body."""
+        modes = ("none", "status", "html200", "truncated", "slow", "reset", "big", "ban", "raw",
+                 "bigheader")
         if mode not in modes:
             raise ValueError("unknown fault mode %r (one of %s)" % (mode, ", ".join(modes)))
         with self.lock:
@@ -1305,6 +1310,24 @@ class HASimulator(LoopbackService):
                 b = b[:int(fault.get("keep", max(1, len(b) // 2)))]
                 rec["status"] = 200
                 self._send(h, 200, b, "application/json")
+                return
+            elif m == "raw":
+                b = fault.get("body", b"")
+                if isinstance(b, str):
+                    b = b.encode()
+                st = int(fault.get("status", 200))
+                rec["status"] = st
+                self._send(h, st, b, fault.get("content_type") or "application/json",
+                           fault.get("headers"))
+                return
+            elif m == "bigheader":
+                st = int(fault.get("status", 200))
+                rec["status"] = st
+                pad = "x" * max(1, int(fault.get("size", 300 * 1024)))
+                self._send(h, st, json.dumps({"event": {"header": {
+                    "namespace": "Alexa", "name": "Response", "payloadVersion": "3",
+                    "messageId": str(uuid.uuid4())}, "payload": {}}}), "application/json",
+                    {"X-Padding": pad})
                 return
             elif m == "big":
                 size = int(fault.get("size", 1 << 20))

@@ -173,6 +173,11 @@ START_TEST(test_literals)
     check_num("24MiB", 25165824, DIM_BYTES);
     check_num("1GiB", 1073741824, DIM_BYTES);
     check_num("1.5KiB", 1536, DIM_BYTES);
+    /* A space between number and unit, as explain prints them. */
+    check_num("5 MiB", 5242880, DIM_BYTES);
+    check_num("2 m", 120, DIM_SECS);
+    check_num("2.5 m + 30 s", 180, DIM_SECS);
+    check_num("1 MiB * 2", 2097152, DIM_BYTES);
     check_num("250ms", 0.25, DIM_SECS);
     check_num("5s", 5, DIM_SECS);
     check_num("5m", 300, DIM_SECS);
@@ -198,8 +203,15 @@ END_TEST
 
 START_TEST(test_bad_literals)
 {
-    check_error("5MB", false, 1, "unknown unit 'MB' (use B, KiB, MiB, GiB, ms, s, m, h or %)");
-    check_error("1 + 3kb", false, 5, "unknown unit 'kb' (use B, KiB, MiB, GiB, ms, s, m, h or %)");
+    check_error("5MB", false, 1,
+                "unknown unit 'MB'; did you mean 'MiB'? (sizes are binary: 1 MiB = 1024 KiB = "
+                "1048576 B)");
+    check_error("1 + 3kb", false, 5,
+                "unknown unit 'kb'; did you mean 'KiB'? (sizes are binary: 1 MiB = 1024 KiB = "
+                "1048576 B)");
+    check_error("5min", false, 1,
+                "unknown unit 'min'; did you mean 'm'? (durations are ms, s, m "
+                "and h)");
     check_error("10x", false, 1, "unknown unit 'x' (use B, KiB, MiB, GiB, ms, s, m, h or %)");
     check_error("1 + 'abc", false, 5, "unterminated string");
     check_error("\"abc\\\"", false, 1, "unterminated string");

@@ -112,6 +112,15 @@ START_TEST(scopes_are_isolated)
     ck_assert_int_eq(cache_delete(p, alice, "entities"), 1);
     ck_assert_int_eq(cache_delete(p, alice, "entities"), 0);
     ck_assert_int_eq(get_s(p, bob, "entities", buf, sizeof buf), CACHE_HIT);
+    /* a token HA rejects: every entry of its scope goes, the others stay */
+    put_s(p, alice, "states", "a1");
+    put_s(p, alice, "entities", "a2");
+    ck_assert_uint_eq(cache_delete_scope(p, alice), 2);
+    ck_assert_uint_eq(cache_delete_scope(p, alice), 0);
+    ck_assert_int_eq(get_s(p, alice, "states", buf, sizeof buf), CACHE_MISS);
+    ck_assert_int_eq(get_s(p, bob, "entities", buf, sizeof buf), CACHE_HIT);
+    ck_assert_int_eq(get_s(p, "ab", "c", buf, sizeof buf), CACHE_HIT);
+    ck_assert_uint_eq(cache_delete_scope(NULL, alice), 0);
     cache_pool_free(p);
 }
 END_TEST

@@ -35,6 +35,27 @@ static cJSON *flush_parse(struct emf *m, int expect_n)
     return j;
 }
 
+/* "level" only when set (Lambda's application-log filter reads it); a metric
+ * cannot be called "level". */
+START_TEST(level_for_the_log_filter)
+{
+    struct emf m;
+    ck_assert_int_eq(emf_init(&m, "leec", "alexa-bridge", defs, 4), 0);
+    ck_assert_int_eq(emf_put(&m, 0, 1), 0);
+    cJSON *j = flush_parse(&m, 1);
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "level"));
+    cJSON_Delete(j);
+    emf_set_level(&m, "WARN");
+    ck_assert_int_eq(emf_put(&m, 0, 1), 0);
+    j = flush_parse(&m, 1);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "level")->valuestring, "WARN");
+    ck_assert_double_eq(cJSON_GetObjectItemCaseSensitive(j, "duration")->valuedouble, 1);
+    cJSON_Delete(j);
+    static const struct emf_metric_def bad[] = {{"level", "Count"}};
+    ck_assert_int_eq(emf_init(&m, "leec", "alexa-bridge", bad, 1), -1);
+}
+END_TEST
+
 START_TEST(flush_prints_only_put_metrics)
 {
     struct emf m;
@@ -133,6 +154,7 @@ int main(void)
     Suite *s = suite_create("emf");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, flush_prints_only_put_metrics);
+    tcase_add_test(tc, level_for_the_log_filter);
     tcase_add_test(tc, only_table_ids_exist);
     tcase_add_test(tc, init_validates_the_table);
     tcase_add_test(tc, names_are_escaped);

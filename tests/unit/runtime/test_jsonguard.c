@@ -263,6 +263,158 @@ START_TEST(limits_bound)
 }
 END_TEST
 
+static int strict(const char *s)
+{
+    struct jsonguard_error err;
+    return jsonguard_strict(s, strlen(s), &err);
+}
+
+static int strict_n(const char *s, size_t n, enum jsonguard_fail *kind)
+{
+    struct jsonguard_error err = {0};
+    int rc = jsonguard_strict(s, n, &err);
+    *kind = err.kind;
+    return rc;
+}
+
+START_TEST(strict_accepts_rfc8259)
+{
+    static const char *const ok[] = {
+        "{}",
+        "[]",
+        "0",
+        "-0",
+        "1.5e3",
+        "-1.25E-2",
+        "\"\"",
+        "true",
+        "false",
+        "null",
+        " {\"a\" : [1, 2, {\"b\": null}], \"c\": "
+        "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"}\r\n",
+        "{\"s\":\"caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac\"}",
+        "[[[[]]]]",
+        "{\"a\":{}}",
+        "[0,1e5,1E+2]",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        ck_assert_msg(strict(ok[i]) == 0, "%s", ok[i]);
+}
+END_TEST
+
+START_TEST(strict_rejects_what_cjson_tolerates)
+{
+    static const char *const bad[] = {
+        "{\"a\":\"x\x01y\"}",
+        "{\"a\":\"x\ny\"}",
+        "\x01{}",
+        "\x0b{}",
+        "{}\x0b",
+        "\xef\xbb\xbf{}",
+        "01",
+        "+1",
+        "1.",
+        ".5",
+        "1e",
+        "-",
+        "--1",
+        "{\"a\":1,}",
+        "[1,]",
+        "{'a':1}",
+        "{\"a\" 1}",
+        "{\"a\":1 \"b\":2}",
+        "[1 2]",
+        "{1:2}",
+        "tru",
+        "nul",
+        "True",
+        "NaN",
+        "Infinity",
+        "\"\\x41\"",
+        "\"\\u00g0\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"abc",
+        "{",
+        "[",
+        "{}{}",
+        "{} x",
+        "",
+        "   ",
+        "{\"a\":1]",
+        "[1}",
+        "}",
+        "]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(strict(bad[i]) == -1, "%s", bad[i]);
+    enum jsonguard_fail k;
+    ck_assert_int_eq(strict_n("{}\0", 3, &k), -1); /* a NUL after the value */
+    ck_assert_int_eq(strict_n("\0{}", 3, &k), -1);
+    ck_assert_int_eq(k, JSONGUARD_NOT_STRICT);
+}
+END_TEST
+
+START_TEST(strict_utf8)
+{
+    static const char *const bad[] = {
+        "\"\xff\"",         "\"\xc0\xaf\"",         "\"\xe0\x80\xaf\"",
+        "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"",
+        "\"\x80\"",         "{\"\xfe\":1}",         "\xff",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        enum jsonguard_fail k;
+        ck_assert_msg(strict_n(bad[i], strlen(bad[i]), &k) == -1, "%zu", i);
+        ck_assert_msg(k == JSONGUARD_BAD_UTF8, "%zu: kind %d", i, (int)k);
+    }
+}
+END_TEST
+
+START_TEST(strict_depth)
+{
+    char deep[2 * JSONGUARD_DEPTH_MAX + 3];
+    size_t n = 0;
+    for (unsigned i = 0; i < JSONGUARD_DEPTH_MAX; i++)
+        deep[n++] = '[';
+    for (unsigned i = 0; i < JSONGUARD_DEPTH_MAX; i++)
+        deep[n++] = ']';
+    enum jsonguard_fail k;
+    ck_assert_int_eq(strict_n(deep, n, &k), 0);
+    char deeper[2 * JSONGUARD_DEPTH_MAX + 3];
+    n = 0;
+    for (unsigned i = 0; i <= JSONGUARD_DEPTH_MAX; i++)
+        deeper[n++] = '[';
+    for (unsigned i = 0; i <= JSONGUARD_DEPTH_MAX; i++)
+        deeper[n++] = ']';
+    ck_assert_int_eq(strict_n(deeper, n, &k), -1);
+    ck_assert_int_eq(k, JSONGUARD_TOO_DEEP);
+}
+END_TEST
+
+static int dup(const char *s)
+{
+    cJSON *j = cJSON_Parse(s);
+    ck_assert_ptr_nonnull(j);
+    struct jsonguard_error err;
+    int rc = jsonguard_duplicate_key(j, &err);
+    if (rc)
+        ck_assert_int_eq(err.kind, JSONGUARD_DUPLICATE_KEY);
+    cJSON_Delete(j);
+    return rc;
+}
+
+START_TEST(duplicate_keys)
+{
+    ck_assert_int_eq(dup("{\"a\":1,\"b\":{\"a\":1},\"c\":[{\"a\":1},{\"a\":2}]}"), 0);
+    ck_assert_int_eq(dup("{\"a\":1,\"a\":2}"), -1);
+    ck_assert_int_eq(dup("{\"x\":[{\"b\":{\"c\":1,\"d\":2,\"c\":3}}]}"), -1);
+    ck_assert_int_eq(dup("{\"a\":1,\"\\u0061\":2}"), -1); /* the same name, escaped */
+    ck_assert_int_eq(dup("{\"a\":1,\"A\":2}"), 0);        /* case matters */
+    ck_assert_int_eq(dup("[1,2,1]"), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jsonguard");
@@ -276,6 +428,11 @@ int main(void)
     tcase_add_test(tc, tree_bound_holds_for_worst_shapes);
     tcase_add_test(tc, tree_bound_is_not_wasteful);
     tcase_add_test(tc, limits_bound);
+    tcase_add_test(tc, strict_accepts_rfc8259);
+    tcase_add_test(tc, strict_rejects_what_cjson_tolerates);
+    tcase_add_test(tc, strict_utf8);
+    tcase_add_test(tc, strict_depth);
+    tcase_add_test(tc, duplicate_keys);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

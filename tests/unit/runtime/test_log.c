@@ -17,6 +17,7 @@ static void setup(void)
     struct log_settings s = {.service = "leec",
                              .function_name = "alexa-bridge",
                              .function_version = "$LATEST",
+                             .function_memory_size = "128",
                              .min_level = LOG_LEVEL_TRACE,
                              .format = LOG_FORMAT_JSON,
                              .line_cap = 4096,
@@ -71,6 +72,10 @@ START_TEST(json_line_has_powertools_keys)
     ck_assert_str_eq(str(j, "service"), "leec");
     ck_assert_str_eq(str(j, "function_name"), "alexa-bridge");
     ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_request_id")); /* not in an invocation */
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_arn"));
+    ck_assert_str_eq(str(j, "function_memory_size"), "128"); /* a string, as in Powertools */
+    const cJSON *sr = cJSON_GetObjectItem(j, "sampling_rate");
+    ck_assert(cJSON_IsNumber(sr) && sr->valuedouble == 0);
     const char *ts = str(j, "timestamp");
     ck_assert_uint_eq(strlen(ts), 24); /* 2026-01-02T03:04:05.678Z */
     ck_assert_int_eq(ts[10], 'T');
@@ -81,6 +86,7 @@ START_TEST(json_line_has_powertools_keys)
 
     log_begin_invocation("8476a536-e9f4-11e8-9739-2dfe598c3fcd",
                          "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419", true);
+    log_set_function_arn("arn:aws:lambda:eu-west-1:123456789012:function:alexa-bridge");
     LOG_WARN("ha call", LOG_STR("endpoint", "light.kitchen"), LOG_INT("status", 503),
              LOG_UINT("bytes", 12), LOG_DBL("ms", 12.5), LOG_BOOL("retry", false),
              LOG_STRN("part", "abcdef", 3), LOG_STR("nothing", NULL), LOG_END);
@@ -88,8 +94,10 @@ START_TEST(json_line_has_powertools_keys)
     ck_assert_str_eq(str(j, "level"), "WARN");
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "cold_start")));
     ck_assert_str_eq(str(j, "function_request_id"), "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
-    ck_assert_str_eq(str(j, "xray_trace_id"),
-                     "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419");
+    /* the Root id only, as Powertools (was the whole header) */
+    ck_assert_str_eq(str(j, "xray_trace_id"), "1-5bef4de7-ad49b0e87f6ef6c87fc2e700");
+    ck_assert_str_eq(str(j, "function_arn"),
+                     "arn:aws:lambda:eu-west-1:123456789012:function:alexa-bridge");
     ck_assert_str_eq(str(j, "endpoint"), "light.kitchen");
     ck_assert_int_eq(cJSON_GetObjectItem(j, "status")->valueint, 503);
     ck_assert_double_eq(cJSON_GetObjectItem(j, "ms")->valuedouble, 12.5);
@@ -104,8 +112,69 @@ START_TEST(json_line_has_powertools_keys)
     j = take_json();
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "cold_start")));
     ck_assert_ptr_null(cJSON_GetObjectItem(j, "xray_trace_id"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "function_arn")); /* forgotten by end_invocation */
     cJSON_Delete(j);
     log_end_invocation();
+    /* a header without a Root: no xray_trace_id (Powertools: undefined) */
+    log_begin_invocation("r3", "Parent=9a9197af755a6419;Sampled=1", false);
+    LOG_INFO("x");
+    j = take_json();
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "xray_trace_id"));
+    cJSON_Delete(j);
+    log_begin_invocation("r4", "Sampled=0;Root=1-aaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb", false);
+    LOG_INFO("x");
+    j = take_json();
+    ck_assert_str_eq(str(j, "xray_trace_id"), "1-aaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb");
+    cJSON_Delete(j);
+    log_end_invocation();
+}
+END_TEST
+
+/* LOG_ERR: Powertools' error object {name, location, message, stack}, all strings. */
+START_TEST(error_is_powertools_object)
+{
+    consumed = 0;
+    log_add_secret(SECRET);
+    char msg[64];
+    snprintf(msg, sizeof msg, "bad event %s", SECRET);
+    int line = __LINE__ + 1;
+    LOG_ERROR("invocation error", LOG_ERR("Runtime.InvalidEvent", msg));
+    cJSON *j = take_json();
+    const cJSON *e = cJSON_GetObjectItem(j, "error");
+    ck_assert(cJSON_IsObject(e));
+    ck_assert_str_eq(str(e, "name"), "Runtime.InvalidEvent");
+    char loc[64];
+    snprintf(loc, sizeof loc, "test_log.c:%d", line);
+    ck_assert_str_eq(str(e, "location"), loc);
+    ck_assert_str_eq(str(e, "message"), "bad event [REDACTED]");
+    const char *st = str(e, "stack");
+    ck_assert_ptr_nonnull(st);
+    ck_assert_ptr_nonnull(strstr(st, "Runtime.InvalidEvent: bad event [REDACTED]\n    at "));
+    ck_assert_ptr_nonnull(strstr(st, loc));
+    cJSON_Delete(j);
+    /* a cut line stays valid JSON and never shows the secret */
+    char big[6000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    memcpy(big + 4000, SECRET, sizeof SECRET - 1);
+    LOG_ERROR("big", LOG_ERR("E", big));
+    char *raw = take();
+    ck_assert_ptr_null(strstr(raw, SECRET));
+    j = cJSON_Parse(raw);
+    ck_assert_ptr_nonnull(j);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "truncated")));
+    cJSON_Delete(j);
+    free(raw);
+    /* TEXT: one quoted value */
+    log_init(&(struct log_settings){.service = "leec",
+                                    .min_level = LOG_LEVEL_INFO,
+                                    .format = LOG_FORMAT_TEXT,
+                                    .line_cap = 4096});
+    LOG_ERROR("m", LOG_ERR("E", "why"));
+    raw = take();
+    ck_assert_ptr_nonnull(strstr(raw, " error=\"{"));
+    ck_assert_ptr_eq(strchr(raw, '\n'), raw + strlen(raw) - 1); /* one line */
+    free(raw);
 }
 END_TEST
 
@@ -424,6 +493,200 @@ START_TEST(summary_line)
 }
 END_TEST
 
+static const char TOK[] = "tok-Hq7Zc2LmX9pWv4Ks8Rb3";
+
+static void assert_no_output(void)
+{
+    char *out = take();
+    ck_assert_str_eq(out, "");
+    free(out);
+}
+
+static void set_format(enum log_format f)
+{
+    struct log_settings st = {
+        .service = "leec", .min_level = LOG_LEVEL_TRACE, .format = f, .line_cap = 4096};
+    ck_assert_int_eq(log_init(&st), 0);
+}
+
+START_TEST(key_like_text_is_checked)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_invocation_secret(TOK), 0);
+    char app_id[128], nospace[128], bearer[128];
+    snprintf(app_id, sizeof app_id, "\"%s token\":\"x\"", TOK);
+    snprintf(nospace, sizeof nospace, "x\"%stoken\":\"x\"", TOK);
+    snprintf(bearer, sizeof bearer, "Bearer%s", TOK); /* no blank: not the Bearer rule */
+    for (int f = 0; f < 2; f++) {
+        set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+        LOG_WARN("custom skill request refused", LOG_STR("application_id", app_id),
+                 LOG_STR("b", nospace), LOG_STR("c", bearer), LOG_STR("msg", "Bearer abc def"));
+        char *out = take();
+        ck_assert_msg(!strstr(out, TOK), "%s", out);
+        ck_assert_msg(!strstr(out, "abc"), "%s", out);
+        ck_assert_msg(strstr(out, "[REDACTED]"), "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
+START_TEST(text_cut_inside_a_secret)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret(TOK), 0);
+    char text[128];
+    snprintf(text, sizeof text, "content-type text/html; q=xxxxxxxxxxxxxxx%s", TOK);
+    size_t at = strlen(text) - strlen(TOK);
+    /* a caller that cut the text ten bytes into the secret */
+    LOG_WARN("x", LOG_STRN("note", text, at + 10));
+    char *out = take();
+    ck_assert_msg(!strstr(out, "tok-Hq7Zc2"), "%s", out);
+    free(out);
+    /* log_redact_copy redacts first, then cuts: no prefix either */
+    char note[64];
+    size_t n = log_redact_copy(note, sizeof note, text, strlen(text));
+    ck_assert_uint_eq(n, strlen(note));
+    ck_assert_msg(!strstr(note, "tok-"), "%s", note);
+    n = log_redact_copy(note, at + 6, text, strlen(text)); /* "[REDACTED]" does not fit */
+    ck_assert_msg(!strstr(note, "tok") && !strstr(note, "[RED"), "%s", note);
+    ck_assert_uint_eq(n, at);
+    /* a cut never splits a character */
+    const char *e = "\xc3\xa9\xc3\xa9\xc3\xa9";
+    ck_assert_uint_eq(log_redact_copy(note, 4, e, strlen(e)), 2);
+    ck_assert_str_eq(note, "\xc3\xa9");
+    ck_assert_uint_eq(log_redact_copy(note, 1, e, strlen(e)), 0);
+    ck_assert_uint_eq(log_redact_copy(note, sizeof note, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(full_table_is_an_error_that_redacts_everything)
+{
+    consumed = 0;
+    char v[64];
+    for (unsigned i = 0; i < LOG_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "process-secret-%02u-abcdef", i);
+        ck_assert_int_eq(log_add_secret(v), 0);
+    }
+    ck_assert_int_eq(log_add_secret("process-secret-00-abcdef"), 0); /* already there */
+    assert_no_output();
+    ck_assert_int_eq(log_add_secret("one-too-many-secret"), -1);
+    char *out = take();
+    ck_assert_msg(strstr(out, "\"level\":\"ERROR\"") && strstr(out, "secret table full"), "%s",
+                  out);
+    free(out);
+    cJSON *j = cJSON_Parse("{\"a\":\"one-too-many-secret\"}");
+    LOG_INFO("still written", LOG_STR("s", "one-too-many-secret"), LOG_JSON("j", j),
+             LOG_INT("n", 7));
+    cJSON_Delete(j);
+    j = take_json();
+    ck_assert_str_eq(str(j, "message"), "still written");
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    ck_assert_str_eq(str(j, "j"), "[REDACTED]");
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "n")->valueint, 7);
+    cJSON_Delete(j);
+    /* a second refusal does not repeat the ERROR line */
+    ck_assert_int_eq(log_add_secret("two-too-many-secret"), -1);
+    assert_no_output();
+}
+END_TEST
+
+START_TEST(invocation_table_overflow_ends_with_the_invocation)
+{
+    consumed = 0;
+    log_begin_invocation("req-1", NULL, false);
+    char v[64];
+    for (unsigned i = 0; i < LOG_INV_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "inv-secret-%02u-abcdef", i);
+        ck_assert_int_eq(log_add_invocation_secret(v), 0);
+    }
+    ck_assert_int_eq(log_add_invocation_secret("inv-secret-overflow"), -1);
+    free(take());
+    LOG_INFO("m", LOG_STR("s", "plain"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    cJSON_Delete(j);
+    log_end_invocation();
+    LOG_INFO("m", LOG_STR("s", "plain"));
+    j = take_json();
+    ck_assert_str_eq(str(j, "s"), "plain");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(rotated_secret_removed)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret("rotated-old-value"), 0);
+    ck_assert_int_eq(log_remove_secret("rotated-old-value"), 0);
+    ck_assert_int_eq(log_remove_secret("rotated-old-value"), -1);
+    ck_assert_int_eq(log_remove_secret(NULL), -1);
+    LOG_INFO("m", LOG_STR("s", "rotated-old-value"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "s"), "rotated-old-value");
+    cJSON_Delete(j);
+    /* rotations never fill the table when the old values are removed */
+    char v[64], prev[64] = "";
+    for (unsigned i = 0; i < 4 * LOG_SECRETS_MAX; i++) {
+        snprintf(v, sizeof v, "ssm-rotation-%03u-xyz", i);
+        ck_assert_int_eq(log_add_secret(v), 0);
+        if (prev[0])
+            ck_assert_int_eq(log_remove_secret(prev), 0);
+        snprintf(prev, sizeof prev, "%s", v);
+    }
+    LOG_INFO("m", LOG_STR("s", v));
+    j = take_json();
+    ck_assert_str_eq(str(j, "s"), "[REDACTED]");
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(event_secrets_registered_everywhere)
+{
+    consumed = 0;
+    char ev[1024];
+    snprintf(ev, sizeof ev,
+             "{\"directive\":{\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\"%s\"},"
+             "\"endpointId\":\"%s\"},\"payload\":{\"note\":\"copy %s\",\"%s\":1,"
+             "\"grant\":{\"type\":\"OAuth2.AuthorizationCode\",\"code\":\"grant-code-123456\"},"
+             "\"grantee\":{\"type\":\"BearerToken\",\"token\":\"second-token-abcdef\"},"
+             "\"other\":[\"second-token-abcdef\"],\"scope2\":{\"token\":\"short\"}}}}",
+             TOK, TOK, TOK, TOK);
+    cJSON *j = cJSON_Parse(ev);
+    ck_assert_ptr_nonnull(j);
+    log_begin_invocation("req-2", NULL, true);
+    ck_assert_int_eq(log_add_event_secrets(j), 0);
+    for (int f = 0; f < 2; f++) {
+        set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+        LOG_DEBUG("event", LOG_JSON("event", j), LOG_STR("endpoint_id", TOK),
+                  LOG_STR("x", "code grant-code-123456 and short"));
+        char *out = take();
+        ck_assert_msg(!strstr(out, TOK) && !strstr(out, "second-token") &&
+                          !strstr(out, "grant-code"),
+                      "%s", out);
+        ck_assert_msg(strstr(out, "short"), "a value under 8 bytes is not registered: %s", out);
+        free(out);
+    }
+    log_end_invocation();
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(redact_json_member_names)
+{
+    consumed = 0;
+    ck_assert_int_eq(log_add_secret(TOK), 0);
+    char ev[256];
+    snprintf(ev, sizeof ev, "{\"%s\":1,\"k\":{\"x %s y\":\"v\"}}", TOK, TOK);
+    cJSON *j = cJSON_Parse(ev);
+    ck_assert_int_eq(log_redact_json(j), 0);
+    char *p = cJSON_PrintUnformatted(j);
+    ck_assert_msg(!strstr(p, TOK), "%s", p);
+    ck_assert_msg(strstr(p, "\"x [REDACTED] y\":\"v\""), "%s", p);
+    cJSON_free(p);
+    cJSON_Delete(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("log");
@@ -433,6 +696,7 @@ int main(void)
     tcase_add_test(tc, json_line_has_powertools_keys);
     tcase_add_test(tc, reserved_field_names_are_prefixed);
     tcase_add_test(tc, secrets_never_appear_at_trace);
+    tcase_add_test(tc, error_is_powertools_object);
     tcase_add_test(tc, invocation_secrets_end_with_the_invocation);
     tcase_add_test(tc, longest_secret_wins);
     tcase_add_test(tc, redact_json_helper);
@@ -442,6 +706,13 @@ int main(void)
     tcase_add_test(tc, levels_and_shedding);
     tcase_add_test(tc, environment);
     tcase_add_test(tc, summary_line);
+    tcase_add_test(tc, key_like_text_is_checked);
+    tcase_add_test(tc, text_cut_inside_a_secret);
+    tcase_add_test(tc, full_table_is_an_error_that_redacts_everything);
+    tcase_add_test(tc, invocation_table_overflow_ends_with_the_invocation);
+    tcase_add_test(tc, rotated_secret_removed);
+    tcase_add_test(tc, event_secrets_registered_everywhere);
+    tcase_add_test(tc, redact_json_member_names);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -63,6 +63,11 @@ static void teardown(void)
     ck_assert_msg(rc == 0, "an ErrorResponse failed schema validation");
 }
 
+/* The smallest reply forwarded unchanged: an event with a complete header. */
+#define HDR_OK \
+    "{\"namespace\":\"Alexa\",\"name\":\"Response\",\"payloadVersion\":\"3\",\"messageId\":\"m\"}"
+#define REPLY_OK "{\"event\":{\"header\":" HDR_OK ",\"payload\":{}}}"
+
 static struct smarthome_ctx base_ctx(void)
 {
     struct smarthome_ctx c = {.ha = ha, .total_cap_ms = 2000, .margin_ms = 50};
@@ -93,9 +98,9 @@ static void run(const struct smarthome_ctx *ctx, const char *event, struct smart
 
 START_TEST(passthrough_byte_for_byte)
 {
-    const char reply[] =
-        "{ \"event\" : {\"header\":{\"namespace\":\"Alexa\",\"name\":\"Response\"},"
-        "\"payload\":{}},\n \"context\":{\"properties\":[]} }  ";
+    const char reply[] = "{ \"event\" : {\"header\":{\"namespace\":\"Alexa\",\"name\":\"Response\","
+                         "\"payloadVersion\":\"3\",\"messageId\":\"m-1\"},"
+                         "\"payload\":{}},\n \"context\":{\"properties\":[]} }  ";
     ls_set_body(srv, reply, sizeof reply - 1, "application/json");
     struct smarthome_ctx ctx = base_ctx();
     struct smarthome_reply out;
@@ -191,7 +196,8 @@ START_TEST(reply_over_node_cap)
         (struct jsonguard_limits){.max_bytes = 65536, .max_depth = 32, .max_nodes = 50};
     struct smarthome_reply out;
     char body[4096];
-    size_t n = (size_t)snprintf(body, sizeof body, "{\"event\":{\"payload\":[");
+    size_t n =
+        (size_t)snprintf(body, sizeof body, "{\"event\":{\"header\":" HDR_OK ",\"payload\":[");
     for (int i = 0; i < 200; i++)
         n += (size_t)snprintf(body + n, sizeof body - n, "%s1", i ? "," : "");
     snprintf(body + n, sizeof body - n, "]}}");
@@ -296,7 +302,7 @@ END_TEST
 
 START_TEST(deadline_respected)
 {
-    ls_set(srv, LS_RESPOND, 200, "{\"event\":{}}", 5000);
+    ls_set(srv, LS_RESPOND, 200, REPLY_OK, 5000);
     struct smarthome_ctx ctx = base_ctx();
     ctx.total_cap_ms = 7500;
     ctx.margin_ms = 100;
@@ -354,7 +360,7 @@ START_TEST(token_modes)
 {
     struct smarthome_ctx ctx = base_ctx();
     struct smarthome_reply out;
-    ls_set(srv, LS_RESPOND, 200, "{\"event\":{}}", 0);
+    ls_set(srv, LS_RESPOND, 200, REPLY_OK, 0);
     const char *no_tok =
         "{\"directive\":{\"header\":{\"namespace\":\"Alexa\",\"name\":\"ReportState\","
         "\"payloadVersion\":\"3\",\"messageId\":\"m\"},\"endpoint\":{\"endpointId\":\"e\"}}}";
@@ -423,7 +429,7 @@ END_TEST
 
 START_TEST(caller_parsed_event)
 {
-    ls_set(srv, LS_RESPOND, 200, "{\"event\":{}}", 0);
+    ls_set(srv, LS_RESPOND, 200, REPLY_OK, 0);
     struct smarthome_ctx ctx = base_ctx();
     struct smarthome_reply out;
     cJSON *j = cJSON_Parse(EV_TURNON);
@@ -434,6 +440,80 @@ START_TEST(caller_parsed_event)
 }
 END_TEST
 
+/* What cJSON tolerates but Alexa does not: INTERNAL_ERROR, HA counted alive. */
+START_TEST(loose_replies_are_not_forwarded)
+{
+    static const struct {
+        const char *body;
+        size_t len;
+    } bad[] = {
+#define B(s) {s, sizeof s - 1}
+        B("{\"event\":{}}"),
+        B("{\"event\":{\"header\":{\"namespace\":\"Alexa\",\"name\":\"Response\"},\"payload\":{}}"
+          "}"),
+        B("\xef\xbb\xbf" REPLY_OK),
+        B("\x01" REPLY_OK),
+        B("{\"event\":{\"header\":" HDR_OK ",\"payload\":{\"s\":\"a\x01"
+          "b\"}}}"),
+        B("{\"event\":{\"header\":" HDR_OK ",\"payload\":{\"s\":\"\xff\"}}}"),
+        B("{\"event\":{\"header\":" HDR_OK ",\"payload\":{\"a\":1,\"a\":2}}}"),
+        B("{\"event\":{\"header\":" HDR_OK ",\"payload\":{}},\"event\":{}}"),
+        B("{\"event\":{\"header\":" HDR_OK ",\"payload\":{\"n\":01}}}"),
+#undef B
+    };
+    struct smarthome_ctx ctx = base_ctx();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ls_set_body(srv, bad[i].body, bad[i].len, "application/json");
+        struct smarthome_reply out;
+        run(&ctx, EV_TURNON, &out, "INTERNAL_ERROR", "ha_reply_invalid");
+        ck_assert_int_eq(out.breaker, SH_BREAKER_SUCCESS);
+        ck_assert_msg(!memmem(out.note, strlen(out.note), "\xff", 1), "note quotes the reply");
+        smarthome_reply_free(&out);
+    }
+    ls_set(srv, LS_RESPOND, 200, REPLY_OK, 0);
+    struct smarthome_reply out;
+    run(&ctx, EV_TURNON, &out, NULL, "passthrough");
+    ck_assert_str_eq(out.body, REPLY_OK);
+    smarthome_reply_free(&out);
+}
+END_TEST
+
+/* Properties of an interface the discovery rules removed from that endpoint are dropped
+ * from every reply; other endpoints' replies pass byte for byte. */
+START_TEST(removed_interface_properties_dropped)
+{
+    static const struct discovery_cap_removal rm[] = {
+        {"light#*", "Alexa.ColorTemperatureController"}};
+    struct discovery_rules rules = {.cap_removals = rm, .n_cap_removals = 1};
+    struct smarthome_ctx ctx = base_ctx();
+    ctx.discovery = &rules;
+#define PROP(ns, n, v) "{\"namespace\":\"" ns "\",\"name\":\"" n "\",\"value\":" v "}"
+    const char *light =
+        "{\"event\":{\"header\":" HDR_OK ",\"endpoint\":{\"endpointId\":\"light#k\"},"
+        "\"payload\":{\"change\":{\"properties\":[" PROP(
+            "Alexa.ColorTemperatureController", "colorTemperatureInKelvin",
+            "3000") "]}}},"
+                    "\"context\":{\"properties\":[" PROP(
+                        "Alexa.PowerController", "powerState",
+                        "\"ON\"") "," PROP("Alexa.ColorTemperatureController",
+                                           "colorTemperatureInKelvin", "3000") "]}}";
+    ls_set(srv, LS_RESPOND, 200, light, 0);
+    struct smarthome_reply out;
+    run(&ctx, EV_TURNON, &out, NULL, "properties_filtered");
+    ck_assert_ptr_null(strstr(out.body, "ColorTemperature"));
+    ck_assert_ptr_nonnull(strstr(out.body, "\"powerState\""));
+    smarthome_reply_free(&out);
+    char other[1024];
+    snprintf(other, sizeof other, "%s", light);
+    memcpy(strstr(other, "light#k"), "lamp#kk", 7);
+    ls_set(srv, LS_RESPOND, 200, other, 0);
+    run(&ctx, EV_TURNON, &out, NULL, "passthrough");
+    ck_assert_str_eq(out.body, other);
+    smarthome_reply_free(&out);
+#undef PROP
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("smarthome_proxy");
@@ -441,6 +521,8 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, passthrough_byte_for_byte);
+    tcase_add_test(tc, loose_replies_are_not_forwarded);
+    tcase_add_test(tc, removed_interface_properties_dropped);
     tcase_add_test(tc, every_status_mapped_one_post_each);
     tcase_add_test(tc, not_json_and_too_large);
     tcase_add_test(tc, reply_over_node_cap);
