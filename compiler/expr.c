@@ -77,19 +77,51 @@ static struct node *node_new(enum node_kind kind, uint32_t off, uint32_t len)
     return n;
 }
 
-static void node_add(struct pstate *ps, struct node *n, struct node *kid)
+/* Adds kid; n is one level deeper than it unless `level` is 0 (the left operand
+ * of a left-associative chain: a + b + c is one level, not two). */
+static void node_add_level(struct pstate *ps, struct node *n, struct node *kid, unsigned level)
 {
     if (n->nkids == n->cap) {
         n->cap = n->cap ? n->cap * 2 : 2;
         n->kids = xrealloc(n->kids, n->cap * sizeof *n->kids);
     }
     n->kids[n->nkids++] = kid;
-    if (kid->depth + 1 > n->depth)
-        n->depth = kid->depth + 1;
+    if (kid->depth + level > n->depth)
+        n->depth = kid->depth + level;
     if (n->depth > EXPR_MAX_DEPTH && !ps->error) {
         struct loc at = node_loc(ps->e, n);
         diag_error(ps->d, &at, "expression is nested more than %u levels deep", EXPR_MAX_DEPTH);
         ps->error = true;
+    }
+}
+
+static void node_add(struct pstate *ps, struct node *n, struct node *kid)
+{
+    node_add_level(ps, n, kid, 1);
+}
+
+/* Binding strength of a binary operator (expr_grammar.y's precedence lines). */
+static int binary_prec(int op)
+{
+    switch (op) {
+    case TK_STAR:
+    case TK_SLASH:
+        return 6;
+    case TK_PLUS:
+    case TK_MINUS:
+        return 5;
+    case TK_LT:
+    case TK_LE:
+    case TK_GT:
+    case TK_GE:
+        return 4;
+    case TK_EQ:
+    case TK_NE:
+        return 3;
+    case TK_AND:
+        return 2;
+    default:
+        return 1;
     }
 }
 
@@ -135,7 +167,10 @@ struct node *node_binary(struct pstate *ps, int op, const struct tok *optok, str
 {
     struct node *n = node_new(N_BIN, optok->off, optok->len);
     n->op = op;
-    node_add(ps, n, l);
+    /* All the operators are left-associative: a flat chain (1 + 2 + ... + 200) grows
+     * to the left with operators of one precedence, and counts as one level. */
+    bool chain = l->kind == N_BIN && binary_prec(l->op) == binary_prec(op);
+    node_add_level(ps, n, l, chain ? 0 : 1);
     node_add(ps, n, r);
     return n;
 }

@@ -35,7 +35,7 @@
 #include <stddef.h>
 
 #define EXPR_MAX_BYTES 4096u /* longest expression text */
-#define EXPR_MAX_DEPTH 64u   /* nesting of parentheses / operators */
+#define EXPR_MAX_DEPTH 64u   /* nesting of parentheses / operators (a flat a + b + c is one) */
 
 struct dim {
     signed char bytes; /* exponent of bytes */

@@ -520,6 +520,29 @@ static bool check_tag(struct loader *L, const yaml_char_t *tag, yaml_mark_t star
     return false;
 }
 
+/* Where the escape that produced a NUL is written in a double-quoted scalar that
+ * spans src[from, to): "\0", "\x00", "\u0000" or "\U00000000". Its byte offset and
+ * *len, or SIZE_MAX when none is found (then the scalar itself is located). */
+static size_t nul_escape_at(const struct src_file *src, size_t from, size_t to, size_t *len)
+{
+    static const char *const forms[] = {"\\0", "\\x00", "\\u0000", "\\U00000000"};
+    if (to > src->len)
+        to = src->len;
+    for (size_t i = from; i + 1 < to; i++) {
+        if (src->text[i] != '\\')
+            continue;
+        for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+            size_t n = strlen(forms[k]);
+            if (i + n <= to && memcmp(src->text + i, forms[k], n) == 0) {
+                *len = n;
+                return i;
+            }
+        }
+        i++; /* the escaped character */
+    }
+    return SIZE_MAX;
+}
+
 static void on_scalar(struct loader *L, const yaml_event_t *ev)
 {
     check_tag(L, ev->data.scalar.tag, ev->start_mark);
@@ -565,6 +588,20 @@ static void on_scalar(struct loader *L, const yaml_event_t *ev)
     }
     if (n->len > YIR_MAX_SCALAR_BYTES)
         LERR(L, &n->loc, "scalar is longer than %u bytes", YIR_MAX_SCALAR_BYTES);
+    if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
+        /* libyaml decodes "\0" into the value; C strings would silently end there. */
+        struct loc nat = n->loc;
+        size_t elen = 0, eoff = SIZE_MAX;
+        if (n->style == YS_DOUBLE) {
+            loc_at_index(L, end, 0);
+            eoff = nul_escape_at(L->src, start_off, L->cur.off, &elen);
+        }
+        if (eoff != SIZE_MAX) {
+            nat = loc_at_byte(L->src, eoff);
+            nat.span = (uint32_t)elen;
+        }
+        LERR(L, &nat, "a string cannot contain a NUL character (\\0)");
+    }
     if (ev->data.scalar.anchor)
         define_anchor(L,
                       xstrndup((const char *)ev->data.scalar.anchor,

@@ -2,8 +2,11 @@
  * arbitrary bytes: jsonguard_parse → cs_request_parse → cs_validate → every
  * slot through the duration lexer and the fuzzy matcher → cs_response_build
  * (SSML and PlainText) with the slot values as speech. Must not crash, leak
- * or read out of bounds; a built answer must be valid JSON. Links only
- * custom_skill, duration_lex, fuzzy and jsonguard (no compiled tables). */
+ * or read out of bounds. Oracle on every built answer (fuzz/oracle.h): strict
+ * RFC 8259 JSON in valid UTF-8, and each outputSpeech (answer and reprompt) of
+ * type SSML is balanced "<speak>...</speak>" with no other tag, no raw '<' or
+ * '&' in the text (so no <audio> from a slot), of type PlainText valid UTF-8.
+ * Links only custom_skill, duration_lex, fuzzy and jsonguard (no compiled tables). */
 #include "custom/request.h"
 #include "custom/duration_lex.h"
 #include "custom/fuzzy.h"
@@ -15,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oracle.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct fuzzy_item items[] = {
@@ -23,6 +28,40 @@ static const struct fuzzy_item items[] = {
     {"timer.laundry", "Laundry"},
     {"input_select.house_mode", NULL},
 };
+
+static void check_speech(const cJSON *os, const char *out, size_t len)
+{
+    if (!os)
+        return;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(os, "type");
+    ORACLE_REQUIRE(cJSON_IsString(type), "outputSpeech without a type", out, len);
+    bool ssml = strcmp(type->valuestring, "SSML") == 0;
+    ORACLE_REQUIRE(ssml || strcmp(type->valuestring, "PlainText") == 0, "unknown speech type", out,
+                   len);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(os, ssml ? "ssml" : "text");
+    ORACLE_REQUIRE(cJSON_IsString(t), "outputSpeech without its text", out, len);
+    size_t n = strlen(t->valuestring);
+    if (ssml)
+        ORACLE_REQUIRE(oracle_ssml(t->valuestring, n), "SSML not balanced or not escaped", out,
+                       len);
+    ORACLE_REQUIRE(n <= CS_SPEECH_MAX * 6 + 32, "speech longer than its cap", out, len);
+}
+
+/* The oracle on one answer (see the top of the file). */
+static void check_answer(const char *out, size_t len)
+{
+    ORACLE_REQUIRE(len == strlen(out), "answer length is wrong", out, len);
+    ORACLE_REQUIRE(oracle_json_strict(out, len), "answer is not strict JSON in UTF-8", out, len);
+    cJSON *j = cJSON_ParseWithLength(out, len);
+    ORACLE_REQUIRE(j != NULL, "cJSON cannot read the answer", out, len);
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "response");
+    ORACLE_REQUIRE(cJSON_IsObject(r), "answer without a response object", out, len);
+    check_speech(cJSON_GetObjectItemCaseSensitive(r, "outputSpeech"), out, len);
+    check_speech(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "reprompt"),
+                                                  "outputSpeech"),
+                 out, len);
+    cJSON_Delete(j);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -67,16 +106,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t len;
             char *out = cs_response_build(&a, &len);
             if (out) {
-                cJSON *back = cJSON_ParseWithLength(out, len);
-                if (!back)
-                    abort();
-                cJSON_Delete(back);
+                check_answer(out, len);
                 free(out);
             }
         }
         struct cs_answer a = {.speech = q.type_name, .ssml = true, .end_session = true};
         size_t len;
-        free(cs_response_build(&a, &len));
+        char *out = cs_response_build(&a, &len);
+        if (out)
+            check_answer(out, len);
+        free(out);
     }
     cJSON_Delete(ev);
     return 0;

@@ -1,5 +1,7 @@
 /* libFuzzer: the input is an incoming event. cJSON parse, smarthome_directive
- * classification, JWT expiry peek and an ErrorResponse built from it. */
+ * classification, JWT expiry peek and an ErrorResponse built from it. Oracle
+ * (fuzz/oracle.h): the ErrorResponse is strict RFC 8259 JSON in valid UTF-8 with
+ * no duplicate member, whatever the event held. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,6 +9,8 @@
 
 #include "smarthome/alexa_error.h"
 #include "smarthome/directive.h"
+
+#include "oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,8 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *out = alexa_error_response_t(ev, t, d.name ? d.name : "fuzz", &len);
     if (!out)
         abort();
-    /* the answer must be valid JSON with the required header fields */
+    /* the answer must be strict JSON with the required header fields */
+    ORACLE_REQUIRE(oracle_json_strict(out, len), "ErrorResponse is not strict JSON in UTF-8", out,
+                   len);
     cJSON *j = cJSON_ParseWithLength(out, len);
+    ORACLE_REQUIRE(oracle_json_unique(j), "ErrorResponse has a duplicate member", out, len);
     const cJSON *h =
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "event"), "header");
     const cJSON *mid = cJSON_GetObjectItemCaseSensitive(h, "messageId");

@@ -8,7 +8,8 @@
  * Invariants checked (abort on violation): a parsed tree respects the depth and
  * node caps; the kind agrees with the event's shape; the ErrorResponse is valid
  * JSON with namespace/name/messageId/payloadVersion and the requested type, and
- * echoes the correlation token only when the event carries a usable one. */
+ * echoes the correlation token only when the event carries a usable one; it is
+ * strict RFC 8259 JSON in valid UTF-8 with no duplicate member (fuzz/oracle.h). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include "core/gateway.h"
 #include "base/jsonguard.h"
 #include "smarthome/directive.h"
+
+#include "oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -111,7 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *out = alexa_error_response(ev, ns, type, d.name ? d.name : sh_class_name(d.cls), &len);
     if (!out || len != strlen(out))
         abort();
+    ORACLE_REQUIRE(oracle_json_strict(out, len), "ErrorResponse is not strict JSON in UTF-8", out,
+                   len);
     cJSON *j = cJSON_ParseWithLength(out, len);
+    ORACLE_REQUIRE(oracle_json_unique(j), "ErrorResponse has a duplicate member", out, len);
     const cJSON *e = get(j, "event");
     const cJSON *h = get(e, "header");
     const cJSON *p = get(e, "payload");

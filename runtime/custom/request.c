@@ -271,13 +271,40 @@ const char *cs_slot_raw(const struct cs_request *r, const char *name)
     return s && s->value && s->value[0] ? s->value : NULL;
 }
 
+#define UTF8_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* The next unit of text at s (NUL-terminated): *rep is what to write for it and the
+ * length consumed is returned. A valid UTF-8 sequence is itself; a byte that starts
+ * none (a stray continuation, an overlong form, a surrogate, a cut sequence) is
+ * U+FFFD, one per byte; a C0 control other than tab, LF, CR (not allowed in XML)
+ * is a space. */
+static size_t text_unit(const char *s, const char **rep, size_t *replen)
+{
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        *rep = " ";
+        *replen = 1;
+        return 1;
+    }
+    size_t n = utf8_seq_len((const unsigned char *)s, strnlen(s, 4));
+    if (!n) {
+        *rep = UTF8_REPLACEMENT;
+        *replen = 3;
+        return 1;
+    }
+    *rep = s;
+    *replen = n;
+    return n;
+}
+
 size_t cs_ssml_escape(const char *in, char *out, size_t outlen)
 {
     if (!outlen)
         return 0;
     size_t o = 0;
-    for (const char *p = in ? in : ""; *p; p++) {
-        const char *rep = NULL;
+    for (const char *p = in ? in : ""; *p;) {
+        const char *rep;
+        size_t n, used;
         switch (*p) {
         case '&':
             rep = "&amp;";
@@ -295,37 +322,43 @@ size_t cs_ssml_escape(const char *in, char *out, size_t outlen)
             rep = "&apos;";
             break;
         default:
+            rep = NULL;
             break;
         }
         if (rep) {
-            size_t n = strlen(rep);
-            if (o + n >= outlen)
-                break;
-            memcpy(out + o, rep, n);
-            o += n;
-            continue;
+            n = strlen(rep);
+            used = 1;
+        } else {
+            used = text_unit(p, &rep, &n);
         }
-        unsigned char c = (unsigned char)*p;
-        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        if (o + n >= outlen || strnlen(p, n) < n)
-            break;
-        memcpy(out + o, p, n);
+        if (o + n >= outlen)
+            break; /* never a cut escape or a cut character */
+        memcpy(out + o, rep, n);
         o += n;
-        p += n - 1;
+        p += used;
     }
     out[o] = '\0';
     return o;
 }
 
-/* Copies at most max bytes of s, not cutting a UTF-8 sequence. */
+/* Copies at most max bytes of s as valid UTF-8 (invalid bytes become U+FFFD, see
+ * text_unit), never cutting a character. */
 static char *capped(const char *s, size_t max)
 {
-    size_t n = utf8_cut(s, strnlen(s, max + 1), max);
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
+    char *c = malloc(max + 1);
+    if (!c)
+        return NULL;
+    size_t o = 0;
+    while (*s) {
+        const char *rep;
+        size_t n, used = text_unit(s, &rep, &n);
+        if (o + n > max)
+            break;
+        memcpy(c + o, rep, n);
+        o += n;
+        s += used;
     }
+    c[o] = '\0';
     return c;
 }
 
@@ -360,6 +393,59 @@ static cJSON *speech(const char *text, bool ssml)
     return o;
 }
 
+/* s as valid UTF-8 (each invalid byte a U+FFFD), from cJSON_malloc; NULL: no memory. */
+static char *utf8_repaired(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *r = cJSON_malloc(n * 3 + 1);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq_len((const unsigned char *)s + i, n - i);
+        if (l) {
+            memcpy(r + o, s + i, l);
+            o += l;
+            i += l;
+        } else {
+            memcpy(r + o, UTF8_REPLACEMENT, 3);
+            o += 3;
+            i++;
+        }
+    }
+    r[o] = '\0';
+    return r;
+}
+
+/* The session attributes come back from the request as they were sent; every
+ * member name and string that is not valid UTF-8 is repaired (the answer must be
+ * valid UTF-8). -1 when out of memory. */
+static int repair_tree(cJSON *j, int depth)
+{
+    if (depth > 64)
+        return -1;
+    for (cJSON *c = j ? j->child : NULL; c; c = c->next) {
+        if (c->string && !(c->type & cJSON_StringIsConst) &&
+            !utf8_valid(c->string, strlen(c->string))) {
+            char *r = utf8_repaired(c->string);
+            if (!r)
+                return -1;
+            cJSON_free(c->string);
+            c->string = r;
+        }
+        if (cJSON_IsString(c) && c->valuestring &&
+            !utf8_valid(c->valuestring, strlen(c->valuestring))) {
+            char *r = utf8_repaired(c->valuestring);
+            if (!r)
+                return -1;
+            cJSON_free(c->valuestring);
+            c->valuestring = r;
+        }
+        if (repair_tree(c, depth + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 char *cs_response_build(const struct cs_answer *a, size_t *len)
 {
     *len = 0;
@@ -367,9 +453,14 @@ char *cs_response_build(const struct cs_answer *a, size_t *len)
     if (!root)
         return NULL;
     cJSON_AddStringToObject(root, "version", "1.0");
-    if (a->session_attributes && !a->empty)
-        cJSON_AddItemToObject(root, "sessionAttributes",
-                              cJSON_Duplicate(a->session_attributes, true));
+    if (a->session_attributes && !a->empty) {
+        cJSON *attrs = cJSON_Duplicate(a->session_attributes, true);
+        if (attrs && repair_tree(attrs, 0) != 0) {
+            cJSON_Delete(attrs);
+            attrs = NULL; /* never send what could not be repaired */
+        }
+        cJSON_AddItemToObject(root, "sessionAttributes", attrs);
+    }
     cJSON *resp = cJSON_AddObjectToObject(root, "response");
     if (!a->empty && resp) {
         if (a->can_fulfill) {

@@ -9,20 +9,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* After a vsnprintf that may have cut: drops a UTF-8 sequence left incomplete at
+ * the end of buf[0..n), so text is cut only at a character boundary. */
+static void cut_tail(char *buf, int n, size_t len)
+{
+    if (n < 0 || !len) {
+        if (len)
+            buf[0] = '\0';
+        return;
+    }
+    if ((size_t)n < len)
+        return; /* not cut */
+    size_t end = len - 1, i = end, back = 0;
+    while (i > 0 && back < 3 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i > 0) {
+        unsigned char c = (unsigned char)buf[i - 1];
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (c >= 0xC0 && need > back + 1)
+            end = i - 1;
+    }
+    buf[end] = '\0';
+}
+
 void cs_sayf(char *buf, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
+    int n = vsnprintf(buf, len, fmt, ap);
     va_end(ap);
+    cut_tail(buf, n, len);
 }
 
 void cs_notef(struct cs_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->note, sizeof c->note, fmt, ap);
+    int n = vsnprintf(c->note, sizeof c->note, fmt, ap);
     va_end(ap);
+    cut_tail(c->note, n, sizeof c->note);
 }
 
 void cs_say(struct cs_reply *r, bool end, const char *fmt, ...)

@@ -10,7 +10,7 @@
 #      generated files): a plain line must match somewhere, a line starting with '!'
 #      must match nowhere; blank lines and lines starting with '#' are skipped;
 #   3. compiles the generated C with  cc -std=c11 -Wall -Wextra -Werror -pedantic
-#      -I ../../runtime  (the bootstrap compiles it with -Werror), and consumer.c,
+#      -Wtrigraphs -I ../../runtime  (the bootstrap compiles it with -Werror), and consumer.c,
 #      which expands every X-macro list with its own X and checks them.
 #
 # Regenerating: LEEC_EMIT_UPDATE=1 sh run_emit.sh LEEC CASE rewrites the expected
@@ -77,14 +77,14 @@ if [ -f "$case/checks" ]; then
     done <"$case/checks"
 fi
 
-if ! cc -std=c11 -Wall -Wextra -Werror -pedantic -I ../../runtime -I "$tmp" \
+if ! cc -std=c11 -Wall -Wextra -Werror -pedantic -Wtrigraphs -I ../../runtime -I "$tmp" \
     -c "$tmp/leec_config.c" -o "$tmp/leec_config.o" 2>"$tmp/cc"; then
     echo "FAIL $case: the generated C does not compile cleanly"
     cat "$tmp/cc"
     fail=1
 fi
 
-if ! cc -std=c11 -Wall -Wextra -Werror -pedantic -I ../../runtime -I "$tmp" \
+if ! cc -std=c11 -Wall -Wextra -Werror -pedantic -Wtrigraphs -I ../../runtime -I "$tmp" \
     -c consumer.c -o "$tmp/consumer.o" 2>"$tmp/cc"; then
     echo "FAIL $case: consumer.c does not compile against the generated header"
     cat "$tmp/cc"

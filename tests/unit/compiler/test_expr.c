@@ -612,6 +612,44 @@ START_TEST(test_depth)
 }
 END_TEST
 
+/* Depth counts nesting, not terms: a flat chain of one precedence is one level. */
+START_TEST(test_flat_chains)
+{
+    char *s = repeat("1 + ", 199, "1", "");
+    check_num(s, 200, DIM_NONE);
+    free(s);
+    s = repeat("1 - ", 199, "1", "");
+    check_num(s, -198, DIM_NONE);
+    free(s);
+    s = repeat("2 * ", 199, "1", "");
+    check_num(s, ldexp(1, 199), DIM_NONE);
+    free(s);
+    s = repeat("1 + 2 * ", 150, "1", "");
+    check_num(s, 301, DIM_NONE);
+    free(s);
+    s = repeat("true && ", 150, "true", "");
+    {
+        struct run r = run(s);
+        ck_assert_msg(r.parsed, "%s", r.diag);
+        run_done(&r);
+    }
+    free(s);
+    /* the longest chain the byte cap allows */
+    s = repeat("1+", (EXPR_MAX_BYTES - 1) / 2, "1", "");
+    check_num(s, (EXPR_MAX_BYTES - 1) / 2 + 1, DIM_NONE);
+    free(s);
+    /* nesting to the right still counts each level */
+    s = repeat("1 + (", 70, "1", ")");
+    {
+        struct run r = run(s);
+        ck_assert(!r.parsed);
+        ck_assert_ptr_nonnull(strstr(r.diag, "expression is nested more than 64 levels deep"));
+        run_done(&r);
+    }
+    free(s);
+}
+END_TEST
+
 START_TEST(test_too_long)
 {
     char *s = repeat(" ", EXPR_MAX_BYTES, "1", "");
@@ -720,6 +758,7 @@ static Suite *expr_suite(void)
     tcase_add_test(tc, test_refs_and_literals);
     tcase_add_test(tc, test_unmapped);
     tcase_add_test(tc, test_depth);
+    tcase_add_test(tc, test_flat_chains);
     tcase_add_test(tc, test_too_long);
     tcase_add_test(tc, test_format);
     suite_add_tcase(s, tc);

@@ -1,5 +1,8 @@
 #include "custom/request.h"
 
+#include "base/utf8.h"
+#include "custom/intent.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +90,129 @@ START_TEST(ssml_escape)
 }
 END_TEST
 
+/* Issue 12: the escaper validates UTF-8. A byte >= 0xC0 that starts no valid
+ * sequence used to swallow the next byte unchecked, so "<audio" survived. */
+START_TEST(ssml_escape_invalid_utf8)
+{
+    char out[256];
+    cs_ssml_escape("\xC0<audio src=\"x\"/>", out, sizeof out);
+    ck_assert_str_eq(out, "\xEF\xBF\xBD&lt;audio src=&quot;x&quot;/&gt;");
+    ck_assert_ptr_null(strchr(out, '<'));
+    ck_assert(utf8_valid(out, strlen(out)));
+    /* every shape of invalid sequence, each byte a U+FFFD, never eating a '<' or '&' */
+    static const char *const bad[] = {
+        "\xE0<audio>",           "\xF0\x9F<audio>", "\xED\xA0\x80<x>",   "\xC1\x81<x>", "\x80<x>",
+        "\xF5\x80\x80\x80&amp;", "\xFF<",           "\xF4\x90\x80\x80<", "\xE2\x82<b>",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = cs_ssml_escape(bad[i], out, sizeof out);
+        ck_assert_uint_eq(n, strlen(out));
+        ck_assert_msg(!strchr(out, '<') && utf8_valid(out, n), "case %zu: %s", i, out);
+        ck_assert_ptr_nonnull(strstr(out, "\xEF\xBF\xBD"));
+    }
+    /* valid text is unchanged; control characters (not allowed in XML) become spaces */
+    cs_ssml_escape("caf\xC3\xA9 \xE2\x98\x95 \xF0\x9F\x8D\xB5\t\x01\x1F", out, sizeof out);
+    ck_assert_str_eq(out, "caf\xC3\xA9 \xE2\x98\x95 \xF0\x9F\x8D\xB5\t  ");
+    /* a replacement never overflows: 4 bytes of room hold one U+FFFD */
+    char tiny[5];
+    ck_assert_uint_eq(cs_ssml_escape("\xC0\xC0", tiny, sizeof tiny), 3);
+    ck_assert_str_eq(tiny, "\xEF\xBF\xBD");
+}
+END_TEST
+
+static bool speech_ok(const char *json, size_t len, bool ssml)
+{
+    if (!utf8_valid(json, len))
+        return false;
+    cJSON *j = cJSON_ParseWithLength(json, len);
+    const cJSON *os = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "response"), "outputSpeech");
+    const cJSON *t = cJSON_GetObjectItem(os, ssml ? "ssml" : "text");
+    bool ok = cJSON_IsString(t) && utf8_valid(t->valuestring, strlen(t->valuestring)) &&
+              !strstr(t->valuestring, "\xEF\xBF\xBD");
+    if (ok && ssml)
+        ok = strncmp(t->valuestring, "<speak>", 7) == 0 && !strstr(t->valuestring + 7, "<audio");
+    cJSON_Delete(j);
+    return ok;
+}
+
+/* Issue 12: spoken text is cut only at character boundaries. */
+START_TEST(speech_cut_at_characters)
+{
+    /* a 500 x "\xC3\xA9" slot in an answer longer than the speech buffer */
+    char slot[1001];
+    for (int i = 0; i < 500; i++)
+        memcpy(slot + 2 * i, "\xC3\xA9", 2);
+    slot[1000] = '\0';
+    struct cs_reply r;
+    memset(&r, 0, sizeof r);
+    for (int pre = 0; pre < 4; pre++) {
+        cs_say(&r, true, "%.*sI couldn't find an automation called %s.", pre, "xyz", slot);
+        ck_assert(utf8_valid(r.speech, strlen(r.speech)));
+        ck_assert_uint_ge(strlen(r.speech), sizeof r.speech - 2);
+        cs_ask(&r, slot);
+        ck_assert(utf8_valid(r.reprompt, strlen(r.reprompt)));
+        struct cs_answer a;
+        cs_reply_answer(&r, &a);
+        for (int ssml = 0; ssml < 2; ssml++) {
+            a.ssml = ssml;
+            size_t len;
+            char *out = cs_response_build(&a, &len);
+            ck_assert(speech_ok(out, len, ssml));
+            free(out);
+        }
+    }
+    /* a 200-byte CJK helper state formatted into a small buffer */
+    char cjk[202];
+    for (int i = 0; i < 66; i++)
+        memcpy(cjk + 3 * i, "\xE5\x8C\x97", 3);
+    memcpy(cjk + 198, "ab", 3);
+    for (size_t cap = 1; cap < 80; cap++) {
+        char vt[80];
+        cs_sayf(vt, cap, "%s", cjk);
+        ck_assert_uint_le(strlen(vt), cap - 1);
+        ck_assert_uint_eq(strlen(vt) % 3, 0);
+        ck_assert(utf8_valid(vt, strlen(vt)));
+        cs_sayf(vt, cap, "state %s", cjk);
+        ck_assert(utf8_valid(vt, strlen(vt)));
+    }
+    char vt[64];
+    cs_sayf(vt, sizeof vt, "%s", cjk);
+    cs_say(&r, true, "Guest mode is %s.", vt);
+    ck_assert_str_eq(r.speech + strlen(r.speech) - 4, "\xE5\x8C\x97.");
+    struct cs_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    cs_notef(&ctx, "state %s %s", cjk, cjk);
+    ck_assert(utf8_valid(ctx.note, strlen(ctx.note)));
+    /* text that is itself invalid is repaired, never passed through */
+    struct cs_answer a = {.speech = "ok \xC0<audio src=\"x\"/> \xE5\x8C", .end_session = true};
+    for (int ssml = 0; ssml < 2; ssml++) {
+        a.ssml = ssml;
+        size_t len;
+        char *out = cs_response_build(&a, &len);
+        ck_assert(utf8_valid(out, len));
+        if (ssml) /* as PlainText, "<audio" is just text */
+            ck_assert_ptr_null(strstr(out, "<audio"));
+        free(out);
+    }
+}
+END_TEST
+
+/* Found by fuzz_custom's oracle: session attributes echoed with invalid UTF-8. */
+START_TEST(session_attributes_repaired)
+{
+    cJSON *attrs = cJSON_Parse("{\"\xFF\xF6id\":\"C\xC0\",\"ok\":[\"\xE5\x8C\"]}");
+    ck_assert_ptr_nonnull(attrs);
+    struct cs_answer a = {.speech = "hi", .end_session = true, .session_attributes = attrs};
+    size_t len;
+    char *s = cs_response_build(&a, &len);
+    ck_assert(utf8_valid(s, len));
+    ck_assert_ptr_nonnull(strstr(s, "\"sessionAttributes\":{\"\xEF\xBF\xBD\xEF\xBF\xBDid\":"
+                                    "\"C\xEF\xBF\xBD\",\"ok\":[\"\xEF\xBF\xBD\xEF\xBF\xBD\"]}"));
+    free(s);
+    cJSON_Delete(attrs);
+}
+END_TEST
+
 START_TEST(responses)
 {
     cJSON *attrs = cJSON_Parse("{\"conversation_id\":\"C1\"}");
@@ -143,6 +269,9 @@ int main(void)
     tcase_add_test(tc, parse_and_validate);
     tcase_add_test(tc, timestamps);
     tcase_add_test(tc, ssml_escape);
+    tcase_add_test(tc, ssml_escape_invalid_utf8);
+    tcase_add_test(tc, speech_cut_at_characters);
+    tcase_add_test(tc, session_attributes_repaired);
     tcase_add_test(tc, responses);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
