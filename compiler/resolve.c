@@ -644,6 +644,8 @@ static bool compute_memory(struct ctx *c)
             top.at = &ri->tier_origin.loc;
             snprintf(top.what, sizeof top.what, "tiers.%s (%s)", ri->def->name, ri->tier);
         }
+        sbuf_free(&b.tier_params); /* the primary location needs only at and what */
+        top.tier_params = (struct sbuf){0};
     }
     const struct loc *at = top.at;
     if (!at && r->proj && mb->origin.kind == ORIGIN_PROJECT)

@@ -7,7 +7,7 @@
  * budgets) and LEEC_ABI_VERSION_RUNTIME: runtime/leec_abi.h. */
 #include "leec_abi.h"
 
-#define LEEC_ABI_VERSION 1
+#define LEEC_ABI_VERSION 2
 #define LEEC_GEN_VERSION "0.1.0"
 #if LEEC_ABI_VERSION_RUNTIME != LEEC_ABI_VERSION
 #error "leec_config.h was generated for another runtime ABI (leec_abi.h): rerun leec compile"
