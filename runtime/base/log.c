@@ -253,6 +253,19 @@ static size_t lw_checked(struct lw *w, const char *s, size_t n, size_t i, size_t
     return i;
 }
 
+/* The end of a redacted range [from, end) grown over every registered secret that
+ * starts inside it and runs past it: a token with a byte outside the Bearer alphabet
+ * ("tok?rest") or a quote inside a key-like value must not leave its tail behind. */
+static size_t redact_extend(const char *s, size_t n, size_t from, size_t end)
+{
+    for (size_t p = from; p < end; p++) {
+        size_t m = redact_secret_match(s + p, n - p);
+        if (m && p + m > end)
+            end = p + m;
+    }
+    return end;
+}
+
 /* Redacting copy of s[0..n) into w, escaped for mode, until w is full. */
 static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
 {
@@ -270,6 +283,7 @@ static void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
             /* the scheme / the key are kept, but checked like any other text: a key
              * may hold a secret ("<token> token":"x") */
             size_t k = lw_checked(w, s, n, i, i + m, mode);
+            end = redact_extend(s, n, i + m, end);
             lw_put(w, REDACT_MARKER, sizeof REDACT_MARKER - 1);
             i = k > end ? k : end; /* a kv value's closing quote is emitted as text */
             continue;
@@ -470,13 +484,14 @@ static void lw_field(struct lw *w, const struct log_field *f, bool json)
             if (json)
                 lw_json(w, f->v.j, 0);
             else {
-                /* TEXT: the redacted JSON as a quoted value */
-                cJSON *copy = cJSON_Duplicate(f->v.j, 1);
-                char *p =
-                    (copy && log_redact_json(copy) == 0) ? cJSON_PrintUnformatted(copy) : NULL;
-                cJSON_Delete(copy);
-                lw_string(w, p ? p : "null", p ? strlen(p) : 4, LW_TEXT);
-                cJSON_free(p);
+                /* TEXT: the JSON as a JSON line writes it (member names and values
+                 * redacted before cJSON-style escaping could hide a secret), quoted */
+                char *jt = malloc(w->limit + 1);
+                struct lw t = {.buf = jt, .limit = w->limit};
+                if (jt)
+                    lw_json(&t, f->v.j, 0);
+                lw_string(w, jt ? jt : "null", jt ? t.len : 4, LW_TEXT);
+                free(jt);
             }
             break;
         case LOG_FT_END:

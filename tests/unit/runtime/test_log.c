@@ -530,6 +530,33 @@ START_TEST(key_like_text_is_checked)
 }
 END_TEST
 
+/* Found by fuzz_log: a secret with a byte outside the Bearer alphabet right after the
+ * scheme ("Bearer [REDACTED]?rest" leaked the tail), and in Text a secret as a JSON member
+ * name that cJSON escapes (its escaped form was not recognised). */
+START_TEST(secret_tails_never_survive)
+{
+    consumed = 0;
+    static const char odd[] = "tok-k?xyz-SECRET-TAIL", ctl[] = "tok-SECRET-VALUE\x01";
+    ck_assert_int_eq(log_add_invocation_secret(odd), 0);
+    ck_assert_int_eq(log_add_invocation_secret(ctl), 0);
+    char bearer[128], kv[128];
+    snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", odd);
+    snprintf(kv, sizeof kv, "{\"token\": \"%s\"}", odd);
+    for (int f = 0; f < 2; f++) {
+        set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, ctl, "value");
+        LOG_WARN("x", LOG_STR("h", bearer), LOG_STR("body", kv), LOG_JSON("event", j));
+        cJSON_Delete(j);
+        char *out = take();
+        ck_assert_msg(!strstr(out, "SECRET"), "%s", out);
+        ck_assert_msg(!strstr(out, "xyz"), "%s", out);
+        ck_assert_msg(strstr(out, "[REDACTED]"), "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
 START_TEST(text_cut_inside_a_secret)
 {
     consumed = 0;
@@ -708,6 +735,7 @@ int main(void)
     tcase_add_test(tc, summary_line);
     tcase_add_test(tc, key_like_text_is_checked);
     tcase_add_test(tc, text_cut_inside_a_secret);
+    tcase_add_test(tc, secret_tails_never_survive);
     tcase_add_test(tc, full_table_is_an_error_that_redacts_everything);
     tcase_add_test(tc, invocation_table_overflow_ends_with_the_invocation);
     tcase_add_test(tc, rotated_secret_removed);
