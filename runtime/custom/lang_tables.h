@@ -144,6 +144,8 @@ struct sk_lang {
     size_t nbools;
 };
 
+/* One per language (custom/lang_<xx>.c). */
+extern const struct sk_lang sk_lang_en, sk_lang_de, sk_lang_fr, sk_lang_es, sk_lang_it;
 /* The compiled-in languages, English first. */
 extern const struct sk_lang *const sk_langs[];
 extern const size_t sk_nlangs;

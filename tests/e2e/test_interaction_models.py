@@ -315,7 +315,7 @@ class TestCatalogue(unittest.TestCase):
     def test_c_tables_no_drift(self):
         bad = msg.c_drift()
         if bad is None:
-            self.skipTest("clang-format is not installed: runtime/custom/lang_tables.{h,c} "
+            self.skipTest("clang-format is not installed: runtime/custom/lang_tables.{h,c} and lang_*.c "
                           "drift not checked")
         self.assertEqual(bad, [], "run tests/peers/skill_messages.py emit-c")
 
@@ -340,6 +340,8 @@ class TestCatalogue(unittest.TestCase):
                         "-DLEEC_SKILL_LANG_ES=0", "-DLEEC_SKILL_LANG_IT=0", main,
                         os.path.join(rt, "custom", "lang.c"),
                         os.path.join(rt, "custom", "lang_tables.c"),
+                        os.path.join(rt, "custom", "lang_en.c"),
+                        os.path.join(rt, "custom", "lang_de.c"),
                         os.path.join(rt, "base", "utf8.c"), "-lm", "-o", exe], check=True)
         r = subprocess.run([exe], stdout=subprocess.PIPE, text=True, check=True)
         self.assertEqual(r.stdout.strip(), "en de en en en 2")

@@ -223,7 +223,8 @@ def _norm_word(w):
 
 def emit_c(cats=None, header="lang_tables.h"):
     """(header text, source text) of the catalogue as static C tables. Each language is
-    compiled in unless LEEC_SKILL_LANG_<XX> is defined as 0; English always is."""
+    compiled in unless LEEC_SKILL_LANG_<XX> is defined as 0; English always is.
+    Returns (header, the list's source, {language: its own source})."""
     cats = cats or load_all()
     en = cats["en"]
     keys = list(en["messages"])
@@ -247,57 +248,60 @@ def emit_c(cats=None, header="lang_tables.h"):
           "    const struct sk_word *ordinals; /* 1..10 */", "    size_t nordinals;",
           "    const struct sk_word *bools; /* 1 on, 0 off */", "    size_t nbools;",
           "};", "",
+          "/* One per language (custom/lang_<xx>.c). */",
+          "extern const struct sk_lang %s;" % ", ".join("sk_lang_" + l for l in cats),
           "/* The compiled-in languages, English first. */",
           "extern const struct sk_lang *const sk_langs[];", "extern const size_t sk_nlangs;",
           "", "#endif", ""]
-    c = [gen, '#include "%s"' % header, ""]
+    langs = {}
     for lang, cat in cats.items():
-        L = lang.upper()
-        guard = lang != "en"
-        if guard:
-            c += ["#ifndef LEEC_SKILL_LANG_%s" % L, "#define LEEC_SKILL_LANG_%s 1" % L,
-                  "#endif", "#if LEEC_SKILL_LANG_%s" % L]
-        c.append("static const char *const msg_%s[SK_MSG_COUNT] = {" % lang)
+        c = [gen, '#include "%s"' % header, ""]
+        c.append("static const char *const msg[SK_MSG_COUNT] = {")
         for k in keys:
             c.append("    [%s] = %s," % (c_name(k), c_str(cat["messages"][k].strip())))
         c.append("};")
 
         def words(name, pairs):
-            c.append("static const struct sk_word %s_%s[] = {" % (name, lang))
+            c.append("static const struct sk_word %s[] = {" % name)
             for w, v in pairs:
                 c.append("    {%s, %d}," % (c_str(_norm_word(w)), v))
             c.append("};")
         words("numbers", sorted(number_words(cat).items(), key=lambda x: (x[1], x[0])))
         words("ordinals", sorted(ordinal_words(cat).items(), key=lambda x: (x[1], x[0])))
         words("bools", [(w, 1) for w in cat["bool"]["on"]] + [(w, 0) for w in cat["bool"]["off"]])
-        c.append("static const char *const points_%s[] = {%s};"
-                 % (lang, ", ".join(c_str(_norm_word(w)) for w in cat["numbers"]["point"])))
+        c.append("static const char *const points[] = {%s};"
+                 % ", ".join(c_str(_norm_word(w)) for w in cat["numbers"]["point"]))
         f = cat["format"]
         u = f["units"]
-        c += ["static const struct sk_lang lang_%s = {" % lang,
-              "    %s," % c_str(lang), "    msg_%s," % lang,
+        c += ["const struct sk_lang sk_lang_%s = {" % lang,
+              "    %s," % c_str(lang), "    msg,",
               "    %s, %s, %s, %s, %s," % tuple(c_str(f[k]) for k in (
                   "list_separator", "and", "or", "decimal", "percent")),
               "    {{%s, %s}, {%s, %s}, {%s, %s}}," % tuple(
                   c_str(x) for k in ("hour", "minute", "second") for x in u[k]),
               "    %s, %s, %s," % tuple(c_str(f[k]) for k in (
                   "duration_separator", "duration_last", "duration_zero")),
-              "    numbers_%s, sizeof numbers_%s / sizeof numbers_%s[0]," % (lang, lang, lang),
-              "    points_%s, sizeof points_%s / sizeof points_%s[0]," % (lang, lang, lang),
-              "    ordinals_%s, sizeof ordinals_%s / sizeof ordinals_%s[0]," % (lang, lang, lang),
-              "    bools_%s, sizeof bools_%s / sizeof bools_%s[0]," % (lang, lang, lang),
-              "};"]
-        if guard:
-            c.append("#endif")
-        c.append("")
+              "    numbers, sizeof numbers / sizeof numbers[0],",
+              "    points, sizeof points / sizeof points[0],",
+              "    ordinals, sizeof ordinals / sizeof ordinals[0],",
+              "    bools, sizeof bools / sizeof bools[0],",
+              "};", ""]
+        langs[lang] = "\n".join(c)
+    # The list: one file per language (custom/lang_<xx>.c, linked when chosen), English
+    # always; LEEC_SKILL_LANG_<XX>=0 leaves one out of the list.
+    c = [gen, '#include "%s"' % header, ""]
+    for lang in cats:
+        if lang != "en":
+            L = lang.upper()
+            c += ["#ifndef LEEC_SKILL_LANG_%s" % L, "#define LEEC_SKILL_LANG_%s 1" % L, "#endif"]
     c.append("const struct sk_lang *const sk_langs[] = {")
     for lang in cats:
         if lang == "en":
-            c.append("    &lang_en,")
+            c.append("    &sk_lang_en,")
         else:
-            c += ["#if LEEC_SKILL_LANG_%s" % lang.upper(), "    &lang_%s," % lang, "#endif"]
+            c += ["#if LEEC_SKILL_LANG_%s" % lang.upper(), "    &sk_lang_%s," % lang, "#endif"]
     c += ["};", "const size_t sk_nlangs = sizeof sk_langs / sizeof sk_langs[0];", ""]
-    return "\n".join(h), "\n".join(c)
+    return "\n".join(h), "\n".join(c), langs
 
 
 C_HEADER = os.path.join("runtime", "custom", "lang_tables.h")
@@ -319,9 +323,11 @@ def clang_format(text, root=SOURCE, name="x.c"):
 
 def c_files(root=SOURCE):
     """{path: text} of the generated C (clang-formatted); None when clang-format is missing."""
-    hdr, src = emit_c(header="custom/lang_tables.h")
+    hdr, src, langs = emit_c(header="custom/lang_tables.h")
     out = {}
-    for rel, text in ((C_HEADER, hdr), (C_SOURCE, src)):
+    items = [(C_HEADER, hdr), (C_SOURCE, src)]
+    items += [(os.path.join("runtime", "custom", "lang_%s.c" % l), t) for l, t in langs.items()]
+    for rel, text in items:
         f = clang_format(text, root, rel)
         if f is None:
             return None
@@ -346,7 +352,7 @@ def c_drift(root=SOURCE):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["emit-c"]:  # writes runtime/custom/lang_tables.{h,c}
+    if sys.argv[1:] == ["emit-c"]:  # writes runtime/custom/lang_tables.{h,c}, lang_<xx>.c
         files = c_files()
         if files is None:
             sys.exit("clang-format is needed (the tree's style)")
