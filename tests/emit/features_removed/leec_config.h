@@ -97,7 +97,7 @@
     X(headers, 8)
 
 /* Budgets (bytes) as leec computed them; leec_config.c re-checks them. */
-#define LEEC_MEMORY_BASELINE UINT64_C(12582912)
+#define LEEC_MEMORY_BASELINE UINT64_C(4194304)
 #define LEEC_MEMORY_CACHE UINT64_C(14718464)
 #define LEEC_MEMORY_CIRCUIT_BREAKER UINT64_C(512)
 #define LEEC_MEMORY_FEATURES UINT64_C(32768)
