@@ -98,7 +98,7 @@
 
 /* Budgets (bytes) as leec computed them; leec_config.c re-checks them. */
 #define LEEC_MEMORY_BASELINE UINT64_C(4194304)
-#define LEEC_MEMORY_CACHE UINT64_C(2103552)
+#define LEEC_MEMORY_CACHE UINT64_C(1054976)
 #define LEEC_MEMORY_CIRCUIT_BREAKER UINT64_C(512)
 #define LEEC_MEMORY_FEATURES UINT64_C(0)
 #define LEEC_MEMORY_HTTP UINT64_C(5910016)

@@ -226,7 +226,7 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     ck_catalog();
     struct resolved r;
     ck_assert(resolve(&r, &Cat, "ultra_conservative", NULL, "full", D));
-    const double cache = 1 * MiB + 1 * MiB + 50 * 2 * 64; /* pools + index */
+    const double cache = 1 * MiB + 50 * 2 * 64; /* state pool + index (response pool empty) */
     const double breaker = 512;
     const double features = 7 * 8 * KiB;                         /* full: 7 counted */
     const double http = 3 * MiB + 256 * KiB * 2 + 20000 * 112.0; /* + reply tree */
