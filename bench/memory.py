@@ -25,6 +25,10 @@ then, reported in its own column (and also required to stay within the estimate)
      possible ("[0,0,0,...]" endpoints), from a broken or hostile Home Assistant: the
      runtime refuses it at the node cap (ha_reply_too_complex) before cJSON builds a tree;
      "dense HA reply" is the health peak after it.
+Home Assistant is reached over HTTPS (tests/peers/tls_fixtures.py's server certificate),
+with LEEC_CA_BUNDLE = the system's public bundle (/etc/ssl/certs/ca-certificates.crt, what
+the lean build compiles in) plus the test CA, so the TLS state with a full CA store is
+measured; --plain-http measures without TLS.
 Steps 2-5 run 3 times, step 6 as often as the pool needs (with one more token). The
 response pool (cache.response_pool) is created but nothing in the runtime caches into it
 (see schemas/cache.yaml), so no load fills it.
@@ -55,6 +59,7 @@ sys.path.insert(0, os.path.join(SRC, "tests", "peers"))
 from lambda_emulator import LambdaEmulator  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 import capability_plans  # noqa: E402
+from tls_fixtures import TLSFixtures  # noqa: E402
 
 UNITS = {"B": 1, "KiB": 1024, "MiB": 1 << 20, "GiB": 1 << 30}
 MiB = 1 << 20
@@ -319,6 +324,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(SRC, "build"))
     ap.add_argument("--bench-build", default=os.path.join(SRC, "build-bench"))
     ap.add_argument("--preset", action="append")
+    ap.add_argument("--plain-http", action="store_true",
+                    help="Home Assistant over plain HTTP (no TLS state measured)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each load step's sizes")
     a = ap.parse_args()
     leec = os.path.abspath(os.path.join(a.build, "compiler", "leec"))
@@ -331,7 +338,20 @@ def main():
     tmp = tempfile.mkdtemp(prefix="leec-mem-")
     log = open(os.path.join(tmp, "build.log"), "w")
     rows, failed = [], False
-    sim = HASimulator(tokens=["mem-token-%d" % i for i in range(1000)]).start()
+    tokens = ["mem-token-%d" % i for i in range(1000)]
+    env = {}
+    if a.plain_http:
+        sim = HASimulator(tokens=tokens).start()
+    else:
+        fx = TLSFixtures(os.path.join(tmp, "tls"))
+        bundle = os.path.join(tmp, "ca-bundle.pem")
+        with open(bundle, "wb") as out:
+            for src in ("/etc/ssl/certs/ca-certificates.crt", fx.ca_cert):
+                with open(src, "rb") as f:
+                    out.write(f.read().rstrip(b"\n") + b"\n")
+        env["LEEC_CA_BUNDLE"] = bundle
+        sim = HASimulator(tokens=tokens, tls_cert=fx.server_cert, tls_key=fx.server_key).start()
+    env["LEEC_HA_URL"] = sim.url
     t_start = time.monotonic()
     try:
         for name in names:
@@ -346,7 +366,7 @@ def main():
                 print("%s: build failed: %s (log %s)" % (name, e, log.name), file=sys.stderr)
                 failed = True
                 continue
-            emu = LambdaEmulator([boot], env={"LEEC_HA_URL": sim.url}, timeout_s=30,
+            emu = LambdaEmulator([boot], env=env, timeout_s=30,
                                  memory_mb=int(vals["lambda.memory_mb"])).start()
             try:
                 sim.reset()
@@ -371,7 +391,9 @@ def main():
         sim.stop()
     print("bench/memory.py, %s: lean bootstrap (-DLEEC_LEAN=ON, MinSizeRel) built from "
           "examples/leec.yaml with each preset and features full; peak RSS = VmHWM (health "
-          "peak_rss_bytes) after the load; ratio = estimate / measured" % time.strftime("%Y-%m-%d"))
+          "peak_rss_bytes) after the load; ratio = estimate / measured; Home Assistant over %s"
+          % (time.strftime("%Y-%m-%d"), "plain HTTP" if a.plain_http else
+             "HTTPS (public CA bundle + test CA)"))
     hdr = ("preset", "max_event", "max_reply", "json_nodes", "state pool filled", "estimate",
            "measured", "ratio", "dense HA reply", "ok")
     print("| " + " | ".join(hdr) + " |")
