@@ -8,20 +8,23 @@ memory estimate (`leec explain`: "memory budget: X of Y") with their ratio.
 
 The load, per preset (figures from `leec explain` of the temporary project):
   1. health
-  2. health events of nearly lambda.max_event bytes holding nearly security.max_json_nodes
-     values (the largest parse tree the event caps allow)
-  3. Smart Home TurnOn directives of the same size (forwarded to Home Assistant)
-  4. Discovery whose Home Assistant reply is close to http.max_reply with many realistic
-     endpoints (~1.4 KB each, built from fuzz/corpus/ha_reply/Discovery.response.json)
-  5. Discovery whose reply is close to http.max_reply as one string (the simulator's
-     "big" fault)
-  6. Custom-skill TriggerAutomationIntent under distinct user tokens, each answered with
+  2. Custom-skill TriggerAutomationIntent under distinct user tokens, each answered with
      an entity list (GET /api/states) close to http.max_reply of realistic entities (those
      of the simulator's house, repeated): every answer is cached per token, until the
-     state pool (cache.state_pool) is full and evicts
-  7. health: its peak_rss_bytes (VmHWM) is "measured"; its cache stats show the fill
+     state pool (cache.state_pool) is full and evicts; the steps below come on top of it
+  3. health events of nearly lambda.max_event bytes holding nearly security.max_json_nodes
+     values (the largest parse tree the event caps allow)
+  4. Smart Home TurnOn directives of the same size (forwarded to Home Assistant)
+  5. Discovery whose Home Assistant reply is close to http.max_reply with many realistic
+     endpoints (~1.4 KB each, built from fuzz/corpus/ha_reply/Discovery.response.json)
+  6. Discovery whose reply is close to http.max_reply as one string (the simulator's
+     "big" fault)
+  7. Discovery whose reply is as dense in JSON values as http.max_reply allows but just
+     under security.max_json_nodes (256 values below it): the largest reply tree the
+     runtime accepts and builds
+  8. health: its peak_rss_bytes (VmHWM) is "measured"; its cache stats show the fill
 then, reported in its own column (and also required to stay within the estimate):
-  8. Discovery whose reply is close to http.max_reply and as dense in JSON values as
+  9. Discovery whose reply is close to http.max_reply and as dense in JSON values as
      possible ("[0,0,0,...]" endpoints), from a broken or hostile Home Assistant: the
      runtime refuses it at the node cap (ha_reply_too_complex) before cJSON builds a tree;
      "dense HA reply" is the health peak after it.
@@ -29,7 +32,7 @@ Home Assistant is reached over HTTPS (tests/peers/tls_fixtures.py's server certi
 with LEEC_CA_BUNDLE = the system's public bundle (/etc/ssl/certs/ca-certificates.crt, what
 the lean build compiles in) plus the test CA, so the TLS state with a full CA store is
 measured; --plain-http measures without TLS.
-Steps 2-5 run 3 times, step 6 as often as the pool needs (with one more token). The
+Steps 3-7 run 3 times, step 2 as often as the pool needs (with one more token). The
 response pool (cache.response_pool) is created but nothing in the runtime caches into it
 (see schemas/cache.yaml), so no load fills it.
 
@@ -190,11 +193,13 @@ def skill_request(intent, slots, token):
                         for k, v in slots.items()}}}}).encode()
 
 
-def dense_reply(template, target_bytes):
+def dense_reply(template, target_bytes, max_values=None):
     out = copy.deepcopy(template)
     out["event"]["payload"]["endpoints"] = [{"endpointId": "switch#dense", "capabilities": []}]
     base = len(json.dumps(out, separators=(",", ":")))
     n = max(0, (target_bytes - base - 16) // 2)
+    if max_values is not None:
+        n = min(n, max_values)
     out["event"]["payload"]["endpoints"][0]["capabilities"] = [0] * n
     return json.dumps(out, separators=(",", ":")).encode()
 
@@ -233,7 +238,8 @@ class Load:
             # (security.max_json_nodes) and must be refused, not parsed.
             if what == "discovery-dense" and kind == "Discover.Response":
                 raise RuntimeError("discovery-dense: parsed a reply over the node cap")
-            if what not in ("discovery-big", "discovery-dense") and kind != "Discover.Response":
+            if what not in ("discovery-big", "discovery-dense", "discovery-dense-cap") and \
+                    kind != "Discover.Response":
                 raise RuntimeError("%s: answered %s %s" % (what, kind, body[:300]))
             if kind == "Discover.Response":
                 self.seen[what] = "%d B in, %d B out, %d endpoints" % (
@@ -277,6 +283,8 @@ class Load:
 
     def run(self):
         self.health()
+        # the pool first: the per-invocation peaks below then come on top of a full cache
+        self.fill_state_pool()
         target = self.max_event - 64
         for _ in range(3):
             self.call(padded({"health_check": True}, target, self.nodes, lambda o: o), "health-big")
@@ -292,7 +300,11 @@ class Load:
             self.sim.set_fault("big", size=self.max_reply - 64, path="/api/alexa/smart_home",
                                times=1)
             self.call(self.discover_msg(), "discovery-big")
-        self.fill_state_pool()
+            body = self.sim_body = dense_reply(self.template, self.max_reply - 256,
+                                               self.nodes - 256)
+            self.sim.set_fault("status", status=200, body=body, content_type="application/json",
+                               path="/api/alexa/smart_home", times=1)
+            self.call(self.discover_msg(), "discovery-dense-cap")
         h = self.health()
         measured = h["peak_rss_bytes"]
         st = h.get("cache", {}).get("state", {})
