@@ -53,6 +53,8 @@ INEXPRESSIBLE = {
     "dup_key_top": "duplicate keys (as dup_key_nested)",
     "tab_indent": "YAML syntax (the parser's diagnostic, not the schema's)",
     "yaml_syntax": "YAML syntax (the parser's diagnostic, not the schema's)",
+    "nul_byte": "a raw NUL byte: libyaml refuses the stream, an editor reads the text "
+                "before it (and JSON Schema sees no value)",
     "multi_doc": "several YAML documents in one file",
     "merge_key": "YAML merge keys (<<) are resolved by the parser before the schema",
     "quoted_int": "a quoted scalar is a string to JSON Schema; \"512\" and a plain "
