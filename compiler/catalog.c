@@ -190,20 +190,8 @@ void model_free_catalog(struct catalog *cat)
         free(cat->tiers[i].name);
         free(cat->tiers[i].doc);
     }
-    for (size_t i = 0; i < cat->npresets; i++) {
-        struct preset_def *p = &cat->presets[i];
-        iface_values_free(p->overrides, cat->nifaces);
-        for (size_t j = 0; j < p->ntiers; j++) {
-            free(p->tiers[j].iface_name);
-            free(p->tiers[j].tier);
-        }
-        free(p->tiers);
-        free(p->name);
-        free(p->doc);
-        free(p->alias_of);
-        free(p->extends);
-        free(p->base);
-    }
+    for (size_t i = 0; i < cat->npresets; i++)
+        presets_free_preset(&cat->presets[i], cat->nifaces);
     for (size_t i = 0; i < cat->nfpresets; i++) {
         struct feature_preset_def *f = &cat->fpresets[i];
         for (size_t j = 0; j < f->nfeatures; j++)

@@ -64,7 +64,7 @@ static bool user_file(const char *path)
     return (base ? base[1] : path[0]) == '~';
 }
 
-static void preset_free(struct preset_def *p, size_t nifaces)
+void presets_free_preset(struct preset_def *p, size_t nifaces)
 {
     iface_values_free(p->overrides, nifaces);
     for (size_t j = 0; j < p->ntiers; j++) {
@@ -122,7 +122,7 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
     }
     if (old) { /* the user's preset replaces the stock one, in its place */
         size_t at = (size_t)(old - cat->presets);
-        preset_free(&cat->presets[at], cat->nifaces);
+        presets_free_preset(&cat->presets[at], cat->nifaces);
         memmove(&cat->presets[at], &cat->presets[at + 1],
                 (cat->npresets - at - 1) * sizeof *cat->presets);
         cat->npresets--;

@@ -12,6 +12,8 @@ bool presets_load_tier(struct catalog *cat, struct diag *d, const char *path);
 bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path);
 bool presets_load_aliases(struct catalog *cat, struct diag *d, const char *path);
 bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path);
+/* Frees what one preset owns (not the preset itself). */
+void presets_free_preset(struct preset_def *p, size_t nifaces);
 /* Checks that span files: every name links, no cycles, the standard tiers exist. */
 bool presets_check_links(struct catalog *cat, struct diag *d);
 
