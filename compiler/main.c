@@ -265,6 +265,38 @@ static void collect(const char *path, char ***out, bool **out_explicit, size_t *
     (*out)[(*n)++] = xstrdup(path);
 }
 
+/* Every tier's values on their own (units, ranges, expressions): a tier no stock
+ * preset is based on is otherwise never evaluated. Each resolves as a preset with
+ * that base tier and nothing else; run once the presets are valid, so an error
+ * is reported once, at the tier's line. */
+static bool resolve_every_tier(const struct catalog *cat, struct diag *d)
+{
+    struct catalog tmp = *cat;
+    tmp.presets = xcalloc(cat->npresets + 1, sizeof *tmp.presets);
+    if (cat->npresets)
+        memcpy(tmp.presets, cat->presets, cat->npresets * sizeof *tmp.presets);
+    tmp.npresets = cat->npresets + 1;
+    struct preset_def *p = &tmp.presets[cat->npresets];
+    bool ok = iface_values_parse(d, cat, NULL, &p->overrides, "tier", false);
+    char name[96];
+    for (size_t i = 0; ok && i < cat->ntiers; i++) {
+        const struct tier_def *t = &cat->tiers[i];
+        if (!strcmp(t->name, "user"))
+            continue; /* gives no values */
+        snprintf(name, sizeof name, "(tier %s)", t->name);
+        p->name = name;
+        p->base = t->name;
+        p->loc = p->base_loc = t->loc;
+        struct resolved r;
+        if (!resolve(&r, &tmp, name, NULL, "full", d))
+            ok = false;
+        resolved_free(&r);
+    }
+    iface_values_free(p->overrides, cat->nifaces);
+    free(tmp.presets);
+    return ok;
+}
+
 static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
 {
     bool ok = true;
@@ -276,7 +308,7 @@ static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
             ok = false;
         resolved_free(&r);
     }
-    return ok;
+    return ok && resolve_every_tier(cat, d);
 }
 
 static int cmd_validate(const struct opts *o, struct diag *d)

@@ -15,8 +15,6 @@ its formatting kept); list for a number, absurd number, quoted number, `yes` for
 boolean (lambda.memory_mb / cache.enabled set in the file's overrides or tier values;
 the file is read and written back with PyYAML, python3-yaml, for these).
 
-Cases listed in KNOWN_FAILING run only with LEEC_MUTATION_ALL=1 (not fixed yet, so the
-default run stays green); each entry says why.
 """
 import glob
 import os
@@ -40,12 +38,6 @@ LEEC = os.path.join(harness.build_dir(), "compiler", "leec")
 MARK = "__LEEC_MUTATION__"
 
 # (class, file relative to the copy, mode) -> reason; mode "root" or "stock".
-KNOWN_FAILING = {
-    # Tier values are range-checked when a preset resolves through the tier (validate
-    # resolves every preset); no stock preset is based on `maximum` without overriding
-    # it, so an out-of-range value there is never looked at. Catalog/resolve code.
-    ("absurd_number", "presets/tiers/maximum.yaml", "root"): "tier values not range-checked",
-}
 
 KEY_CLASSES = ("unknown_key", "duplicate_key", "unclosed_flow")
 VALUE_CLASSES = {
@@ -144,9 +136,6 @@ class Mutations(unittest.TestCase):
                 f.write(text)
             for mode, args in (("root", ("--root", ".", "validate", rel)),
                                ("stock", ("validate", rel))):
-                key = (cls, rel, mode)
-                if key in KNOWN_FAILING and os.environ.get("LEEC_MUTATION_ALL") != "1":
-                    continue
                 r = self.leec(*args)
                 where = "%s:%d:" % (rel, line)
                 error_here = re.search(r"^%s:\d+:\d+: error:" % re.escape(rel), r.stderr, re.M)
