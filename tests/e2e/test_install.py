@@ -193,10 +193,11 @@ class InstalledLeec(unittest.TestCase):
             overrides:
               lambda:
                 memory_mb: 128
+                headroom: 64MiB
               cache:
                 state_pool: 64MiB
                 response_pool: 64MiB
-            """))
+            """))  # 64 MiB of state pool alone exceeds 128 MB - 64 MiB (the response pool is not counted)
         r = self.leec_run("--format", "github", "validate", "leec.yaml", cwd=d)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         lines = r.stdout.splitlines()
