@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import sys
 import threading
 import time
@@ -36,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigv4_verify  # noqa: E402
-from loopback_service import LoopbackService  # noqa: E402
+from loopback_service import LoopbackService, serve_until_terminated  # noqa: E402
 
 ACCOUNT = "123456789012"
 P = "/2015-03-31/functions"
@@ -208,20 +207,12 @@ def main(argv=None):
     a = ap.parse_args(argv)
     rec = AwsRecorder(region=a.region, function_exists=a.exists, port=a.port).start()
 
-    def _stop(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, _stop)
-    print(rec.url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
+    def stop():
         for q in rec.requests:
             print("%s %s %s -> %s" % (q["operation"], q["method"], q["path"], q.get("status")),
                   file=sys.stderr)
         rec.stop()
+    serve_until_terminated(rec.url, stop)
     return 0
 
 

@@ -20,7 +20,6 @@ Only the Python standard library is used. Binds 127.0.0.1 only.
 """
 import argparse
 import copy
-import signal
 import datetime
 import json
 import os
@@ -35,7 +34,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from loopback_service import LoopbackService  # noqa: E402
+from loopback_service import LoopbackService, serve_until_terminated  # noqa: E402
 
 HA_VERSION = "2026.11.1"
 DEFAULT_TOKEN = "test-token-good"
@@ -1906,18 +1905,8 @@ example:
                       sample_devices=not a.no_sample_devices, verbose=a.verbose)
     mode, params = _parse_fault(a.fault)
     sim.set_fault(mode, **params)
-    def _stop(signum, frame):  # `kill PID` ends it like Ctrl-C
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, _stop)
     sim.start()
-    print(sim.url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.stop()
+    serve_until_terminated(sim.url, sim.stop)
     return 0
 
 
