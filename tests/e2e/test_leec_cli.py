@@ -277,13 +277,66 @@ class Explain(unittest.TestCase):
             self.assertIn("preset memory_conservative (alias of ultra_conservative)", r.stdout)
 
 
+class ExplainJson(unittest.TestCase):
+    """explain --format json: the facts every consumer outside the compiler reads."""
+
+    def facts(self, path):
+        r = run("--format", "json", "explain", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_values_with_origins_match_text(self):
+        f = self.facts("examples/leec.yaml")
+        self.assertEqual(f["leec_facts"], 1)
+        self.assertEqual(f["preset"], "production_balanced")
+        text = run("explain", "examples/leec.yaml").stdout
+        for iface, body in f["interfaces"].items():
+            for name, p in body["params"].items():
+                self.assertIn("origin", p)
+                self.assertIn(p["origin"]["kind"], ("tier", "preset", "project", "features"))
+                # the human text line shows the same value
+                self.assertRegex(text, r"\n  %s\s+%s\s" % (re.escape(name), re.escape(p["text"])))
+        self.assertEqual(f["lambda"]["memory_mb"], f["interfaces"]["lambda"]["params"]["memory_mb"]["value"])
+        total = sum(c["bytes"] for c in f["budget"]["memory"]["contributors"])
+        self.assertAlmostEqual(total, f["budget"]["memory"]["total_bytes"], delta=1)
+        self.assertEqual(f["budget"]["metrics"]["count"], len(f["metrics"]["names"]))
+
+    def test_secrets_and_files_by_name(self):
+        f = self.facts("examples/full.yaml")
+        self.assertTrue(f["secrets"]["ssm_parameters"], f["secrets"])
+        self.assertEqual(f["home_assistant"]["token"]["source"], "ssm")
+        for path in f["files"]:
+            self.assertFalse(os.path.isabs(path))
+
+    def test_compile_writes_the_same_facts(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("compile", "examples/leec.yaml", "-o", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, "leec_facts.json")) as fh:
+                written = json.load(fh)
+        printed = self.facts("examples/leec.yaml")
+        self.assertEqual(written["interfaces"], printed["interfaces"])
+        self.assertEqual(written["project"], "examples/leec.yaml")
+
+    def test_invalid_project_keeps_stdout_json_free(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "leec.yaml")
+            with open(p, "w") as fh:
+                fh.write("leec: 1\npreset: no_such_preset\n")
+            r = run("--format", "json", "explain", p)
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.stdout, "")
+            diags = json.loads(r.stderr)
+            self.assertTrue(any("no_such_preset" in x["message"] for x in diags), diags)
+
+
 class Compile(unittest.TestCase):
     def test_write_if_changed(self):
         with tempfile.TemporaryDirectory() as d:
             r = run("compile", "examples/leec.yaml", "-o", d)
             self.assertEqual(r.returncode, 0, r.stderr)
             files = sorted(os.listdir(d))
-            self.assertEqual(files, ["leec_config.c", "leec_config.h"])
+            self.assertEqual(files, ["leec_config.c", "leec_config.h", "leec_facts.json"])
             before = {f: os.stat(os.path.join(d, f)).st_mtime_ns for f in files}
             contents = {f: read(os.path.join(d, f)) for f in files}
             time.sleep(0.05)

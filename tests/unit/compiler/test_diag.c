@@ -1,5 +1,5 @@
 /* Unit tests for diag: text (carets under tabs and UTF-8), JSON and GitHub output. */
-#include "diag.h"
+#include "front/diag.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>

@@ -1,5 +1,5 @@
 /* Unit tests for the expression language (compiler/expr.h). */
-#include "expr.h"
+#include "expr/expr.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* Unit tests for the catalog, project loading, the resolver and the emitter, run
  * against the real schemas/ and presets/ of the source tree (LEEC_SOURCE_DIR). */
-#include "emit.h"
-#include "project.h"
-#include "resolve.h"
+#include "emit/emit.h"
+#include "model/project.h"
+#include "resolve/resolve.h"
 
 #include <check.h>
 #include <math.h>

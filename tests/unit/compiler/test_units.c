@@ -1,5 +1,5 @@
 /* Unit tests for units: the one unit table and the parameter-type table. */
-#include "units.h"
+#include "expr/units.h"
 
 #include <check.h>
 #include <stdlib.h>

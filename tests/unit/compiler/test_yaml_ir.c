@@ -1,5 +1,5 @@
 /* Unit tests for yaml_ir: tree shape, locations, and every loader error. */
-#include "yaml_ir.h"
+#include "front/yaml_ir.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,0 +1,257 @@
+/* leec validate [--skip-other-yaml] [PATH...]: every file named is read and checked;
+ * directories are walked (YAML that is not a leec file is skipped). */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "front/util.h"
+#include "front/yaml_ir.h"
+#include "model/project.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Files under path; out_explicit[i] tells a file named on the command line from one
+ * found by walking a directory (walks skip YAML that is not a leec file). */
+static void collect(const char *path, char ***out, bool **out_explicit, size_t *n,
+                    bool explicit_arg)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *dp = opendir(path);
+        if (!dp)
+            return;
+        char **names = NULL;
+        size_t nn = 0;
+        struct dirent *de;
+        while ((de = readdir(dp))) {
+            if (de->d_name[0] == '.')
+                continue;
+            names = xrealloc(names, (nn + 1) * sizeof *names);
+            names[nn++] = xstrdup(de->d_name);
+        }
+        closedir(dp);
+        for (size_t i = 0; i + 1 < nn; i++)
+            for (size_t j = i + 1; j < nn; j++)
+                if (strcmp(names[i], names[j]) > 0) {
+                    char *t = names[i];
+                    names[i] = names[j];
+                    names[j] = t;
+                }
+        for (size_t i = 0; i < nn; i++) {
+            struct sbuf p = {0};
+            if (strcmp(path, ".") && strcmp(path, "./")) /* "." walks as "presets/x.yaml" */
+                sbuf_printf(&p, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
+            sbuf_add(&p, names[i]);
+            struct stat s2;
+            size_t l = strlen(names[i]);
+            if (stat(p.s, &s2) == 0 &&
+                (S_ISDIR(s2.st_mode) || (l > 5 && !strcmp(names[i] + l - 5, ".yaml")) ||
+                 (l > 4 && !strcmp(names[i] + l - 4, ".yml"))))
+                collect(p.s, out, out_explicit, n, false);
+            sbuf_free(&p);
+            free(names[i]);
+        }
+        free(names);
+        return;
+    }
+    *out = xrealloc(*out, (*n + 1) * sizeof **out);
+    *out_explicit = xrealloc(*out_explicit, (*n + 1) * sizeof **out_explicit);
+    (*out_explicit)[*n] = explicit_arg;
+    (*out)[(*n)++] = xstrdup(path);
+}
+
+/* Every tier's values on their own (units, ranges, expressions): a tier no stock
+ * preset is based on is otherwise never evaluated. Each resolves as a preset with
+ * that base tier and nothing else; run once the presets are valid, so an error
+ * is reported once, at the tier's line. */
+static bool resolve_every_tier(const struct catalog *cat, struct diag *d)
+{
+    struct catalog tmp = *cat;
+    tmp.presets = xcalloc(cat->npresets + 1, sizeof *tmp.presets);
+    if (cat->npresets)
+        memcpy(tmp.presets, cat->presets, cat->npresets * sizeof *tmp.presets);
+    tmp.npresets = cat->npresets + 1;
+    struct preset_def *p = &tmp.presets[cat->npresets];
+    bool ok = iface_values_parse(d, cat, NULL, &p->overrides, "tier", false);
+    char name[96];
+    for (size_t i = 0; ok && i < cat->ntiers; i++) {
+        const struct tier_def *t = &cat->tiers[i];
+        if (!strcmp(t->name, "user"))
+            continue; /* gives no values */
+        snprintf(name, sizeof name, "(tier %s)", t->name);
+        p->name = name;
+        p->base = t->name;
+        p->loc = p->base_loc = t->loc;
+        struct resolved r;
+        if (!resolve(&r, &tmp, name, NULL, "full", d))
+            ok = false;
+        resolved_free(&r);
+    }
+    iface_values_free(p->overrides, cat->nifaces);
+    free(tmp.presets);
+    return ok;
+}
+
+static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
+{
+    bool ok = true;
+    for (size_t i = 0; i < cat->npresets; i++) {
+        struct resolved r;
+        if (cat->presets[i].alias_of)
+            continue; /* resolves exactly as its target */
+        if (!resolve(&r, cat, cat->presets[i].name, NULL, "full", d))
+            ok = false;
+        resolved_free(&r);
+    }
+    return ok && resolve_every_tier(cat, d);
+}
+
+int cmd_validate(struct cli *c, struct diag *d)
+{
+    bool skip_other = false; /* --skip-other-yaml: pre-commit's file lists */
+    const char **paths = xcalloc((size_t)c->argc + 1, sizeof *paths);
+    size_t npaths = 0;
+    for (int i = 0; i < c->argc; i++) {
+        if (cli_opt_flag(c, i, "--skip-other-yaml"))
+            skip_other = true;
+        else if (c->argv[i][0] == '-' && c->argv[i][1]) {
+            free(paths);
+            return cli_usage_error("validate: unknown option '%s'", c->argv[i]);
+        } else
+            paths[npaths++] = c->argv[i];
+    }
+    char **files = NULL;
+    bool *named = NULL;
+    size_t nfiles = 0;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            diag_error(d, NULL, "cannot open '%s': %s", paths[i], strerror(errno));
+            rc = EXIT_USAGE;
+            continue;
+        }
+        collect(paths[i], &files, &named, &nfiles, true);
+    }
+    free(paths);
+    char *root = stock_find_root(c->root, d);
+    if (!root) {
+        for (size_t i = 0; i < nfiles; i++)
+            free(files[i]);
+        free(files);
+        free(named);
+        return EXIT_USAGE;
+    }
+    /* Every file is read: catalog files outside the catalog root (a user's presets, an
+     * edited copy of a stock file) are loaded with the catalog, project files after it,
+     * with the presets beside them. Stock files named again were checked by the load. */
+    enum stock_kind *kinds = xcalloc(nfiles ? nfiles : 1, sizeof *kinds);
+    struct workspace_files x = {0};
+    size_t counts[SK_RETIRED + 1] = {0};
+    bool ok = true;
+    for (size_t i = 0; i < nfiles; i++) {
+        kinds[i] = stock_file_kind(files[i]);
+        if (kinds[i] == SK_PROJECT) {
+            workspace_add_beside(&x, root, files[i]);
+            counts[SK_PROJECT]++;
+        } else if (kinds[i] != SK_NONE) {
+            if (!stock_contains(root, files[i]))
+                workspace_add_file(&x, root, files[i], kinds[i]);
+        }
+    }
+    for (size_t i = 0; i < x.n; i++)
+        counts[x.items[i].kind == SK_BASELINE || x.items[i].kind == SK_RETIRED ? SK_SCHEMA
+                                                                               : x.items[i].kind]++;
+    struct catalog cat;
+    int lrc = workspace_load(&cat, c, d, &x, NULL);
+    workspace_files_free(&x);
+    if (lrc == EXIT_USAGE) {
+        rc = lrc;
+        goto out;
+    }
+    if (lrc != EXIT_OK)
+        ok = false;
+    else if (!resolve_all_presets(&cat, d))
+        ok = false;
+    for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
+        if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
+            continue; /* read with the catalog above */
+        if (kinds[i] == SK_NONE && (!named[i] || skip_other)) {
+            /* Other YAML in a directory (CI workflows, templates): said, not counted. */
+            int io = 0;
+            const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
+            struct loc at = loc_make(src, 1, 1, 0);
+            if (src)
+                diag_note(d, &at,
+                          "skipped: not a leec file (no top-level 'leec:', 'preset:', "
+                          "'tier:' ... key)");
+            else if (io)
+                rc = EXIT_USAGE;
+            continue;
+        }
+        if (kinds[i] == SK_NONE) {
+            int io = 0;
+            /* Still parse it, so YAML errors are reported, then say what it lacks. */
+            struct ydoc *doc = ydoc_load_file(d, files[i], &io);
+            if (io) {
+                rc = EXIT_USAGE;
+            } else if (doc && !ydoc_root(doc)) {
+                struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
+                diag_error(d, &at, "empty file: a project file starts with 'leec: 1'");
+                ok = false;
+            } else if (doc) {
+                struct loc at = loc_make(ydoc_source(doc), 1, 1, 0);
+                diag_error(d, &at,
+                           "not a leec file: a project file starts with 'leec: 1' (catalog files "
+                           "with preset:, tier:, interface: ...)");
+                ok = false;
+            } else {
+                ok = false; /* YAML errors, reported */
+            }
+            ydoc_free(doc);
+            continue;
+        }
+        struct project p;
+        int io = 0;
+        bool good = project_load(&p, &cat, files[i], d, &io);
+        if (io)
+            rc = EXIT_USAGE;
+        /* Resolved even after errors, so that every independent error is reported. */
+        if (good || project_resolvable(&p)) {
+            struct resolved r;
+            good = resolve(&r, &cat, p.preset, &p, NULL, d) && good;
+            resolved_free(&r);
+        }
+        project_free(&p, &cat);
+        ok = ok && good;
+    }
+    if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && c->format == DIAG_TEXT) {
+        /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
+        struct sbuf line = {0};
+        static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
+                                                SK_FPRESET, SK_ALIASES, SK_SCHEMA};
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            if (counts[order[k]])
+                sbuf_printf(&line, "%s%zu %s", line.len ? ", " : "", counts[order[k]],
+                            stock_kind_name(order[k], counts[order[k]]));
+        fprintf(stderr,
+                "leec: validated %s%sthe catalog in %s (%zu interfaces, %zu tiers, %zu presets, "
+                "%zu feature presets): valid\n",
+                line.len ? line.s : "", line.len ? " and " : "", root, cat.nifaces, cat.ntiers,
+                cat.npresets, cat.nfpresets);
+        sbuf_free(&line);
+    }
+    model_free_catalog(&cat);
+out:
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    free(named);
+    free(kinds);
+    free(root);
+    if (rc != EXIT_OK)
+        return rc;
+    return ok && diag_error_count(d) == 0 ? EXIT_OK : EXIT_INVALID;
+}

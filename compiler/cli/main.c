@@ -1,0 +1,151 @@
+/* leec: the command line. Global options (--format, --root, --help, --version) may
+ * stand anywhere; every other argument belongs to the command, which parses it
+ * (cli/cmd_*.c). Exit codes: 0 ok, 1 invalid input, 2 usage or I/O error, 3 internal
+ * error. See `leec --help` and docs/cli.md. */
+#include "cli/cli.h"
+#include "front/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const usage_text =
+    "usage: leec [--format text|json|github] [--root DIR] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  validate [--skip-other-yaml] [PATH...]\n"
+    "                              check project files, presets and schemas (default: the "
+    "catalog);\n"
+    "                              --skip-other-yaml: a named YAML file that is not a leec file\n"
+    "                              gets a note, not an error (for pre-commit's file lists)\n"
+    "  explain FILE                resolved values with their origins, budgets, free-tier use;\n"
+    "                              with --format json: the same as data (docs/facts.md)\n"
+    "  compile FILE -o DIR         write leec_config.h, leec_config.c and leec_facts.json\n"
+    "  list                        tiers and presets with memory and metric figures\n"
+    "  diff A B                    differences between two project files or presets\n"
+    "  optimize FILE --max-memory SIZE [--keep IFACE...]\n"
+    "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
+    "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
+    "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
+    "\n"
+    "options:\n"
+    "  --format FMT   diagnostics as text (default), json or github annotations\n"
+    "  --root DIR     where schemas/ and presets/ are (default: $LEEC_ROOT, else the\n"
+    "                 catalog installed with leec: <prefix>/share/leec)\n"
+    "  --help, -h     this text (also after a command)\n"
+    "  --version      print the version\n"
+    "\n"
+    "exit status: 0 valid, 1 invalid input, 2 usage or I/O error, 3 internal error\n";
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "leec: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see leec --help)\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_opt_value(struct cli *c, int *i, const char *name, const char **val)
+{
+    const char *a = c->argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= c->argc) {
+        cli_usage_error("%s needs a value", name);
+        return -1;
+    }
+    *val = c->argv[++*i];
+    return 1;
+}
+
+bool cli_opt_flag(const struct cli *c, int i, const char *name)
+{
+    return !strcmp(c->argv[i], name);
+}
+
+static const struct command {
+    const char *name;
+    int (*fn)(struct cli *, struct diag *);
+    bool data_on_stdout; /* with --format json, the data goes to stdout, diagnostics to stderr */
+} commands[] = {
+    {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
+    {"compile", cmd_compile, false},   {"list", cmd_list, false},
+    {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
+    {"schema", cmd_schema, true},
+};
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    c.argv = xcalloc((size_t)argc + 1, sizeof *c.argv);
+    const char *cmd = NULL;
+    bool help = false;
+    int rc = EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            help = true;
+        } else if (!strcmp(a, "--version")) {
+            printf("leec %s\n", LEEC_VERSION);
+            goto done;
+        } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+            if (!strcmp(v, "text"))
+                c.format = DIAG_TEXT;
+            else if (!strcmp(v, "json"))
+                c.format = DIAG_JSON;
+            else if (!strcmp(v, "github"))
+                c.format = DIAG_GITHUB;
+            else {
+                rc = cli_usage_error("unknown format '%s' (text, json or github)", v);
+                goto done;
+            }
+        } else if (!strcmp(a, "--root")) {
+            if (i + 1 >= argc) {
+                rc = cli_usage_error("--root needs a directory");
+                goto done;
+            }
+            c.root = argv[++i];
+        } else if (!cmd && a[0] == '-' && a[1]) {
+            rc = cli_usage_error("unknown option '%s'", a);
+            goto done;
+        } else if (!cmd) {
+            cmd = a;
+        } else {
+            c.argv[c.argc++] = argv[i];
+        }
+    }
+    if (help || !cmd) {
+        fputs(usage_text, help ? stdout : stderr);
+        rc = help ? EXIT_OK : EXIT_USAGE;
+        goto done;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) {
+            /* JSON data and a JSON diagnostics array cannot share stdout */
+            bool to_stdout =
+                c.format == DIAG_GITHUB || (c.format == DIAG_JSON && !commands[i].data_on_stdout);
+            struct diag *d = diag_new(c.format, to_stdout ? stdout : stderr);
+            rc = commands[i].fn(&c, d);
+            if (rc == EXIT_OK && diag_error_count(d))
+                rc = EXIT_INVALID;
+            diag_finish(d);
+            diag_free(d);
+            goto done;
+        }
+    rc = cli_usage_error("unknown command '%s'", cmd);
+done:
+    free(c.argv);
+    return rc;
+}

@@ -1,0 +1,170 @@
+/* workspace: the catalog files that come with a project, and load → resolve. */
+#include "cli/workspace.h"
+
+#include "front/util.h"
+#include "front/yaml_ir.h"
+#include "model/project.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+void workspace_add_file(struct workspace_files *w, const char *root, const char *path,
+                        enum stock_kind k)
+{
+    char rp[PATH_MAX], rq[PATH_MAX];
+    if (stock_contains(root, path) || !realpath(path, rp))
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        if (realpath(w->items[i].path, rq) && !strcmp(rp, rq))
+            return;
+    w->items = xrealloc(w->items, (w->n + 1) * sizeof *w->items);
+    w->items[w->n++] = (struct stock_extra){xstrdup(path), k};
+}
+
+/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. */
+static void add_presets_dir(struct workspace_files *w, const char *root, const char *dir)
+{
+    static const char *const subs[] = {"", "/tiers", "/features"};
+    for (size_t s = 0; s < 3; s++) {
+        struct sbuf sd = {0};
+        sbuf_printf(&sd, "%s%s", dir, subs[s]);
+        DIR *dp = opendir(sd.s);
+        char **names = NULL;
+        size_t nn = 0;
+        struct dirent *de;
+        while (dp && (de = readdir(dp))) {
+            size_t l = strlen(de->d_name);
+            if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
+                continue;
+            names = xrealloc(names, (nn + 1) * sizeof *names);
+            names[nn++] = xstrdup(de->d_name);
+        }
+        if (dp)
+            closedir(dp);
+        for (size_t i = 0; i < nn; i++) {
+            for (size_t j = i + 1; j < nn; j++)
+                if (strcmp(names[i], names[j]) > 0) {
+                    char *t = names[i];
+                    names[i] = names[j];
+                    names[j] = t;
+                }
+            struct sbuf f = {0};
+            sbuf_printf(&f, "%s/%s", sd.s, names[i]);
+            enum stock_kind k = stock_file_kind(f.s);
+            if (k != SK_NONE && k != SK_PROJECT)
+                workspace_add_file(w, root, f.s, k);
+            sbuf_free(&f);
+            free(names[i]);
+        }
+        free(names);
+        sbuf_free(&sd);
+    }
+}
+
+/* presets/ beside the project file, then each directory its preset_dirs: names
+ * (relative to the project file; project_load checks them and reports a bad one). */
+void workspace_add_beside(struct workspace_files *w, const char *root, const char *project)
+{
+    const char *slash = strrchr(project, '/');
+    struct sbuf base = {0}, dir = {0};
+    if (slash)
+        sbuf_addn(&base, project, (size_t)(slash - project) + 1);
+    sbuf_printf(&dir, "%spresets", base.s ? base.s : "");
+    add_presets_dir(w, root, dir.s);
+    sbuf_free(&dir);
+    /* Read quietly: the project is loaded (and diagnosed) after the catalog. */
+    struct diag *quiet = diag_new(DIAG_TEXT, stderr);
+    diag_set_quiet(quiet, 1);
+    int io = 0;
+    struct ydoc *doc = ydoc_load_file(quiet, project, &io);
+    const struct ynode *root_node = doc ? ydoc_root(doc) : NULL;
+    const struct ynode *pd =
+        root_node && root_node->kind == YN_MAP ? ymap_get(root_node, "preset_dirs") : NULL;
+    for (size_t i = 0; pd && pd->kind == YN_SEQ && i < pd->nitems; i++) {
+        const struct ynode *it = pd->items[i];
+        if (it->kind != YN_SCALAR || !*it->str)
+            continue;
+        struct sbuf p = {0};
+        sbuf_printf(&p, "%s%s", it->str[0] == '/' ? "" : (base.s ? base.s : ""), it->str);
+        add_presets_dir(w, root, p.s);
+        sbuf_free(&p);
+    }
+    ydoc_free(doc);
+    diag_free(quiet);
+    sbuf_free(&base);
+}
+
+void workspace_files_free(struct workspace_files *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free((char *)w->items[i].path);
+    free(w->items);
+    w->items = NULL;
+    w->n = 0;
+}
+
+int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
+                   const struct workspace_files *w, char **root_out)
+{
+    memset(cat, 0, sizeof *cat); /* callers free it on every path */
+    char *root = stock_find_root(c->root, d);
+    if (!root)
+        return EXIT_USAGE;
+    if (stock_is_foreign(root)) {
+        struct sbuf p = {0};
+        sbuf_printf(&p, "%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/");
+        diag_set_stock(d, p.s);
+        sbuf_free(&p);
+    }
+    bool ok = stock_load(cat, root, w ? w->items : NULL, w ? w->n : 0, d);
+    if (root_out)
+        *root_out = root;
+    else
+        free(root);
+    return ok ? EXIT_OK : EXIT_INVALID;
+}
+
+int workspace_load_stock(struct catalog *cat, const struct cli *c, struct diag *d)
+{
+    return workspace_load(cat, c, d, NULL, NULL);
+}
+
+int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
+                       const char *project)
+{
+    char *root = stock_find_root(c->root, d);
+    if (!root) {
+        memset(cat, 0, sizeof *cat);
+        return EXIT_USAGE;
+    }
+    struct workspace_files w = {0};
+    workspace_add_beside(&w, root, project);
+    free(root);
+    int rc = workspace_load(cat, c, d, &w, NULL);
+    workspace_files_free(&w);
+    return rc;
+}
+
+int workspace_with_project(const struct cli *c, struct diag *d, const char *project,
+                           workspace_project_fn fn, void *arg)
+{
+    struct catalog cat;
+    int rc = workspace_load_for(&cat, c, d, project);
+    if (rc == EXIT_OK) {
+        struct project p;
+        int io = 0;
+        if (project_load(&p, &cat, project, d, &io)) {
+            struct resolved r;
+            rc = resolve(&r, &cat, p.preset, &p, NULL, d) ? fn(c, project, &cat, &p, &r, d, arg)
+                                                          : EXIT_INVALID;
+            resolved_free(&r);
+        } else {
+            rc = io ? EXIT_USAGE : EXIT_INVALID;
+        }
+        project_free(&p, &cat);
+    }
+    model_free_catalog(&cat);
+    return rc;
+}

@@ -1,0 +1,376 @@
+/* diag: see diag.h. Text output mimics gcc/ninja: header, source line, caret. */
+#include "front/diag.h"
+
+#include "front/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct diag {
+    enum diag_format fmt;
+    FILE *out;
+    struct src_file **files;
+    size_t nfiles;
+    unsigned errors, warnings;
+    int quiet;
+    cJSON *json;      /* DIAG_JSON: array of diagnostics */
+    cJSON *last_json; /* the error/warning that the next note attaches to */
+    /* The last error/warning printed: an identical one right after it (the same value
+     * reached again through a YAML alias) is counted but not repeated; its notes follow
+     * the first. */
+    const struct src_file *last_file;
+    uint32_t last_line, last_col;
+    enum diag_level last_lvl;
+    char last_msg[2048];
+    /* diag_map_path: display names for paths read under another name */
+    char **map_from, **map_to;
+    size_t nmap;
+    char *stock; /* diag_set_stock prefix, or NULL */
+};
+
+struct diag *diag_new(enum diag_format fmt, FILE *out)
+{
+    struct diag *d = xrealloc(NULL, sizeof *d);
+    memset(d, 0, sizeof *d);
+    d->fmt = fmt;
+    d->out = out;
+    if (fmt == DIAG_JSON)
+        d->json = cJSON_CreateArray();
+    return d;
+}
+
+void diag_free(struct diag *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nfiles; i++) {
+        free(d->files[i]->path);
+        free(d->files[i]->text);
+        free(d->files[i]);
+    }
+    free(d->files);
+    for (size_t i = 0; i < d->nmap; i++) {
+        free(d->map_from[i]);
+        free(d->map_to[i]);
+    }
+    free(d->map_from);
+    free(d->map_to);
+    free(d->stock);
+    cJSON_Delete(d->json);
+    free(d);
+}
+
+const struct src_file *diag_add_source(struct diag *d, const char *path, char *text, size_t len)
+{
+    struct src_file *f = xrealloc(NULL, sizeof *f);
+    f->path = NULL;
+    /* Exact names first, then the longest prefix. */
+    for (size_t i = 0; i < d->nmap && !f->path; i++)
+        if (!strcmp(d->map_from[i], path))
+            f->path = strdup(d->map_to[i]);
+    size_t best = 0, bl = 0;
+    for (size_t i = 0; i < d->nmap && !f->path; i++) {
+        size_t l = strlen(d->map_from[i]);
+        if (l > bl && d->map_from[i][l - 1] == '/' && !strncmp(d->map_from[i], path, l)) {
+            best = i;
+            bl = l;
+        }
+    }
+    if (!f->path && bl) {
+        struct sbuf b = {0};
+        sbuf_printf(&b, "%s%s", d->map_to[best], path + bl);
+        f->path = b.s;
+    }
+    if (!f->path)
+        f->path = strdup(path);
+    f->text = text;
+    f->len = len;
+    if (!f->path)
+        exit(3);
+    d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof *d->files);
+    d->files[d->nfiles++] = f;
+    return f;
+}
+
+const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
+                                      int *io_error)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        diag_error(d, NULL, "cannot open '%s': %s", path, strerror(errno));
+        *io_error = 1;
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = xrealloc(NULL, cap + 1);
+    for (;;) {
+        size_t n = fread(buf + len, 1, cap - len, fp);
+        len += n;
+        if (len > max_bytes) {
+            fclose(fp);
+            free(buf);
+            struct loc at = {0};
+            diag_error(d, &at, "'%s' is larger than %zu bytes, the limit for one file", path,
+                       max_bytes);
+            *io_error = 0; /* bad input, not I/O */
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        if (len == cap) {
+            cap *= 2;
+            buf = xrealloc(buf, cap + 1);
+        }
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    if (failed) {
+        free(buf);
+        diag_error(d, NULL, "cannot read '%s'", path);
+        *io_error = 1;
+        return NULL;
+    }
+    buf[len] = '\0';
+    *io_error = 0;
+    return diag_add_source(d, path, buf, len);
+}
+
+static const char *level_name(enum diag_level lvl)
+{
+    switch (lvl) {
+    case DIAG_ERROR:
+        return "error";
+    case DIAG_WARNING:
+        return "warning";
+    case DIAG_HELP:
+        return "help";
+    default:
+        return "note";
+    }
+}
+
+/* Start of line `line` (1-based) in f, or NULL. */
+static const char *line_start(const struct src_file *f, uint32_t line)
+{
+    const char *p = f->text, *end = f->text + f->len;
+    for (uint32_t l = 1; l < line; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p)
+            return NULL;
+        p++;
+    }
+    return p;
+}
+
+static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+size_t loc_offset(const struct loc *at)
+{
+    if (!at->file)
+        return 0;
+    const char *p = line_start(at->file, at->line);
+    const char *end = at->file->text + at->file->len;
+    if (!p)
+        return at->file->len;
+    for (uint32_t c = 1; c < at->col && p < end && *p != '\n'; c++) {
+        p++;
+        while (p < end && is_cont((unsigned char)*p))
+            p++;
+    }
+    return (size_t)(p - at->file->text);
+}
+
+struct loc loc_make(const struct src_file *f, uint32_t line, uint32_t col, uint32_t span)
+{
+    struct loc l = {f, line, col, span};
+    return l;
+}
+
+struct loc loc_advance(const struct loc *at, uint32_t chars, uint32_t span)
+{
+    struct loc l = *at;
+    l.col += chars;
+    l.span = span;
+    return l;
+}
+
+static void print_source(struct diag *d, const struct loc *at)
+{
+    const char *p = line_start(at->file, at->line);
+    if (!p)
+        return;
+    const char *end = at->file->text + at->file->len;
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+        eol = end;
+    if (eol > p && eol[-1] == '\r')
+        eol--;
+    fprintf(d->out, "  %.*s\n  ", (int)(eol - p), p);
+    /* Caret line: copy tabs so the caret lines up under tabbed source. */
+    const char *q = p;
+    for (uint32_t c = 1; c < at->col && q < eol; c++) {
+        fputc(*q == '\t' ? '\t' : ' ', d->out);
+        q++;
+        while (q < eol && is_cont((unsigned char)*q))
+            q++;
+    }
+    fputc('^', d->out);
+    for (uint32_t i = 1; i < at->span; i++)
+        fputc('~', d->out);
+    fputc('\n', d->out);
+}
+
+static void emit_json(struct diag *d, enum diag_level lvl, const struct loc *at, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "severity", level_name(lvl));
+    if (at && at->file) {
+        cJSON_AddStringToObject(o, "file", at->file->path);
+        cJSON_AddNumberToObject(o, "line", at->line);
+        cJSON_AddNumberToObject(o, "column", at->col);
+    }
+    cJSON_AddStringToObject(o, "message", msg);
+    if ((lvl == DIAG_NOTE || lvl == DIAG_HELP) && d->last_json) {
+        cJSON *notes = cJSON_GetObjectItem(d->last_json, "notes");
+        if (!notes)
+            notes = cJSON_AddArrayToObject(d->last_json, "notes");
+        cJSON_AddItemToArray(notes, o);
+    } else {
+        cJSON_AddItemToArray(d->json, o);
+        d->last_json = o;
+    }
+}
+
+/* GitHub workflow commands need %, CR, LF escaped in the message, plus , : in properties. */
+static void gh_escape(FILE *out, const char *s, int property)
+{
+    for (; *s; s++) {
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt,
+                va_list ap)
+{
+    if (lvl == DIAG_ERROR)
+        d->errors++;
+    else if (lvl == DIAG_WARNING)
+        d->warnings++;
+    if (d->quiet)
+        return;
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    const struct loc *l = at && at->file ? at : NULL;
+    if (lvl != DIAG_NOTE && lvl != DIAG_HELP) {
+        if (l && d->last_file == l->file && d->last_line == l->line && d->last_col == l->col &&
+            d->last_lvl == lvl && strcmp(d->last_msg, msg) == 0)
+            return;
+        d->last_file = l ? l->file : NULL;
+        d->last_line = l ? l->line : 0;
+        d->last_col = l ? l->col : 0;
+        d->last_lvl = lvl;
+        memcpy(d->last_msg, msg, sizeof msg);
+    }
+    switch (d->fmt) {
+    case DIAG_JSON:
+        emit_json(d, lvl, l, msg);
+        break;
+    case DIAG_GITHUB: {
+        /* ::error file=F,line=L,col=C,endLine=L,endColumn=E,title=T::message
+         * A stock file is not in the user's checkout: no file=, named in the text. */
+        const char *name = lvl == DIAG_ERROR ? "error" : lvl == DIAG_WARNING ? "warning" : "notice";
+        size_t sl = d->stock ? strlen(d->stock) : 0;
+        bool stock = l && sl && !strncmp(l->file->path, d->stock, sl);
+        fprintf(d->out, "::%s ", name);
+        if (l && !stock) {
+            fputs("file=", d->out);
+            gh_escape(d->out, l->file->path, 1);
+            fprintf(d->out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", l->line, l->col, l->line,
+                    l->col + (l->span > 1 ? l->span - 1 : 0));
+        }
+        const char *title = lvl == DIAG_ERROR     ? "leec error"
+                            : lvl == DIAG_WARNING ? "leec warning"
+                            : lvl == DIAG_HELP    ? "leec help"
+                                                  : "leec note";
+        fputs("title=", d->out);
+        gh_escape(d->out, title, 1);
+        fputs("::", d->out);
+        gh_escape(d->out, msg, 0);
+        if (stock) {
+            char where[64];
+            snprintf(where, sizeof where, ":%u:%u)", l->line, l->col);
+            gh_escape(d->out, " (in leec's stock catalog: ", 0);
+            gh_escape(d->out, l->file->path + sl, 0);
+            gh_escape(d->out, where, 0);
+        }
+        fputc('\n', d->out);
+        break;
+    }
+    default:
+        if (l)
+            fprintf(d->out, "%s:%u:%u: %s: %s\n", l->file->path, l->line, l->col, level_name(lvl),
+                    msg);
+        else if (lvl == DIAG_HELP)
+            fprintf(d->out, "help: %s\n", msg);
+        else
+            fprintf(d->out, "leec: %s: %s\n", level_name(lvl), msg);
+        if (l)
+            print_source(d, l);
+        break;
+    }
+}
+
+void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(d, lvl, at, fmt, ap);
+    va_end(ap);
+}
+
+void diag_map_path(struct diag *d, const char *from, const char *to)
+{
+    d->map_from = xrealloc(d->map_from, (d->nmap + 1) * sizeof *d->map_from);
+    d->map_to = xrealloc(d->map_to, (d->nmap + 1) * sizeof *d->map_to);
+    d->map_from[d->nmap] = xstrdup(from);
+    d->map_to[d->nmap++] = xstrdup(to);
+}
+
+void diag_set_stock(struct diag *d, const char *prefix)
+{
+    free(d->stock);
+    d->stock = prefix && *prefix ? xstrdup(prefix) : NULL;
+}
+
+unsigned diag_error_count(const struct diag *d) { return d->errors; }
+unsigned diag_warning_count(const struct diag *d) { return d->warnings; }
+void diag_set_quiet(struct diag *d, int quiet) { d->quiet = quiet; }
+
+void diag_finish(struct diag *d)
+{
+    if (d->fmt == DIAG_JSON && d->json) {
+        char *s = cJSON_Print(d->json);
+        if (s) {
+            fprintf(d->out, "%s\n", s);
+            free(s);
+        }
+        cJSON_Delete(d->json);
+        d->json = cJSON_CreateArray();
+        d->last_json = NULL;
+    }
+    fflush(d->out);
+}

@@ -1,0 +1,85 @@
+/* ycheck: see ycheck.h. */
+#include "front/ycheck.h"
+
+#include "front/util.h"
+
+#include <string.h>
+
+static const char *article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
+
+void ynote_alias(struct diag *d, const struct ynode *n)
+{
+    if (n && n->alias_loc.file)
+        yir_note_alias(d, n);
+}
+
+bool ycheck_map(struct diag *d, const struct ynode *n, const char *what)
+{
+    if (n && n->kind == YN_MAP)
+        return true;
+    const char *k = n ? ynode_kind_name(n) : "nothing";
+    diag_error(d, n ? &n->loc : NULL, "%s must be a mapping, got %s %s", what, article(k), k);
+    ynote_alias(d, n);
+    return false;
+}
+
+bool ycheck_seq(struct diag *d, const struct ynode *n, const char *what)
+{
+    if (n && n->kind == YN_SEQ)
+        return true;
+    const char *k = n ? ynode_kind_name(n) : "nothing";
+    diag_error(d, n ? &n->loc : NULL, "%s must be a list, got %s %s", what, article(k), k);
+    ynote_alias(d, n);
+    return false;
+}
+
+bool ycheck_keys(struct diag *d, const struct ynode *map, const char *const *allowed, size_t n,
+                 const char *what)
+{
+    bool ok = true;
+    for (size_t i = 0; i < map->npairs; i++) {
+        const struct ynode *k = map->pairs[i].key;
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++)
+            found = strcmp(k->str, allowed[j]) == 0;
+        if (found)
+            continue;
+        ok = false;
+        const char *s = suggest(k->str, allowed, n);
+        if (s) {
+            diag_error(d, &k->loc, "unknown key '%s' in %s; did you mean '%s'?", k->str, what, s);
+        } else {
+            char list[512];
+            join_names(list, sizeof list, allowed, n, " or ");
+            diag_error(d, &k->loc, "unknown key '%s' in %s; expected one of %s", k->str, what,
+                       list);
+        }
+        ynote_alias(d, k);
+    }
+    return ok;
+}
+
+const struct ynode *yrequire(struct diag *d, const struct ynode *map, const char *key,
+                             const char *what)
+{
+    const struct ynode *v = ymap_get(map, key);
+    if (!v)
+        diag_error(d, &map->loc, "%s needs '%s'", what, key);
+    return v;
+}
+
+const char *ystring(struct diag *d, const struct ynode *n, const char *what)
+{
+    if (n && n->kind == YN_SCALAR) {
+        enum yscalar_kind k = ynode_scalar_kind(n);
+        if (k == YSK_STRING)
+            return n->str;
+        diag_error(d, &n->loc, "%s must be a string, got %s", what, ynode_kind_name(n));
+        ynote_alias(d, n);
+        return NULL;
+    }
+    const char *k = n ? ynode_kind_name(n) : "nothing";
+    diag_error(d, n ? &n->loc : NULL, "%s must be a string, got %s %s", what, article(k), k);
+    ynote_alias(d, n);
+    return NULL;
+}

@@ -1,0 +1,26 @@
+/* presets: presets/tiers/, the presets in presets/, presets/aliases.yaml and
+ * presets/features/ — tiers with a value for every tiered parameter, presets with
+ * base/extends chains, aliases, feature presets — and the links between them
+ * (unknown names, cycles printed as chains). */
+#ifndef LEEC_PRESETS_H
+#define LEEC_PRESETS_H
+
+#include "model/model.h"
+
+/* Each loads one file into cat; false after diagnostics. */
+bool presets_load_tier(struct catalog *cat, struct diag *d, const char *path);
+bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path);
+bool presets_load_aliases(struct catalog *cat, struct diag *d, const char *path);
+bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path);
+/* Frees what one preset owns (not the preset itself). */
+void presets_free_preset(struct preset_def *p, size_t nifaces);
+/* Checks that span files: every name links, no cycles, the standard tiers exist. */
+bool presets_check_links(struct catalog *cat, struct diag *d);
+
+const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
+/* Follows aliases; NULL if unknown. */
+const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
+const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
+const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
+
+#endif
