@@ -122,6 +122,11 @@ int cmd_validate(struct cli *c, struct diag *d)
         } else
             paths[npaths++] = c->argv[i];
     }
+    /* No argument inside a user's repository: its project (with its presets), not
+     * just the stock catalog. */
+    char *own = npaths ? NULL : workspace_find_project(".");
+    if (own)
+        paths[npaths++] = own;
     char **files = NULL;
     bool *named = NULL;
     size_t nfiles = 0;
@@ -136,6 +141,7 @@ int cmd_validate(struct cli *c, struct diag *d)
         collect(paths[i], &files, &named, &nfiles, true);
     }
     free(paths);
+    free(own);
     char *root = stock_find_root(c->root, d);
     if (!root) {
         for (size_t i = 0; i < nfiles; i++)
@@ -161,6 +167,11 @@ int cmd_validate(struct cli *c, struct diag *d)
                 workspace_add_file(&x, root, files[i], kinds[i]);
         }
     }
+    /* A file inside a user's project (pre-commit names only the staged ones) is read
+     * with that project's presets: presets/ beside its leec.yaml and its preset_dirs. */
+    for (size_t i = 0; i < nfiles; i++)
+        if (kinds[i] != SK_NONE)
+            workspace_add_project_of(&x, root, files[i]);
     for (size_t i = 0; i < x.n; i++)
         counts[x.items[i].kind == SK_BASELINE || x.items[i].kind == SK_RETIRED ? SK_SCHEMA
                                                                                : x.items[i].kind]++;

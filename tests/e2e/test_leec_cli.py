@@ -380,7 +380,8 @@ class ListDiffOptimize(unittest.TestCase):
 
     def test_diff(self):
         r = run("diff", "examples/leec.yaml", "examples/full.yaml")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        # git diff --exit-code: 1 when they differ
+        self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("cache.ttl: 2 m -> 5 m", r.stdout)
         self.assertIn("features.timers: false -> true", r.stdout)
         m = re.search(r"^(\d+) differences?$", r.stdout, re.M)
@@ -443,7 +444,7 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                 with open(os.path.join(d, name), "w") as f:
                     f.write(text)
             r = run("diff", "a.yaml", "b.yaml", cwd=d)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.returncode, 1, r.stderr)
             out = r.stdout
             for want in (
                     "preset: production_balanced -> low_latency",
@@ -476,6 +477,7 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                 self.assertIn(want, out)
             r = run("diff", "a.yaml", "a.yaml", cwd=d)
             self.assertIn("\n0 differences\n", r.stdout)
+            self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_diff_same(self):
         r = run("diff", "examples/leec.yaml", "examples/leec.yaml")
