@@ -1,5 +1,7 @@
-/* leec validate [--skip-other-yaml] [PATH...]: every file named is read and checked;
- * directories are walked (YAML that is not a leec file is skipped). */
+/* leec validate [--skip-other-yaml] [-v] [PATH...]: every file named is read and
+ * checked; directories are walked (YAML that is not a leec file is skipped and counted
+ * in one line; -v names each). No PATH: the project of the working directory, else the
+ * catalog alone. A file inside a project is read with that project's presets. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "front/util.h"
@@ -111,11 +113,15 @@ static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
 int cmd_validate(struct cli *c, struct diag *d)
 {
     bool skip_other = false; /* --skip-other-yaml: pre-commit's file lists */
+    bool verbose = false;    /* -v: each skipped file named, not just counted */
+    size_t skipped = 0;
     const char **paths = xcalloc((size_t)c->argc + 1, sizeof *paths);
     size_t npaths = 0;
     for (int i = 0; i < c->argc; i++) {
         if (cli_opt_flag(c, i, "--skip-other-yaml"))
             skip_other = true;
+        else if (cli_opt_flag(c, i, "-v") || cli_opt_flag(c, i, "--verbose"))
+            verbose = true;
         else if (c->argv[i][0] == '-' && c->argv[i][1]) {
             free(paths);
             return cli_usage_error("validate: unknown option '%s'", c->argv[i]);
@@ -190,7 +196,11 @@ int cmd_validate(struct cli *c, struct diag *d)
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
             continue; /* read with the catalog above */
         if (kinds[i] == SK_NONE && (!named[i] || skip_other)) {
-            /* Other YAML in a directory (CI workflows, templates): said, not counted. */
+            /* Other YAML (a Home Assistant configuration, CI workflows, templates):
+             * counted in one line; -v names each. */
+            skipped++;
+            if (!verbose)
+                continue;
             int io = 0;
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
             struct loc at = loc_make(src, 1, 1, 0);
@@ -238,7 +248,18 @@ int cmd_validate(struct cli *c, struct diag *d)
         project_free(&p, &cat);
         ok = ok && good;
     }
-    if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && c->format == DIAG_TEXT) {
+    struct sbuf skip = {0};
+    if (skipped && !verbose)
+        sbuf_printf(&skip,
+                    "skipped %zu YAML file%s that %s (no top-level 'leec:', 'preset:', "
+                    "'tier:' ... key; -v names %s)",
+                    skipped, skipped == 1 ? "" : "s",
+                    skipped == 1 ? "is not a leec file" : "are not leec files",
+                    skipped == 1 ? "it" : "them");
+    bool valid = rc == EXIT_OK && ok && diag_error_count(d) == 0;
+    if (skip.len && !valid && c->format == DIAG_TEXT)
+        fprintf(stderr, "leec: %s\n", skip.s);
+    if (valid && c->format == DIAG_TEXT) {
         /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
         struct sbuf line = {0};
         static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
@@ -249,11 +270,12 @@ int cmd_validate(struct cli *c, struct diag *d)
                             stock_kind_name(order[k], counts[order[k]]));
         fprintf(stderr,
                 "leec: validated %s%sthe catalog in %s (%zu interfaces, %zu tiers, %zu presets, "
-                "%zu feature presets): valid\n",
+                "%zu feature presets): valid%s%s\n",
                 line.len ? line.s : "", line.len ? " and " : "", root, cat.nifaces, cat.ntiers,
-                cat.npresets, cat.nfpresets);
+                cat.npresets, cat.nfpresets, skip.len ? "; " : "", skip.len ? skip.s : "");
         sbuf_free(&line);
     }
+    sbuf_free(&skip);
     model_free_catalog(&cat);
 out:
     for (size_t i = 0; i < nfiles; i++)

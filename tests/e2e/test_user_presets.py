@@ -279,6 +279,44 @@ class ProjectOfAFile(unittest.TestCase):
         for name in ("family", "family_debug", "night"):
             self.assertIn(name, enum)
 
+    def test_home_assistant_config_repository_one_line(self):
+        """leec kept in a Home Assistant configuration repository: `leec validate .` walks
+        25 YAML files that are not leec's (custom tags, lists, includes) and says so in one
+        line; -v names each; --format github makes no annotation of them."""
+        ha = {
+            "configuration.yaml": "homeassistant:\n  name: Home\n  customize: "
+                                  "!include customize.yaml\nautomation: !include "
+                                  "automations.yaml\nscript: !include scripts.yaml\n"
+                                  "http:\n  api_password: !secret http_password\n",
+            "automations.yaml": "- id: '1'\n  alias: Lights on\n  trigger: []\n",
+            "scripts.yaml": "{}\n", "scenes.yaml": "[]\n", "groups.yaml": "{}\n",
+            "secrets.yaml": "http_password: hunter2\n",
+            "customize.yaml": "light.kitchen:\n  friendly_name: Kitchen\n",
+            "blueprints/automation/motion.yaml":
+                "blueprint:\n  name: Motion\n  input: {}\ntrigger:\n  - platform: state\n"
+                "    entity_id: !input motion_entity\n",
+            ".github/workflows/check.yaml": "on: push\njobs: {}\n",
+        }
+        for i in range(len(ha), 25):
+            ha["packages/room_%02d.yaml" % i] = "sensor:\n  - platform: template\n"
+        self.assertEqual(len(ha), 25)
+        for rel, text in ha.items():
+            write(self.dir, rel, text)
+        os.remove(os.path.join(self.dir, "debug.yaml"))
+        shutil.rmtree(os.path.join(self.dir, ".github"))  # dot-directories are not walked
+        write(self.dir, "esphome/garage.yaml", "esphome:\n  name: garage\n")
+        r = run("validate", ".", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertRegex(r.stderr, r"^leec: validated 1 project file, 3 presets and the catalog "
+                                   r"in .*: valid; skipped 25 YAML files that are not leec files "
+                                   r"\(.*-v names them\)\n$")
+        r = run("--format", "github", "validate", ".", cwd=self.dir)
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        r = run("validate", "-v", ".", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("note: skipped: not a leec file"), 25, r.stderr)
+
     def test_pre_commit_with_only_a_child_preset_staged(self):
         """The hook as pre-commit runs it: a git repository whose only staged change is
         the child preset. pre-commit itself (Debian's package) when installed, else the
