@@ -277,6 +277,28 @@ class Explain(unittest.TestCase):
             self.assertIn("preset memory_conservative (alias of ultra_conservative)", r.stdout)
 
 
+class ExplainOverBudget(unittest.TestCase):
+    def test_table_then_error(self):
+        # Over budget is when the table is needed: printed, then the error after it.
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(SRC, "tests", "golden", "memory_budget_user_preset.yaml")
+            shutil.copy(src, os.path.join(d, "leec.yaml"))
+            r = run("explain", "leec.yaml", cwd=d)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("\nmemory budget: 29.9 MiB of 20.0 MiB", r.stdout)
+        self.assertRegex(r.stdout, r"\n  cache +12\.1 MiB  #+\n")
+        self.assertIn("over budget by 9.9 MiB", r.stdout)
+        self.assertIn("leec.yaml:6:10: error: memory budget exceeded", r.stderr)
+        self.assertIn("lambda.headroom", r.stderr)
+        self.assertIn("leec optimize leec.yaml", r.stderr)
+        # An error before any value is known prints no table.
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "leec.yaml"), "w") as f:
+                f.write("leec: 1\npreset: no_such\n")
+            r = run("explain", "leec.yaml", cwd=d)
+        self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
+
+
 class ExplainJson(unittest.TestCase):
     """explain --format json: the facts every consumer outside the compiler reads."""
 
