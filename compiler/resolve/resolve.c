@@ -170,6 +170,21 @@ static bool check_cloudwatch_namespace(struct ctx *c, const char *ns, const stru
     return true;
 }
 
+/* A value that is one word naming no parameter ("lots", "ten"): said as a value of
+ * the wrong form, not as a reference to a parameter that does not exist. */
+static bool unknown_word(const struct iface_def *f, const struct ynode *n)
+{
+    if (!n || n->kind != YN_SCALAR || !n->str[0] || (n->str[0] >= '0' && n->str[0] <= '9'))
+        return false;
+    for (const char *q = n->str; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_' ||
+              (*q >= '0' && *q <= '9')))
+            return false; /* an operator or a dotted name: the expression's own errors */
+    if (!strcmp(n->str, "true") || !strcmp(n->str, "false"))
+        return false;
+    return iface_param(f, n->str) == NULL;
+}
+
 static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref_at)
 {
     struct slot *s = &c->slots[fi][pi];
@@ -209,6 +224,24 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
             rv->items[i] = n->items[i]->str;
         break;
     default: {
+        if (unknown_word(f, n)) {
+            static const char *const example[] = {
+                [PT_INT] = "42", [PT_SIZE] = "512KiB or 4MiB",
+                [PT_DURATION] = "250ms, 5s or 2m", [PT_RATIO] = "0.85 or 85%"};
+            if (p->type == PT_BOOL)
+                diag_error(c->d, &s->pv->loc, "%s.%s is true or false; got '%s'", f->name,
+                           p->name, n->str);
+            else
+                diag_error(c->d, &s->pv->loc,
+                           "%s.%s is a %s such as %s; '%s' is neither a number nor a parameter "
+                           "name",
+                           f->name, p->name,
+                           p->type == PT_INT ? "whole number" : ptype_name(p->type),
+                           example[p->type], n->str);
+            ynote_alias(c->d, n);
+            ok = false;
+            break;
+        }
         size_t saved = c->scope;
         c->scope = fi;
         struct value v;
