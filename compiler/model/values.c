@@ -68,8 +68,8 @@ static bool is_enum_value(const struct param_def *p, const char *s, struct diag 
     char list[512];
     join_names(list, sizeof list, (const char *const *)p->values, p->nvalues, " or ");
     if (sug)
-        diag_error(d, &n->loc, "'%s' is not a valid %s; did you mean '%s'? (one of %s)", s,
-                   p->name, sug, list);
+        diag_error(d, &n->loc, "'%s' is not a valid %s; did you mean '%s'? (one of %s)", s, p->name,
+                   sug, list);
     else
         diag_error(d, &n->loc, "'%s' is not a valid %s; expected one of %s", s, p->name, list);
     ynote_alias(d, n);
@@ -114,8 +114,7 @@ static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const stru
 /* "10 sec", "15 minutes", "10k": a number and a word that is not a unit of the
  * parameter's type. Reported with the accepted forms (and the unit meant, when the
  * word is a common spelling of one) instead of the expression parser's "unexpected". */
-static bool number_with_bad_unit(struct diag *d, const struct param_def *p,
-                                 const struct ynode *n)
+static bool number_with_bad_unit(struct diag *d, const struct param_def *p, const struct ynode *n)
 {
     const char *s = n->str;
     size_t i = 0;
@@ -149,15 +148,17 @@ static bool number_with_bad_unit(struct diag *d, const struct param_def *p,
     for (size_t k = nu; k-- > 0;)
         sbuf_printf(&list, "%s%s", list.len ? (k ? ", " : " or ") : "", units[k]->name);
     if (p->type == PT_INT)
-        diag_error(d, &n->loc, "%s is a whole number such as 42, without a unit; got '%s'",
-                   p->name, s);
+        diag_error(d, &n->loc, "%s is a whole number such as 42, without a unit; got '%s'", p->name,
+                   s);
     else if (meant)
-        diag_error(d, &n->loc, "'%.*s' is not a unit here; write %.*s%s (a %s is a number and "
+        diag_error(d, &n->loc,
+                   "'%.*s' is not a unit here; write %.*s%s (a %s is a number and "
                    "one of %s, e.g. %s)",
                    (int)(i - w), s + w, (int)num_end, s, meant->name, ptype_name(p->type),
                    list.s ? list.s : "", ptype_example(p->type));
     else
-        diag_error(d, &n->loc, "'%.*s' is not a unit of a %s; write a number and one of %s, "
+        diag_error(d, &n->loc,
+                   "'%.*s' is not a unit of a %s; write a number and one of %s, "
                    "e.g. %s",
                    (int)(i - w), s + w, ptype_name(p->type), list.s ? list.s : "",
                    ptype_example(p->type));

@@ -225,12 +225,13 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
         break;
     default: {
         if (unknown_word(f, n)) {
-            static const char *const example[] = {
-                [PT_INT] = "42", [PT_SIZE] = "512KiB or 4MiB",
-                [PT_DURATION] = "250ms, 5s or 2m", [PT_RATIO] = "0.85 or 85%"};
+            static const char *const example[] = {[PT_INT] = "42",
+                                                  [PT_SIZE] = "512KiB or 4MiB",
+                                                  [PT_DURATION] = "250ms, 5s or 2m",
+                                                  [PT_RATIO] = "0.85 or 85%"};
             if (p->type == PT_BOOL)
-                diag_error(c->d, &s->pv->loc, "%s.%s is true or false; got '%s'", f->name,
-                           p->name, n->str);
+                diag_error(c->d, &s->pv->loc, "%s.%s is true or false; got '%s'", f->name, p->name,
+                           n->str);
             else
                 diag_error(c->d, &s->pv->loc,
                            "%s.%s is a %s such as %s; '%s' is neither a number nor a parameter "
