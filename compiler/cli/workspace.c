@@ -155,9 +155,13 @@ char *workspace_find_project(const char *path)
             sbuf_free(&f);
             return r;
         }
+        /* Not above the repository the file is in: its projects are its own. */
+        sbuf_free(&f);
+        sbuf_printf(&f, "%s%s.git", dir, dir[1] ? "/" : "");
+        bool repo_top = stat(f.s, &st) == 0;
         sbuf_free(&f);
         char *slash = strrchr(dir, '/');
-        if (!slash || !dir[1])
+        if (repo_top || !slash || !dir[1])
             return NULL;
         slash[slash == dir] = '\0';
     }

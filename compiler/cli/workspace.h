@@ -23,7 +23,8 @@ void workspace_add_beside(struct workspace_files *w, const char *root, const cha
 void workspace_files_free(struct workspace_files *w);
 
 /* The project a path belongs to: the nearest leec.yaml (a project file) in the
- * path's directory (the path itself when it is a directory) or above it. Returned
+ * path's directory (the path itself when it is a directory) or above it, up to the
+ * top of the git repository the path is in (a directory holding .git). Returned
  * relative to the working directory when below it or near it ("leec.yaml",
  * "../leec.yaml"), so diagnostics read as the user types paths; NULL when none.
  * Caller frees. Every command uses this one notion (docs/cli.md). */

@@ -179,6 +179,10 @@ struct catalog {
     struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
     char *root; /* repository root the catalog was read from */
+    /* Names of preset files that did not load (reported at the file): a preset that
+     * extends one is not reported again as extending an unknown preset. */
+    char **broken_presets;
+    size_t nbroken_presets;
 };
 
 /* ---- resolved configuration ---- */

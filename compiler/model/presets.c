@@ -5,6 +5,7 @@
 #include "front/util.h"
 #include "front/ycheck.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,31 @@ void presets_free_preset(struct preset_def *p, size_t nifaces)
     free(p->base);
 }
 
+/* The name a preset file that did not load gives itself: its top-level 'preset:' line,
+ * read as text (the YAML may be what is broken). */
+static void note_broken_preset(struct catalog *cat, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "preset:", 7))
+            continue;
+        char *s = line + 7, *e;
+        while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+            s++;
+        for (e = s; *e && !strchr(" \t\r\n\"'#", *e); e++)
+            ;
+        if (e > s) {
+            cat->broken_presets =
+                xrealloc(cat->broken_presets, (cat->nbroken_presets + 1) * sizeof(char *));
+            cat->broken_presets[cat->nbroken_presets++] = xstrndup(s, (size_t)(e - s));
+        }
+        break;
+    }
+    if (f)
+        fclose(f);
+}
+
 bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"preset", "doc",       "base",           "extends",
@@ -86,8 +112,10 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
     const struct ynode *name;
     const char *ns;
     const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a preset", &name, &ns);
-    if (!root)
+    if (!root) {
+        note_broken_preset(cat, path);
         return false;
+    }
     /* A user's preset may take a stock preset's name only when it says so. */
     const struct ynode *ovs = ymap_get(root, "overrides_stock");
     bool replace = false;
@@ -322,8 +350,23 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
         const char *target = p->alias_of ? p->alias_of : p->extends;
         const struct loc *tl = p->alias_of ? &p->alias_loc : &p->extends_loc;
         if (target && !catalog_preset_raw(cat, target)) {
-            diag_error(d, tl, "unknown preset '%s'", target);
             ok = false;
+            bool broken = false; /* its own errors were reported: no cascade */
+            for (size_t k = 0; k < cat->nbroken_presets; k++)
+                broken = broken || !strcmp(cat->broken_presets[k], target);
+            if (broken)
+                continue;
+            const char **pnames = xcalloc(cat->npresets + cat->nbroken_presets + 1, sizeof *pnames);
+            size_t np = 0;
+            for (size_t k = 0; k < cat->npresets; k++)
+                if (k != i)
+                    pnames[np++] = cat->presets[k].name;
+            for (size_t k = 0; k < cat->nbroken_presets; k++)
+                pnames[np++] = cat->broken_presets[k];
+            const char *s = suggest(target, pnames, np);
+            diag_error(d, tl, "unknown preset '%s'%s%s%s", target, s ? "; did you mean '" : "",
+                       s ? s : "", s ? "'?" : " (leec list shows them all)");
+            free(pnames);
             continue;
         }
         /* Cycles through extends/alias: walk and print the whole chain. */
