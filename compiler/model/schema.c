@@ -329,11 +329,12 @@ static const char *const shape_kinds[] = {"string", "bool", "int",  "duration", 
 
 static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
 {
-    static const char *const keys[] = {"type", "doc",  "required", "pattern", "values",  "min",
-                                       "max",  "keys", "of",       "limit",   "message", "default"};
+    static const char *const keys[] = {"type",  "doc",     "required", "pattern", "values",
+                                       "min",   "max",     "keys",     "of",      "limit",
+                                       "message", "default", "examples"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
-    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 12, "a shape"))
+    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 13, "a shape"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a shape");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -386,6 +387,19 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
         } else {
             diag_error(d, &n->loc, "default is a scalar, as a project file would write it");
             ok = false;
+        }
+    }
+    if ((n = ymap_get(m, "examples"))) {
+        if (sh->kind != SH_STRING || !ycheck_seq(d, n, "examples")) {
+            if (sh->kind != SH_STRING)
+                diag_error(d, &n->loc, "examples are for a string shape");
+            return false;
+        }
+        sh->examples = xcalloc(n->nitems + 1, sizeof *sh->examples);
+        for (size_t i = 0; i < n->nitems; i++) {
+            const char *es = ystring(d, n->items[i], "an example");
+            sh->examples[sh->nexamples++] = xstrdup(es ? es : "");
+            ok = ok && es;
         }
     }
     if ((n = ymap_get(m, "values"))) {
@@ -476,6 +490,9 @@ void schema_free_shape(struct shape *s)
     free(s->limit);
     free(s->message);
     free(s->default_text);
+    for (size_t i = 0; i < s->nexamples; i++)
+        free(s->examples[i]);
+    free(s->examples);
 }
 
 const struct shape *shape_key(const struct shape *s, const char *name)

@@ -533,5 +533,145 @@ class EditorSchema(unittest.TestCase):
                 case, lines, got))
 
 
+# A starter project in a user's repository (with a preset of their own), and the places
+# a user asks for completions: (line, column) after the text at that line is replaced
+# by the given prefix (a blank line at some indentation, or `key: ` awaiting a value).
+STARTER = """\
+leec: 1
+preset: family
+features: smart_home
+tiers:
+  cache: standard
+overrides:
+  cache:
+    ttl: 5m
+home_assistant:
+  url: https://homeassistant.example.org:8123
+  token:
+    mode: account_linking
+alexa:
+  skill_ids: [amzn1.ask.skill.00000000-0000-0000-0000-000000000000]
+  discovery:
+    remove_capabilities:
+      - endpoint: "light#*"
+        interface: Alexa.ColorTemperatureController
+"""
+FAMILY = "preset: family\ndoc: Our house - production_balanced with a longer cache.\n" \
+         "extends: production_balanced\noverrides:\n  cache: {ttl: 5m}\n"
+# name: (line to insert before, 0-based, or None to edit a line in place; the new line)
+COMPLETION_POINTS = {
+    "top-level key": (3, ""),
+    "preset value": (None, 1, "preset: "),
+    "features value": (None, 2, "features: "),
+    "tiers key": (5, "  "),
+    "tier value": (None, 4, "  cache: "),
+    "overrides interface": (8, "  "),
+    "overrides parameter": (8, "    m"),  # a word begun: the parameters of cache
+    "home_assistant key": (10, "  "),
+    "token mode": (None, 11, "    mode: "),
+    "token mode with env": (None, 11, "    env: HA_TOKEN\n    mode: "),
+    "alexa key": (14, "  "),
+    "remove_capabilities interface": (None, 17, "        interface: "),
+}
+
+
+def completion_doc(point):
+    """(text, line, column) of the starter with the completion point made."""
+    lines = STARTER.split("\n")
+    spec = COMPLETION_POINTS[point]
+    if spec[0] is None:
+        _, line, prefix = spec
+        lines[line] = prefix
+    else:
+        line, prefix = spec
+        lines.insert(line, prefix)
+    # A prefix of several lines: the cursor ends its last.
+    return "\n".join(lines), line + prefix.count("\n"), len(prefix.split("\n")[-1])
+
+
+class EditorCompletion(unittest.TestCase):
+    """Every completion yaml-language-server offers from `leec schema` at each point of a
+    starter file, accepted as an editor applies it (textEdit, snippet defaults), leaves a
+    file `leec validate` accepts: the editor never writes invalid YAML."""
+
+    @classmethod
+    def setUpClass(cls):
+        why = npm_install()
+        if why:
+            raise unittest.SkipTest(why)
+        cls.dir = tempfile.mkdtemp(prefix="leec-editor-completion-")
+        os.makedirs(os.path.join(cls.dir, "presets"))
+        with open(os.path.join(cls.dir, "presets", "family.yaml"), "w") as f:
+            f.write(FAMILY)
+        cls.path = os.path.join(cls.dir, "leec.yaml")
+        with open(cls.path, "w") as f:
+            f.write(STARTER)
+        assert leec_errors(cls.path, cwd=cls.dir)[0] == 0, "the starter must be valid"
+        r = run("schema", cwd=cls.dir)  # the project of the working directory
+        assert r.returncode == 0, r.stderr
+        cls.schema_path = os.path.join(cls.dir, "leec.schema.json")
+        with open(cls.schema_path, "w") as f:
+            f.write(r.stdout)
+        from yaml_lsp import YamlLanguageServer
+        server = [os.path.join(NPM_DIR, "node_modules", ".bin", "yaml-language-server"),
+                  "--stdio"]
+        cls.offered = {}
+        with YamlLanguageServer(server, cls.schema_path, root=cls.dir) as ls:
+            for k, point in enumerate(COMPLETION_POINTS):
+                text, line, col = completion_doc(point)
+                doc = os.path.join(cls.dir, "point%d.yaml" % k)
+                ls.diagnostics({doc: text}, close=False)  # opened and analysed
+                cls.offered[point] = (text, line, col, ls.completion(doc, line, col))
+                ls.close(doc)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(getattr(cls, "dir", ""), ignore_errors=True)
+
+    def test_every_completion_is_valid(self):
+        from yaml_lsp import apply_completion
+        bad, n = [], 0
+        out = os.path.join(self.dir, "accepted.yaml")
+        for point, (text, line, col, items) in self.offered.items():
+            if not items:
+                bad.append("%s: nothing offered" % point)
+            for item in items:
+                new = apply_completion(text, item, line, col)
+                with open(out, "w") as f:
+                    f.write(new)
+                code, _, diags = leec_errors(out, cwd=self.dir)
+                n += 1
+                if code != 0:
+                    got = new.split("\n")[line:line + 3]
+                    bad.append("%s: %r -> %r: %s" % (point, item["label"], "\\n".join(got),
+                                                     [d["message"] for d in diags][:2]))
+        self.assertEqual(bad, [], "%d of %d completions leave a file leec rejects:\n  %s" % (
+            len(bad), n, "\n  ".join(bad)))
+
+    def test_what_is_offered(self):
+        labels = {p: [i["label"] for i in v[3]] for p, v in self.offered.items()}
+        # The user's own preset, with its own doc.
+        self.assertIn("family", labels["preset value"])
+        docs = {i["label"]: json.dumps(i.get("documentation", ""))
+                for i in self.offered["preset value"][3]}
+        self.assertIn("Our house", docs["family"])
+        self.assertIn("Standard, with performance-tier caches", docs["low_latency"])
+        self.assertNotIn("null", labels["token mode"])
+        # long_lived is offered once the token has a source (alone, leec rejects it).
+        self.assertEqual(labels["token mode"], ["account_linking"])
+        self.assertEqual(labels["token mode with env"], ["long_lived"])
+        self.assertNotIn("user", labels["tier value"])  # needs every value in overrides
+        retired = [r["name"] for r in json.loads(run("--format", "json", "explain",
+                                                     "leec.yaml", cwd=self.dir).stdout
+                                                 or "{}").get("retired", [])]
+        for name in retired + ["singleton"]:
+            self.assertNotIn(name, labels["tiers key"])
+        self.assertIn("Alexa.PowerController", labels["remove_capabilities interface"])
+        self.assertIn("standard", labels["tier value"])
+        tier_docs = {i["label"]: json.dumps(i.get("documentation", ""))
+                     for i in self.offered["tier value"][3]}
+        self.assertGreater(len(tier_docs["maximum"]), 20, tier_docs)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

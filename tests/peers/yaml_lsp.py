@@ -294,6 +294,12 @@ def apply_completion(text, item, line, character):
     new = te["newText"] if te else item.get("insertText") or item["label"]
     if item.get("insertTextFormat") == 2:
         new = expand_snippet(new)
+    if item.get("insertTextMode", 2) == 2 and "\n" in new:
+        # adjustIndentation (what VS Code does): the lines after the first get the
+        # indentation of the line the completion is accepted on.
+        cur = text.split("\n")[line]
+        indent = cur[:len(cur) - len(cur.lstrip(" "))]
+        new = new.replace("\n", "\n" + indent)
     if te:
         rng = te.get("range") or te.get("replace")
         edits.append((_offset(text, rng["start"]), _offset(text, rng["end"]), new))
