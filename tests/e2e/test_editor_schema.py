@@ -53,6 +53,8 @@ INEXPRESSIBLE = {
     "dup_key_top": "duplicate keys (as dup_key_nested)",
     "tab_indent": "YAML syntax (the parser's diagnostic, not the schema's)",
     "yaml_syntax": "YAML syntax (the parser's diagnostic, not the schema's)",
+    "yaml_indent_extra_space": "YAML syntax: the editor's parser marks the line above (the "
+                               "value the indented key was read into), leec the key itself",
     "nul_byte": "a raw NUL byte: libyaml refuses the stream, an editor reads the text "
                 "before it (and JSON Schema sees no value)",
     "multi_doc": "several YAML documents in one file",
@@ -70,6 +72,7 @@ INEXPRESSIBLE = {
     "feature_dependency": "feature dependencies resolved after the preset's features",
     "memory_budget": "the memory estimate (a sum over the resolved configuration)",
     "format_github_stock": "the memory estimate (as memory_budget)",
+    "memory_budget_user_preset": "the memory estimate (as memory_budget)",
     "rule_http_connect": "a cross-field rule over resolved values (preset + overrides)",
     "rule_lambda_timeout": "a cross-field rule over resolved values (preset + overrides)",
     "user_tier_missing": "the user tier needs every value in overrides: depends on "
