@@ -326,6 +326,57 @@ const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, cons
     return NULL;
 }
 
+/* Two values as written (a scalar's text, a list's items). */
+static bool same_value(const struct ynode *a, const struct ynode *b)
+{
+    if (!a || !b || a->kind != b->kind)
+        return a == b;
+    if (a->kind == YN_SCALAR)
+        return strcmp(a->str, b->str) == 0;
+    if (a->kind != YN_SEQ || a->nitems != b->nitems)
+        return false;
+    for (size_t i = 0; i < a->nitems; i++)
+        if (!same_value(a->items[i], b->items[i]))
+            return false;
+    return true;
+}
+
+/* minimum < standard < performance < maximum: a tier that gives an interface exactly
+ * the values of the tier below it makes the choice between them meaningless (and
+ * `leec optimize` pick the richer name for nothing). */
+static bool tiers_strictly_ordered(const struct catalog *cat, struct diag *d)
+{
+    static const char *const order[] = {"minimum", "standard", "performance", "maximum"};
+    bool ok = true;
+    for (size_t k = 1; k < 4; k++) {
+        const struct tier_def *lo = catalog_tier(cat, order[k - 1]),
+                              *hi = catalog_tier(cat, order[k]);
+        if (!lo || !hi || !lo->ifaces || !hi->ifaces)
+            continue;
+        for (size_t fi = 0; fi < cat->nifaces; fi++) {
+            const struct iface_def *f = &cat->ifaces[fi];
+            if (!f->tiered || !f->nparams)
+                continue;
+            bool same = true;
+            for (size_t pi = 0; same && pi < f->nparams; pi++)
+                same = same_value(lo->ifaces[fi].values[pi].node, hi->ifaces[fi].values[pi].node);
+            if (!same)
+                continue;
+            const struct loc *at =
+                hi->ifaces[fi].values[0].node ? &hi->ifaces[fi].values[0].loc : &hi->loc;
+            diag_error(d, at,
+                       "tier '%s' gives %s exactly the values of tier '%s': tiers are strictly "
+                       "ordered (minimum < standard < performance < maximum), so change at "
+                       "least one",
+                       order[k], f->name, order[k - 1]);
+            diag_note(d, lo->ifaces[fi].values[0].node ? &lo->ifaces[fi].values[0].loc : &lo->loc,
+                      "tier '%s' for %s", order[k - 1], f->name);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 bool presets_check_links(struct catalog *cat, struct diag *d)
 {
     bool ok = true;
@@ -416,5 +467,5 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             diag_error(d, NULL, "tier '%s' is missing from presets/tiers/", *r);
             ok = false;
         }
-    return ok;
+    return tiers_strictly_ordered(cat, d) && ok;
 }

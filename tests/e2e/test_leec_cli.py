@@ -277,6 +277,32 @@ class Explain(unittest.TestCase):
             self.assertIn("preset memory_conservative (alias of ultra_conservative)", r.stdout)
 
 
+class TiersStrictlyOrdered(unittest.TestCase):
+    def test_a_tier_equal_to_its_neighbour_is_an_error(self):
+        # The catalog's own check: maximum giving circuit_breaker performance's values.
+        with tempfile.TemporaryDirectory() as d:
+            for sub in ("schemas", "presets"):
+                shutil.copytree(os.path.join(SRC, sub), os.path.join(d, sub))
+            tiers = os.path.join(d, "presets", "tiers")
+            perf = [l for l in open(os.path.join(tiers, "performance.yaml"))
+                    if l.startswith("  circuit_breaker:")][0]
+            path = os.path.join(tiers, "maximum.yaml")
+            text = open(path).read()
+            line = [l for l in text.splitlines(True) if l.startswith("  circuit_breaker:")][0]
+            with open(path, "w") as f:
+                f.write(text.replace(line, perf))
+            r = run("--root", d, "validate")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"presets/tiers/maximum\.yaml:\d+:\d+: error: tier 'maximum' "
+                                   r"gives circuit_breaker exactly the values of tier "
+                                   r"'performance'")
+        self.assertIn("note: tier 'performance' for circuit_breaker", r.stderr)
+
+    def test_stock_tiers_differ(self):
+        r = run("validate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class ExplainOverBudget(unittest.TestCase):
     def test_table_then_error(self):
         # Over budget is when the table is needed: printed, then the error after it.
