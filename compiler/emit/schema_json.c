@@ -756,10 +756,10 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
     /* A list left out is empty, or (a list of values, such as languages) all of them;
      * said as the default so that completing the key inserts a valid list. */
     if (!def && sh->kind == SH_LIST && !sh->required)
-        def = sh->of && sh->of->kind == SH_ENUM
-                  ? cJSON_CreateStringArray((const char *const *)sh->of->values,
-                                            (int)sh->of->nvalues)
-                  : cJSON_CreateArray();
+        def =
+            sh->of && sh->of->kind == SH_ENUM
+                ? cJSON_CreateStringArray((const char *const *)sh->of->values, (int)sh->of->nvalues)
+                : cJSON_CreateArray();
     if (def)
         cJSON_AddItemToObject(s, "default", def);
     return s;
@@ -951,12 +951,12 @@ char *schema_json_render(const struct catalog *cat)
         pdocs[i] = doc.s ? doc.s : xstrdup("");
     }
     /* The catalog's presets with the project's own (each with its own doc). */
-    cJSON *pr = choice(presets, (const char *const *)pdocs, cat->npresets,
-                       "not a preset leec knows: leec list shows them (a project's own "
-                       "presets: run leec schema inside the project, or leec schema --project "
-                       "FILE)",
-                       catalog_preset_raw(cat, "production_balanced") ? "production_balanced"
-                                                                       : presets[0]);
+    cJSON *pr =
+        choice(presets, (const char *const *)pdocs, cat->npresets,
+               "not a preset leec knows: leec list shows them (a project's own "
+               "presets: run leec schema inside the project, or leec schema --project "
+               "FILE)",
+               catalog_preset_raw(cat, "production_balanced") ? "production_balanced" : presets[0]);
     cJSON_AddItemToObject(p, "preset", pr);
     cJSON_AddStringToObject(pr, "description",
                             "The configuration preset the project starts from (leec list shows "

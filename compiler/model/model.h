@@ -137,9 +137,9 @@ struct shape {
     size_t nvalues;
     bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */
     double min, max;
-    char *message;          /* what to write instead, for a value the pattern/range rejects */
-    char *default_text;     /* the value when the key is left out, as written; NULL: none */
-    char **examples;        /* SH_STRING: common values editors offer (any valid one is fine) */
+    char *message;      /* what to write instead, for a value the pattern/range rejects */
+    char *default_text; /* the value when the key is left out, as written; NULL: none */
+    char **examples;    /* SH_STRING: common values editors offer (any valid one is fine) */
     size_t nexamples;
     struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
     const char **key_names; /* keys[i].name, for ycheck_keys */

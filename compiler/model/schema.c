@@ -329,8 +329,8 @@ static const char *const shape_kinds[] = {"string", "bool", "int",  "duration", 
 
 static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
 {
-    static const char *const keys[] = {"type",  "doc",     "required", "pattern", "values",
-                                       "min",   "max",     "keys",     "of",      "limit",
+    static const char *const keys[] = {"type",    "doc",     "required", "pattern", "values",
+                                       "min",     "max",     "keys",     "of",      "limit",
                                        "message", "default", "examples"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
