@@ -49,7 +49,8 @@ struct rule_def {
 struct iface_def {
     char *name;
     char *doc;
-    bool tiered; /* false: features (values from feature presets) */
+    bool tiered;         /* false: features (values from feature presets) */
+    bool optimize_raise; /* optimize: raise (else keep the project's tier) */
     struct param_def *params;
     size_t nparams;
     struct expr *memory; /* bytes */

@@ -103,11 +103,11 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
 
 bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
 {
-    static const char *const keys[] = {"interface", "doc",     "tiered", "params",
-                                       "memory",    "metrics", "rules"};
+    static const char *const keys[] = {"interface", "doc",   "tiered",  "params",
+                                       "memory",    "metrics", "rules", "optimize"};
     const struct ynode *name;
     const char *ns;
-    const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a schema", &name, &ns);
+    const struct ynode *root = catalog_load_named(cat, d, path, keys, 8, "a schema", &name, &ns);
     if (!root)
         return false;
     if (catalog_iface(cat, ns)) {
@@ -127,6 +127,21 @@ bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
     if (tiered && !ynode_bool(tiered, &f->tiered)) {
         diag_error(d, &tiered->loc, "tiered must be true or false");
         ok = false;
+    }
+    /* leec optimize: raise (a richer tier answers better: raised as far as the memory
+     * allows) or keep (a richer tier costs logs, metrics or a bigger function: the
+     * project's own tier stays unless lowering it is needed to fit). */
+    const struct ynode *opt = ymap_get(root, "optimize");
+    if (opt) {
+        const char *os = ystring(d, opt, "optimize");
+        if (os && (!strcmp(os, "raise") || !strcmp(os, "keep"))) {
+            f->optimize_raise = !strcmp(os, "raise");
+        } else if (os) {
+            diag_error(d, &opt->loc, "optimize is raise or keep, got '%s'", os);
+            ok = false;
+        } else {
+            ok = false;
+        }
     }
     const struct ynode *params = yrequire(d, root, "params", "a schema");
     if (!params || !ycheck_map(d, params, "params"))

@@ -545,11 +545,33 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
         m = re.search(r"estimate ([0-9.]+ \w+)", r.stdout)
         self.assertIsNotNone(m, r.stdout)
         self.assertLessEqual(parse_size(m.group(1)), 32 * 1024 ** 2)
-        tiers = dict(re.findall(r"^  (\w+): (\w+)$", r.stdout, re.M))
+        tiers = dict(re.findall(r"^  (\w+): +(\w+)", r.stdout, re.M))
         self.assertTrue(tiers, r.stdout)
         for iface, tier in tiers.items():
             self.assertIn(tier, ("minimum", "standard", "performance", "maximum"))
         self.assertEqual(r.stderr, "")
+        # The project's goal: logging (DEBUG) and lambda are not raised for a home bridge.
+        self.assertEqual(tiers.get("logging", "standard"), "standard", r.stdout)
+        self.assertNotIn("lambda", tiers, r.stdout)
+        # The answer is a block to paste: pasted over the project's tiers:, the project
+        # is valid and its estimate is the one printed.
+        block = r.stdout[r.stdout.index("\ntiers:\n") + 1:]
+        with open(os.path.join(SRC, "examples", "leec.yaml")) as f:
+            text = f.read()
+        start = text.index("\ntiers:\n") + 1
+        end = start + len("tiers:\n")
+        while text[end:end + 2] == "  ":
+            end = text.index("\n", end) + 1
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "leec.yaml"), "w") as f:
+                f.write(text[:start] + block + text[end:])
+            v = run("validate", "leec.yaml", cwd=d)
+            self.assertEqual(v.returncode, 0, v.stderr)
+            e = run("explain", "leec.yaml", cwd=d)
+        self.assertIn("memory budget: %s of" % m.group(1), e.stdout)
+        # Already the best that fits: said, nothing to paste.
+        r = run("optimize", "examples/leec.yaml", "--max-memory", m.group(1).replace(" ", ""))
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_optimize_too_small(self):
         r = run("optimize", "examples/leec.yaml", "--max-memory", "1MiB")
