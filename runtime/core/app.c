@@ -231,6 +231,7 @@ int app_invoke(struct app *a, const struct rapi_invocation *lambda_inv)
     log_set_function_arn(inv->invoked_function_arn);
     struct gw_reply rep = {0};
     cJSON *event = NULL;
+    metrics_begin(a);
     const struct gw_route *route = handle_event(a, inv, &event, &rep);
     size_t out_bytes = rep.body ? rep.len : 0;
     int rc = post_reply(a, inv, &rep);
