@@ -3,7 +3,7 @@
  * A pure function of its inputs and an ha_client: classify the directive,
  * answer early errors without calling Home Assistant, otherwise POST the
  * ORIGINAL event bytes to <base>/api/alexa/smart_home within the budget and
- * map the outcome per docs/home-assistant.md. No logging, no breaker
+ * map the outcome per docs/smart-home.md ("Failure → Alexa error"). No logging, no breaker
  * bookkeeping: struct smarthome_reply carries everything the caller logs and
  * feeds to the breaker.
  *
