@@ -28,7 +28,7 @@ set(_kit "${LEEC_KIT_DIR}/${_kit_arch}")
 
 # Release objects: what Makefile.deploy's MinSizeRel + LTO build had (fat LTO objects: a
 # plain link uses the machine code, an -flto link the IR).
-set(LEEC_KIT_CFLAGS -Os -DNDEBUG -ffunction-sections -fdata-sections -flto=auto -ffat-lto-objects)
+set(LEEC_KIT_CFLAGS -Os -g0 -DNDEBUG -ffunction-sections -fdata-sections -flto=auto -ffat-lto-objects)
 set(LEEC_KIT_LDFLAGS -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 -s)
 add_library(leec_rt_kit STATIC ${LEEC_RT_SOURCES} ${LEEC_RT_GENERATED})
 target_include_directories(leec_rt_kit PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}"
