@@ -538,8 +538,6 @@ int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0
 
 /* ---- event secrets ------------------------------------------------------ */
 
-#define LOG_EVENT_SECRET_MIN 8u /* shorter values under a sensitive key: key rule only */
-
 static int log_event_walk(const cJSON *j, const char *key, int depth)
 {
     int rc = 0;
@@ -547,8 +545,8 @@ static int log_event_walk(const cJSON *j, const char *key, int depth)
         return 0;
     for (const cJSON *c = j ? j->child : NULL; c; c = c->next) {
         const char *k = cJSON_IsObject(j) ? c->string : NULL;
-        if (cJSON_IsString(c) && c->valuestring && k &&
-            strlen(c->valuestring) >= LOG_EVENT_SECRET_MIN &&
+        /* whatever its length: a 3-byte token repeated as an endpointId is still a token */
+        if (cJSON_IsString(c) && c->valuestring && k && c->valuestring[0] &&
             (redact_key_sensitive(k, strlen(k)) ||
              (key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0)))
             rc |= log_add_invocation_secret(c->valuestring);

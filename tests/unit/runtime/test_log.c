@@ -690,11 +690,50 @@ START_TEST(event_secrets_registered_everywhere)
         ck_assert_msg(!strstr(out, TOK) && !strstr(out, "second-token") &&
                           !strstr(out, "grant-code"),
                       "%s", out);
-        ck_assert_msg(strstr(out, "short"), "a value under 8 bytes is not registered: %s", out);
+        ck_assert_msg(!strstr(out, "short"), "a value under 8 bytes is shown: %s", out);
         free(out);
     }
     log_end_invocation();
     cJSON_Delete(j);
+}
+END_TEST
+
+/* A token of 1 to 7 bytes that is also an endpointId, a slot value or a userId is
+ * redacted there too, not only under its own key (issue 20 item 5). */
+START_TEST(event_secrets_short_tokens)
+{
+    static const char *const toks[] = {"Q", "Zq", "k9Z", "tokn", "ab12x", "Zz-9_q", "7Qx~u2Z"};
+    for (size_t t = 0; t < sizeof toks / sizeof toks[0]; t++) {
+        const char *tk = toks[t];
+        consumed = 0;
+        char ev[1024];
+        snprintf(ev, sizeof ev,
+                 "{\"directive\":{\"endpoint\":{\"scope\":{\"type\":\"BearerToken\","
+                 "\"token\":\"%s\"},\"endpointId\":\"%s\"}},"
+                 "\"session\":{\"user\":{\"userId\":\"%s\",\"accessToken\":\"%s\"}},"
+                 "\"request\":{\"intent\":{\"slots\":{\"device\":{\"value\":\"%s\"}}}}}",
+                 tk, tk, tk, tk, tk);
+        cJSON *j = cJSON_Parse(ev);
+        ck_assert_ptr_nonnull(j);
+        log_begin_invocation("req-3", NULL, false);
+        ck_assert_int_eq(log_add_event_secrets(j), 0);
+        for (int f = 0; f < 2; f++) {
+            set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+            LOG_DEBUG("event", LOG_JSON("event", j), LOG_STR("endpoint_id", tk));
+            char *out = take();
+            ck_assert_msg(!strstr(out, tk), "token %s in %s", tk, out);
+            ck_assert_ptr_nonnull(strstr(out, "[REDACTED]"));
+            free(out);
+        }
+        log_end_invocation();
+        /* forgotten with the invocation: the next one prints the text again */
+        set_format(LOG_FORMAT_JSON);
+        LOG_INFO("after", LOG_STR("endpoint_id", tk));
+        char *out = take();
+        ck_assert_msg(strstr(out, tk), "%s", out);
+        free(out);
+        cJSON_Delete(j);
+    }
 }
 END_TEST
 
@@ -740,6 +779,7 @@ int main(void)
     tcase_add_test(tc, invocation_table_overflow_ends_with_the_invocation);
     tcase_add_test(tc, rotated_secret_removed);
     tcase_add_test(tc, event_secrets_registered_everywhere);
+    tcase_add_test(tc, event_secrets_short_tokens);
     tcase_add_test(tc, redact_json_member_names);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
