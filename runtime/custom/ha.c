@@ -65,9 +65,7 @@ int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
     }
     if (res->outcome == HA_HTTP_ERROR && res->http_status == 401 && c->state_cache) {
         /* HA rejects the token: what was cached under it is not served any more */
-        char scope[17];
-        cache_scope_from_token(c->token ? c->token : "", scope);
-        cache_delete_scope(c->state_cache, scope);
+        cache_forget_token(c->state_cache, c->token);
     }
     if (rc == 0)
         return 0;
