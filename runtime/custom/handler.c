@@ -6,7 +6,7 @@
 #include "core/app.h"
 #include "core/credentials.h"
 #include "custom/dispatch.h"
-#include "custom/intent.h"
+#include "custom/ha.h"
 #include "custom/lang.h"
 #include "custom/request.h"
 
