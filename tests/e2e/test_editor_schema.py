@@ -575,6 +575,8 @@ COMPLETION_POINTS = {
     "token mode with env": (None, 11, "    env: HA_TOKEN\n    mode: "),
     "alexa key": (14, "  "),
     "remove_capabilities interface": (None, 17, "        interface: "),
+    # A new file: the whole-file item and each required key.
+    "new file": ("doc", "leec: 1\n", 1, 0),
 }
 
 
@@ -582,6 +584,8 @@ def completion_doc(point):
     """(text, line, column) of the starter with the completion point made."""
     lines = STARTER.split("\n")
     spec = COMPLETION_POINTS[point]
+    if spec[0] == "doc":
+        return spec[1], spec[2], spec[3]
     if spec[0] is None:
         _, line, prefix = spec
         lines[line] = prefix
@@ -638,6 +642,8 @@ class EditorCompletion(unittest.TestCase):
         for point, (text, line, col, items) in self.offered.items():
             if not items:
                 bad.append("%s: nothing offered" % point)
+            if point == "new file":
+                continue  # an incomplete file: test_whole_file_item
             for item in items:
                 new = apply_completion(text, item, line, col)
                 with open(out, "w") as f:
@@ -650,6 +656,32 @@ class EditorCompletion(unittest.TestCase):
                                                      [d["message"] for d in diags][:2]))
         self.assertEqual(bad, [], "%d of %d completions leave a file leec rejects:\n  %s" % (
             len(bad), n, "\n  ".join(bad)))
+
+    def test_whole_file_item(self):
+        """In a new file, the whole-file item inserts every required key with its colon
+        (yaml-language-server wrote a bare `features`), preset and features with a value;
+        what is left for the user to fill in is the Home Assistant URL and the token's
+        mode (no value fits every house), and leec says exactly that."""
+        from yaml_lsp import apply_completion
+        text, line, col, items = self.offered["new file"]
+        whole = [i for i in items if i["label"] == self.schema_title()]
+        self.assertEqual(len(whole), 1, [i["label"] for i in items])
+        new = apply_completion(text, whole[0], line, col)
+        for ln in new.splitlines():
+            self.assertRegex(ln, r"^ *[a-z_]+:( .*)?$", new)
+        self.assertIn("\nfeatures: smart_home\n", new)
+        self.assertIn("\npreset: production_balanced\n", new)
+        out = os.path.join(self.dir, "whole.yaml")
+        with open(out, "w") as f:
+            f.write(new)
+        code, lines, diags = leec_errors(out, cwd=self.dir)
+        self.assertEqual(sorted(d["message"] for d in diags if d["severity"] == "error"),
+                         ["mode must be a string, got null", "url must be a string, got null"],
+                         new)
+
+    def schema_title(self):
+        with open(self.schema_path) as f:
+            return json.load(f)["title"]
 
     def test_what_is_offered(self):
         labels = {p: [i["label"] for i in v[3]] for p, v in self.offered.items()}
