@@ -37,7 +37,7 @@ static const char *const usage_text =
     "                              API emulator (packages it first without --bootstrap)\n"
     "  event KIND [OPTIONS] [-o FILE]\n"
     "                              a sample event: discover, directive, launch, intent,\n"
-    "                              health (leec event --help)\n"
+    "                              health (leec event alone lists their options)\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -92,7 +92,7 @@ static const struct command {
     {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
     {"compile", cmd_compile, false},   {"list", cmd_list, false},
     {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
-    {"schema", cmd_schema, true},     {"package", cmd_package, false},
+    {"schema", cmd_schema, true},      {"package", cmd_package, false},
     {"invoke", cmd_invoke, false},     {"event", cmd_event, false},
 };
 
