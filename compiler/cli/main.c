@@ -40,7 +40,7 @@ static const char *const usage_text =
     "                              API emulator (packages it first without --bootstrap)\n"
     "  event KIND [OPTIONS] [-o FILE]\n"
     "                              a sample event: discover, directive, launch, intent,\n"
-    "                              health (leec event --help)\n"
+    "                              health (leec event alone lists their options)\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"

@@ -25,7 +25,8 @@ def _is_project(path):
 EXAMPLES = sorted(p for p in (os.path.join("examples", f)
                               for f in os.listdir(os.path.join(SRC, "examples"))
                               if f.endswith(".yaml")) if _is_project(p))
-COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema"]
+COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema", "package",
+            "invoke", "event"]
 
 # Every preset named in the project's seed facts ("Presets in the original code",
 # "Further presets named only in the READMEs", the seed-000 sketches and the three
