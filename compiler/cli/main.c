@@ -21,13 +21,20 @@ static const char *const usage_text =
     "                              gets a note, not an error (for pre-commit's file lists)\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use;\n"
     "                              with --format json: the same as data (docs/facts.md)\n"
-    "  compile FILE -o DIR         write leec_config.h, leec_config.c and leec_facts.json\n"
+    "  compile FILE -o DIR         write leec_config.h, leec_config.c, leec_facts.json and\n"
+    "                              leec_messages.c (the Custom skill's answers)\n"
     "  list                        tiers and presets with memory and metric figures\n"
     "  diff A B                    differences between two project files or presets\n"
     "  optimize FILE --max-memory SIZE [--keep IFACE...]\n"
     "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
     "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
     "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
+    "  init [DIR] [--ha-url URL] [--skill-id ID]\n"
+    "                              a starter repository: leec.yaml, presets/, the editor\n"
+    "                              schema, pre-commit and GitHub workflow (never overwrites)\n"
+    "  skill FILE -o DIR --function-arn ARN [--function-arn ARN...] [--locales L,...]\n"
+    "                              skill packages for the ASK CLI/SMAPI: skill.json, the\n"
+    "                              interaction models, Home Assistant account linking\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -82,7 +89,8 @@ static const struct command {
     {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
     {"compile", cmd_compile, false},   {"list", cmd_list, false},
     {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
-    {"schema", cmd_schema, true},
+    {"schema", cmd_schema, true},      {"init", cmd_init, false},
+    {"skill", cmd_skill, false},
 };
 
 int main(int argc, char **argv)
