@@ -41,7 +41,7 @@ function(leec_add_bootstrap name)
   file(GLOB_RECURSE catalog_files CONFIGURE_DEPENDS "${catalog}/schemas/*.yaml"
        "${catalog}/presets/*.yaml")
   add_custom_command(
-    OUTPUT "${gen}/leec_config.c" "${gen}/leec_config.h"
+    OUTPUT "${gen}/leec_config.c" "${gen}/leec_config.h" "${gen}/leec_messages.c"
     COMMAND "${leec_EXECUTABLE}" ${root_args} compile "${config}" -o "${gen}"
     DEPENDS "${leec_EXECUTABLE}" "${config}" ${user_presets} ${catalog_files}
     COMMENT "leec compile ${ARG_CONFIG}" VERBATIM)
@@ -68,7 +68,7 @@ function(leec_add_bootstrap name)
     list(APPEND generated "${out}")
   endforeach()
 
-  add_executable(${name} ${sources} ${generated} "${gen}/leec_config.c")
+  add_executable(${name} ${sources} ${generated} "${gen}/leec_config.c" "${gen}/leec_messages.c")
   target_include_directories(${name} PRIVATE ${include_dirs})
   target_compile_definitions(${name} PRIVATE LEEC_VERSION="${leec_VERSION}")
   set_target_properties(${name} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON

@@ -14,13 +14,15 @@ static int write_tables(const struct cli *c, const char *path, const struct cata
                         void *outdir)
 {
     (void)c;
-    int rc = emit_config(r, path, outdir, d);
-    if (rc)
-        return rc;
-    struct skill s;
+    struct skill s; /* checked before anything is written */
     if (!skill_load(&s, cat, cat->root, d)) {
         skill_free(&s);
         return EXIT_INVALID;
+    }
+    int rc = emit_config(r, path, outdir, d);
+    if (rc) {
+        skill_free(&s);
+        return rc;
     }
     size_t n = p->nlanguages;
     const char *const *langs = p->languages;
