@@ -15,6 +15,7 @@
 #include "emit/facts.h"
 #include "emit/skill_model.h"
 #include "front/util.h"
+#include "model/alexa_regions.h"
 #include "model/project.h"
 #include "model/skill.h"
 
@@ -28,7 +29,10 @@
 #define MAX_ARNS    3u
 #define MAX_LOCALES 64u
 
-static const struct alexa_region {
+/* What a skill manifest and Home Assistant's account linking call each AWS region of
+ * model/alexa_regions (the one locale → region table): the manifest's region key, and the
+ * client ID = the origin Alexa redirects to after the login (Home Assistant's Alexa guide). */
+static const struct skill_region {
     const char *name, *aws, *client_id;
 } regions[] = {
     {"NA", "us-east-1", "https://pitangui.amazon.com/"},
@@ -209,7 +213,7 @@ static cJSON *manifest(const struct chosen *ch, bool smart_home)
     return env;
 }
 
-static cJSON *account_linking(const char *ha_url, const struct alexa_region *rg)
+static cJSON *account_linking(const char *ha_url, const struct skill_region *rg)
 {
     char url[1024];
     cJSON *env = cJSON_CreateObject();
@@ -231,10 +235,12 @@ static cJSON *account_linking(const char *ha_url, const struct alexa_region *rg)
     return env;
 }
 
-static int region_index(const char *name)
+/* The index in regions[] of the AWS region serving a locale; -1 when none does. */
+static int region_index(const char *locale)
 {
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(regions[i].name, name))
+    const struct alexa_region *r = alexa_regions_of_locale(locale);
+    for (int i = 0; r && i < 3; i++)
+        if (!strcmp(regions[i].aws, r->name))
             return i;
     return -1;
 }
@@ -261,7 +267,7 @@ static bool choose(struct chosen *ch, const struct skill *s, const cJSON *langs,
         }
         int k = -1;
         for (int j = 0; j < 3; j++)
-            if (!strcmp(reg, regions[j].aws))
+            if (!strcmp(reg, regions[j].aws) && alexa_regions_find(reg))
                 k = j;
         if (k < 0) {
             diag_error(d, NULL,
@@ -302,12 +308,12 @@ static bool choose(struct chosen *ch, const struct skill *s, const cJSON *langs,
                 ok = false;
                 continue;
             }
-            int k = region_index(hit->region);
-            if (!ch->arn[k]) {
+            int k = region_index(hit->code);
+            if (k < 0 || !ch->arn[k]) {
                 diag_error(d, NULL,
                            "--locales: %s is served from %s (%s): deploy the function there "
                            "too and give its --function-arn",
-                           t, regions[k].name, regions[k].aws);
+                           t, k < 0 ? "?" : regions[k].name, k < 0 ? "?" : regions[k].aws);
                 ok = false;
                 continue;
             }
@@ -323,16 +329,24 @@ static bool choose(struct chosen *ch, const struct skill *s, const cJSON *langs,
         if (!in_list(langs, s->langs[i].code))
             continue;
         for (size_t j = 0; j < s->langs[i].nlocales && ch->n < MAX_LOCALES; j++)
-            if (ch->arn[region_index(s->langs[i].locales[j].region)]) {
+            if (region_index(s->langs[i].locales[j].code) >= 0 &&
+                ch->arn[region_index(s->langs[i].locales[j].code)]) {
                 ch->loc[ch->n] = &s->langs[i].locales[j];
                 ch->lang[ch->n++] = &s->langs[i];
             }
     }
     if (!ch->n) {
+        struct sbuf m = {0};
+        for (size_t i = 0; i < alexa_regions_count; i++) {
+            sbuf_printf(&m, "%s%s:", i ? "; " : "", alexa_regions[i].name);
+            for (const char *const *l = alexa_regions[i].locales; *l; l++)
+                sbuf_printf(&m, " %s", *l);
+        }
         diag_error(d, NULL,
                    "none of the project's locales is served from the region of the given "
-                   "function (NA us-east-1: en-US, en-CA, fr-CA, es-MX; EU eu-west-1: en-GB, "
-                   "en-IN, de-DE, fr-FR, es-ES, it-IT; FE us-west-2: en-AU)");
+                   "function (%s)",
+                   m.s);
+        sbuf_free(&m);
         return false;
     }
     return true;

@@ -3,6 +3,7 @@
 
 #include "front/util.h"
 #include "front/ycheck.h"
+#include "model/alexa_regions.h"
 #include "model/schema.h"
 
 #include <stdio.h>
@@ -125,25 +126,24 @@ static bool load_lang_file(struct skill_lang *l, struct diag *d, const struct yn
         struct skill_locale *x = &l->locales[l->nlocales++];
         x->code = lo->pairs[i].key->str;
         const struct ynode *v = lo->pairs[i].value;
-        static const char *const lk[] = {"region", "invocation", "spelling", "extra"};
+        static const char *const lk[] = {"invocation", "spelling", "extra"};
         if (strncmp(x->code, l->code, 2) || x->code[2] != '-') {
             diag_error(d, &lo->pairs[i].key->loc, "locale '%s' is not a locale of '%s'", x->code,
                        l->code);
             ok = false;
         }
-        if (!ycheck_map(d, v, x->code) || !ycheck_keys(d, v, lk, 4, x->code)) {
+        if (!ycheck_map(d, v, x->code) || !ycheck_keys(d, v, lk, 3, x->code)) {
             ok = false;
             continue;
         }
         const struct ynode *inv = yrequire(d, v, "invocation", x->code);
         if (!inv || !(x->invocation = ystring(d, inv, "invocation")))
             ok = false;
-        const struct ynode *rg = yrequire(d, v, "region", x->code);
-        if (rg && (x->region = ystring(d, rg, "region")) && strcmp(x->region, "NA") &&
-            strcmp(x->region, "EU") && strcmp(x->region, "FE")) {
-            diag_error(d, &rg->loc, "region: NA, EU or FE (the Alexa region serving %s)", x->code);
-            ok = false;
-        } else if (!x->region) {
+        if (!alexa_regions_of_locale(x->code)) {
+            diag_error(d, &lo->pairs[i].key->loc,
+                       "Alexa serves locale '%s' from no AWS region leec knows "
+                       "(compiler/model/alexa_regions.c)",
+                       x->code);
             ok = false;
         }
         x->spelling = ymap_get(v, "spelling");
