@@ -417,6 +417,9 @@ class TestCatalogue(unittest.TestCase):
         self.assertIn("message running: placeholders {extra,name}, English has {name}",
                       r.stdout)
         self.assertFalse(os.path.exists(os.path.join(out, "leec_messages.c")))
+        r = leec_run("validate", root=root)  # pre-commit and CI see it too
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("message triggered missing", r.stdout)
 
 
 if __name__ == "__main__":
