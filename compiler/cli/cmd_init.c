@@ -71,13 +71,14 @@ static const char *url_problem(const char *u)
     return NULL;
 }
 
+/* Writes dir/rel, creating rel's folders. */
 static int write_text(const char *dir, const char *rel, const char *text, struct diag *d)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     char *slash = strrchr(path, '/');
-    *slash = '\0';
-    for (char *p = path + 1;; p++) /* mkdir -p of the file's folder */
+    *slash = '\0';                 /* path: the folder; slash + 1: the file name */
+    for (char *p = path + 1;; p++) /* mkdir -p of the folder */
         if (*p == '/' || !*p) {
             char was = *p;
             *p = '\0';
@@ -89,39 +90,39 @@ static int write_text(const char *dir, const char *rel, const char *text, struct
             if (!was)
                 break;
         }
-    const char *name = slash + 1;
-    char full[4096];
-    snprintf(full, sizeof full, "%s/%s", dir, rel);
-    name = strrchr(full, '/') + 1;
-    return emit_write_file(path, name, text, d) ? EXIT_USAGE : EXIT_OK;
+    return emit_write_file(path, slash + 1, text, d) ? EXIT_USAGE : EXIT_OK;
 }
 
 static char *project_text(const char *ha_url, const char *skill_id)
 {
     struct sbuf b = {0};
-    sbuf_add(&b, "# yaml-language-server: $schema=leec.schema.json\n"
-                 "# The leec project: what the Lambda function bridging Alexa to your Home "
-                 "Assistant is\n"
-                 "# built from. Check it with `leec validate leec.yaml`; see every value and "
-                 "where it\n"
-                 "# comes from with `leec explain leec.yaml`. Regenerate the editor schema after "
-                 "adding\n"
-                 "# presets: `leec schema leec.yaml > leec.schema.json`.\n"
-                 "leec: 1\n"
-                 "\n"
-                 "# The preset in presets/my_home.yaml (extends the stock production_balanced); "
-                 "`leec list`\n"
-                 "# shows every stock one with its memory and metric figures.\n"
-                 "preset: my_home\n"
-                 "\n"
-                 "# smart_home: the Smart Home skill (\"Alexa, turn on the kitchen light\"); other "
-                 "feature\n"
-                 "# presets add the Custom skill (automations, scripts, timers...): `leec list`.\n"
-                 "features: smart_home\n"
-                 "\n"
-                 "home_assistant:\n"
-                 "  # Where the function reaches Home Assistant: https (http only to this "
-                 "machine).\n");
+    sbuf_add(
+        &b,
+        "# yaml-language-server: $schema=leec.schema.json\n"
+        "# The leec project: what the Lambda function bridging Alexa to your Home "
+        "Assistant is\n"
+        "# built from. Check it with `leec validate leec.yaml`; see every value and "
+        "where it\n"
+        "# comes from with `leec explain leec.yaml`. Regenerate the editor schema after "
+        "adding\n"
+        "# presets: `leec schema leec.yaml > leec.schema.json`.\n"
+        "leec: 1\n"
+        "\n"
+        "# The preset in presets/my_home.yaml (extends the stock production_balanced); "
+        "`leec list`\n"
+        "# shows every stock one with its memory and metric figures.\n"
+        "preset: my_home\n"
+        "\n"
+        "# The feature preset: smart_home is devices for the Smart Home skill (\"Alexa, turn on "
+        "the\n"
+        "# kitchen light\") plus automations, scripts, helpers and areas by voice (the "
+        "Custom\n"
+        "# skill); `leec list` shows every feature preset.\n"
+        "features: smart_home\n"
+        "\n"
+        "home_assistant:\n"
+        "  # Where the function reaches Home Assistant: https (http only to this "
+        "machine).\n");
     sbuf_printf(&b, "  url: %s\n", ha_url);
     sbuf_add(&b, "  # Account linking: each directive carries the user's Home Assistant token "
                  "(no\n"

@@ -215,14 +215,16 @@ static cJSON *manifest(const struct chosen *ch, bool smart_home)
 
 static cJSON *account_linking(const char *ha_url, const struct skill_region *rg)
 {
-    char url[1024];
+    struct sbuf url = {0};
     cJSON *env = cJSON_CreateObject();
     cJSON *a = cJSON_AddObjectToObject(env, "accountLinkingRequest");
     cJSON_AddStringToObject(a, "type", "AUTH_CODE");
-    snprintf(url, sizeof url, "%s/auth/authorize", ha_url);
-    cJSON_AddStringToObject(a, "authorizationUrl", url);
-    snprintf(url, sizeof url, "%s/auth/token", ha_url);
-    cJSON_AddStringToObject(a, "accessTokenUrl", url);
+    sbuf_printf(&url, "%s/auth/authorize", ha_url);
+    cJSON_AddStringToObject(a, "authorizationUrl", url.s);
+    url.len = 0;
+    sbuf_printf(&url, "%s/auth/token", ha_url);
+    cJSON_AddStringToObject(a, "accessTokenUrl", url.s);
+    sbuf_free(&url);
     /* Home Assistant's IndieAuth: the client id is the origin Alexa redirects to */
     cJSON_AddStringToObject(a, "clientId", rg->client_id);
     /* Home Assistant does not check it; SMAPI requires one (not a secret) */
@@ -370,6 +372,11 @@ static int write_package(const struct cli *c, const char *path, const struct cat
     int rc = EXIT_OK;
     struct skill s;
     struct chosen ch = {0};
+    if (!p->ha_url) {
+        diag_error(d, NULL, "%s: home_assistant.url is needed (account linking goes there)", path);
+        rc = EXIT_INVALID;
+        goto out_facts;
+    }
     if (!sh && !cu) {
         diag_error(d, NULL,
                    "%s serves no skill: its features include neither devices (Smart Home) nor "
