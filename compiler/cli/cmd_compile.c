@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int write_tables(const struct cli *c, const char *path, const struct catalog *cat,
-                        const struct project *p, const struct resolved *r, struct diag *d,
-                        void *outdir)
+int compile_write_tables(const struct cli *c, const char *path, const struct catalog *cat,
+                         const struct project *p, const struct resolved *r, struct diag *d,
+                         void *outdir)
 {
     (void)c;
     struct skill s; /* checked before anything is written */
@@ -50,5 +50,5 @@ int cmd_compile(struct cli *c, struct diag *d)
     }
     if (!project || !outdir)
         return cli_usage_error("compile takes one project file and -o DIR");
-    return workspace_with_project(c, d, project, write_tables, (void *)outdir);
+    return workspace_with_project(c, d, project, compile_write_tables, (void *)outdir);
 }

@@ -4,7 +4,7 @@
 #include "front/util.h"
 #include "front/ycheck.h"
 #include "model/alexa_regions.h"
-#include "model/schema.h"
+#include "model/catalog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
