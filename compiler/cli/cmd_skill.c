@@ -188,8 +188,6 @@ static cJSON *manifest(const struct chosen *ch, bool smart_home)
     cJSON_AddStringToObject(pub, "testingInstructions",
                             "Private skill: link a Home Assistant account to test.");
     cJSON_AddStringToObject(pub, "category", "SMART_HOME");
-    cJSON *dist = cJSON_AddArrayToObject(pub, "distributionCountries");
-    (void)dist;
     cJSON *pc = cJSON_AddObjectToObject(m, "privacyAndCompliance");
     cJSON_AddBoolToObject(pc, "allowsPurchases", false);
     cJSON_AddBoolToObject(pc, "usesPersonalInfo", false);

@@ -129,6 +129,19 @@ class TestSkill(unittest.TestCase):
         self.assertEqual(sorted(models), ["de-DE.json", "en-GB.json", "en-IN.json", "es-ES.json",
                                           "fr-FR.json", "it-IT.json"])
 
+    def test_golden(self):
+        """The files byte for byte as tests/skill/ pins them (see its README.md)."""
+        out = os.path.join(self.tmp, "pkg")
+        r = leec("skill", self.full, "-o", out, "--function-arn", ARN % "eu-west-1",
+                 "--locales", "de-DE,en-GB")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        golden = os.path.join(harness.source_dir(), "tests", "skill")
+        for name, rel in (("full.smart-home.skill.json", "smart-home/skill-package/skill.json"),
+                          ("full.custom.skill.json", "custom/skill-package/skill.json"),
+                          ("full.account-linking.EU.json", "smart-home/account-linking.EU.json")):
+            with open(os.path.join(golden, name)) as f, open(os.path.join(out, rel)) as g:
+                self.assertEqual(g.read(), f.read(), name)
+
     def test_locales_and_clients_per_region(self):
         out = os.path.join(self.tmp, "pkg")
         r = leec("skill", self.full, "-o", out, "--function-arn", ARN % "us-east-1",
