@@ -113,7 +113,6 @@ elseif(LEEC_KIT_ARM64 STREQUAL "AUTO" AND LEEC_AARCH64_GCC AND _kit_arch STREQUA
 endif()
 if(_arm64)
   include(ExternalProject)
-  string(REPLACE ";" "^^" _kit_langs "${LEEC_SKILL_LANGUAGES}")
   # The same source tree, cross-compiled, only the kit (no leec, no tests); its lean
   # libraries are cached beside the host's (LEEC_LEAN_DEPS_DIR/<tls>-aarch64-linux-gnu).
   ExternalProject_Add(leec_kit_arm64
@@ -124,7 +123,6 @@ if(_arm64)
                -DLEEC_BUILD_BENCH=OFF -DLEEC_WERROR=OFF -DLEEC_LEAN=ON
                -DLEEC_LEAN_TLS=${LEEC_LEAN_TLS} -DLEEC_LEAN_CA_BUNDLE=${LEEC_LEAN_CA_BUNDLE}
                -DLEEC_LEAN_DEPS_DIR=${LEEC_LEAN_DEPS_DIR} -DLEEC_KIT_DIR=${LEEC_KIT_DIR}
-               -DLEEC_SKILL_LANGUAGES=${_kit_langs}
     BUILD_COMMAND "${CMAKE_COMMAND}" --build <BINARY_DIR> --target leec_kit
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON

@@ -4,6 +4,7 @@
  * catalog alone. A file inside a project is read with that project's presets. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
+#include "model/skill.h"
 #include "front/util.h"
 #include "front/yaml_ir.h"
 #include "model/project.h"
@@ -193,6 +194,12 @@ int cmd_validate(struct cli *c, struct diag *d)
         ok = false;
     else if (!resolve_all_presets(&cat, d))
         ok = false;
+    if (lrc == EXIT_OK) { /* the Custom skill's sources, which compile and skill read */
+        struct skill s;
+        if (!skill_load(&s, &cat, cat.root, d))
+            ok = false;
+        skill_free(&s);
+    }
     for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
             continue; /* read with the catalog above */

@@ -22,7 +22,8 @@ static const char *const usage_text =
     "                              skipped files are counted in one line, -v names each\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use;\n"
     "                              with --format json: the same as data (docs/facts.md)\n"
-    "  compile FILE -o DIR         write leec_config.h, leec_config.c and leec_facts.json\n"
+    "  compile FILE -o DIR         write leec_config.h, leec_config.c, leec_facts.json and\n"
+    "                              leec_messages.c (the Custom skill's answers)\n"
     "  list [--project FILE]       tiers and presets with memory and metric figures\n"
     "  diff A B                    differences between two project files or presets\n"
     "                              (exit 0 the same, 1 different, as git diff --exit-code)\n"
@@ -31,6 +32,12 @@ static const char *const usage_text =
     "                              own as the goal, as a tiers: block to paste\n"
     "  schema [--project FILE]     JSON Schema of the project file (for editors), with\n"
     "                              the project's own presets (docs/editor.md)\n"
+    "  init [DIR] [--ha-url URL] [--skill-id ID]\n"
+    "                              a starter repository: leec.yaml, presets/, the editor\n"
+    "                              schema, pre-commit and GitHub workflow (never overwrites)\n"
+    "  skill FILE -o DIR --function-arn ARN [--function-arn ARN...] [--locales L,...]\n"
+    "                              skill packages for the ASK CLI/SMAPI: skill.json, the\n"
+    "                              interaction models, Home Assistant account linking\n"
     "  package PROJECT [-o ZIP] [--arch x86_64|arm64]\n"
     "                              the Lambda zip (static bootstrap + the project's files)\n"
     "                              from the prebuilt runtime; default function.zip and the\n"
@@ -98,7 +105,8 @@ static const struct command {
     {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
     {"compile", cmd_compile, false},   {"list", cmd_list, false},
     {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
-    {"schema", cmd_schema, true},      {"package", cmd_package, false},
+    {"schema", cmd_schema, true},      {"init", cmd_init, false},
+    {"skill", cmd_skill, false},       {"package", cmd_package, false},
     {"invoke", cmd_invoke, false},     {"event", cmd_event, false},
 };
 

@@ -55,16 +55,6 @@ char *package_read_file(const char *path, size_t max, size_t *len)
     return b.s;
 }
 
-static int write_tables(const struct cli *c, const char *path, const struct catalog *cat,
-                        const struct project *p, const struct resolved *r, struct diag *d,
-                        void *outdir)
-{
-    (void)c;
-    (void)cat;
-    (void)p;
-    return emit_config(r, path, outdir, d);
-}
-
 static double now_s(void)
 {
     struct timespec t;
@@ -255,8 +245,9 @@ static const char *install_hint(const char *cc)
 
 static int build_bootstrap(const struct kit *k, const char *gen, const char *out)
 {
-    struct sbuf table = {0}, incl_gen = {0}, incl_rt = {0};
+    struct sbuf table = {0}, messages = {0}, incl_gen = {0}, incl_rt = {0};
     sbuf_printf(&table, "%s/leec_config.c", gen);
+    sbuf_printf(&messages, "%s/leec_messages.c", gen);
     sbuf_printf(&incl_gen, "-I%s", gen);
     sbuf_printf(&incl_rt, "-I%s", k->runtime);
     size_t n = 0, cap = 16 + k->cflags.n + k->includes.n + k->sources.n + k->libs.n + k->ldflags.n;
@@ -277,6 +268,7 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     for (size_t i = 0; i < k->sources.n; i++)
         argv[n++] = k->sources.items[i];
     argv[n++] = table.s;
+    argv[n++] = messages.s;
     for (size_t i = 0; i < k->libs.n; i++)
         argv[n++] = k->libs.items[i];
     for (size_t i = 0; i < k->ldflags.n; i++)
@@ -291,6 +283,7 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     free(own);
     free(argv);
     sbuf_free(&table);
+    sbuf_free(&messages);
     sbuf_free(&incl_gen);
     sbuf_free(&incl_rt);
     if (st != 0)
@@ -327,7 +320,7 @@ int package_build(const struct cli *c, struct diag *d, const struct package_opts
         goto out;
     }
     /* The tables and the facts, exactly as `leec compile` writes them. */
-    rc = workspace_with_project(c, d, o->project, write_tables, gen.s);
+    rc = workspace_with_project(c, d, o->project, compile_write_tables, gen.s);
     if (rc != EXIT_OK || diag_error_count(d)) {
         rc = rc ? rc : EXIT_INVALID;
         goto out;

@@ -58,4 +58,11 @@ typedef int (*workspace_project_fn)(const struct cli *c, const char *path,
 int workspace_with_project(const struct cli *c, struct diag *d, const char *project,
                            workspace_project_fn fn, void *arg);
 
+/* A workspace_project_fn: what `leec compile` writes into the directory arg
+ * (leec_config.h/.c, leec_facts.json, leec_messages.c); leec package uses it too
+ * (cli/cmd_compile.c). */
+int compile_write_tables(const struct cli *c, const char *path, const struct catalog *cat,
+                         const struct project *p, const struct resolved *r, struct diag *d,
+                         void *outdir);
+
 #endif

@@ -385,7 +385,8 @@ class Compile(unittest.TestCase):
             r = run("compile", "examples/leec.yaml", "-o", d)
             self.assertEqual(r.returncode, 0, r.stderr)
             files = sorted(os.listdir(d))
-            self.assertEqual(files, ["leec_config.c", "leec_config.h", "leec_facts.json"])
+            self.assertEqual(files, ["leec_config.c", "leec_config.h", "leec_facts.json",
+                                     "leec_messages.c"])
             before = {f: os.stat(os.path.join(d, f)).st_mtime_ns for f in files}
             contents = {f: read(os.path.join(d, f)) for f in files}
             time.sleep(0.05)
