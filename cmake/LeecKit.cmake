@@ -8,8 +8,9 @@
 #       libcurl.a libcjson.a lib<tls>.a   the lean static libraries (deps/build-lean.sh;
 #                                  the embedded CA object is inside libcurl.a)
 #       include/                   their headers (curl/, cjson/)
-#       bootstrap.txt              the manifest: compiler, sources, flags, libraries in link
-#                                  order (read by compiler/cli/kit.c and leec_add_bootstrap)
+#       bootstrap.txt              the manifest: compiler, sources, the files of `leec
+#                                  compile` to compile with them (table), flags, libraries in
+#                                  link order (read by compiler/cli/kit.c, leec_add_bootstrap)
 #
 # LEEC_KIT_DIR is <build>/lib/leec (beside <build>/compiler/leec's ../lib/leec, so the
 # build's leec finds it as an installed leec finds <prefix>/lib/leec) and is installed as
@@ -53,6 +54,9 @@ string(APPEND _m "gcc_version ${CMAKE_C_COMPILER_VERSION}\n")
 string(APPEND _m "runtime ../runtime\n")
 foreach(src ${LEEC_RT_TABLE_SOURCES})
   string(APPEND _m "source ${src}\n")
+endforeach()
+foreach(t ${LEEC_RT_GENERATED_TABLES})
+  string(APPEND _m "table ${t}\n")
 endforeach()
 string(APPEND _m "include include\ninclude include/cjson\n")
 foreach(f ${LEEC_KIT_CFLAGS})

@@ -43,6 +43,7 @@ function(leec_add_bootstrap name)
   file(STRINGS "${kit}/bootstrap.txt" lines REGEX "^[a-z_]+ ")
   set(runtime "")
   set(sources "")
+  set(tables "")
   set(includes "")
   set(cflags "")
   set(defines "")
@@ -55,6 +56,8 @@ function(leec_add_bootstrap name)
       get_filename_component(runtime "${val}" ABSOLUTE BASE_DIR "${kit}")
     elseif(key STREQUAL "source")
       list(APPEND sources "${val}")
+    elseif(key STREQUAL "table")
+      list(APPEND tables "${val}")
     elseif(key STREQUAL "include")
       list(APPEND includes "${kit}/${val}")
     elseif(key STREQUAL "cflag")
@@ -70,6 +73,7 @@ function(leec_add_bootstrap name)
   list(TRANSFORM sources PREPEND "${runtime}/")
 
   set(gen "${CMAKE_CURRENT_BINARY_DIR}/${name}.leec")
+  list(TRANSFORM tables PREPEND "${gen}/")
   set(root_args "")
   set(catalog "${leec_DATA_DIR}")
   if(ARG_ROOT)
@@ -80,12 +84,12 @@ function(leec_add_bootstrap name)
   file(GLOB_RECURSE catalog_files CONFIGURE_DEPENDS "${catalog}/schemas/*.yaml"
        "${catalog}/presets/*.yaml")
   add_custom_command(
-    OUTPUT "${gen}/leec_config.c" "${gen}/leec_config.h" "${gen}/leec_messages.c"
+    OUTPUT ${tables} "${gen}/leec_config.h"
     COMMAND "${leec_EXECUTABLE}" ${root_args} compile "${config}" -o "${gen}"
     DEPENDS "${leec_EXECUTABLE}" "${config}" ${user_presets} ${catalog_files}
     COMMENT "leec compile ${ARG_CONFIG}" VERBATIM)
 
-  add_executable(${name} ${sources} "${gen}/leec_config.c" "${gen}/leec_messages.c")
+  add_executable(${name} ${sources} ${tables})
   target_include_directories(${name} PRIVATE "${gen}" "${runtime}" ${includes})
   target_compile_definitions(${name} PRIVATE ${defines})
   target_compile_options(${name} PRIVATE ${cflags})

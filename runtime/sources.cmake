@@ -19,6 +19,8 @@ set(LEEC_RT_CUSTOM handler.c request.c dispatch.c pending.c speech.c ha.c fuzzy.
 set(LEEC_RT_RE2C custom/duration_lex.re)
 set(LEEC_RT_ROOMS CORE BASE GUARD NET SMARTHOME CUSTOM)
 # The sources compiled with each project's tables (leec_config.h): core/bind.c is their
-# one reader (abi.h); main.c is the process entry. Everything else is prebuilt. The
-# project's own leec_messages.c (the Custom skill's answers) is compiled with them.
+# one reader (abi.h); main.c is the process entry. Everything else is prebuilt.
 set(LEEC_RT_TABLE_SOURCES main.c core/bind.c)
+# What `leec compile` writes that is compiled into the bootstrap: the tables and the
+# project's Custom-skill answers (leec_messages.c, its languages only).
+set(LEEC_RT_GENERATED_TABLES leec_config.c leec_messages.c)

@@ -104,6 +104,8 @@ int kit_load(struct kit *k, const char *arch, char *err, size_t errlen)
             runtime_rel = xstrdup(val);
         else if (!strcmp(key, "source"))
             list_add(&srcs, xstrdup(val));
+        else if (!strcmp(key, "table"))
+            list_add(&k->tables, xstrdup(val));
         else if (!strcmp(key, "include"))
             list_add(&k->includes, under(k->dir, val));
         else if (!strcmp(key, "cflag"))
@@ -119,10 +121,10 @@ int kit_load(struct kit *k, const char *arch, char *err, size_t errlen)
         /* other keys (gcc_version): informational */
     }
     fclose(f);
-    if (!rc &&
-        (!k->arch || strcmp(k->arch, arch) || !k->cc || !runtime_rel || !srcs.n || !k->libs.n)) {
-        snprintf(err, errlen, "%s is incomplete (arch, cc, runtime, source and lib are needed)",
-                 path.s);
+    if (!rc && (!k->arch || strcmp(k->arch, arch) || !k->cc || !runtime_rel || !srcs.n ||
+                !k->tables.n || !k->libs.n)) {
+        snprintf(err, errlen,
+                 "%s is incomplete (arch, cc, runtime, source, table and lib are needed)", path.s);
         rc = -1;
     }
     if (!rc) {
@@ -147,6 +149,7 @@ void kit_free(struct kit *k)
     free(k->cc);
     free(k->runtime);
     list_free(&k->sources);
+    list_free(&k->tables);
     list_free(&k->includes);
     list_free(&k->cflags);
     list_free(&k->libs);

@@ -18,6 +18,7 @@ struct kit {
     char *cc;                 /* the C compiler the kit was built with, e.g. gcc */
     char *runtime;            /* the runtime's sources and headers (absolute) */
     struct kit_list sources;  /* under runtime: compiled with each project's tables */
+    struct kit_list tables;   /* files of `leec compile` compiled into the bootstrap */
     struct kit_list includes; /* absolute */
     struct kit_list cflags;   /* -Os ..., -DNAME=VALUE */
     struct kit_list libs;     /* absolute, in link order */

@@ -245,14 +245,13 @@ static const char *install_hint(const char *cc)
 
 static int build_bootstrap(const struct kit *k, const char *gen, const char *out)
 {
-    struct sbuf table = {0}, messages = {0}, incl_gen = {0}, incl_rt = {0};
-    sbuf_printf(&table, "%s/leec_config.c", gen);
-    sbuf_printf(&messages, "%s/leec_messages.c", gen);
+    struct sbuf incl_gen = {0}, incl_rt = {0};
     sbuf_printf(&incl_gen, "-I%s", gen);
     sbuf_printf(&incl_rt, "-I%s", k->runtime);
-    size_t n = 0, cap = 16 + k->cflags.n + k->includes.n + k->sources.n + k->libs.n + k->ldflags.n;
+    size_t n = 0, cap = 16 + k->cflags.n + k->includes.n + k->sources.n + k->tables.n + k->libs.n +
+                        k->ldflags.n;
     const char **argv = xcalloc(cap, sizeof *argv);
-    char **own = xcalloc(k->includes.n + 1, sizeof *own);
+    char **own = xcalloc(k->includes.n + k->tables.n + 1, sizeof *own);
     argv[n++] = k->cc;
     argv[n++] = "-std=gnu11";
     for (size_t i = 0; i < k->cflags.n; i++)
@@ -267,8 +266,12 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     }
     for (size_t i = 0; i < k->sources.n; i++)
         argv[n++] = k->sources.items[i];
-    argv[n++] = table.s;
-    argv[n++] = messages.s;
+    for (size_t i = 0; i < k->tables.n; i++) { /* what leec compile wrote into gen */
+        struct sbuf s = {0};
+        sbuf_printf(&s, "%s/%s", gen, k->tables.items[i]);
+        own[k->includes.n + i] = s.s;
+        argv[n++] = s.s;
+    }
     for (size_t i = 0; i < k->libs.n; i++)
         argv[n++] = k->libs.items[i];
     for (size_t i = 0; i < k->ldflags.n; i++)
@@ -278,12 +281,10 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     argv[n] = NULL;
     struct spawn_opts so = {.stdout_to_stderr = true};
     int st = spawn_run(argv, &so);
-    for (size_t i = 0; i < k->includes.n; i++)
+    for (size_t i = 0; i < k->includes.n + k->tables.n; i++)
         free(own[i]);
     free(own);
     free(argv);
-    sbuf_free(&table);
-    sbuf_free(&messages);
     sbuf_free(&incl_gen);
     sbuf_free(&incl_rt);
     if (st != 0)
