@@ -203,6 +203,7 @@ static int bind_metrics(struct app_config *cfg)
         .rate_limited = LEEC_METRIC_RATE_LIMITED,
         .security_rejections = LEEC_METRIC_SECURITY_REJECTIONS,
         .pressure_sheds = LEEC_METRIC_PRESSURE_SHEDS,
+        .cold_start = LEEC_METRIC_COLD_START,
     };
     return 0;
 }
@@ -276,6 +277,8 @@ int bind_app_config(struct app_config *cfg)
         .format = lg->format == LEEC_LOGGING_FORMAT_TEXT ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON,
         .line_cap = (size_t)lg->line_max < LOG_LINE_MIN ? LOG_LINE_MIN : (size_t)lg->line_max,
         .caller_info = lg->caller_info,
+        .sample_rate = lg->sample_rate,
+        .debug_buffer = (size_t)lg->debug_buffer,
     };
     cfg->log_summary = lg->summary;
     cfg->log_events = lg->log_events;

@@ -32,7 +32,7 @@ struct app_header_def {
 /* Metric ids in the EMF table; -1: the metric is not in this build. */
 struct metric_ids {
     long invocations, errors, duration, memory_used, ha_latency, breaker_open, rate_limited,
-        security_rejections, pressure_sheds;
+        security_rejections, pressure_sheds, cold_start;
 };
 
 struct health_tier {

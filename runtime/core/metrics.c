@@ -19,6 +19,8 @@ void metrics_record(struct app *a, const struct gw_reply *rep, uint64_t ms)
     put_metric(a, m->errors, (rep->alexa_error || !rep->body) ? 1 : 0);
     put_metric(a, m->duration, (double)ms);
     put_metric(a, m->memory_used, (double)memstat_rss_bytes());
+    if (a->cold) /* Powertools' ColdStart: the environment's first invocation */
+        put_metric(a, m->cold_start, 1);
     if (rep->ha_called)
         put_metric(a, m->ha_latency, rep->ha_ms);
     if (rep->breaker_open)
