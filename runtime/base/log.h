@@ -115,8 +115,10 @@ int log_add_invocation_secret(const char *value);
 /* Forgets (and wipes) a process secret that is no longer needed, e.g. an SSM
  * token two rotations old. 0 when it was registered, -1 otherwise. */
 int log_remove_secret(const char *value);
-/* Registers, as invocation secrets, every non-empty string (whatever its length)
- * under a sensitive key (see the key rule) anywhere in an event, and the code of an
+/* Registers, as invocation secrets, every non-empty string under one of Alexa's
+ * token members (token, accessToken, apiAccessToken, consentToken) whatever its
+ * length, every string of at least 8 bytes under another sensitive key (see the key
+ * rule) anywhere in an event, and the code of an
  * AcceptGrant's grant: call it before any line about the event is written, so a
  * token repeated elsewhere (a payload field, a member name, the endpointId, a
  * second scope) is redacted there too. -1 when one did not fit (see above). */
