@@ -709,4 +709,34 @@ static int log_event_walk(const cJSON *j, const char *key, int depth)
     return rc;
 }
 
+/* The secret table lives in redact.c; a refusal is logged here (an ERROR line whose
+ * message says why: string fields are redacted from then on). */
+static int secret_logged(int rc, const char *why)
+{
+    if (why)
+        log_emit(LOG_LEVEL_ERROR, why, LOG_END);
+    return rc;
+}
+
+int log_add_secret(const char *value)
+{
+    const char *why;
+    int rc = redact_add_secret(value, false, &why);
+    return secret_logged(rc, why);
+}
+
+int log_add_invocation_secret(const char *value)
+{
+    const char *why;
+    int rc = redact_add_secret(value, true, &why);
+    return secret_logged(rc, why);
+}
+
+int log_remove_secret(const char *value) { return redact_remove_secret(value); }
+
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n)
+{
+    return lw_redact_copy(dst, cap, src, n);
+}
+
 int log_add_event_secrets(const cJSON *event) { return log_event_walk(event, NULL, 0) ? -1 : 0; }

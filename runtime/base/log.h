@@ -46,6 +46,8 @@
 #ifndef LEEC_LOG_H
 #define LEEC_LOG_H
 
+#include "base/redact.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,9 +57,9 @@
 #define LOG_LINE_MIN        512u   /* smallest line cap log_init accepts */
 #define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
 #define LOG_LINE_DEFAULT    8192u  /* before log_init */
-#define LOG_SECRETS_MAX     16u    /* process secrets */
-#define LOG_INV_SECRETS_MAX 64u    /* per-invocation secrets (every token of an event) */
-#define LOG_SECRET_LEN_MAX  8192u
+#define LOG_SECRETS_MAX     REDACT_SECRETS_MAX
+#define LOG_INV_SECRETS_MAX REDACT_INV_SECRETS_MAX
+#define LOG_SECRET_LEN_MAX  REDACT_SECRET_LEN_MAX
 
 enum log_level {
     LOG_LEVEL_TRACE,
