@@ -139,8 +139,7 @@ static const char **full_argv(const struct aws *a, const char *service, const ch
     return v;
 }
 
-bool aws_run(const struct aws *a, const char *service, const char *const *args,
-             struct aws_call *c)
+bool aws_run(const struct aws *a, const char *service, const char *const *args, struct aws_call *c)
 {
     memset(c, 0, sizeof *c);
     const char **argv = full_argv(a, service, args);

@@ -12,7 +12,7 @@ struct aws {
     const char *region;       /* always passed as --region */
     const char *endpoint_url; /* --endpoint-url (moto, a recorder); NULL: AWS */
     bool dry_run;
-    bool trace;               /* print "+ aws ..." on stderr before each command */
+    bool trace; /* print "+ aws ..." on stderr before each command */
 };
 
 /* The outcome of one command. */
@@ -27,8 +27,7 @@ struct aws_call {
 /* Runs `aws SERVICE ARGS... --region R --output json [--endpoint-url U]`; args is
  * NULL-terminated. Returns true on exit 0. In dry-run mode prints and returns true
  * with no json. */
-bool aws_run(const struct aws *a, const char *service, const char *const *args,
-             struct aws_call *c);
+bool aws_run(const struct aws *a, const char *service, const char *const *args, struct aws_call *c);
 void aws_call_free(struct aws_call *c);
 
 /* The CLI's configured region (`aws configure get region`, after $AWS_REGION and

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #define TOKEN_MAX 8192
-#define ENV_MAX 32
-#define ZIP_MAX (50u << 20) /* Lambda's direct-upload limit */
+#define ENV_MAX   32
+#define ZIP_MAX   (50u << 20) /* Lambda's direct-upload limit */
 
 struct deploy {
     struct aws aws;
@@ -58,7 +58,8 @@ static const char *jstr(const cJSON *o, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void note_done(struct deploy *dp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_done(struct deploy *dp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void note_done(struct deploy *dp, const char *fmt, ...)
 {
     char line[512];
@@ -77,17 +78,15 @@ static int failed(struct deploy *dp, const char *step, const char *message)
         fprintf(stderr, "what exists now (this run):\n%s", dp->done.s);
     else
         fprintf(stderr, "nothing was created or changed by this run.\n");
-    fprintf(stderr,
-            "fix the cause and run the same command again: every step checks what exists "
-            "first, so it resumes without duplicating anything.\n");
+    fprintf(stderr, "fix the cause and run the same command again: every step checks what exists "
+                    "first, so it resumes without duplicating anything.\n");
     return EXIT_USAGE;
 }
 
 /* ---- the project's facts -------------------------------------------------------------- */
 
 static int take_facts(const struct cli *c, const char *path, const struct catalog *cat,
-                      const struct project *p, const struct resolved *r, struct diag *d,
-                      void *arg)
+                      const struct project *p, const struct resolved *r, struct diag *d, void *arg)
 {
     (void)c;
     (void)cat;
@@ -226,7 +225,8 @@ static int read_token(struct deploy *dp)
     if (dp->token_env) {
         const char *v = getenv(dp->token_env);
         if (!v || !*v) {
-            fprintf(stderr, "leec deploy: --ssm-token-from-env %s: the variable is empty or unset\n",
+            fprintf(stderr,
+                    "leec deploy: --ssm-token-from-env %s: the variable is empty or unset\n",
                     dp->token_env);
             return EXIT_USAGE;
         }
@@ -430,8 +430,8 @@ static int ensure_role(struct deploy *dp, bool *created)
         note_done(dp, "IAM role %s (created now)", name);
     }
     char *policy = role_policy(dp);
-    const char *put[] = {"put-role-policy", "--role-name", name,   "--policy-name",
-                         "leec",            "--policy-document",   policy, NULL};
+    const char *put[] = {"put-role-policy",   "--role-name", name, "--policy-name", "leec",
+                         "--policy-document", policy,        NULL};
     bool ok = aws_run(&dp->aws, "iam", put, &c);
     free(policy);
     if (!ok) {
@@ -587,13 +587,26 @@ static int ensure_function(struct deploy *dp, bool role_created, bool logconf)
     if (!exists || dp->aws.dry_run) {
         if (dp->aws.dry_run)
             printf("# when it does not exist:\n");
-        const char *create[32] = {"create-function", "--function-name", F,
-                                  "--runtime",       "provided.al2023", "--handler",
-                                  "bootstrap",       "--architectures", arch,
-                                  "--memory-size",   mem,               "--timeout",
-                                  tmo,               "--role",          dp->role_arn,
-                                  "--zip-file",      zip.s,             "--environment",
-                                  env,               NULL};
+        const char *create[32] = {"create-function",
+                                  "--function-name",
+                                  F,
+                                  "--runtime",
+                                  "provided.al2023",
+                                  "--handler",
+                                  "bootstrap",
+                                  "--architectures",
+                                  arch,
+                                  "--memory-size",
+                                  mem,
+                                  "--timeout",
+                                  tmo,
+                                  "--role",
+                                  dp->role_arn,
+                                  "--zip-file",
+                                  zip.s,
+                                  "--environment",
+                                  env,
+                                  NULL};
         if (lc) {
             create[19] = "--logging-config";
             create[20] = lc;
@@ -632,8 +645,14 @@ static int ensure_function(struct deploy *dp, bool role_created, bool logconf)
     if (exists || dp->aws.dry_run) {
         if (dp->aws.dry_run)
             printf("# when it exists:\n");
-        const char *code[] = {"update-function-code", "--function-name", F, "--architectures",
-                              arch, "--zip-file", zip.s, NULL};
+        const char *code[] = {"update-function-code",
+                              "--function-name",
+                              F,
+                              "--architectures",
+                              arch,
+                              "--zip-file",
+                              zip.s,
+                              NULL};
         const char *wait[] = {"wait", "function-updated", "--function-name", F, NULL};
         const char *conf[32] = {"update-function-configuration",
                                 "--function-name",
@@ -778,10 +797,10 @@ static int ensure_permissions(struct deploy *dp)
     for (size_t i = 0; i < n; i++) {
         if (keep[i])
             continue;
-        const char *add[] = {"add-permission",      "--function-name", F,
-                             "--statement-id",      want[i].sid,       "--action",
-                             "lambda:InvokeFunction", "--principal",   want[i].principal,
-                             "--event-source-token", want[i].token,    NULL};
+        const char *add[] = {"add-permission",        "--function-name", F,
+                             "--statement-id",        want[i].sid,       "--action",
+                             "lambda:InvokeFunction", "--principal",     want[i].principal,
+                             "--event-source-token",  want[i].token,     NULL};
         if (!aws_run(&dp->aws, "lambda", add, &c)) {
             int rc = failed(dp, "adding Alexa's invoke permission", c.message);
             aws_call_free(&c);
@@ -804,12 +823,12 @@ static int parse(struct cli *c, struct deploy *dp)
     for (int i = 0; i < c->argc; i++) {
         const char *v;
         int m;
-#define OPT(name, dst)                                                                          \
-    if ((m = cli_opt_value(c, &i, name, &v)) != 0) {                                            \
-        if (m < 0)                                                                              \
-            return EXIT_USAGE;                                                                  \
-        dst = v;                                                                                \
-        continue;                                                                               \
+#define OPT(name, dst)                               \
+    if ((m = cli_opt_value(c, &i, name, &v)) != 0) { \
+        if (m < 0)                                   \
+            return EXIT_USAGE;                       \
+        dst = v;                                     \
+        continue;                                    \
     }
         OPT("--region", dp->aws.region)
         OPT("--role", dp->role_flag)
@@ -861,9 +880,10 @@ static int parse(struct cli *c, struct deploy *dp)
     if (!fn_ok)
         return cli_usage_error("--function '%s': 1-64 letters, digits, - or _", dp->function);
     if (dp->role_flag) {
-        bool ok = !regcomp(&re, "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
-                           REG_EXTENDED | REG_NOSUB) &&
-                  !regexec(&re, dp->role_flag, 0, NULL, 0);
+        bool ok =
+            !regcomp(&re, "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+                     REG_EXTENDED | REG_NOSUB) &&
+            !regexec(&re, dp->role_flag, 0, NULL, 0);
         regfree(&re);
         if (!ok)
             return cli_usage_error("--role '%s' is not an IAM role ARN "

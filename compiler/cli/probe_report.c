@@ -16,8 +16,9 @@ bool probe_report_print(FILE *out, const char *answer, size_t len)
     cJSON *j = cJSON_ParseWithLength(answer, len);
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(j, "checks");
     if (!cJSON_IsObject(j) || !cJSON_IsArray(steps)) {
-        fprintf(out, "not a probe answer (is the function a leec bootstrap with the probe, "
-                     "leec 0.6 or later?): %.300s\n",
+        fprintf(out,
+                "not a probe answer (is the function a leec bootstrap with the probe, "
+                "leec 0.6 or later?): %.300s\n",
                 answer);
         cJSON_Delete(j);
         return false;

@@ -9,7 +9,7 @@
 #define SPAWN_OUTPUT_MAX (8u << 20)
 
 struct spawn_result {
-    int status;     /* exit code; 128 + signal when killed; -1 when it could not start */
+    int status;      /* exit code; 128 + signal when killed; -1 when it could not start */
     int start_errno; /* why it could not start (ENOENT: no such program) */
     char *out, *err; /* NUL-terminated, never NULL after spawn_run */
     size_t out_len, err_len;

@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const na[] = {"en-US", "en-CA", "fr-CA", "es-US", "es-MX", "pt-BR", NULL};
-static const char *const eu[] = {"en-GB", "en-IN", "de-DE", "es-ES", "fr-FR", "it-IT", "hi-IN",
-                                 NULL};
+static const char *const eu[] = {"en-GB", "en-IN", "de-DE", "es-ES",
+                                 "fr-FR", "it-IT", "hi-IN", NULL};
 static const char *const fe[] = {"ja-JP", "en-AU", NULL};
 
 const struct alexa_region alexa_regions[] = {

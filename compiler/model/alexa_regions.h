@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 struct alexa_region {
-    const char *name;            /* us-east-1 */
-    const char *area;            /* North America */
-    const char *const *locales;  /* en-US, ... NULL-terminated */
+    const char *name;           /* us-east-1 */
+    const char *area;           /* North America */
+    const char *const *locales; /* en-US, ... NULL-terminated */
 };
 
 extern const struct alexa_region alexa_regions[];
