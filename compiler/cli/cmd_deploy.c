@@ -194,7 +194,25 @@ static int check_region(struct deploy *dp, char **owned)
         const char *name = jstr(r, "region");
         if (!name || strcmp(name, rg))
             continue;
-        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "languages")) == 0) {
+        /* A language the region does not serve reaches Alexa users of another region only:
+         * say so (the schema requires en, which every Alexa region serves). */
+        const cJSON *served = cJSON_GetObjectItemCaseSensitive(r, "languages"), *l, *x;
+        cJSON_ArrayForEach(l, jget(dp->facts, "alexa.languages"))
+        {
+            bool in = false;
+            cJSON_ArrayForEach(x, served)
+            {
+                if (cJSON_IsString(x) && cJSON_IsString(l) &&
+                    !strcmp(x->valuestring, l->valuestring))
+                    in = true;
+            }
+            if (!in && cJSON_IsString(l))
+                fprintf(stderr,
+                        "leec deploy: note: Alexa does not serve language %s from %s; its "
+                        "users reach a function in another region (docs/deploy.md §1)\n",
+                        l->valuestring, rg);
+        }
+        if (cJSON_GetArraySize(served) == 0) {
             char *langs = cJSON_PrintUnformatted(jget(dp->facts, "alexa.languages"));
             const char *best = best_region(dp->facts);
             fprintf(stderr,

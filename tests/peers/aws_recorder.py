@@ -16,7 +16,8 @@ Library use:
 
 Operations (Lambda API 2015-03-31): GetFunction, GetFunctionConfiguration, CreateFunction,
 UpdateFunctionCode, UpdateFunctionConfiguration, AddPermission, RemovePermission, GetPolicy
-(404 until a statement exists), Invoke (answers rec.invoke_answer, bytes, default {}). A function
+(404 until a statement exists), Invoke (answers rec.invoke_answer, bytes, default {});
+an operation named in rec.fail is answered 500 ServiceException. A function
 exists after CreateFunction (or from the start with function_exists=True); GetFunction of a
 missing one is 404 ResourceNotFoundException, as are RemovePermission of a missing statement.
 A request with a bad signature gets 403 InvalidSignatureException.
@@ -116,6 +117,7 @@ class AwsRecorder(LoopbackService):
         self.policies = {}   # name -> {sid: statement}
         self._exists = function_exists
         self.invoke_answer = b"{}"
+        self.fail = set()  # operations answered 500 ServiceException (a failure half-way)
 
     def _make_server(self):
         srv = ThreadingHTTPServer(("127.0.0.1", self._port), _Handler)
@@ -149,6 +151,9 @@ class AwsRecorder(LoopbackService):
     def answer(self, h, op, m, rec):
         name = rec["function"]
         body = rec["body"] or {}
+        if op in self.fail:
+            return h._reply(500, {"message": "injected failure of %s" % op}, rec,
+                            "ServiceException")
         with self.lock:
             if self._exists and not self.functions:
                 self._config(name)
