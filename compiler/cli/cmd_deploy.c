@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,13 +28,14 @@
 
 struct deploy {
     struct aws aws;
-    const char *project, *role_flag, *function, *zip, *token_env, *locale;
-    bool token_stdin;
+    const char *project, *role_flag, *function, *zip, *token_env, *locale, *arch;
+    bool token_stdin, no_alarms;
     const char *env[ENV_MAX];
     size_t nenv;
     cJSON *facts;
     char *token; /* the HA token to store; wiped and freed at the end */
     char *account, *partition, *role_arn, *function_arn;
+    char *rule_arn;   /* the hourly probe's EventBridge rule (NULL: none) */
     struct sbuf done; /* what exists now, for the half-way message */
 };
 
@@ -576,7 +578,7 @@ static int ensure_function(struct deploy *dp, bool role_created, bool logconf)
     const cJSON *m = jget(dp->facts, "lambda.memory_mb"), *t = jget(dp->facts, "lambda.timeout_s");
     snprintf(mem, sizeof mem, "%.0f", cJSON_IsNumber(m) ? m->valuedouble : 128.0);
     snprintf(tmo, sizeof tmo, "%.0f", cJSON_IsNumber(t) ? t->valuedouble : 8.0);
-    const char *arch = jstr(dp->facts, "lambda.architecture");
+    const char *arch = dp->arch ? dp->arch : jstr(dp->facts, "lambda.architecture");
     if (!arch)
         arch = "x86_64";
     struct sbuf zip = {0};
@@ -716,10 +718,11 @@ out:
     return rc;
 }
 
-/* One statement per skill ID and skill kind the project serves. */
+/* One statement per skill ID and skill kind the project serves, and one for the hourly
+ * probe's rule. */
 struct perm {
     char sid[100];
-    const char *principal, *token;
+    const char *principal, *token, *source_arn;
 };
 
 static size_t wanted_permissions(const struct deploy *dp, struct perm *out, size_t max)
@@ -735,21 +738,30 @@ static size_t wanted_permissions(const struct deploy *dp, struct perm *out, size
         if (sh && n < max) {
             snprintf(out[n].sid, sizeof out[n].sid, "alexa-smart-home-%s", uuid);
             out[n].principal = "alexa-connectedhome.amazon.com";
+            out[n].source_arn = NULL;
             out[n++].token = s;
         }
         if (cu && n < max) {
             snprintf(out[n].sid, sizeof out[n].sid, "alexa-custom-skill-%s", uuid);
             out[n].principal = "alexa-appkit.amazon.com";
+            out[n].source_arn = NULL;
             out[n++].token = s;
         }
+    }
+    if (dp->rule_arn && n < max) {
+        snprintf(out[n].sid, sizeof out[n].sid, "leec-probe-schedule");
+        out[n].principal = "events.amazonaws.com";
+        out[n].token = NULL;
+        out[n++].source_arn = dp->rule_arn;
     }
     return n;
 }
 
 /* AWS answers {"Principal": {"Service": ...}, "Condition": {"StringEquals":
- * {"lambda:EventSourceToken": ID}}}; moto keeps the principal as a string and drops the
- * condition. The statement id names the skill, so a statement without any condition is
- * ours as written; one with another token is not. */
+ * {"lambda:EventSourceToken": ID}}} (or {"ArnLike": {"AWS:SourceArn": ARN}}); moto keeps the
+ * principal as a string and drops the condition. The statement id names the skill or the
+ * rule, so a statement without any condition is ours as written; one with another token or
+ * source is not. */
 static bool statement_matches(const cJSON *st, const struct perm *p)
 {
     const cJSON *pr = cJSON_GetObjectItemCaseSensitive(st, "Principal");
@@ -759,13 +771,18 @@ static bool statement_matches(const cJSON *st, const struct perm *p)
     const cJSON *cond = cJSON_GetObjectItemCaseSensitive(st, "Condition");
     if (!cond)
         return true;
-    const char *tok = jstr(jget(cond, "StringEquals"), "lambda:EventSourceToken");
-    return tok && !strcmp(tok, p->token);
+    if (p->token) {
+        const char *tok = jstr(jget(cond, "StringEquals"), "lambda:EventSourceToken");
+        return tok && !strcmp(tok, p->token);
+    }
+    const char *src = jstr(jget(cond, "ArnLike"), "AWS:SourceArn");
+    return src && !strcmp(src, p->source_arn);
 }
 
 static bool ours(const char *sid)
 {
-    return !strncmp(sid, "alexa-smart-home", 16) || !strncmp(sid, "alexa-custom-skill", 18);
+    return !strncmp(sid, "alexa-smart-home", 16) || !strncmp(sid, "alexa-custom-skill", 18) ||
+           !strcmp(sid, "leec-probe-schedule");
 }
 
 static int ensure_permissions(struct deploy *dp)
@@ -776,7 +793,8 @@ static int ensure_permissions(struct deploy *dp)
     struct aws_call c;
     const char *get[] = {"get-policy", "--function-name", F, NULL};
     if (dp->aws.dry_run)
-        printf("# Alexa's invoke permissions: added when get-policy lacks them\n");
+        printf("# invoke permissions (Alexa, the hourly probe): added when get-policy lacks "
+               "them\n");
     bool have = aws_run(&dp->aws, "lambda", get, &c);
     if (!dp->aws.dry_run && !have && !(c.code && !strcmp(c.code, "ResourceNotFoundException"))) {
         int rc = failed(dp, "reading the function's policy", c.message);
@@ -804,7 +822,7 @@ static int ensure_permissions(struct deploy *dp)
             continue;
         const char *rm[] = {"remove-permission", "--function-name", F, "--statement-id", sid, NULL};
         if (!aws_run(&dp->aws, "lambda", rm, &c)) {
-            int rc = failed(dp, "removing a stale Alexa permission", c.message);
+            int rc = failed(dp, "removing a stale invoke permission", c.message);
             aws_call_free(&c);
             cJSON_Delete(policy);
             return rc;
@@ -815,22 +833,259 @@ static int ensure_permissions(struct deploy *dp)
     for (size_t i = 0; i < n; i++) {
         if (keep[i])
             continue;
-        const char *add[] = {"add-permission",        "--function-name", F,
-                             "--statement-id",        want[i].sid,       "--action",
-                             "lambda:InvokeFunction", "--principal",     want[i].principal,
-                             "--event-source-token",  want[i].token,     NULL};
+        const char *add[] = {"add-permission",
+                             "--function-name",
+                             F,
+                             "--statement-id",
+                             want[i].sid,
+                             "--action",
+                             "lambda:InvokeFunction",
+                             "--principal",
+                             want[i].principal,
+                             want[i].token ? "--event-source-token" : "--source-arn",
+                             want[i].token ? want[i].token : want[i].source_arn,
+                             NULL};
         if (!aws_run(&dp->aws, "lambda", add, &c)) {
-            int rc = failed(dp, "adding Alexa's invoke permission", c.message);
+            int rc = failed(dp, "adding an invoke permission", c.message);
             aws_call_free(&c);
             cJSON_Delete(policy);
             return rc;
         }
         aws_call_free(&c);
-        note_done(dp, "permission %s (%s, skill %s)", want[i].sid, want[i].principal,
-                  want[i].token);
+        note_done(dp, "permission %s (%s, %s)", want[i].sid, want[i].principal,
+                  want[i].token ? want[i].token : want[i].source_arn);
     }
     cJSON_Delete(policy);
     return EXIT_OK;
+}
+
+/* ---- the function watches itself (docs/deploy.md "Alarms") ------------------------------ */
+
+/* Runs one command; on failure reports the step. */
+static int step(struct deploy *dp, const char *service, const char *const *args, const char *what,
+                struct aws_call *c)
+{
+    if (aws_run(&dp->aws, service, args, c))
+        return EXIT_OK;
+    int rc = failed(dp, what, c->message);
+    aws_call_free(c);
+    return rc;
+}
+
+/* The log group with a retention (Lambda would create it without one: logs kept forever). */
+static int ensure_log_group(struct deploy *dp)
+{
+    struct sbuf g = {0};
+    sbuf_printf(&g, "/aws/lambda/%s", dp->function);
+    struct aws_call c;
+    const char *create[] = {"create-log-group", "--log-group-name", g.s, NULL};
+    if (dp->aws.dry_run)
+        printf("# the log group, kept 14 days (an existing one is fine)\n");
+    if (!aws_run(&dp->aws, "logs", create, &c) &&
+        !(c.code && !strcmp(c.code, "ResourceAlreadyExistsException"))) {
+        int rc = failed(dp, "creating the log group", c.message);
+        aws_call_free(&c);
+        sbuf_free(&g);
+        return rc;
+    }
+    aws_call_free(&c);
+    const char *keep[] = {
+        "put-retention-policy", "--log-group-name", g.s, "--retention-in-days", "14", NULL};
+    int rc = step(dp, "logs", keep, "setting the log retention", &c);
+    if (!rc) {
+        aws_call_free(&c);
+        note_done(dp, "log group %s (14 days)", g.s);
+    }
+    sbuf_free(&g);
+    return rc;
+}
+
+static bool metric_compiled(const struct deploy *dp, const char *name)
+{
+    if (!cJSON_IsTrue(jget(dp->facts, "metrics.enabled")))
+        return false;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, jget(dp->facts, "metrics.names"))
+    {
+        const char *n = jstr(m, "name");
+        if (n && !strcmp(n, name))
+            return true;
+    }
+    return false;
+}
+
+static int put_alarm(struct deploy *dp, const char *name, const char *desc, const char *ns,
+                     const char *metric, const char *dims, const char *topic)
+{
+    const char *a[40] = {"put-metric-alarm",
+                         "--alarm-name",
+                         name,
+                         "--alarm-description",
+                         desc,
+                         "--namespace",
+                         ns,
+                         "--metric-name",
+                         metric,
+                         "--dimensions",
+                         dims,
+                         "--statistic",
+                         "Sum",
+                         "--period",
+                         "3600",
+                         "--evaluation-periods",
+                         "1",
+                         "--threshold",
+                         "1",
+                         "--comparison-operator",
+                         "GreaterThanOrEqualToThreshold",
+                         "--treat-missing-data",
+                         "notBreaching",
+                         NULL};
+    if (topic) {
+        a[23] = "--alarm-actions";
+        a[24] = topic;
+        a[25] = "--ok-actions";
+        a[26] = topic;
+    }
+    struct aws_call c;
+    int rc = step(dp, "cloudwatch", a, "creating an alarm", &c);
+    if (!rc) {
+        aws_call_free(&c);
+        note_done(dp, "CloudWatch alarm %s (%s %s)", name, ns, metric);
+    }
+    return rc;
+}
+
+/* SNS topic + e-mail subscription (alarms.email), two alarms, the hourly probe rule. All
+ * idempotent: create-topic returns the existing topic, a subscription is added only when
+ * the address is not subscribed, put-metric-alarm / put-rule / put-targets overwrite. */
+static int ensure_watch(struct deploy *dp)
+{
+    if (dp->no_alarms || !cJSON_IsTrue(jget(dp->facts, "alarms.enabled")))
+        return EXIT_OK;
+    const char *F = dp->function;
+    const char *email = jstr(dp->facts, "alarms.email");
+    struct aws_call c;
+    int rc;
+    char *topic = NULL;
+    struct sbuf name = {0};
+    if (email) {
+        sbuf_printf(&name, "%s-alarms", F);
+        if (dp->aws.dry_run)
+            printf("# alarms are mailed to %s (SNS; AWS mails a confirmation link first)\n", email);
+        const char *mk[] = {"create-topic", "--name", name.s, NULL};
+        if ((rc = step(dp, "sns", mk, "creating the alarm topic", &c)))
+            goto out;
+        const char *arn = jstr(c.json, "TopicArn");
+        struct sbuf t = {0};
+        if (dp->aws.dry_run || !arn)
+            sbuf_printf(&t, "arn:%s:sns:%s:%s:%s", dp->partition ? dp->partition : "aws",
+                        dp->aws.region, dp->account ? dp->account : "<account>", name.s);
+        else
+            sbuf_add(&t, arn);
+        topic = t.s;
+        aws_call_free(&c);
+        note_done(dp, "SNS topic %s", topic);
+        const char *ls[] = {"list-subscriptions-by-topic", "--topic-arn", topic, NULL};
+        if ((rc = step(dp, "sns", ls, "listing the topic's subscriptions", &c)))
+            goto out;
+        bool subscribed = false;
+        const cJSON *sub;
+        cJSON_ArrayForEach(sub, jget(c.json, "Subscriptions"))
+        {
+            const char *ep = jstr(sub, "Endpoint"), *pr = jstr(sub, "Protocol");
+            if (ep && pr && !strcmp(pr, "email") && !strcasecmp(ep, email))
+                subscribed = true;
+        }
+        aws_call_free(&c);
+        if (!subscribed || dp->aws.dry_run) {
+            const char *subs[] = {"subscribe",  "--topic-arn", topic,
+                                  "--protocol", "email",       "--notification-endpoint",
+                                  email,        NULL};
+            if ((rc = step(dp, "sns", subs, "subscribing the alarm e-mail", &c)))
+                goto out;
+            aws_call_free(&c);
+            note_done(dp, "e-mail subscription %s (confirm the link AWS mailed)", email);
+        }
+    }
+    struct sbuf an = {0}, dims = {0}, desc = {0};
+    sbuf_printf(&an, "%s-errors", F);
+    sbuf_printf(&dims, "Name=FunctionName,Value=%s", F);
+    sbuf_printf(&desc,
+                "leec: %s failed (an error, a timeout, or the hourly probe of Home Assistant: "
+                "run leec probe %s --region %s)",
+                F, F, dp->aws.region);
+    if (dp->aws.dry_run)
+        printf("# alarms (free tier: 10)\n");
+    rc = put_alarm(dp, an.s, desc.s, "AWS/Lambda", "Errors", dims.s, topic);
+    /* Home Assistant failures, from the compiled metric set (never typed twice): the
+     * breaker opens after consecutive failures. */
+    const char *ns = jstr(dp->facts, "metrics.namespace");
+    if (!rc && ns && metric_compiled(dp, "BreakerOpen")) {
+        an.len = dims.len = desc.len = 0;
+        sbuf_printf(&an, "%s-home-assistant", F);
+        sbuf_printf(&dims, "Name=service,Value=%s", F);
+        sbuf_printf(&desc, "leec: calls to Home Assistant failed until the breaker opened (%s)", F);
+        rc = put_alarm(dp, an.s, desc.s, ns, "BreakerOpen", dims.s, topic);
+    }
+    sbuf_free(&an);
+    sbuf_free(&dims);
+    sbuf_free(&desc);
+    if (rc)
+        goto out;
+
+    /* The hourly probe: an EventBridge rule invoking the function with the probe event. */
+    name.len = 0;
+    sbuf_printf(&name, "%s-probe", F);
+    if (dp->aws.dry_run)
+        printf("# the hourly probe of Home Assistant (a failure is an error: the errors alarm)\n");
+    const char *rule[] = {"put-rule",
+                          "--name",
+                          name.s,
+                          "--schedule-expression",
+                          "rate(1 hour)",
+                          "--state",
+                          "ENABLED",
+                          "--description",
+                          "leec: hourly probe of Home Assistant (leec deploy)",
+                          NULL};
+    if ((rc = step(dp, "events", rule, "creating the hourly probe rule", &c)))
+        goto out;
+    const char *rarn = jstr(c.json, "RuleArn");
+    struct sbuf r = {0};
+    if (dp->aws.dry_run || !rarn)
+        sbuf_printf(&r, "arn:%s:events:%s:%s:rule/%s", dp->partition ? dp->partition : "aws",
+                    dp->aws.region, dp->account ? dp->account : "<account>", name.s);
+    else
+        sbuf_add(&r, rarn);
+    dp->rule_arn = r.s;
+    aws_call_free(&c);
+    cJSON *targets = cJSON_CreateArray();
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "Id", "leec-probe");
+    struct sbuf fa = {0};
+    if (dp->function_arn && *dp->function_arn)
+        sbuf_add(&fa, dp->function_arn);
+    else
+        sbuf_printf(&fa, "arn:%s:lambda:%s:%s:function:%s", dp->partition ? dp->partition : "aws",
+                    dp->aws.region, dp->account ? dp->account : "<account>", F);
+    cJSON_AddStringToObject(t, "Arn", fa.s);
+    cJSON_AddStringToObject(t, "Input", "{\"leec_probe\":true,\"scheduled\":true}");
+    cJSON_AddItemToArray(targets, t);
+    char *tj = cJSON_PrintUnformatted(targets);
+    cJSON_Delete(targets);
+    const char *put[] = {"put-targets", "--rule", name.s, "--targets", tj, NULL};
+    rc = step(dp, "events", put, "pointing the hourly probe at the function", &c);
+    cJSON_free(tj);
+    sbuf_free(&fa);
+    if (!rc) {
+        aws_call_free(&c);
+        note_done(dp, "EventBridge rule %s (hourly probe)", name.s);
+    }
+out:
+    free(topic);
+    sbuf_free(&name);
+    return rc;
 }
 
 /* ---- the command ---------------------------------------------------------------------- */
@@ -856,6 +1111,7 @@ static int parse(struct cli *c, struct deploy *dp)
         OPT("--ssm-token-from-env", dp->token_env)
         OPT("--locale", dp->locale)
         OPT("--aws", aws_flag)
+        OPT("--arch", dp->arch)
 #undef OPT
         if ((m = cli_opt_value(c, &i, "--env", &v)) != 0) {
             if (m < 0)
@@ -869,6 +1125,10 @@ static int parse(struct cli *c, struct deploy *dp)
         }
         if (cli_opt_flag(c, i, "--dry-run")) {
             dp->aws.dry_run = true;
+            continue;
+        }
+        if (cli_opt_flag(c, i, "--no-alarms")) {
+            dp->no_alarms = true;
             continue;
         }
         if (cli_opt_flag(c, i, "--ssm-token-stdin")) {
@@ -885,6 +1145,8 @@ static int parse(struct cli *c, struct deploy *dp)
         return cli_usage_error("deploy needs a project file (leec deploy leec.yaml)");
     if (dp->token_env && dp->token_stdin)
         return cli_usage_error("--ssm-token-from-env and --ssm-token-stdin: pick one");
+    if (dp->arch && strcmp(dp->arch, "x86_64") && strcmp(dp->arch, "arm64"))
+        return cli_usage_error("--arch is x86_64 or arm64, not '%s'", dp->arch);
     if (!dp->function)
         dp->function = "leec-alexa";
     if (!dp->zip)
@@ -1003,7 +1265,8 @@ int cmd_deploy(struct cli *c, struct diag *d)
         printf("# leec deploy %s --dry-run: function %s in %s; nothing is run\n", dp.project,
                dp.function, dp.aws.region);
     if ((rc = ensure_role(&dp, &role_created)) || (rc = store_token(&dp)) ||
-        (rc = ensure_function(&dp, role_created, logconf)) || (rc = ensure_permissions(&dp)))
+        (rc = ensure_function(&dp, role_created, logconf)) || (rc = ensure_log_group(&dp)) ||
+        (rc = ensure_watch(&dp)) || (rc = ensure_permissions(&dp)))
         goto out;
     next_steps(&dp);
 out:
@@ -1017,6 +1280,7 @@ out:
     free(dp.partition);
     free(dp.role_arn);
     free(dp.function_arn);
+    free(dp.rule_arn);
     sbuf_free(&dp.done);
     return rc;
 }

@@ -183,6 +183,12 @@ static void project_json(cJSON *root, const struct resolved *r)
     cJSON_AddItemToObject(sec, "ssm_parameters", ssm);
     cJSON_AddItemToObject(sec, "environment", env);
     cJSON_AddItemToObject(root, "files", files);
+
+    /* What leec deploy and the template set up to watch the function. */
+    cJSON *al = cJSON_AddObjectToObject(root, "alarms");
+    cJSON_AddBoolToObject(al, "enabled", p->alarms);
+    if (p->alarm_email)
+        cJSON_AddStringToObject(al, "email", p->alarm_email);
 }
 
 static cJSON *budget_json(const struct resolved *r)

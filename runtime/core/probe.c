@@ -403,10 +403,32 @@ static bool probe_http(struct app *a, const struct rapi_invocation *inv, struct 
 void probe_handler(struct app *a, const struct rapi_invocation *inv, cJSON *event,
                    struct gw_reply *out)
 {
-    (void)event;
     struct probe p = {.checks = cJSON_CreateArray(), .ok = true};
     if (probe_connect(a, inv, &p))
         probe_http(a, inv, &p);
+    /* The hourly schedule (leec deploy) sends "scheduled": true: a failure is then an
+     * invocation error, which Lambda's Errors metric counts and the errors alarm sees. */
+    if (!p.ok && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(event, "scheduled"))) {
+        const cJSON *last = cJSON_GetArrayItem(p.checks, cJSON_GetArraySize(p.checks) - 1);
+        const cJSON *check = cJSON_GetObjectItemCaseSensitive(last, "check");
+        const cJSON *finding = cJSON_GetObjectItemCaseSensitive(last, "finding");
+        out->error_type = "Probe.Failed";
+        /* what failed, then the remedy: cut to the error message's size */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s: %s. %s",
+                 cJSON_IsString(check) ? check->valuestring : "probe",
+                 cJSON_IsString(finding) ? finding->valuestring : "failed",
+                 p.remedy_static ? p.remedy_static : p.remedy);
+        size_t n = strlen(msg);
+        if (n >= sizeof out->error_msg)
+            n = sizeof out->error_msg - 1;
+        memcpy(out->error_msg, msg, n);
+        out->error_msg[n] = '\0';
+        out->ns = "probe";
+        out->name = "failed";
+        cJSON_Delete(p.checks);
+        return;
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "leec_probe", 1);
     cJSON_AddBoolToObject(o, "ok", p.ok);

@@ -8,7 +8,9 @@
  *
  * Answer: {"leec_probe": 1, "ok": bool, "url": HA base URL, "checks": [{"check":
  * "dns"|"tcp"|"tls"|"token"|"alexa_endpoint", "ok": bool, "ms": n, "finding": text}],
- * "remedy": text (when not ok)}. docs/deploy.md "Probe". */
+ * "remedy": text (when not ok)}. With "scheduled": true (the hourly rule leec deploy makes),
+ * a failure is an invocation error Probe.Failed instead, so Lambda's Errors metric and its
+ * alarm see it. docs/deploy.md "Probe". */
 #ifndef LEEC_PROBE_H
 #define LEEC_PROBE_H
 

@@ -109,6 +109,29 @@ class ProbeCase(unittest.TestCase):
         self.assertIn("smart_home:", a["remedy"])
         self.assertIn("configuration.yaml", a["remedy"])
 
+    def test_scheduled_probe_failure_is_an_error(self):
+        """The hourly rule sends "scheduled": true: a failure is an invocation error (Lambda's
+        Errors metric, the alarm); success is the same answer as ever."""
+        s = self.sim(alexa_enabled=False)
+        emu = harness.start_emulator(env={"LEEC_HA_URL": s.url, "LEEC_CA_BUNDLE": self.fx.ca_cert,
+                                          "HOME_ASSISTANT_TOKEN": GOOD})
+        self.addCleanup(emu.stop)
+        r = emu.invoke(harness.event_bytes({"leec_probe": True, "scheduled": True}))
+        self.assertEqual(r["status"], "error", r)
+        self.assertEqual(r["error_type"], "Probe.Failed")
+        body = r["body"].decode() if isinstance(r["body"], bytes) else r["body"]
+        self.assertIn("alexa_endpoint", body)
+        self.assertIn("smart_home:", body)
+        self.assertNotIn(GOOD, body + logs_text(r))
+        good = self.sim()
+        emu2 = harness.start_emulator(env={"LEEC_HA_URL": good.url,
+                                           "LEEC_CA_BUNDLE": self.fx.ca_cert,
+                                           "HOME_ASSISTANT_TOKEN": GOOD})
+        self.addCleanup(emu2.stop)
+        r = emu2.invoke(harness.event_bytes({"leec_probe": True, "scheduled": True}))
+        self.assertEqual(r["status"], "ok", r)
+        self.assertTrue(json.loads(r["body"])["ok"])
+
     def test_account_linking_without_a_stored_token(self):
         s = self.sim(tls=False)
         a, _ = self.probe(s.url, token=None)
