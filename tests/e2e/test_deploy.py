@@ -451,6 +451,25 @@ class TestGeneratedTemplate(Base):
                     self.assertEqual(test_template.sub_text(
                         s["Condition"]["StringEquals"]["kms:ViaService"]),
                         "ssm.${Region}.amazonaws.com")
+                # the function watches itself: alarms from the compiled metric set
+                lf = leec_facts(proj)
+                res = t["Resources"]
+                names = [m["name"] for m in lf["metrics"]["names"]]
+                self.assertEqual("HomeAssistantAlarm" in res, "BreakerOpen" in names)
+                if "HomeAssistantAlarm" in res:
+                    ha = res["HomeAssistantAlarm"]["Properties"]
+                    self.assertEqual(ha["Namespace"], lf["metrics"]["namespace"])
+                    self.assertIn(ha["MetricName"], names)
+                self.assertEqual(res["ErrorsAlarm"]["Properties"]["MetricName"], "Errors")
+                params = t["Parameters"]
+                self.assertEqual(params["AlarmEmail"]["Default"],
+                                 lf["alarms"].get("email", ""))
+                self.assertEqual(params["Alarms"]["Default"],
+                                 "true" if lf["alarms"]["enabled"] else "false")
+                rule = res["ProbeSchedule"]["Properties"]
+                self.assertEqual(rule["ScheduleExpression"], "rate(1 hour)")
+                self.assertEqual(json.loads(rule["Targets"][0]["Input"]),
+                                 {"leec_probe": True, "scheduled": True})
         self.assertIn("examples/full.yaml", project_files())
         self.assertEqual(facts("examples/full.yaml")["ssm"],
                          ["/leec/home_assistant/token", "/leec/cloudflare/client_secret"])
