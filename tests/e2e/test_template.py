@@ -127,7 +127,11 @@ class TestTemplate(unittest.TestCase):
         perms = self.by_type("AWS::Lambda::Permission")
         by_principal = {v["Properties"]["Principal"]: v for v in perms.values()}
         self.assertEqual(set(by_principal), {"alexa-connectedhome.amazon.com",
-                                             "alexa-appkit.amazon.com"})
+                                             "alexa-appkit.amazon.com", "events.amazonaws.com"})
+        # the hourly probe: only its own rule may invoke
+        probe = by_principal["events.amazonaws.com"]
+        self.assertEqual(probe["Properties"]["SourceArn"], {"Fn::GetAtt": ["ProbeSchedule", "Arn"]})
+        self.assertEqual(probe.get("Condition"), "HasAlarms")
         sh = by_principal["alexa-connectedhome.amazon.com"]
         self.assertEqual(sh["Properties"]["EventSourceToken"], {"Ref": "SmartHomeSkillId"})
         self.assertNotIn("Condition", sh)  # the Smart Home trigger is always there
@@ -136,7 +140,8 @@ class TestTemplate(unittest.TestCase):
         self.assertEqual(custom.get("Condition"), "HasCustomSkill")
         for v in perms.values():
             self.assertEqual(v["Properties"]["Action"], "lambda:InvokeFunction")
-            self.assertIn("EventSourceToken", v["Properties"])  # never an open trigger
+            # never an open trigger
+            self.assertTrue("EventSourceToken" in v["Properties"] or "SourceArn" in v["Properties"])
 
     def test_least_privilege_role(self):
         roles = self.by_type("AWS::IAM::Role")
