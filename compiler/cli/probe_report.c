@@ -17,9 +17,8 @@ bool probe_report_print(FILE *out, const char *answer, size_t len)
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(j, "checks");
     if (!cJSON_IsObject(j) || !cJSON_IsArray(steps)) {
         fprintf(out,
-                "not a probe answer (is the function a leec bootstrap with the probe, "
-                "leec 0.6 or later?): %.300s\n",
-                answer);
+                "not a probe answer (is the function a leec bootstrap with the probe?): %.*s\n",
+                (int)(len < 300 ? len : 300), answer); /* len bytes, not a C string */
         cJSON_Delete(j);
         return false;
     }
