@@ -69,7 +69,7 @@ static char *trimmed(const char *err)
     return xstrndup(start, (size_t)(err + n - start));
 }
 
-static char *explain(const struct aws *a, const struct spawn_result *r, const char *code)
+static char *explain(const struct aws *a, const struct spawn_output *r, const char *code)
 {
     struct sbuf b = {0};
     if (r->status < 0) {
@@ -155,8 +155,8 @@ bool aws_run(const struct aws *a, const char *service, const char *const *args, 
             return true;
         }
     }
-    struct spawn_result r;
-    spawn_run(argv, &r);
+    struct spawn_output r;
+    spawn_capture(argv, &r);
     free(argv);
     c->status = r.status;
     if (r.out_len)
@@ -167,7 +167,7 @@ bool aws_run(const struct aws *a, const char *service, const char *const *args, 
         c->code = error_code(r.err);
         c->message = explain(a, &r, c->code);
     }
-    spawn_result_free(&r);
+    spawn_output_free(&r);
     return c->status == 0;
 }
 
@@ -189,8 +189,8 @@ char *aws_configured_region(const struct aws *a)
             return xstrdup(v);
     }
     const char *argv[] = {a->cli, "configure", "get", "region", NULL};
-    struct spawn_result r;
-    spawn_run(argv, &r);
+    struct spawn_output r;
+    spawn_capture(argv, &r);
     char *out = NULL;
     if (r.status == 0) {
         size_t n = r.out_len;
@@ -199,16 +199,16 @@ char *aws_configured_region(const struct aws *a)
         if (n && n < 64)
             out = xstrndup(r.out, n);
     }
-    spawn_result_free(&r);
+    spawn_output_free(&r);
     return out;
 }
 
 bool aws_knows_logging_config(const struct aws *a)
 {
     const char *argv[] = {a->cli, "lambda", "create-function", "--generate-cli-skeleton", NULL};
-    struct spawn_result r;
-    spawn_run(argv, &r);
+    struct spawn_output r;
+    spawn_capture(argv, &r);
     bool yes = r.status == 0 && strstr(r.out, "\"LoggingConfig\"") != NULL;
-    spawn_result_free(&r);
+    spawn_output_free(&r);
     return yes;
 }

@@ -5,6 +5,7 @@
 #include "front/util.h"
 #include "front/yaml_ir.h"
 #include "model/project.h"
+#include "model/values.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,6 +2,7 @@
 #include "model/presets.h"
 
 #include "model/catalog.h"
+#include "model/values.h"
 #include "front/util.h"
 #include "front/ycheck.h"
 
@@ -245,7 +246,7 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
             ok = false;
             continue;
         }
-        if (fi && !iface_param(fi, s)) {
+        if (fi && !catalog_param(fi, s)) {
             const char **names = xcalloc(fi->nparams, sizeof *names);
             for (size_t q = 0; q < fi->nparams; q++)
                 names[q] = fi->params[q].name;
@@ -262,40 +263,6 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
         f->features[f->nfeatures++] = xstrdup(s);
     }
     return ok;
-}
-
-/* ---- lookups ---- */
-
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->ntiers; i++)
-        if (strcmp(cat->tiers[i].name, name) == 0)
-            return &cat->tiers[i];
-    return NULL;
-}
-
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->npresets; i++)
-        if (strcmp(cat->presets[i].name, name) == 0)
-            return &cat->presets[i];
-    return NULL;
-}
-
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name)
-{
-    const struct preset_def *p = catalog_preset_raw(cat, name);
-    for (size_t hops = 0; p && p->alias_of && hops < cat->npresets; hops++)
-        p = catalog_preset_raw(cat, p->alias_of);
-    return p && !p->alias_of ? p : NULL;
-}
-
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->nfpresets; i++)
-        if (strcmp(cat->fpresets[i].name, name) == 0)
-            return &cat->fpresets[i];
-    return NULL;
 }
 
 bool presets_check_links(struct catalog *cat, struct diag *d)

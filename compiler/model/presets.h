@@ -17,10 +17,4 @@ void presets_free_preset(struct preset_def *p, size_t nifaces);
 /* Checks that span files: every name links, no cycles, the standard tiers exist. */
 bool presets_check_links(struct catalog *cat, struct diag *d);
 
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
-/* Follows aliases; NULL if unknown. */
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
-
 #endif

@@ -1,6 +1,7 @@
 /* stock: see stock.h. */
 #include "model/stock.h"
 #include "model/catalog.h"
+#include "model/model_load.h"
 
 #include "front/util.h"
 

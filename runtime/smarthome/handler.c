@@ -99,7 +99,8 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     if (rep.discovery_before || rep.discovery_after)
         log_emit(rep.discovery_over_limit ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "discovery",
                  LOG_UINT("endpoints_from_ha", rep.discovery_before),
-                 LOG_UINT("endpoints_sent", rep.discovery_after), LOG_UINT("bytes", rep.len),
+                 LOG_UINT("endpoints_sent", rep.discovery_after),
+                 LOG_UINT("endpoints_dropped", rep.discovery_dropped), LOG_UINT("bytes", rep.len),
                  LOG_BOOL("over_alexa_limit_300", rep.discovery_over_limit), LOG_END);
     out->body = rep.body;
     out->len = rep.len;
