@@ -208,7 +208,7 @@ static int check_region(struct deploy *dp, char **owned)
                     !strcmp(x->valuestring, l->valuestring))
                     in = true;
             }
-            if (!in && cJSON_IsString(l))
+            if (!in && cJSON_IsString(l) && cJSON_IsTrue(jget(dp->facts, "alexa.languages_set")))
                 fprintf(stderr,
                         "leec deploy: note: Alexa does not serve language %s from %s; its "
                         "users reach a function in another region (docs/deploy.md §1)\n",

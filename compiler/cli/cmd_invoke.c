@@ -1,4 +1,5 @@
-/* leec invoke PROJECT --event FILE|- [--env K=V]... [--bootstrap PATH] [--arch A]:
+/* leec invoke PROJECT --event FILE|- [--env K=V]... [--bootstrap PATH] [--arch A]
+ * (or --probe: the probe event, answered as a report, cli/probe_report.h):
  * packages the project for this machine (or takes --bootstrap) and runs it once under
  * the installed Lambda emulator (cli/invoke.h). Secrets the project keeps in SSM are
  * overridden from the environment, the runtime's way (LEEC_HA_TOKEN), so the same
@@ -6,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/invoke.h"
 #include "cli/package.h"
+#include "cli/probe_report.h"
 #include "cli/spawn.h"
 #include "front/util.h"
 
@@ -70,8 +72,9 @@ static int secrets_env(const char *facts_path, struct invoke_opts *io, size_t *o
     int rc = EXIT_OK;
     struct sbuf why = {0};
     if (src && name && !strcmp(src, "ssm")) {
-        sbuf_printf(&why, "the project reads the Home Assistant token from the SSM parameter "
-                          "%s, which a local run cannot read",
+        sbuf_printf(&why,
+                    "the project reads the Home Assistant token from the SSM parameter "
+                    "%s, which a local run cannot read",
                     name);
         rc = need_var(io, NULL, "LEEC_HA_TOKEN", why.s);
     } else if (src && name && !strcmp(src, "env")) {
@@ -107,6 +110,7 @@ int cmd_invoke(struct cli *c, struct diag *d)
 {
     struct invoke_opts io = {0};
     const char *project = NULL, *arch = NULL, *timeout = NULL;
+    bool probe = false;
     for (int i = 0; i < c->argc; i++) {
         const char *kv = NULL;
         int m = cli_opt_value(c, &i, "--event", &io.event_path);
@@ -118,8 +122,9 @@ int cmd_invoke(struct cli *c, struct diag *d)
             m = cli_opt_value(c, &i, "--timeout", &timeout);
         if (!m && (m = cli_opt_value(c, &i, "--env", &kv)) > 0) {
             const char *eq = strchr(kv, '=');
-            if (!eq || eq == kv || strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                              "0123456789_") != (size_t)(eq - kv))
+            if (!eq || eq == kv ||
+                strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                           "0123456789_") != (size_t)(eq - kv))
                 return cli_usage_error("--env expects NAME=VALUE, got '%.*s...'",
                                        (int)(eq ? eq - kv : 0), kv);
             if (io.nenv >= INVOKE_MAX_ENV)
@@ -130,14 +135,22 @@ int cmd_invoke(struct cli *c, struct diag *d)
             return EXIT_USAGE;
         if (m)
             continue;
+        if (cli_opt_flag(c, i, "--probe")) {
+            probe = true;
+            continue;
+        }
         if (c->argv[i][0] == '-' || project)
             return cli_usage_error("invoke takes one project file, --event FILE|- and options "
                                    "(see leec --help)");
         project = c->argv[i];
     }
-    if (!project || !io.event_path)
+    if (probe && io.event_path)
+        return cli_usage_error("invoke: --probe is its own event; drop --event");
+    if (probe)
+        io.event_text = "{\"leec_probe\":true}";
+    if (!project || (!io.event_path && !probe))
         return cli_usage_error("invoke needs a project file and --event FILE|- (leec event "
-                               "writes sample events)");
+                               "writes sample events), or --probe");
     if (timeout) {
         char *end;
         io.timeout_s = strtod(timeout, &end);
@@ -148,8 +161,9 @@ int cmd_invoke(struct cli *c, struct diag *d)
                               .arch = io.bootstrap ? arch : (arch ? arch : host_arch()),
                               .tables_only = io.bootstrap != NULL};
     if (!io.bootstrap && arch && strcmp(arch, host_arch()))
-        fprintf(stderr, "leec invoke: note: running a %s bootstrap on a %s machine needs "
-                        "qemu-user (binfmt)\n",
+        fprintf(stderr,
+                "leec invoke: note: running a %s bootstrap on a %s machine needs "
+                "qemu-user (binfmt)\n",
                 arch, host_arch());
     struct package_result r;
     int rc = package_build(c, d, &po, &r);
@@ -162,7 +176,19 @@ int cmd_invoke(struct cli *c, struct diag *d)
             sbuf_printf(&boot, "%s/bootstrap", r.stage);
             io.bootstrap = boot.s;
         }
+        struct sbuf answer = {0};
+        if (probe) { /* the answer goes to a file in the work directory, then the report */
+            sbuf_printf(&answer, "%s/probe-answer.json", r.work);
+            io.answer_file = answer.s;
+        }
         rc = invoke_run(&io);
+        if (probe && rc == EXIT_OK) {
+            size_t n = 0;
+            char *text = package_read_file(answer.s, 1 << 20, &n);
+            rc = text && probe_report_print(stdout, text, n) ? EXIT_OK : EXIT_INVALID;
+            free(text);
+        }
+        sbuf_free(&answer);
     }
     for (size_t i = owned; i < io.nenv; i++)
         free((char *)io.env[i]);

@@ -23,6 +23,11 @@ static void child(const char *const argv[], const struct spawn_opts *o, int in_f
         _exit(127);
     if (o->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
         _exit(127);
+    if (o->stdout_file) {
+        int fd = open(o->stdout_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+            _exit(127);
+    }
     if (o->cwd && chdir(o->cwd) != 0) {
         fprintf(stderr, "leec: cannot enter %s: %s\n", o->cwd, strerror(errno));
         _exit(127);

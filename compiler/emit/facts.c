@@ -135,6 +135,7 @@ static void project_json(cJSON *root, const struct resolved *r)
     cJSON *skills = cJSON_AddObjectToObject(ax, "skills");
     cJSON_AddBoolToObject(skills, "smart_home", feature_on(r, "devices"));
     cJSON_AddBoolToObject(skills, "custom", feature_on(r, "response"));
+    cJSON_AddBoolToObject(ax, "languages_set", p->nlanguages > 0);
     if (p->nlanguages) {
         cJSON_AddItemToObject(ax, "languages", strings_json(p->languages, p->nlanguages));
     } else { /* default: every catalogue language (the schema's list) */

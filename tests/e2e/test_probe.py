@@ -12,6 +12,7 @@ HA simulator (tests/peers/ha_simulator.py), over HTTPS with the test CA
   nothing listening     -> tcp fails; an unresolvable host -> dns fails; both well within
                            the function's deadline
   the token never appears in the answer or in any log line; nothing is POSTed to HA;
+  `leec invoke PROJECT --probe` runs the same probe locally and prints leec's report;
   leec's human report (cli/probe_report.c) of each answer, through `leec probe` against the
   AWS recorder (tests/peers/aws_recorder.py, Invoke) is in test_deploy.py."""
 import json
@@ -166,6 +167,33 @@ class ProbeCase(unittest.TestCase):
         self.assertIn("ha.leec-probe.invalid", a["checks"][0]["finding"])
         self.assertIn("public DNS", a["remedy"])
         self.assertLess(took, 6.0)
+
+
+    # `leec invoke PROJECT --probe`: the same probe run locally, printed as leec's report.
+    def run_invoke(self, url, *extra):
+        import subprocess
+        leec = harness.require_file(os.path.join(harness.build_dir(), "compiler", "leec"))
+        return subprocess.run([leec, "invoke", "examples/leec.yaml", "--probe", "--bootstrap",
+                               harness.bootstrap_path(), "--env", "LEEC_HA_URL=" + url, *extra],
+                              cwd=harness.source_dir(), capture_output=True, text=True,
+                              timeout=120)
+
+    def test_leec_invoke_probe_report(self):
+        s = self.sim(tls=False)
+        r = self.run_invoke(s.url)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("probe of " + s.url, r.stdout)
+        self.assertRegex(r.stdout, r"ok +dns +\d+ ms")
+        self.assertIn("account linking", r.stdout)
+        self.assertIn("all checks passed", r.stdout)
+        port = harness.free_port()
+        r = self.run_invoke("http://127.0.0.1:%d" % port)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"FAIL +tcp")
+        self.assertIn("what to do: Home Assistant is not reachable", r.stdout)
+        r = self.run_invoke(s.url, "--event", "x.json")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--probe is its own event", r.stderr)
 
 
 if __name__ == "__main__":
