@@ -66,6 +66,8 @@ static char *trimmed(const char *err)
     const char *start = err;
     if (n > 2000)
         start = err + n - 2000;
+    while (start < err + n && (*start == '\n' || *start == ' ' || *start == '\r'))
+        start++;
     return xstrndup(start, (size_t)(err + n - start));
 }
 

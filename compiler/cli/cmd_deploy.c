@@ -875,6 +875,8 @@ static int step(struct deploy *dp, const char *service, const char *const *args,
 /* The log group with a retention (Lambda would create it without one: logs kept forever). */
 static int ensure_log_group(struct deploy *dp)
 {
+    if (dp->no_alarms) /* --no-alarms: IAM, SSM and Lambda calls only */
+        return EXIT_OK;
     struct sbuf g = {0};
     sbuf_printf(&g, "/aws/lambda/%s", dp->function);
     struct aws_call c;

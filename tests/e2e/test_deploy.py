@@ -229,7 +229,7 @@ class TestDeployThroughRecorder(Base):
         rec.fail = {"AddPermission"}
         r = self.deploy(rec, AWS)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        self.assertIn("adding Alexa's invoke permission failed", r.stderr)
+        self.assertIn("adding an invoke permission failed", r.stderr)
         self.assertIn("what exists now", r.stderr)
         self.assertIn("Lambda function leec-alexa (created now)", r.stderr)
         self.assertIn("run the same command again", r.stderr)
