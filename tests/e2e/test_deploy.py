@@ -358,6 +358,24 @@ class TestBadInput(Base):
         self.check([full, "--region", "eu-west-1", "--ssm-token-from-env", "EMPTY_TOKEN"],
                    "empty or unset", env=env)
 
+    def test_dry_run_masks_the_token(self):
+        env = aws_env()
+        env["HA_TOKEN_FOR_SSM"] = TOKEN
+        r = run_leec("deploy", "examples/full.yaml", "--region", "eu-west-1", "--dry-run",
+                     "--ssm-token-from-env", "HA_TOKEN_FOR_SSM", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("put-parameter --cli-input-json 'file://<0600 temp file", r.stdout)
+        self.assertIn("Value ****", r.stdout)
+        self.assertNotIn(TOKEN, r.stdout + r.stderr)
+        r = run_leec("deploy", "examples/full.yaml", "--region", "eu-west-1", "--dry-run",
+                     "--ssm-token-stdin", input=TOKEN + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(TOKEN, r.stdout + r.stderr)
+        r = run_leec("deploy", "examples/full.yaml", "--region", "eu-west-1", "--dry-run",
+                     "--ssm-token-stdin", input="two words\n")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("spaces or control characters", r.stderr)
+
     def test_skill_ids(self):
         bad = self.project(self.MIN + "alexa:\n  skill_ids: [amzn1.ask.skill.NOT-A-UUID]\n")
         r = self.check([bad, "--region", "eu-west-1"], "amzn1.ask.skill.<uuid>", code=1)
