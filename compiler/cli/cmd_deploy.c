@@ -1038,7 +1038,7 @@ static int ensure_watch(struct deploy *dp)
 
     /* The hourly probe: an EventBridge rule invoking the function with the probe event. */
     name.len = 0;
-    sbuf_printf(&name, "%s-probe", F);
+    sbuf_printf(&name, "%.58s-probe", F /* EventBridge: 64 at most */);
     if (dp->aws.dry_run)
         printf("# the hourly probe of Home Assistant (a failure is an error: the errors alarm)\n");
     const char *rule[] = {"put-rule",
