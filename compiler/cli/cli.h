@@ -38,6 +38,8 @@ int cmd_optimize(struct cli *c, struct diag *d);
 int cmd_schema(struct cli *c, struct diag *d);
 int cmd_deploy(struct cli *c, struct diag *d);
 int cmd_probe(struct cli *c, struct diag *d);
+int cmd_init(struct cli *c, struct diag *d);
+int cmd_skill(struct cli *c, struct diag *d);
 int cmd_package(struct cli *c, struct diag *d);
 int cmd_invoke(struct cli *c, struct diag *d);
 int cmd_event(struct cli *c, struct diag *d);

@@ -1197,14 +1197,15 @@ static int check_zip(const struct deploy *dp)
 static int check_skills(const struct deploy *dp)
 {
     const cJSON *ids = jget(dp->facts, "alexa.skill_ids");
-    if (cJSON_GetArraySize(ids) == 0) {
+    /* The function may come first (its ARN goes into the new skill): without a skill ID
+     * it is deployed with no Alexa permission, and a later run adds it. */
+    if (cJSON_GetArraySize(ids) == 0)
         fprintf(stderr,
-                "leec deploy: %s names no skill (alexa.skill_ids is empty): create the skill "
-                "first (developer.amazon.com → Alexa → Create skill; docs/deploy.md), copy its "
-                "ID (amzn1.ask.skill.<uuid>) into alexa.skill_ids, then deploy\n",
+                "leec deploy: note: %s names no skill yet (alexa.skill_ids is empty): Alexa "
+                "cannot call the function until you create the skill (developer.amazon.com → "
+                "Alexa; docs/deploy.md), copy its ID (amzn1.ask.skill.<uuid>) into "
+                "alexa.skill_ids and run leec deploy again\n",
                 dp->project);
-        return EXIT_USAGE;
-    }
     const cJSON *id;
     cJSON_ArrayForEach(id, ids)
     {
@@ -1233,6 +1234,11 @@ static void next_steps(const struct deploy *dp)
     else
         printf("deployed: %s\n", arn ? arn : dp->function);
     printf("\nnext:\n");
+    if (cJSON_GetArraySize(jget(dp->facts, "alexa.skill_ids")) == 0)
+        printf("  0. Create the skill (developer.amazon.com → Alexa → Create skill, or `leec "
+               "skill`), put its ID into alexa.skill_ids of %s and run leec deploy again: until "
+               "then Alexa may not call the function.\n",
+               dp->project);
     printf("  1. In the Alexa developer console (developer.amazon.com → your skill → Smart Home "
            "/ Endpoint), paste the ARN above as the default endpoint (the region %s), or let "
            "`leec skill %s -o skill/` write the skill package with it.\n",

@@ -1,5 +1,6 @@
-/* leec optimize FILE --max-memory SIZE [--keep IFACE...]: the richest tier per interface
- * that fits. */
+/* leec optimize FILE --max-memory SIZE [--keep IFACE...]: the tiers that fit SIZE, with
+ * the project's own as the goal (schemas' optimize: raise | keep), printed as the
+ * tiers: block to paste into the project file. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "front/util.h"
@@ -72,21 +73,29 @@ int cmd_optimize(struct cli *c, struct diag *d)
         return EXIT_INVALID;
     }
     size_t vary[32], nv = 0;
+    int cur[32]; /* the project's own tier of each varied interface (its goal) */
     for (size_t fi = 0; fi < cat.nifaces && nv < 32; fi++) {
         const struct riface *ri = &base.ifaces[fi];
         bool kept = !ri->tier || tier_rank(ri->tier) < 0;
         for (size_t k = 0; k < nkeep; k++)
             if (!strcmp(keep[k], ri->def->name))
                 kept = true;
-        if (!kept)
+        if (!kept) {
+            cur[nv] = tier_rank(ri->tier);
             vary[nv++] = fi;
+        }
     }
     for (size_t k = 0; k < nkeep; k++)
         if (!catalog_iface(&cat, keep[k])) {
             diag_error(d, NULL, "--keep: unknown interface '%s'", keep[k]);
             rc = EXIT_USAGE;
         }
-    /* Exhaustive search over 4^nv combinations (7 interfaces: 16384), quietly. */
+    /* Exhaustive search over 4^nv combinations (7 interfaces: 16384), quietly. The
+     * project's own tiers are the goal: an interface whose schema says `optimize: raise`
+     * (a richer tier answers better) scores its tier's rank; one that says keep (a
+     * richer tier costs log bytes, metrics or a bigger function) scores a large penalty
+     * per step away from the project's tier, so it moves only when the others cannot
+     * make room. Ties: the smaller estimate. */
     struct tier_choice *saved = p.tiers;
     size_t nsaved = p.ntiers;
     struct tier_choice *tc = xcalloc(nsaved + nv, sizeof *tc);
@@ -94,7 +103,8 @@ int cmd_optimize(struct cli *c, struct diag *d)
     size_t total = 1;
     for (size_t i = 0; i < nv; i++)
         total *= 4;
-    long best = -1;
+    long best = 0;
+    bool found = false;
     size_t best_combo = 0;
     double best_mem = 0;
     /* Rejected combinations (rules, budget) are reported to a silent diag of their own,
@@ -111,13 +121,14 @@ int cmd_optimize(struct cli *c, struct diag *d)
             digits /= 4;
             tc[nsaved + i] =
                 (struct tier_choice){cat.ifaces[vary[i]].name, NULL, (char *)names[t], {0}};
-            score += t;
+            score += cat.ifaces[vary[i]].optimize_raise ? t : -100L * labs((long)(t - cur[i]));
         }
         p.tiers = tc;
         p.ntiers = nsaved + nv;
         struct resolved r;
         bool good = resolve(&r, &cat, p.preset, &p, NULL, quiet) && r.mem_total <= max_memory;
-        if (good && (score > best || (score == best && r.mem_total < best_mem))) {
+        if (good && (!found || score > best || (score == best && r.mem_total < best_mem))) {
+            found = true;
             best = score;
             best_combo = combo;
             best_mem = r.mem_total;
@@ -129,20 +140,70 @@ int cmd_optimize(struct cli *c, struct diag *d)
     p.ntiers = nsaved;
     free(tc);
     if (rc == EXIT_OK) {
-        char lim[32];
+        char lim[32], was[32];
         fmt_bytes(lim, sizeof lim, max_memory);
-        if (best < 0) {
-            fprintf(stderr, "leec: no tier combination fits %s\n", lim);
+        fmt_bytes(was, sizeof was, base.mem_total);
+        if (!found) {
+            fprintf(stderr,
+                    "leec: no tier combination fits %s (the rules and budgets hold for none); "
+                    "raise --max-memory or lambda.memory_mb\n",
+                    lim);
             rc = EXIT_INVALID;
         } else {
             char m[32];
             fmt_bytes(m, sizeof m, best_mem);
-            printf("# best fit for %s: estimate %s (searched %zu combinations)\ntiers:\n", lim, m,
-                   total);
-            size_t digits = best_combo;
+            int pick[32];
+            size_t digits = best_combo, nchanged = 0;
             for (size_t i = 0; i < nv; i++) {
-                printf("  %s: %s\n", cat.ifaces[vary[i]].name, names[digits % 4]);
+                pick[i] = (int)(digits % 4);
                 digits /= 4;
+                nchanged += pick[i] != cur[i];
+            }
+            printf("# leec optimize %s --max-memory %s: estimate %s of %s (the project's tiers: "
+                   "%s; searched %zu combinations)\n",
+                   project, size, m, lim, was, total);
+            printf("# raised as far as it fits:");
+            for (size_t i = 0; i < nv; i++)
+                if (cat.ifaces[vary[i]].optimize_raise)
+                    printf(" %s", cat.ifaces[vary[i]].name);
+            printf("; kept at the project's tier unless needed to fit:");
+            for (size_t i = 0; i < nv; i++)
+                if (!cat.ifaces[vary[i]].optimize_raise)
+                    printf(" %s", cat.ifaces[vary[i]].name);
+            printf(" (schemas/*.yaml optimize:)\n");
+            if (!nchanged) {
+                printf("# nothing to change: the project's tiers are the best that fit\n");
+            } else {
+                printf("# paste over the tiers: block of %s (then: leec validate %s):\n"
+                       "tiers:\n",
+                       project, project);
+                /* The project's own entries first (so the paste loses none), then the
+                 * changed interfaces it does not name. */
+                for (size_t k = 0; k < nsaved; k++) {
+                    if (!saved[k].iface)
+                        continue; /* retired: leec ignores it */
+                    size_t i = 0;
+                    while (i < nv && strcmp(cat.ifaces[vary[i]].name, saved[k].iface))
+                        i++;
+                    char key[64];
+                    snprintf(key, sizeof key, "%s:", saved[k].iface_name);
+                    if (i < nv && pick[i] != cur[i])
+                        printf("  %-16s %-12s # was %s\n", key, names[pick[i]], names[cur[i]]);
+                    else
+                        printf("  %-16s %s\n", key, saved[k].tier);
+                }
+                for (size_t i = 0; i < nv; i++) {
+                    bool named = false;
+                    for (size_t k = 0; k < nsaved; k++)
+                        named = named || (saved[k].iface &&
+                                          !strcmp(saved[k].iface, cat.ifaces[vary[i]].name));
+                    if (!named && pick[i] != cur[i]) {
+                        char key[64];
+                        snprintf(key, sizeof key, "%s:", cat.ifaces[vary[i]].name);
+                        printf("  %-16s %-12s # was %s (preset %s)\n", key, names[pick[i]],
+                               names[cur[i]], base.preset_name);
+                    }
+                }
             }
             rc = EXIT_OK;
         }

@@ -1,7 +1,10 @@
-/* leec validate [--skip-other-yaml] [PATH...]: every file named is read and checked;
- * directories are walked (YAML that is not a leec file is skipped). */
+/* leec validate [--skip-other-yaml] [-v] [PATH...]: every file named is read and
+ * checked; directories are walked (YAML that is not a leec file is skipped and counted
+ * in one line; -v names each). No PATH: the project of the working directory, else the
+ * catalog alone. A file inside a project is read with that project's presets. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
+#include "model/skill.h"
 #include "front/util.h"
 #include "front/yaml_ir.h"
 #include "model/project.h"
@@ -112,17 +115,26 @@ static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
 int cmd_validate(struct cli *c, struct diag *d)
 {
     bool skip_other = false; /* --skip-other-yaml: pre-commit's file lists */
+    bool verbose = false;    /* -v: each skipped file named, not just counted */
+    size_t skipped = 0;
     const char **paths = xcalloc((size_t)c->argc + 1, sizeof *paths);
     size_t npaths = 0;
     for (int i = 0; i < c->argc; i++) {
         if (cli_opt_flag(c, i, "--skip-other-yaml"))
             skip_other = true;
+        else if (cli_opt_flag(c, i, "-v") || cli_opt_flag(c, i, "--verbose"))
+            verbose = true;
         else if (c->argv[i][0] == '-' && c->argv[i][1]) {
             free(paths);
             return cli_usage_error("validate: unknown option '%s'", c->argv[i]);
         } else
             paths[npaths++] = c->argv[i];
     }
+    /* No argument inside a user's repository: its project (with its presets), not
+     * just the stock catalog. */
+    char *own = npaths ? NULL : workspace_find_project(".");
+    if (own)
+        paths[npaths++] = own;
     char **files = NULL;
     bool *named = NULL;
     size_t nfiles = 0;
@@ -137,6 +149,7 @@ int cmd_validate(struct cli *c, struct diag *d)
         collect(paths[i], &files, &named, &nfiles, true);
     }
     free(paths);
+    free(own);
     char *root = stock_find_root(c->root, d);
     if (!root) {
         for (size_t i = 0; i < nfiles; i++)
@@ -162,6 +175,11 @@ int cmd_validate(struct cli *c, struct diag *d)
                 workspace_add_file(&x, root, files[i], kinds[i]);
         }
     }
+    /* A file inside a user's project (pre-commit names only the staged ones) is read
+     * with that project's presets: presets/ beside its leec.yaml and its preset_dirs. */
+    for (size_t i = 0; i < nfiles; i++)
+        if (kinds[i] != SK_NONE)
+            workspace_add_project_of(&x, root, files[i]);
     for (size_t i = 0; i < x.n; i++)
         counts[x.items[i].kind == SK_BASELINE || x.items[i].kind == SK_RETIRED ? SK_SCHEMA
                                                                                : x.items[i].kind]++;
@@ -176,11 +194,21 @@ int cmd_validate(struct cli *c, struct diag *d)
         ok = false;
     else if (!resolve_all_presets(&cat, d))
         ok = false;
+    if (lrc == EXIT_OK) { /* the Custom skill's sources, which compile and skill read */
+        struct skill s;
+        if (!skill_load(&s, &cat, cat.root, d))
+            ok = false;
+        skill_free(&s);
+    }
     for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
             continue; /* read with the catalog above */
         if (kinds[i] == SK_NONE && (!named[i] || skip_other)) {
-            /* Other YAML in a directory (CI workflows, templates): said, not counted. */
+            /* Other YAML (a Home Assistant configuration, CI workflows, templates):
+             * counted in one line; -v names each. */
+            skipped++;
+            if (!verbose)
+                continue;
             int io = 0;
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
             struct loc at = loc_make(src, 1, 1, 0);
@@ -228,7 +256,18 @@ int cmd_validate(struct cli *c, struct diag *d)
         project_free(&p, &cat);
         ok = ok && good;
     }
-    if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && c->format == DIAG_TEXT) {
+    struct sbuf skip = {0};
+    if (skipped && !verbose)
+        sbuf_printf(&skip,
+                    "skipped %zu YAML file%s that %s (no top-level 'leec:', 'preset:', "
+                    "'tier:' ... key; -v names %s)",
+                    skipped, skipped == 1 ? "" : "s",
+                    skipped == 1 ? "is not a leec file" : "are not leec files",
+                    skipped == 1 ? "it" : "them");
+    bool valid = rc == EXIT_OK && ok && diag_error_count(d) == 0;
+    if (skip.len && !valid && c->format == DIAG_TEXT)
+        fprintf(stderr, "leec: %s\n", skip.s);
+    if (valid && c->format == DIAG_TEXT) {
         /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
         struct sbuf line = {0};
         static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
@@ -239,11 +278,12 @@ int cmd_validate(struct cli *c, struct diag *d)
                             stock_kind_name(order[k], counts[order[k]]));
         fprintf(stderr,
                 "leec: validated %s%sthe catalog in %s (%zu interfaces, %zu tiers, %zu presets, "
-                "%zu feature presets): valid\n",
+                "%zu feature presets): valid%s%s\n",
                 line.len ? line.s : "", line.len ? " and " : "", root, cat.nifaces, cat.ntiers,
-                cat.npresets, cat.nfpresets);
+                cat.npresets, cat.nfpresets, skip.len ? "; " : "", skip.len ? skip.s : "");
         sbuf_free(&line);
     }
+    sbuf_free(&skip);
     model_free_catalog(&cat);
 out:
     for (size_t i = 0; i < nfiles; i++)

@@ -674,8 +674,7 @@ void emit_render(const struct resolved *r, const char *project_path, char **head
     *source = c.s;
 }
 
-/* Writes path atomically unless it already holds exactly this content. */
-static int write_if_changed(const char *dir, const char *name, const char *text, struct diag *d)
+int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d)
 {
     struct sbuf path = {0}, tmp = {0};
     sbuf_printf(&path, "%s/%s", dir, name);
@@ -725,11 +724,11 @@ int emit_config(const struct resolved *r, const char *project_path, const char *
     char rel[512];
     project_rel(r, project_path, rel, sizeof rel);
     char *facts = facts_render(r, rel);
-    int rc = write_if_changed(outdir, "leec_config.h", h, d);
+    int rc = emit_write_file(outdir, "leec_config.h", h, d);
     if (!rc)
-        rc = write_if_changed(outdir, "leec_config.c", c, d);
+        rc = emit_write_file(outdir, "leec_config.c", c, d);
     if (!rc)
-        rc = write_if_changed(outdir, "leec_facts.json", facts, d);
+        rc = emit_write_file(outdir, "leec_facts.json", facts, d);
     free(h);
     free(c);
     free(facts);

@@ -380,9 +380,14 @@ class TestBadInput(Base):
         bad = self.project(self.MIN + "alexa:\n  skill_ids: [amzn1.ask.skill.NOT-A-UUID]\n")
         r = self.check([bad, "--region", "eu-west-1"], "amzn1.ask.skill.<uuid>", code=1)
         self.assertIn("skill_ids", r.stderr)
+        # no skill yet: the function may come first (its ARN goes into the new skill); no
+        # Alexa permission is added, and the next step says to add the ID and deploy again
         none = self.project(self.MIN)
-        r = self.check([none, "--region", "eu-west-1"], "names no skill")
-        self.assertIn("create the skill first", r.stderr)
+        r = run_leec("deploy", none, "--region", "eu-west-1", "--role", ROLE, "--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("names no skill yet", r.stderr)
+        self.assertNotIn("--principal alexa", r.stdout)
+        self.assertIn("put its ID into alexa.skill_ids", r.stdout)
 
     def test_no_credentials(self):
         rec = self.recorder(region="eu-west-1")
