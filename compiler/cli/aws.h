@@ -7,6 +7,9 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
+/* The function leec deploy creates and leec skill looks up when no name is given. */
+#define AWS_DEFAULT_FUNCTION "leec-alexa"
+
 struct aws {
     const char *cli;          /* the program: --aws, $LEEC_AWS, else "aws" from PATH */
     const char *region;       /* always passed as --region */

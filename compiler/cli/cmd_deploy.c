@@ -1150,7 +1150,7 @@ static int parse(struct cli *c, struct deploy *dp)
     if (dp->arch && strcmp(dp->arch, "x86_64") && strcmp(dp->arch, "arm64"))
         return cli_usage_error("--arch is x86_64 or arm64, not '%s'", dp->arch);
     if (!dp->function)
-        dp->function = "leec-alexa";
+        dp->function = AWS_DEFAULT_FUNCTION;
     if (!dp->zip)
         dp->zip = "function.zip";
     dp->aws.cli = aws_default_cli(aws_flag);

@@ -1,4 +1,4 @@
-/* leec skill PROJECT -o DIR [--function-arn ARN]... [--locales L,...]: the skill packages
+/* leec skill PROJECT -o DIR [--function-arn ARN]... [--function NAME] [--locales L,...]: the skill packages
  * for the ASK CLI / SMAPI, from the project's facts (alexa.skills, languages) and the
  * Custom skill's sources (presets/skill/):
  *   DIR/smart-home/skill-package/skill.json            Smart Home manifest
@@ -7,8 +7,11 @@
  *   DIR/<kind>/account-linking.<NA|EU|FE>.json         SMAPI accountLinkingRequest for
  *                                                      Home Assistant, per Alexa region
  * Alexa calls the function in the AWS region serving each locale (NA us-east-1, EU
- * eu-west-1, FE us-west-2): one --function-arn per region; the locales default to the
+ * eu-west-1, FE us-west-2): one --function-arn per region, by default the ARN of the
+ * function leec deploy made (--function NAME, default leec-alexa; looked up with the
+ * AWS CLI in each region serving the project's languages); the locales default to the
  * project's locales those functions serve. */
+#include "cli/aws.h"
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "emit/emit.h"
@@ -44,7 +47,9 @@ struct skill_args {
     const char *outdir;
     const char *arns[MAX_ARNS];
     size_t narns;
-    const char *locales; /* comma-separated, or NULL */
+    const char *locales;  /* comma-separated, or NULL */
+    const char *function; /* looked up when no --function-arn is given */
+    struct aws aws;
 };
 
 /* arn:aws:lambda:REGION:ACCOUNT(12 digits):function:NAME[:QUALIFIER]; the region into
@@ -352,6 +357,51 @@ static bool choose(struct chosen *ch, const struct skill *s, const cJSON *langs,
     return true;
 }
 
+/* No --function-arn: the ARN of the function leec deploy made (a->function), looked up
+ * with the AWS CLI in each Alexa region that serves one of the project's languages.
+ * Fills out->arns (malloc'd strings in owned[]); false after a diagnostic. */
+static bool lookup_arns(const struct skill_args *a, const cJSON *langs, struct skill_args *out,
+                        char **owned, struct diag *d)
+{
+    char *first_error = NULL;
+    struct sbuf looked = {0};
+    for (int k = 0; k < 3; k++) {
+        const struct alexa_region *r = alexa_regions_find(regions[k].aws);
+        bool serves = false;
+        const cJSON *l;
+        cJSON_ArrayForEach(l, langs) serves =
+            serves || (cJSON_IsString(l) && r && alexa_regions_serves(r, l->valuestring));
+        if (!serves)
+            continue;
+        struct aws aw = a->aws;
+        aw.region = regions[k].aws;
+        const char *args[] = {"get-function", "--function-name", a->function, NULL};
+        struct aws_call call;
+        bool ok = aws_run(&aw, "lambda", args, &call);
+        const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(call.json, "Configuration");
+        const cJSON *arn = cJSON_GetObjectItemCaseSensitive(cfg, "FunctionArn");
+        sbuf_printf(&looked, "%s%s", looked.len ? ", " : "", regions[k].aws);
+        if (ok && cJSON_IsString(arn) && out->narns < MAX_ARNS) {
+            owned[out->narns] = xstrdup(arn->valuestring);
+            out->arns[out->narns] = owned[out->narns];
+            out->narns++;
+        } else if (!first_error && call.message) {
+            first_error = xstrdup(call.message);
+        }
+        aws_call_free(&call);
+    }
+    bool found = out->narns > 0;
+    if (!found)
+        diag_error(d, NULL,
+                   "no function '%s' found in %s (the regions serving the project's languages): "
+                   "run leec deploy first, or give --function-arn ARN%s%s",
+                   a->function, looked.len ? looked.s : "any Alexa region",
+                   first_error ? "; the AWS CLI said: " : "", first_error ? first_error : "");
+    free(first_error);
+    sbuf_free(&looked);
+    return found;
+}
+
 static int write_package(const struct cli *c, const char *path, const struct catalog *cat,
                          const struct project *p, const struct resolved *r, struct diag *d,
                          void *arg)
@@ -387,7 +437,16 @@ static int write_package(const struct cli *c, const char *path, const struct cat
         rc = EXIT_INVALID;
         goto out;
     }
-    if (!choose(&ch, &s, langs, a, d)) {
+    struct skill_args found = *a;
+    char *owned[MAX_ARNS] = {0};
+    if (!a->narns && !lookup_arns(a, langs, &found, owned, d)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    bool chosen = choose(&ch, &s, langs, &found, d);
+    if (!chosen) {
+        for (size_t i = 0; i < MAX_ARNS; i++)
+            free(owned[i]);
         rc = EXIT_INVALID;
         goto out;
     }
@@ -447,6 +506,8 @@ static int write_package(const struct cli *c, const char *path, const struct cat
                    "(it lets the skill call the function)\n",
                    path);
     }
+    for (size_t i = 0; i < MAX_ARNS; i++)
+        free(owned[i]);
 out:
     skill_free(&s);
 out_facts:
@@ -456,13 +517,19 @@ out_facts:
 
 int cmd_skill(struct cli *c, struct diag *d)
 {
-    const char *project = NULL;
+    const char *project = NULL, *aws_flag = NULL;
     struct skill_args a = {0};
     for (int i = 0; i < c->argc; i++) {
         const char *v;
         int m = cli_opt_value(c, &i, "-o", &a.outdir);
         if (!m)
             m = cli_opt_value(c, &i, "--locales", &a.locales);
+        if (!m)
+            m = cli_opt_value(c, &i, "--function", &a.function);
+        if (!m)
+            m = cli_opt_value(c, &i, "--endpoint-url", &a.aws.endpoint_url);
+        if (!m)
+            m = cli_opt_value(c, &i, "--aws", &aws_flag);
         if (!m && (m = cli_opt_value(c, &i, "--function-arn", &v)) > 0) {
             if (a.narns == MAX_ARNS)
                 return cli_usage_error("--function-arn: at most one per Alexa region (3)");
@@ -473,15 +540,13 @@ int cmd_skill(struct cli *c, struct diag *d)
         if (m)
             continue;
         if (c->argv[i][0] == '-' || project)
-            return cli_usage_error("skill takes one project file, -o DIR and --function-arn ARN");
+            return cli_usage_error("skill takes one project file and -o DIR");
         project = c->argv[i];
     }
     if (!project || !a.outdir)
-        return cli_usage_error("skill takes one project file, -o DIR and --function-arn ARN");
-    if (!a.narns)
-        return cli_usage_error(
-            "skill needs --function-arn ARN: the function leec deploy created (it prints the "
-            "ARN; or: aws lambda get-function --function-name NAME --query "
-            "Configuration.FunctionArn)");
+        return cli_usage_error("skill takes one project file and -o DIR");
+    if (!a.function)
+        a.function = AWS_DEFAULT_FUNCTION;
+    a.aws.cli = aws_default_cli(aws_flag);
     return workspace_with_project(c, d, project, write_package, &a);
 }

@@ -187,6 +187,25 @@ class TestDeployAgainstMoto(Base):
         self.assertTrue(targets[0]["Arn"].endswith(":function:leec-alexa"))
         self.assertIn("leec-probe-schedule", [s["Sid"] for s in policy["Statement"]])
 
+        # leec skill without --function-arn: the ARN of the function deploy made, looked up
+        # in the Alexa regions serving the project's languages (only eu-west-1 has one here)
+        out = os.path.join(self.tmp, "skill")
+        r = run_leec("skill", "examples/full.yaml", "-o", out, "--endpoint-url", self.url,
+                     "--aws", self.wrappers[first], env=aws_env())
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(os.path.join(out, "smart-home", "skill-package", "skill.json")) as f:
+            manifest = json.load(f)
+        self.assertIn(fn["FunctionArn"], json.dumps(manifest))
+        self.assertNotIn("us-east-1", json.dumps(manifest))
+        # a function that was never deployed: a message that says what to do, nothing written
+        out2 = os.path.join(self.tmp, "skill2")
+        r = run_leec("skill", "examples/full.yaml", "-o", out2, "--function", "not-deployed",
+                     "--endpoint-url", self.url, "--aws", self.wrappers[first], env=aws_env())
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("no function 'not-deployed' found", r.stderr)
+        self.assertIn("run leec deploy first, or give --function-arn", r.stderr)
+        self.assertFalse(os.path.exists(out2))
+
 
 
 if __name__ == "__main__":
