@@ -5,10 +5,14 @@
 #include "front/yaml_ir.h"
 #include "model/project.h"
 
+#include "model/filekind.h"
+
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void workspace_add_file(struct workspace_files *w, const char *root, const char *path,
                         enum stock_kind k)
@@ -23,7 +27,15 @@ void workspace_add_file(struct workspace_files *w, const char *root, const char 
     w->items[w->n++] = (struct stock_extra){xstrdup(path), k};
 }
 
-/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. */
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. A
+ * directory that is there but cannot be read, a file that cannot be read and anything
+ * named *.yaml that is not a regular file (a FIFO would block, a device never ends) are
+ * errors (exit 2), never skipped in silence. */
 static void add_presets_dir(struct workspace_files *w, const char *root, const char *dir)
 {
     static const char *const subs[] = {"", "/tiers", "/features"};
@@ -31,6 +43,12 @@ static void add_presets_dir(struct workspace_files *w, const char *root, const c
         struct sbuf sd = {0};
         sbuf_printf(&sd, "%s%s", dir, subs[s]);
         DIR *dp = opendir(sd.s);
+        if (!dp && errno != ENOENT && errno != ENOTDIR) {
+            if (w->d)
+                diag_error(w->d, NULL, "cannot read the presets directory '%s': %s", sd.s,
+                           strerror(errno));
+            w->io_errors++;
+        }
         char **names = NULL;
         size_t nn = 0;
         struct dirent *de;
@@ -43,18 +61,33 @@ static void add_presets_dir(struct workspace_files *w, const char *root, const c
         }
         if (dp)
             closedir(dp);
+        if (nn)
+            qsort(names, nn, sizeof *names, cmp_name);
         for (size_t i = 0; i < nn; i++) {
-            for (size_t j = i + 1; j < nn; j++)
-                if (strcmp(names[i], names[j]) > 0) {
-                    char *t = names[i];
-                    names[i] = names[j];
-                    names[j] = t;
-                }
             struct sbuf f = {0};
             sbuf_printf(&f, "%s/%s", sd.s, names[i]);
-            enum stock_kind k = stock_file_kind(f.s);
-            if (k != SK_NONE && k != SK_PROJECT)
-                workspace_add_file(w, root, f.s, k);
+            struct stat st;
+            int io = 0;
+            if (stat(f.s, &st) != 0) {
+                if (w->d)
+                    diag_error(w->d, NULL, "cannot read '%s': %s", f.s, strerror(errno));
+                w->io_errors++;
+            } else if (!S_ISREG(st.st_mode)) {
+                if (w->d)
+                    diag_error(w->d, NULL,
+                               "'%s' is not a regular file (a FIFO, a device, ...): not read "
+                               "with the presets; remove it",
+                               f.s);
+                w->io_errors++;
+            } else {
+                enum stock_kind k = filekind_of_file(w->d, f.s, &io);
+                if (io > 0)
+                    w->io_errors++;
+                else if (io < 0)
+                    w->bad_files++;
+                if (k != SK_NONE && k != SK_PROJECT)
+                    workspace_add_file(w, root, f.s, k);
+            }
             sbuf_free(&f);
             free(names[i]);
         }
@@ -123,7 +156,9 @@ int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
         *root_out = root;
     else
         free(root);
-    return ok ? EXIT_OK : EXIT_INVALID;
+    if ((w && w->io_errors) || cat->io_errors)
+        return EXIT_USAGE;
+    return ok && !(w && w->bad_files) ? EXIT_OK : EXIT_INVALID;
 }
 
 int workspace_load_stock(struct catalog *cat, const struct cli *c, struct diag *d)
@@ -139,7 +174,7 @@ int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
         memset(cat, 0, sizeof *cat);
         return EXIT_USAGE;
     }
-    struct workspace_files w = {0};
+    struct workspace_files w = {.d = d};
     workspace_add_beside(&w, root, project);
     free(root);
     int rc = workspace_load(cat, c, d, &w, NULL);

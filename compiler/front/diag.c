@@ -5,9 +5,12 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct diag {
     enum diag_format fmt;
@@ -95,47 +98,132 @@ const struct src_file *diag_add_source(struct diag *d, const char *path, char *t
     return f;
 }
 
-const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
-                                      int *io_error)
+/* Pipes (/dev/stdin, <(cat leec.yaml)) can be read only once, yet leec reads a project
+ * file up to three times (its kind, the presets it names, the project): their bytes are
+ * kept here for the rest of the process, keyed by the name they were read under. */
+static struct {
+    char *path;
+    char *text;
+    size_t len;
+} * pipe_cache;
+static size_t npipe_cache;
+
+static char *pipe_cached(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        diag_error(d, NULL, "cannot open '%s': %s", path, strerror(errno));
+    for (size_t i = 0; i < npipe_cache; i++)
+        if (!strcmp(pipe_cache[i].path, path)) {
+            char *t = xrealloc(NULL, pipe_cache[i].len + 1);
+            memcpy(t, pipe_cache[i].text, pipe_cache[i].len + 1);
+            *len = pipe_cache[i].len;
+            return t;
+        }
+    return NULL;
+}
+
+static const char *file_type_name(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISFIFO(m) ? "a FIFO"
+                         : "not a regular file";
+}
+
+/* Errors go to d unless it is NULL (a silent probe). */
+#define READ_ERROR(d, at, ...)                  \
+    do {                                        \
+        if (d)                                  \
+            diag_error((d), (at), __VA_ARGS__); \
+    } while (0)
+
+char *diag_read_text(struct diag *d, const char *path, size_t max_bytes, size_t *len_out,
+                     int *io_error)
+{
+    size_t len = 0;
+    char *buf = pipe_cached(path, &len);
+    if (buf) {
+        *io_error = 0;
+        *len_out = len;
+        return buf;
+    }
+    /* O_NONBLOCK: opening a FIFO with no writer must not wait; fstat then says what it is
+     * before a byte is read (a device such as /dev/zero is refused, never read). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        READ_ERROR(d, NULL, "cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         *io_error = 1;
         return NULL;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = xrealloc(NULL, cap + 1);
+    bool is_pipe = S_ISFIFO(st.st_mode);
+    if (!S_ISREG(st.st_mode) && !is_pipe) {
+        close(fd);
+        READ_ERROR(d, NULL, "cannot read '%s': it is %s, not a file", path,
+                   file_type_name(st.st_mode));
+        *io_error = 1;
+        return NULL;
+    }
+    /* A pipe named on the command line is read to its end like `cat` would. */
+    if (is_pipe)
+        (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    size_t cap = 4096;
+    buf = xrealloc(NULL, cap + 1);
+    bool failed = false;
     for (;;) {
-        size_t n = fread(buf + len, 1, cap - len, fp);
-        len += n;
-        if (len > max_bytes) {
-            fclose(fp);
-            free(buf);
-            struct loc at = {0};
-            diag_error(d, &at, "'%s' is larger than %zu bytes, the limit for one file", path,
-                       max_bytes);
-            *io_error = 0; /* bad input, not I/O */
-            return NULL;
-        }
-        if (n == 0)
-            break;
         if (len == cap) {
             cap *= 2;
             buf = xrealloc(buf, cap + 1);
         }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            failed = true;
+            break;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max_bytes) {
+            close(fd);
+            free(buf);
+            struct loc at = {0};
+            READ_ERROR(d, &at, "'%s' is larger than %zu bytes, the limit for one file", path,
+                       max_bytes);
+            *io_error = 0; /* bad input, not I/O */
+            return NULL;
+        }
     }
-    int failed = ferror(fp);
-    fclose(fp);
+    int err = errno;
+    close(fd);
     if (failed) {
         free(buf);
-        diag_error(d, NULL, "cannot read '%s'", path);
+        READ_ERROR(d, NULL, "cannot read '%s': %s", path, strerror(err));
         *io_error = 1;
         return NULL;
     }
     buf[len] = '\0';
     *io_error = 0;
-    return diag_add_source(d, path, buf, len);
+    if (is_pipe) {
+        pipe_cache = xrealloc(pipe_cache, (npipe_cache + 1) * sizeof *pipe_cache);
+        pipe_cache[npipe_cache].path = xstrdup(path);
+        pipe_cache[npipe_cache].text = xrealloc(NULL, len + 1);
+        memcpy(pipe_cache[npipe_cache].text, buf, len + 1);
+        pipe_cache[npipe_cache++].len = len;
+    }
+    *len_out = len;
+    return buf;
+}
+
+const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
+                                      int *io_error)
+{
+    size_t len = 0;
+    char *text = diag_read_text(d, path, max_bytes, &len, io_error);
+    return text ? diag_add_source(d, path, text, len) : NULL;
 }
 
 static const char *level_name(enum diag_level lvl)

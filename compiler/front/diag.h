@@ -45,6 +45,13 @@ const struct src_file *diag_add_source(struct diag *d, const char *path, char *t
  * *io_error (I/O problems are exit 2, not 1). */
 const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
                                       int *io_error);
+/* The same read without registering the text (caller frees it; *len_out its length); d
+ * NULL reads silently. Regular files and pipes only: the file is opened non-blocking and
+ * fstat'ed before any read, so a device (/dev/zero) is refused, a FIFO without a writer
+ * does not wait, and nothing past max_bytes is read. A pipe (/dev/stdin, <(cat f)) is
+ * read once: later reads of the same name get the same bytes. */
+char *diag_read_text(struct diag *d, const char *path, size_t max_bytes, size_t *len_out,
+                     int *io_error);
 
 /* Emits one diagnostic. A DIAG_NOTE or DIAG_HELP attaches to the previous error/warning. */
 void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)

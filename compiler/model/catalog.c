@@ -50,8 +50,10 @@ const struct ynode *catalog_load_doc(struct catalog *cat, struct diag *d, const 
 {
     int io = 0;
     struct ydoc *doc = ydoc_load_file(d, path, &io);
-    if (!doc)
+    if (!doc) {
+        cat->io_errors += io != 0; /* exit 2, not "invalid" */
         return NULL;
+    }
     cat->docs = xrealloc(cat->docs, (cat->ndocs + 1) * sizeof *cat->docs);
     cat->docs[cat->ndocs++] = doc;
     const struct ynode *root = ydoc_root(doc);

@@ -178,7 +178,8 @@ struct catalog {
     struct loc baseline_loc;
     struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
-    char *root; /* repository root the catalog was read from */
+    char *root;         /* repository root the catalog was read from */
+    unsigned io_errors; /* files that could not be read, TMPDIR unusable: exit 2 */
 };
 
 /* ---- resolved configuration ---- */

@@ -35,7 +35,8 @@ enum stock_kind {
     SK_BASELINE, /* baseline: */
     SK_RETIRED,  /* retired: */
 };
-/* What a file is, from its first top-level leec key (works on broken YAML too). */
+/* What a file is, from the keys of its root mapping (model/filekind.h; silent: a file
+ * that cannot be read is SK_NONE). */
 enum stock_kind stock_file_kind(const char *path);
 const char *stock_kind_name(enum stock_kind k, size_t count);
 

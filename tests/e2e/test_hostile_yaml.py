@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""The compiler under hostile and unusual input (issue 22): `leec validate` never hangs,
+never says "valid" for a file that is not, and its output stays bounded. Every run has a
+timeout and an output cap; each case is a temporary directory outside the tree."""
+
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import unittest
+
+SRC = os.environ.get("LEEC_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("LEEC_BUILD_DIR") or os.path.join(SRC, "build")
+LEEC = os.path.join(BUILD, "compiler", "leec")
+
+GOOD = """\
+leec: 1
+preset: production_balanced
+features: smart_home
+home_assistant:
+  url: https://ha.example.net
+  token:
+    mode: account_linking
+"""
+# The same project with one error (an unknown key), in spellings a line-prefix guess
+# took for "not a leec file".
+BAD_KEY = "bogus: 2\n"
+
+OUTPUT_CAP = 1 << 20  # bytes of stderr any one run may print
+
+
+def run(args, cwd, timeout=30, stdin=None, env=None):
+    """leec ARGS in cwd; (exit code, stderr text). Fails on a timeout or on more than
+    OUTPUT_CAP bytes of output."""
+    with tempfile.TemporaryFile() as err:
+        try:
+            p = subprocess.run([LEEC, "--root", SRC] + args, cwd=cwd, stdin=stdin,
+                               stdout=subprocess.DEVNULL, stderr=err, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("leec %s: no answer after %d s" % (" ".join(args), timeout))
+        size = err.tell()
+        err.seek(0)
+        text = err.read(OUTPUT_CAP + 1).decode("utf-8", "replace")
+    if size > OUTPUT_CAP:
+        raise AssertionError("leec %s printed %d bytes" % (" ".join(args), size))
+    return p.returncode, text
+
+
+class Case(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="leec-hostile-")
+
+    def tearDown(self):
+        for root, dirs, _files in os.walk(self.dir):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o700)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, rel, text, mode="w"):
+        path = os.path.join(self.dir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, mode) as f:
+            f.write(text)
+        return path
+
+
+class Walk(Case):
+    """Issue 22 item 2: directory walks neither hang nor repeat."""
+
+    def test_symlink_loops_walk_each_file_once(self):
+        self.write("p/leec.yaml", GOOD + BAD_KEY)
+        os.symlink(".", os.path.join(self.dir, "p", "a"))
+        os.symlink(".", os.path.join(self.dir, "p", "b"))
+        os.symlink("..", os.path.join(self.dir, "p", "up"))
+        code, err = run(["validate", "p"], self.dir, timeout=20)
+        self.assertEqual(code, 1, err)
+        self.assertEqual(err.count("unknown key 'bogus'"), 1, err)
+
+    def test_fifo_in_walk_is_refused_not_opened(self):
+        self.write("p/leec.yaml", GOOD)
+        os.mkfifo(os.path.join(self.dir, "p", "f.yaml"))
+        code, err = run(["validate", "p"], self.dir, timeout=20)
+        self.assertEqual(code, 2, err)
+        self.assertIn("'p/f.yaml' is a FIFO, not a file", err)
+        self.assertNotIn("valid\n", err)
+
+    def test_fifo_in_presets_beside_project_is_refused(self):
+        self.write("p/leec.yaml", GOOD)
+        os.makedirs(os.path.join(self.dir, "p", "presets"))
+        os.mkfifo(os.path.join(self.dir, "p", "presets", "mine.yaml"))
+        for cmd in (["validate", "p/leec.yaml"], ["explain", "p/leec.yaml"]):
+            code, err = run(cmd, self.dir, timeout=20)
+            self.assertEqual(code, 2, err)
+            self.assertIn("presets/mine.yaml' is not a regular file", err)
+
+    def test_link_to_dev_zero_is_refused(self):
+        self.write("p/leec.yaml", GOOD)
+        os.symlink("/dev/zero", os.path.join(self.dir, "p", "z.yaml"))
+        code, err = run(["validate", "p"], self.dir, timeout=20)
+        self.assertEqual(code, 2, err)
+        self.assertIn("'p/z.yaml' is a character device", err)
+        code, err = run(["validate", "p/z.yaml"], self.dir, timeout=20)
+        self.assertEqual(code, 2, err)
+        self.assertIn("cannot read 'p/z.yaml': it is a character device", err)
+
+    def test_dangling_link_named_yaml_is_an_error(self):
+        self.write("p/leec.yaml", GOOD)
+        os.symlink("nowhere.yaml", os.path.join(self.dir, "p", "gone.yaml"))
+        code, err = run(["validate", "p"], self.dir, timeout=20)
+        self.assertEqual(code, 2, err)
+        self.assertIn("cannot open 'p/gone.yaml'", err)
+
+    @unittest.skipIf(os.geteuid() == 0, "root reads every directory")
+    def test_unreadable_subdirectory_is_exit_2(self):
+        self.write("p/leec.yaml", GOOD)
+        sub = os.path.join(self.dir, "p", "closed")
+        os.makedirs(sub)
+        os.chmod(sub, 0)
+        code, err = run(["validate", "p"], self.dir, timeout=20)
+        self.assertEqual(code, 2, err)
+        self.assertIn("cannot read the directory 'p/closed'", err)
+
+
+class Pipes(Case):
+    """Issue 22 item 9: a project on a pipe is read once, not reported as empty."""
+
+    def test_dev_stdin_pipe(self):
+        p = subprocess.run([LEEC, "--root", SRC, "validate", "/dev/stdin"], input=GOOD.encode(),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=20)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"valid", p.stderr)
+        p = subprocess.run([LEEC, "--root", SRC, "validate", "/dev/stdin"],
+                           input=(GOOD + BAD_KEY).encode(), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(b"unknown key 'bogus'", p.stderr)
+
+
+class Kinds(Case):
+    """Issue 22 item 3: the kind of a file comes from its parsed root mapping."""
+
+    SPELLINGS = {
+        "flow": "{leec: 1, preset: production_balanced, features: smart_home, bogus: 2,\n"
+                " home_assistant: {url: 'https://ha.example.net', token: {mode: account_linking}}}\n",
+        "quoted": '"leec": 1\n' + GOOD.split("\n", 1)[1] + BAD_KEY,
+        "document": "---\n" + GOOD + BAD_KEY,
+        "preset_first": "preset: production_balanced\nleec: 1\n" +
+                        GOOD.split("\n", 2)[2] + BAD_KEY,
+        "bom": "\ufeff" + GOOD + BAD_KEY,
+    }
+
+    def test_project_spellings_are_validated_in_walks(self):
+        for name, text in self.SPELLINGS.items():
+            self.write(name + "/leec.yaml", text)
+            for args in (["validate", name], ["validate", "--skip-other-yaml", name + "/leec.yaml"]):
+                with self.subTest(name=name, args=args):
+                    code, err = run(args, self.dir)
+                    self.assertEqual(code, 1, err)
+                    self.assertIn("unknown key 'bogus' in a project file", err)
+                    self.assertNotIn("skipped", err)
+
+    def test_bom_user_preset_is_read(self):
+        self.write("p/leec.yaml", GOOD.replace("production_balanced", "my_home"))
+        self.write("p/presets/my_home.yaml",
+                   "\ufeffpreset: my_home\ndoc: Mine.\nextends: low_latency\n")
+        code, err = run(["validate", "p/leec.yaml"], self.dir)
+        self.assertEqual(code, 0, err)
+        self.assertIn("1 preset", err)
+
+    @unittest.skipIf(os.geteuid() == 0, "root reads every file")
+    def test_unreadable_user_preset_is_exit_2(self):
+        self.write("p/leec.yaml", GOOD.replace("production_balanced", "my_home"))
+        path = self.write("p/presets/my_home.yaml", "preset: my_home\nextends: low_latency\n")
+        os.chmod(path, 0)
+        code, err = run(["validate", "p/leec.yaml"], self.dir)
+        self.assertEqual(code, 2, err)
+        self.assertIn("cannot open 'p/presets/my_home.yaml'", err)
+
+
+class Aliases(Case):
+    """Issue 22 item 1: alias expansion is capped in bytes, not only in nodes."""
+
+    def test_long_scalar_times_many_aliases(self):
+        text = GOOD + 'x: &a "' + "a" * 60000 + '"\ny: [' + ", ".join(["*a"] * 20000) + "]\n"
+        self.write("leec.yaml", text)
+        code, err = run(["validate", "leec.yaml"], self.dir, timeout=20)
+        self.assertEqual(code, 1, err)
+        self.assertIn("alias expansion exceeds 4194304 bytes of text", err)
+
+
+class TmpDir(Case):
+    """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
+
+    def test_unusable_tmpdir(self):
+        self.write("leec.yaml", GOOD.replace("production_balanced", "my_home"))
+        self.write("presets/my_home.yaml", "preset: my_home\ndoc: Mine.\nextends: low_latency\n")
+        env = dict(os.environ, TMPDIR=os.path.join(self.dir, "missing"))
+        code, err = run(["validate", "leec.yaml"], self.dir, env=env)
+        self.assertEqual(code, 2, err)
+        self.assertIn("set TMPDIR to a writable directory", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
