@@ -20,7 +20,19 @@ struct src_file {
     char *path; /* as given on the command line (relative stays relative) */
     char *text; /* whole file, NUL-terminated */
     size_t len;
+    unsigned shown, hidden; /* errors and warnings printed / held back (DIAG_MAX_PER_FILE) */
 };
+
+/* Output stays bounded whatever the input: at most DIAG_MAX_PER_FILE errors and warnings
+ * per file (and as many without a location) are printed with their notes, then one line
+ * says how many more there were; a source line longer than DIAG_LINE_WINDOW characters
+ * is shown as the part around the caret, with "..." where it is cut. Control characters
+ * and bytes that are not UTF-8 never reach the output raw: in messages and paths they
+ * are written as \xNN (\n for a newline), in source lines as '?' (the caret still lines
+ * up), so a key cannot forge a "file:line:col: error:" line and --format json stays
+ * valid UTF-8. */
+#define DIAG_MAX_PER_FILE 50u
+#define DIAG_LINE_WINDOW  160u
 
 struct loc {
     const struct src_file *file; /* NULL: no location */

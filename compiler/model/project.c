@@ -51,12 +51,18 @@ static bool string_list(struct diag *d, const struct ynode *n, const char ***out
     bool ok = true;
     for (size_t i = 0; i < n->nitems; i++) {
         const char *s = ystring(d, n->items[i], what);
-        if (s)
-            (*out)[(*count)++] = s;
-        else
+        if (s && !*s) {
+            diag_error(d, &n->items[i]->loc, "an empty string in %s: give a name or remove it",
+                       what);
             ok = false;
+        } else if (s) {
+            (*out)[(*count)++] = s;
+        } else {
+            ok = false;
+        }
     }
-    return ok;
+    /* A name listed twice is a mistake (a skill ID, a feature, an entity). */
+    return ycheck_unique(d, n, what) && ok;
 }
 
 static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref *out,
@@ -400,19 +406,16 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     if (nt && !(p->notify_target = ystring(d, nt, "notify_target")))
         ok = false;
     const struct ynode *langs = ymap_get(a, "languages");
-    if (langs && string_list(d, langs, &p->languages, &p->nlanguages, "languages")) {
+    /* A repeated language is reported by string_list; the others are still checked. */
+    if (langs && !string_list(d, langs, &p->languages, &p->nlanguages, "languages"))
+        ok = false;
+    if (langs && langs->kind == YN_SEQ && p->nlanguages == langs->nitems) {
         static const char *const known[] = {"en", "de", "fr", "es", "it"};
         bool en = false;
         for (size_t i = 0; i < p->nlanguages; i++) {
             bool k = false;
             for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
                 k = k || strcmp(p->languages[i], known[j]) == 0;
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(p->languages[i], p->languages[j]) == 0) {
-                    diag_error(d, &langs->items[i]->loc, "language '%s' given twice",
-                               p->languages[i]);
-                    ok = false;
-                }
             if (!k) {
                 diag_error(d, &langs->items[i]->loc,
                            "'%s' is not a Custom-skill language (en, de, fr, es, it)",
@@ -426,8 +429,6 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
                        "alexa.languages must hold en (the answer for every other locale)");
             ok = false;
         }
-    } else if (langs) {
-        ok = false;
     }
     return ok;
 }
@@ -582,6 +583,16 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
                 ok = false;
             }
     }
+    /* Known and listed once each: both lists are at most the feature set. */
+    for (size_t i = 0; ok && i < p->nadd; i++)
+        for (size_t j = 0; j < p->nremove; j++)
+            if (!strcmp(p->features_add[i], p->features_remove[j])) {
+                diag_error(d, &p->remove_locs[j],
+                           "feature '%s' is both added and removed: keep one of the two",
+                           p->features_remove[j]);
+                diag_note(d, &p->add_locs[i], "added here");
+                keys_ok = false;
+            }
     return ok && keys_ok;
 }
 

@@ -190,6 +190,46 @@ class Aliases(Case):
         self.assertIn("alias expansion exceeds 4194304 bytes of text", err)
 
 
+class Output(Case):
+    """Issue 22 item 4 and Low: output is bounded and linear, and never raw control bytes."""
+
+    def test_unknown_keys_on_one_long_line(self):
+        keys = ", ".join("k%d: 1" % i for i in range(2000))
+        self.write("leec.yaml", GOOD + "alexa: {" + keys + "}\n")
+        code, err = run(["validate", "leec.yaml"], self.dir)
+        self.assertEqual(code, 1)
+        self.assertLess(len(err), 64 << 10)
+        self.assertIn("more errors and warnings in leec.yaml not shown (the first 50 are)", err)
+        self.assertTrue(all(len(line) < 400 for line in err.splitlines()))
+
+    def test_many_duplicate_items(self):
+        items = ", ".join(["expire"] * 1400)  # ~8 KB of duplicates
+        self.write("leec.yaml", GOOD + "overrides:\n  cache:\n    shed_order: [" + items + "]\n")
+        code, err = run(["validate", "leec.yaml"], self.dir, timeout=20)
+        self.assertEqual(code, 1)
+        self.assertLess(len(err), 64 << 10)
+        self.assertEqual(err.count("first listed here"), 49, err[:2000])
+
+    def test_json_stays_utf8_with_a_non_utf8_path(self):
+        name = b"caf\xe9-\x1b[2J.yaml"
+        with open(os.path.join(self.dir.encode(), name), "wb") as f:
+            f.write((GOOD + BAD_KEY).encode())
+        p = subprocess.run([LEEC.encode(), b"--root", SRC.encode(), b"--format", b"json",
+                            b"validate", name], cwd=self.dir, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        import json
+        out = json.loads(p.stdout.decode("utf-8"))  # strict: fails on a stray byte
+        self.assertEqual(out[0]["file"], "caf\\xE9-\\x1B[2J.yaml")
+        self.assertNotIn(b"\x1b", p.stdout)
+
+    def test_raw_control_bytes_in_a_source_line(self):
+        self.write("leec.yaml", GOOD + "bogus: \"a\x1b[31mb\"\n")
+        code, err = run(["validate", "leec.yaml"], self.dir)
+        self.assertEqual(code, 1, err)
+        self.assertNotIn("\x1b", err)
+
+
 class TmpDir(Case):
     """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
 
