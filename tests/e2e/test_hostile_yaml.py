@@ -230,6 +230,43 @@ class Output(Case):
         self.assertNotIn("\x1b", err)
 
 
+class Urls(Case):
+    """Issue 22 item 8: the plain-HTTP check compares the exact host of the authority."""
+
+    REFUSED = {
+        "http://127.0.0.1@evil.example.com:8123": "user info",
+        "http://127.evil.example.com": "plain http://",
+        "http://localhost.evil.example.com": "plain http://",
+        "http://localhostx": "plain http://",
+        "http://127.1": "plain http://",
+        "https:///api": "no host",
+        "https://ha example.org": "spaces",
+        "https://ha.example.org:99999": "port",
+        "https://ha.example.org:0": "port",
+        "https://ha.example.org:": "port",
+        "https://[::1": "closing",
+    }
+    ACCEPTED = ["http://127.0.0.1:8123", "http://127.255.0.9", "http://localhost:8123",
+                "http://LOCALHOST", "http://[::1]:8123", "https://ha.example.org:8123/base",
+                "https://[fe80::1]:8123"]
+
+    def project(self, url):
+        return GOOD.replace("https://ha.example.net", '"%s"' % url)
+
+    def test_urls(self):
+        for url, why in self.REFUSED.items():
+            with self.subTest(url=url):
+                self.write("leec.yaml", self.project(url))
+                code, err = run(["validate", "leec.yaml"], self.dir)
+                self.assertEqual(code, 1, err)
+                self.assertIn(why, err)
+        for url in self.ACCEPTED:
+            with self.subTest(url=url):
+                self.write("leec.yaml", self.project(url))
+                code, err = run(["validate", "leec.yaml"], self.dir)
+                self.assertEqual(code, 0, err)
+
+
 class TmpDir(Case):
     """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
 
