@@ -18,6 +18,41 @@ static int tier_rank(const char *t)
     return -1;
 }
 
+#define OPT_EXHAUSTIVE 7
+
+static const char *const tier_names[] = {"minimum", "standard", "performance", "maximum"};
+
+struct opt {
+    const struct catalog *cat;
+    struct project *p;
+    const size_t *vary;
+    size_t nv;
+    double max_memory;
+    struct diag *quiet;
+    struct tier_choice *saved, *tc;
+    size_t nsaved;
+};
+
+/* Does the project fit with vary[i] on tier tiers[i]? *mem gets the estimate. */
+static bool opt_fits(struct opt *o, const int *tiers, double *mem)
+{
+    if (!o->tc)
+        o->tc = xcalloc(o->nsaved + o->nv + 1, sizeof *o->tc);
+    if (o->nsaved)
+        memcpy(o->tc, o->saved, o->nsaved * sizeof *o->tc);
+    for (size_t i = 0; i < o->nv; i++)
+        o->tc[o->nsaved + i] = (struct tier_choice){
+            o->cat->ifaces[o->vary[i]].name, NULL, (char *)tier_names[tiers[i]], {0}};
+    o->p->tiers = o->tc;
+    o->p->ntiers = o->nsaved + o->nv;
+    struct resolved r;
+    bool good =
+        resolve(&r, o->cat, o->p->preset, o->p, NULL, o->quiet) && r.mem_total <= o->max_memory;
+    *mem = r.mem_total;
+    resolved_free(&r);
+    return good;
+}
+
 int cmd_optimize(struct cli *c, struct diag *d)
 {
     const char *project = NULL, *size = NULL;
@@ -71,8 +106,8 @@ int cmd_optimize(struct cli *c, struct diag *d)
         free(keep);
         return EXIT_INVALID;
     }
-    size_t vary[32], nv = 0;
-    for (size_t fi = 0; fi < cat.nifaces && nv < 32; fi++) {
+    size_t *vary = xcalloc(cat.nifaces + 1, sizeof *vary), nv = 0;
+    for (size_t fi = 0; fi < cat.nifaces; fi++) {
         const struct riface *ri = &base.ifaces[fi];
         bool kept = !ri->tier || tier_rank(ri->tier) < 0;
         for (size_t k = 0; k < nkeep; k++)
@@ -86,67 +121,96 @@ int cmd_optimize(struct cli *c, struct diag *d)
             diag_error(d, NULL, "--keep: unknown interface '%s'", keep[k]);
             rc = EXIT_USAGE;
         }
-    /* Exhaustive search over 4^nv combinations (7 interfaces: 16384), quietly. */
-    struct tier_choice *saved = p.tiers;
-    size_t nsaved = p.ntiers;
-    struct tier_choice *tc = xcalloc(nsaved + nv, sizeof *tc);
-    static const char *const names[] = {"minimum", "standard", "performance", "maximum"};
-    size_t total = 1;
-    for (size_t i = 0; i < nv; i++)
-        total *= 4;
-    long best = -1;
-    size_t best_combo = 0;
-    double best_mem = 0;
-    /* Rejected combinations (rules, budget) are reported to a silent diag of their own,
-     * so they neither print nor count as errors of this command. */
-    struct diag *quiet = diag_new(c->format, stderr);
-    diag_set_quiet(quiet, 1);
-    for (size_t combo = 0; rc == EXIT_OK && combo < total; combo++) {
-        if (nsaved)
-            memcpy(tc, saved, nsaved * sizeof *tc);
-        size_t digits = combo;
-        long score = 0;
-        for (size_t i = 0; i < nv; i++) {
-            int t = (int)(digits % 4);
-            digits /= 4;
-            tc[nsaved + i] =
-                (struct tier_choice){cat.ifaces[vary[i]].name, NULL, (char *)names[t], {0}};
-            score += t;
+    /* Up to OPT_EXHAUSTIVE varying interfaces every combination is tried (4^7 = 16384);
+     * beyond that (a user's catalog can have dozens) a greedy climb: from every
+     * interface on minimum, raise the one tier step that costs the least memory and
+     * still fits, until none does. Rejected combinations (rules, budget) go to a silent
+     * diag of their own, so they neither print nor count as errors of this command. */
+    struct opt o = {.cat = &cat,
+                    .p = &p,
+                    .vary = vary,
+                    .nv = nv,
+                    .max_memory = max_memory,
+                    .quiet = diag_new(c->format, stderr)};
+    diag_set_quiet(o.quiet, 1);
+    o.saved = p.tiers;
+    o.nsaved = p.ntiers;
+    int *tiers = xcalloc(nv + 1, sizeof *tiers), *best = xcalloc(nv + 1, sizeof *best);
+    bool found = false, greedy = nv > OPT_EXHAUSTIVE;
+    long best_score = -1;
+    double best_mem = 0, mem;
+    size_t tried = 0;
+    if (rc != EXIT_OK) {
+        /* --keep named an unknown interface */
+    } else if (!greedy) {
+        size_t total = (size_t)1 << (2 * nv);
+        for (size_t combo = 0; combo < total; combo++) {
+            long score = 0;
+            for (size_t i = 0, digits = combo; i < nv; i++, digits /= 4)
+                score += tiers[i] = (int)(digits % 4);
+            tried++;
+            if (opt_fits(&o, tiers, &mem) &&
+                (score > best_score || (score == best_score && mem < best_mem))) {
+                best_score = score;
+                best_mem = mem;
+                memcpy(best, tiers, nv * sizeof *tiers);
+                found = true;
+            }
         }
-        p.tiers = tc;
-        p.ntiers = nsaved + nv;
-        struct resolved r;
-        bool good = resolve(&r, &cat, p.preset, &p, NULL, quiet) && r.mem_total <= max_memory;
-        if (good && (score > best || (score == best && r.mem_total < best_mem))) {
-            best = score;
-            best_combo = combo;
-            best_mem = r.mem_total;
+    } else if ((tried = 1, opt_fits(&o, tiers, &best_mem))) {
+        found = true;
+        for (;;) {
+            size_t pick = nv;
+            double pick_mem = 0;
+            for (size_t i = 0; i < nv; i++) {
+                if (tiers[i] == 3)
+                    continue;
+                tiers[i]++;
+                tried++;
+                if (opt_fits(&o, tiers, &mem) && (pick == nv || mem < pick_mem)) {
+                    pick = i;
+                    pick_mem = mem;
+                }
+                tiers[i]--;
+            }
+            if (pick == nv)
+                break;
+            tiers[pick]++;
+            best_mem = pick_mem;
         }
-        resolved_free(&r);
+        memcpy(best, tiers, nv * sizeof *tiers);
     }
-    diag_free(quiet);
-    p.tiers = saved;
-    p.ntiers = nsaved;
-    free(tc);
+    diag_free(o.quiet);
+    p.tiers = o.saved;
+    p.ntiers = o.nsaved;
+    free(o.tc);
     if (rc == EXIT_OK) {
         char lim[32];
         fmt_bytes(lim, sizeof lim, max_memory);
-        if (best < 0) {
-            fprintf(stderr, "leec: no tier combination fits %s\n", lim);
+        if (!found) {
+            diag_error(d, NULL,
+                       "no tier combination fits %s (not even with every interface that may "
+                       "vary on its minimum tier)",
+                       lim);
             rc = EXIT_INVALID;
         } else {
             char m[32];
             fmt_bytes(m, sizeof m, best_mem);
-            printf("# best fit for %s: estimate %s (searched %zu combinations)\ntiers:\n", lim, m,
-                   total);
-            size_t digits = best_combo;
-            for (size_t i = 0; i < nv; i++) {
-                printf("  %s: %s\n", cat.ifaces[vary[i]].name, names[digits % 4]);
-                digits /= 4;
-            }
+            if (greedy)
+                printf("# best fit for %s: estimate %s (%zu interfaces vary, more than %d: "
+                       "searched greedily, %zu combinations, not every one)\ntiers:\n",
+                       lim, m, nv, OPT_EXHAUSTIVE, tried);
+            else
+                printf("# best fit for %s: estimate %s (searched %zu combinations)\ntiers:\n", lim,
+                       m, tried);
+            for (size_t i = 0; i < nv; i++)
+                printf("  %s: %s\n", cat.ifaces[vary[i]].name, tier_names[best[i]]);
             rc = EXIT_OK;
         }
     }
+    free(tiers);
+    free(best);
+    free(vary);
     resolved_free(&base);
     project_free(&p, &cat);
     model_free_catalog(&cat);

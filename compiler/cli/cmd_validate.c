@@ -165,6 +165,7 @@ static void collect(struct walk *w, const char *path, const struct stat *st)
 static bool resolve_every_tier(const struct catalog *cat, struct diag *d)
 {
     struct catalog tmp = *cat;
+    tmp.preset_index = NULL; /* the extra preset below changes its name */
     tmp.presets = xcalloc(cat->npresets + 1, sizeof *tmp.presets);
     if (cat->npresets)
         memcpy(tmp.presets, cat->presets, cat->npresets * sizeof *tmp.presets);
@@ -266,6 +267,31 @@ int cmd_validate(struct cli *c, struct diag *d)
                                                                                : x.items[i].kind]++;
     struct catalog cat;
     int lrc = workspace_load(&cat, c, d, &x, NULL);
+    struct diag *fallback_d = NULL;
+    if (lrc == EXIT_INVALID && x.n) {
+        /* A broken user preset must not hide the project's own errors: the projects are
+         * still checked, against the catalog without the files that had errors (read
+         * quietly: their errors are out already). */
+        struct workspace_files good = {0};
+        for (size_t i = 0; i < x.n; i++)
+            if (!diag_errors_in(d, x.items[i].path)) {
+                workspace_add_file(&good, root, x.items[i].path, x.items[i].kind);
+            }
+        if (good.n < x.n) {
+            struct catalog fallback;
+            fallback_d = diag_new(DIAG_TEXT, stderr);
+            diag_set_quiet(fallback_d, 1);
+            if (workspace_load(&fallback, c, fallback_d, &good, NULL) == EXIT_OK) {
+                model_free_catalog(&cat);
+                cat = fallback;
+                lrc = EXIT_OK;
+                ok = false; /* the broken files were reported */
+            } else {
+                model_free_catalog(&fallback);
+            }
+        }
+        workspace_files_free(&good);
+    }
     workspace_files_free(&x);
     if (lrc == EXIT_USAGE) {
         rc = lrc;
@@ -273,7 +299,7 @@ int cmd_validate(struct cli *c, struct diag *d)
     }
     if (lrc != EXIT_OK)
         ok = false;
-    else if (!resolve_all_presets(&cat, d))
+    else if (ok && !resolve_all_presets(&cat, d))
         ok = false;
     for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
@@ -343,8 +369,9 @@ int cmd_validate(struct cli *c, struct diag *d)
                 cat.npresets, cat.nfpresets);
         sbuf_free(&line);
     }
-    model_free_catalog(&cat);
 out:
+    model_free_catalog(&cat);
+    diag_free(fallback_d); /* after the catalog: its locations point into these sources */
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);

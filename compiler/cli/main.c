@@ -140,6 +140,13 @@ int main(int argc, char **argv)
             rc = commands[i].fn(&c, d);
             if (rc == EXIT_OK && diag_error_count(d))
                 rc = EXIT_INVALID;
+            if (rc == EXIT_INVALID && !diag_error_count(d)) {
+                /* "invalid" always says why; a path that does not is leec's bug */
+                diag_error(d, NULL,
+                           "internal error: the input was found invalid but no error was "
+                           "reported; please report this with the input");
+                rc = EXIT_INTERNAL;
+            }
             diag_finish(d);
             diag_free(d);
             goto done;

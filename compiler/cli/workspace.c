@@ -17,12 +17,25 @@
 void workspace_add_file(struct workspace_files *w, const char *root, const char *path,
                         enum stock_kind k)
 {
-    char rp[PATH_MAX], rq[PATH_MAX];
+    char rp[PATH_MAX];
     if (stock_contains(root, path) || !realpath(path, rp))
         return;
-    for (size_t i = 0; i < w->n; i++)
-        if (realpath(w->items[i].path, rq) && !strcmp(rp, rq))
+    /* Listed already? The real paths are kept (sorted), so that a presets directory of
+     * thousands of files is not n^2 realpath calls. */
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(w->reals[mid], rp);
+        if (!c)
             return;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    w->reals = xrealloc(w->reals, (w->n + 1) * sizeof *w->reals);
+    memmove(w->reals + lo + 1, w->reals + lo, (w->n - lo) * sizeof *w->reals);
+    w->reals[lo] = xstrdup(rp);
     w->items = xrealloc(w->items, (w->n + 1) * sizeof *w->items);
     w->items[w->n++] = (struct stock_extra){xstrdup(path), k};
 }
@@ -131,9 +144,13 @@ void workspace_add_beside(struct workspace_files *w, const char *root, const cha
 
 void workspace_files_free(struct workspace_files *w)
 {
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++) {
         free((char *)w->items[i].path);
+        free(w->reals[i]);
+    }
     free(w->items);
+    free(w->reals);
+    w->reals = NULL;
     w->items = NULL;
     w->n = 0;
 }

@@ -92,6 +92,13 @@ static void int_range(struct sbuf *s, unsigned long long a, unsigned long long b
     sbuf_add(s, ")");
 }
 
+/* x as an integer for a pattern, clamped to [0, 1e12] first: a cast of a double out of
+ * range is undefined (a user schema's range can be anything). */
+static unsigned long long whole(double x)
+{
+    return x > 0 ? (unsigned long long)(x < 1e12 ? x : 1e12) : 0;
+}
+
 /* A size or duration literal between lo and hi: per unit, the integer part between
  * floor(lo/unit) and floor(hi/unit) (never stricter than leec; at the ends a fraction
  * may pass that leec rejects), an optional fraction, an optional space. */
@@ -104,10 +111,8 @@ static char *literal_pattern(enum ptype t, double lo, double hi)
     for (size_t i = 0; i < n; i++) {
         double scale = u[i]->mul / u[i]->div;
         double a = floor(lo / scale + 1e-9), b = floor(hi / scale + 1e-9);
-        if (b > 1e12)
-            b = 1e12;
         sbuf_printf(&s, "%s0*", i ? "|" : "");
-        int_range(&s, (unsigned long long)a, (unsigned long long)b);
+        int_range(&s, whole(a), whole(b));
         sbuf_printf(&s, "(?:\\.[0-9]+)? ?%s", u[i]->name);
     }
     sbuf_add(&s, ")$");
@@ -400,8 +405,8 @@ static cJSON *param_schema(const struct catalog *cat, size_t fi, size_t pi)
         if (p->type == PT_RATIO) {
             struct sbuf pct = {0};
             sbuf_add(&pct, "^0*");
-            int_range(&pct, (unsigned long long)floor(p->has_range ? p->min * 100 : 0),
-                      (unsigned long long)floor(p->has_range ? p->max * 100 : 100));
+            int_range(&pct, whole(floor(p->has_range ? p->min * 100 : 0)),
+                      whole(floor(p->has_range ? p->max * 100 : 100)));
             sbuf_add(&pct, "(?:\\.[0-9]+)?%$");
             cJSON_AddItemToArray(any, str(pct.s, msg, NULL));
             sbuf_free(&pct);

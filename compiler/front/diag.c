@@ -564,6 +564,15 @@ void diag_set_stock(struct diag *d, const char *prefix)
     d->stock = prefix && *prefix ? xstrdup(prefix) : NULL;
 }
 
+unsigned diag_errors_in(const struct diag *d, const char *path)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (!strcmp(d->files[i]->path, path))
+            n += d->files[i]->shown + d->files[i]->hidden;
+    return n;
+}
+
 unsigned diag_error_count(const struct diag *d) { return d->errors; }
 unsigned diag_warning_count(const struct diag *d) { return d->warnings; }
 void diag_set_quiet(struct diag *d, int quiet) { d->quiet = quiet; }

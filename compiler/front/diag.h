@@ -78,6 +78,8 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
 
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);
+/* Errors and warnings printed or held back at sources shown as path. */
+unsigned diag_errors_in(const struct diag *d, const char *path);
 
 /* Display names. diag_map_path(d, from, to): a source registered later under the path
  * `from` is shown as `to`; a `from` ending in '/' maps every path under it (prefix

@@ -1,5 +1,6 @@
 /* catalog: see catalog.h. */
 #include "model/catalog.h"
+#include "model/presets.h"
 
 #include "front/util.h"
 #include "front/ycheck.h"
@@ -116,6 +117,7 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
     static const char *const none[] = {NULL};
     memset(cat, 0, sizeof *cat);
     cat->root = xstrdup(root);
+    cat->preset_index = presets_index_new();
     struct sbuf p = {0};
     bool ok = true;
     sbuf_printf(&p, "%s%sschemas", ROOT_PREFIX(root));
@@ -160,6 +162,8 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
 
 void model_free_catalog(struct catalog *cat)
 {
+    presets_index_free(cat->preset_index);
+    cat->preset_index = NULL;
     for (size_t i = 0; i < cat->nifaces; i++) {
         struct iface_def *f = &cat->ifaces[i];
         for (size_t j = 0; j < f->nparams; j++) {

@@ -178,8 +178,9 @@ struct catalog {
     struct loc baseline_loc;
     struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
-    char *root;         /* repository root the catalog was read from */
-    unsigned io_errors; /* files that could not be read, TMPDIR unusable: exit 2 */
+    char *root;                      /* repository root the catalog was read from */
+    unsigned io_errors;              /* files that could not be read, TMPDIR unusable: exit 2 */
+    struct name_index *preset_index; /* presets by name (presets.c) */
 };
 
 /* ---- resolved configuration ---- */

@@ -1,6 +1,12 @@
 /* presets: see presets.h. */
 #include "model/presets.h"
 
+struct name_index {
+    size_t *slots; /* preset index + 1, 0 = empty */
+    size_t cap;    /* power of two */
+    size_t n;      /* presets[0..n) are indexed */
+};
+
 #include "model/catalog.h"
 #include "front/util.h"
 #include "front/ycheck.h"
@@ -126,6 +132,10 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
         memmove(&cat->presets[at], &cat->presets[at + 1],
                 (cat->npresets - at - 1) * sizeof *cat->presets);
         cat->npresets--;
+        if (cat->preset_index) { /* positions moved: indexed again on the next lookup */
+            free(cat->preset_index->slots);
+            memset(cat->preset_index, 0, sizeof *cat->preset_index);
+        }
     }
     cat->presets = xrealloc(cat->presets, (cat->npresets + 1) * sizeof *cat->presets);
     struct preset_def *p = &cat->presets[cat->npresets++];
@@ -274,11 +284,66 @@ const struct tier_def *catalog_tier(const struct catalog *cat, const char *name)
     return NULL;
 }
 
+/* ---- presets by name: a hash index (10 000 presets, chains of links) ---- */
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void index_put(struct name_index *x, const struct preset_def *presets, size_t i)
+{
+    if ((x->n + 1) * 2 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        size_t *slots = xcalloc(cap, sizeof *slots);
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->slots[k]) {
+                size_t h = name_hash(presets[x->slots[k] - 1].name) & (cap - 1);
+                while (slots[h])
+                    h = (h + 1) & (cap - 1);
+                slots[h] = x->slots[k];
+            }
+        free(x->slots);
+        x->slots = slots;
+        x->cap = cap;
+    }
+    size_t h = name_hash(presets[i].name) & (x->cap - 1);
+    while (x->slots[h]) {
+        if (!strcmp(presets[x->slots[h] - 1].name, presets[i].name))
+            return; /* a second one of that name: the first is the one found */
+        h = (h + 1) & (x->cap - 1);
+    }
+    x->slots[h] = i + 1;
+}
+
+struct name_index *presets_index_new(void) { return xcalloc(1, sizeof(struct name_index)); }
+
+void presets_index_free(struct name_index *x)
+{
+    if (x)
+        free(x->slots);
+    free(x);
+}
+
 const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name)
 {
-    for (size_t i = 0; i < cat->npresets; i++)
-        if (strcmp(cat->presets[i].name, name) == 0)
-            return &cat->presets[i];
+    struct name_index *x = cat->preset_index;
+    if (!x) { /* a catalog put together by hand (validate's tier check): few lookups */
+        for (size_t i = 0; i < cat->npresets; i++)
+            if (strcmp(cat->presets[i].name, name) == 0)
+                return &cat->presets[i];
+        return NULL;
+    }
+    for (; x->n < cat->npresets; x->n++) /* catch up with presets added since */
+        index_put(x, cat->presets, x->n);
+    if (!x->cap)
+        return NULL;
+    for (size_t h = name_hash(name) & (x->cap - 1); x->slots[h]; h = (h + 1) & (x->cap - 1))
+        if (!strcmp(cat->presets[x->slots[h] - 1].name, name))
+            return &cat->presets[x->slots[h] - 1];
     return NULL;
 }
 
@@ -326,12 +391,25 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             ok = false;
             continue;
         }
-        /* Cycles through extends/alias: walk and print the whole chain. */
+        /* Cycles through extends/alias: walk and print the whole chain. The walk stops
+         * past PRESET_MAX_CHAIN: a longer chain is an error, reported once, at the
+         * preset that makes it too long (so linear in the catalog). */
         const struct preset_def *q = p;
         size_t steps = 0;
-        while (q && (q->alias_of || q->extends) && steps <= cat->npresets) {
+        while (q && (q->alias_of || q->extends)) {
             q = catalog_preset_raw(cat, q->alias_of ? q->alias_of : q->extends);
             steps++;
+            if (q && q != p && steps == PRESET_MAX_CHAIN) {
+                if (!q->alias_of && !q->extends) {
+                    diag_error(
+                        d, tl,
+                        "preset '%s' is %u links (extends, alias) from the preset that names "
+                        "its tier: at most %u are allowed (extend a preset nearer the tier)",
+                        p->name, PRESET_MAX_CHAIN, PRESET_MAX_CHAIN - 1);
+                    ok = false;
+                }
+                break;
+            }
             if (q == p) {
                 struct sbuf chain = {0};
                 const struct preset_def *r = p;
@@ -356,8 +434,18 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             continue;
         }
         const struct feature_preset_def *q = f;
-        for (size_t steps = 0; q && q->extends && steps <= cat->nfpresets; steps++) {
+        for (size_t steps = 0; q && q->extends; steps++) {
             q = catalog_fpreset(cat, q->extends);
+            if (q && q != f && steps + 1 == PRESET_MAX_CHAIN) {
+                if (!q->extends) { /* reported once, at the one that makes it too long */
+                    diag_error(d, &f->extends_loc,
+                               "feature preset '%s' is %u feature presets away from the first: "
+                               "at most %u are allowed",
+                               f->name, PRESET_MAX_CHAIN, PRESET_MAX_CHAIN - 1);
+                    ok = false;
+                }
+                break;
+            }
             if (q == f) {
                 diag_error(d, &f->extends_loc, "feature preset '%s' extends itself through a cycle",
                            f->name);

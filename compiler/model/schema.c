@@ -45,8 +45,15 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
         }
         const struct ynode *mi = ymap_get(m, "max_items");
         double v = 64;
-        if (mi && !values_const_number(d, mi, DIM_NONE, &v))
+        if (mi && !values_const_number(d, mi, DIM_NONE, &v)) {
             ok = false;
+            v = 64;
+        } else if (!(v >= 1 && v <= 1e6) || v != (double)(size_t)v) {
+            /* checked before the cast: (size_t) of -1 or 1e30 is undefined */
+            diag_error(d, &mi->loc, "max_items is a whole number from 1 to 1000000");
+            ok = false;
+            v = 64;
+        }
         p->max_items = (size_t)v;
     }
     bool enumish = p->type == PT_ENUM || (p->type == PT_LIST && p->item_type == PT_ENUM);
@@ -127,6 +134,15 @@ bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
     if (tiered && !ynode_bool(tiered, &f->tiered)) {
         diag_error(d, &tiered->loc, "tiered must be true or false");
         ok = false;
+    } else if (tiered && !f->tiered && strcmp(ns, "features") != 0) {
+        /* Values of an untiered interface come from a feature preset, and only the
+         * features interface has those. */
+        diag_error(d, &tiered->loc,
+                   "only the features interface is untiered: interface '%s' takes its values "
+                   "from tiers, remove 'tiered: false'",
+                   ns);
+        ok = false;
+        f->tiered = true;
     }
     const struct ynode *params = yrequire(d, root, "params", "a schema");
     if (!params || !ycheck_map(d, params, "params"))
@@ -300,8 +316,8 @@ bool schema_load_limits(struct catalog *cat, struct diag *d, const char *path)
             ok = false;
             continue;
         }
-        if (m < 0 || m != (double)(size_t)m) {
-            diag_error(d, &mx->loc, "a limit is a whole number of items");
+        if (!(m >= 0 && m <= 1e6) || m != (double)(size_t)m) {
+            diag_error(d, &mx->loc, "a limit is a whole number of items, at most 1000000");
             ok = false;
             continue;
         }

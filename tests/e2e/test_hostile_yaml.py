@@ -267,6 +267,56 @@ class Urls(Case):
                 self.assertEqual(code, 0, err)
 
 
+class Catalog(Case):
+    """Issue 22 items 7 and 11: a broken user preset does not hide the project's errors;
+    catalog work stays linear; optimize neither enumerates 4^k nor overflows."""
+
+    def test_broken_user_preset_does_not_hide_project_errors(self):
+        self.write("leec.yaml", GOOD + BAD_KEY)
+        self.write("presets/broken.yaml", "preset: broken\ndoc: Broken.\nextends: nowhere\n")
+        code, err = run(["validate", "leec.yaml"], self.dir)
+        self.assertEqual(code, 1, err)
+        self.assertIn("unknown preset 'nowhere'", err)
+        self.assertIn("unknown key 'bogus' in a project file", err)
+
+    def test_ten_thousand_presets(self):
+        os.makedirs(os.path.join(self.dir, "presets"))
+        for i in range(10000):
+            with open(os.path.join(self.dir, "presets", "p%05d.yaml" % i), "w") as f:
+                f.write("preset: p%05d\ndoc: A preset.\nextends: low_latency\n" % i)
+        self.write("leec.yaml", GOOD.replace("production_balanced", "p09999"))
+        code, err = run(["validate", "leec.yaml"], self.dir, timeout=120)
+        self.assertEqual(code, 0, err)
+        self.assertIn("10000 presets", err)
+
+    def test_long_extends_chain_is_an_error(self):
+        os.makedirs(os.path.join(self.dir, "presets"))
+        for i in range(300):
+            with open(os.path.join(self.dir, "presets", "c%04d.yaml" % i), "w") as f:
+                f.write("preset: c%04d\ndoc: A preset.\nextends: %s\n"
+                        % (i, "low_latency" if i == 0 else "c%04d" % (i - 1)))
+        self.write("leec.yaml", GOOD.replace("production_balanced", "c0299"))
+        code, err = run(["validate", "leec.yaml"], self.dir, timeout=120)
+        self.assertEqual(code, 1, err)
+        self.assertEqual(err.count("at most 63 are allowed"), 1, err[:3000])
+
+    def test_optimize_with_many_interfaces(self):
+        self.write("leec.yaml", GOOD)
+        for i in range(26):  # 7 stock interfaces vary + 26 = 33: 4^33 overflowed a size_t
+            self.write("presets/extra%02d.yaml" % i,
+                       "interface: extra%02d\ndoc: An extra interface.\nparams: {}\n"
+                       "memory:\n  expr: \"0B\"\n  doc: Nothing.\n" % i)
+        code, err = run(["optimize", "leec.yaml", "--max-memory", "64MiB"], self.dir, timeout=120)
+        self.assertEqual(code, 0, err)
+        code, err = run(["optimize", "leec.yaml", "--max-memory", "1MiB"], self.dir, timeout=120)
+        self.assertEqual(code, 1, err)
+        self.assertIn("no tier combination fits", err)
+        p = subprocess.run([LEEC, "--root", SRC, "optimize", "leec.yaml", "--max-memory", "64MiB"],
+                           cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=120, text=True)
+        self.assertIn("searched greedily", p.stdout)
+
+
 class TmpDir(Case):
     """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
 
