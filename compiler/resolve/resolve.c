@@ -99,6 +99,21 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
         diag_error(c->d, at, "%s.%s must be a whole number", iface, p->name);
         return false;
     }
+    /* Sizes are emitted in bytes and durations in milliseconds: a fraction of either
+     * would be rounded by the emitter (1999.6ms passing a check that 2000 fails, 0.4B
+     * passing as a budget and emitted as 0), so it is an error here. */
+    const struct ptype_def *t = ptype_def(p->type);
+    if (t->c_literal && t->c_scale >= 1) {
+        double x = rv->num * t->c_scale;
+        if (fabs(x - round(x)) > 1e-6 * fmax(1.0, fabs(x))) {
+            char v[48];
+            struct value a = {.kind = V_NUM, .num = rv->num, .dim = ptype_dim(p->type)};
+            value_format(&a, v, sizeof v);
+            diag_error(c->d, at, "%s.%s = %s is not a whole number of %s", iface, p->name, v,
+                       t->c_scale == 1 ? "bytes" : "milliseconds");
+            return false;
+        }
+    }
     if (!p->has_range || (rv->num >= p->min - 1e-9 && rv->num <= p->max + 1e-9))
         return true;
     char v[48], lo[48], hi[48];
