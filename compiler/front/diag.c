@@ -345,12 +345,16 @@ static void sanitize(char *out, size_t size, const char *s)
  * byte that is not UTF-8, a tab as a tab. */
 static void put_char(FILE *out, const char *p, size_t len)
 {
+    /* len covers a lead byte and the continuation bytes after it, which need not form
+     * one sequence (a stray continuation byte after 't'): the valid part is written,
+     * the rest dropped, so the character still takes one column. */
+    size_t l = utf8_seq((const unsigned char *)p, len);
     if (*p == '\t')
         fputc('\t', out);
-    else if (!utf8_seq((const unsigned char *)p, len) || is_control((const unsigned char *)p, len))
+    else if (!l || is_control((const unsigned char *)p, l))
         fputc('?', out);
     else
-        fwrite(p, 1, len, out);
+        fwrite(p, 1, l, out);
 }
 
 static void print_source(struct diag *d, const struct loc *at)

@@ -1038,7 +1038,9 @@ uint32_t yir_root_keys(const char *text, size_t len, const char *const *keys, si
                 root_map = ev.type == YAML_MAPPING_START_EVENT;
             else if (depth == 1)
                 pos++;
-            depth++;
+            /* Past the loader's cap the file is an error anyway, and libyaml's work per
+             * token grows with the nesting of flow collections. */
+            done = ++depth > YIR_MAX_DEPTH;
             break;
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:

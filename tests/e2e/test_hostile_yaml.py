@@ -317,6 +317,20 @@ class Catalog(Case):
         self.assertIn("searched greedily", p.stdout)
 
 
+class CatalogRootDot(Case):
+    """A user preset with leec run from the catalog root (the root shows as "."): the
+    path mapping was given NULL and leec crashed (found by fuzz_project)."""
+
+    def test_user_preset_from_the_catalog_root(self):
+        self.write("p/leec.yaml", GOOD.replace("production_balanced", "mine"))
+        self.write("p/presets/mine.yaml", "preset: mine\ndoc: Mine.\nextends: low_latency\n")
+        p = subprocess.run([LEEC, "validate", os.path.join(self.dir, "p", "leec.yaml")],
+                           cwd=SRC, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=30, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("catalog in . ", p.stderr)
+
+
 class TmpDir(Case):
     """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
 
