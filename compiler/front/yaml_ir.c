@@ -759,6 +759,19 @@ struct ydoc *ydoc_load_source(struct diag *d, const struct src_file *src)
         free(doc);
         return NULL;
     }
+    /* YAML reads a carriage return alone as a line break; diagnostics count lines at
+     * '\n' (as editors showing LF or CRLF files do): a file with old Mac line ends would
+     * be all line 1, so it is refused with what to do. */
+    for (const char *cr = memchr(src->text, '\r', src->len); cr;
+         cr = memchr(cr + 1, '\r', src->len - (size_t)(cr + 1 - src->text)))
+        if ((size_t)(cr + 1 - src->text) >= src->len || cr[1] != '\n') {
+            struct loc at = loc_at_byte(src, (size_t)(cr - src->text));
+            diag_error(d, &at,
+                       "a carriage return without a newline (old Mac line ends): save the file "
+                       "with LF or CRLF line ends");
+            free(doc);
+            return NULL;
+        }
     struct loader *L = xcalloc(1, sizeof *L);
     L->d = d;
     L->src = src;

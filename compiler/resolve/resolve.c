@@ -629,6 +629,18 @@ static bool compute_memory(struct ctx *c)
     r->mem_limit = mb->num * 1024.0 * 1024.0 - hr->num;
     if (r->mem_total <= r->mem_limit)
         return true;
+    if (r->mem_limit <= 0) { /* not "the limit is -402653184 B": say which value is wrong */
+        char hrs[32];
+        fmt_bytes(hrs, sizeof hrs, hr->num);
+        const struct loc *at = hr->origin.loc.file ? &hr->origin.loc : best_loc(r);
+        diag_error(c->d, at,
+                   "lambda.headroom = %s leaves no memory for the bootstrap: memory_mb is %.0f MB; "
+                   "lower the headroom or raise memory_mb",
+                   hrs, mb->num);
+        if (mb->origin.loc.file)
+            diag_note(c->d, &mb->origin.loc, "lambda.memory_mb = %.0f set here", mb->num);
+        return false;
+    }
     char tot[32], lim[32], mbs[32], hrs[32];
     fmt_bytes(tot, sizeof tot, r->mem_total);
     fmt_bytes(lim, sizeof lim, r->mem_limit);

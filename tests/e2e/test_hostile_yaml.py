@@ -357,6 +357,22 @@ class ParallelCompile(Case):
                              ["leec_config.c", "leec_config.h", "leec_facts.json"])
 
 
+class MaxMemory(Case):
+    """Issue 22 Low: --max-memory takes a size as a project file writes one."""
+
+    def test_rejects_nan_inf_hex(self):
+        self.write("leec.yaml", GOOD)
+        for bad in ("nan", "inf", "0x10MiB", "1e3MiB", "-1MiB", "0MiB", "1.MiB", "NaNMiB"):
+            with self.subTest(value=bad):
+                code, err = run(["optimize", "leec.yaml", "--max-memory", bad], self.dir)
+                self.assertEqual(code, 2, err)
+                self.assertIn("--max-memory needs a size", err)
+        for good in ("64MiB", "64 MiB", "0.5GiB"):
+            with self.subTest(value=good):
+                code, err = run(["optimize", "leec.yaml", "--max-memory", good], self.dir)
+                self.assertEqual(code, 0, err)
+
+
 class TmpDir(Case):
     """Issue 22 item 9: an unusable TMPDIR is an I/O problem (exit 2) that says what to do."""
 
