@@ -114,8 +114,15 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
             return false;
         }
     }
-    if (!p->has_range || (rv->num >= p->min - 1e-9 && rv->num <= p->max + 1e-9))
+    if (!p->has_range)
         return true;
+    if (t->c_literal) { /* whole bytes, milliseconds or numbers: compared exactly */
+        double k = t->c_scale, x = round(rv->num * k);
+        if (x >= round(p->min * k) && x <= round(p->max * k))
+            return true;
+    } else if (rv->num >= p->min - 1e-9 && rv->num <= p->max + 1e-9) {
+        return true; /* a ratio: 1e-9 for what decimal fractions cannot hold exactly */
+    }
     char v[48], lo[48], hi[48];
     struct value a = {.kind = V_NUM, .num = rv->num, .dim = ptype_dim(p->type)};
     struct value b = a, e = a;
@@ -124,6 +131,11 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
     value_format(&a, v, sizeof v);
     value_format(&b, lo, sizeof lo);
     value_format(&e, hi, sizeof hi);
+    if (!strcmp(v, lo) || !strcmp(v, hi)) /* rounded alike: say the exact number */
+        snprintf(v, sizeof v, "%.17g%s", rv->num,
+                 p->type == PT_SIZE       ? " B"
+                 : p->type == PT_DURATION ? " s"
+                                          : "");
     diag_error(c->d, at, "%s.%s = %s is out of range [%s, %s]", iface, p->name, v, lo, hi);
     return false;
 }

@@ -31,12 +31,21 @@ BAD_KEY = "bogus: 2\n"
 OUTPUT_CAP = 1 << 20  # bytes of stderr any one run may print
 
 
-def run(args, cwd, timeout=30, stdin=None, env=None):
+# Root reads every file: the unreadable-file cases then run leec as nobody (setpriv,
+# util-linux), so they test something on a CI machine that runs as root too.
+SETPRIV = shutil.which("setpriv")
+AS_NOBODY = ([SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups"]
+             if os.geteuid() == 0 and SETPRIV else [])
+CAN_TEST_UNREADABLE = os.geteuid() != 0 or bool(AS_NOBODY)
+
+
+def run(args, cwd, timeout=30, stdin=None, env=None, unprivileged=False):
     """leec ARGS in cwd; (exit code, stderr text). Fails on a timeout or on more than
     OUTPUT_CAP bytes of output."""
+    prefix = AS_NOBODY if unprivileged else []
     with tempfile.TemporaryFile() as err:
         try:
-            p = subprocess.run([LEEC, "--root", SRC] + args, cwd=cwd, stdin=stdin,
+            p = subprocess.run(prefix + [LEEC, "--root", SRC] + args, cwd=cwd, stdin=stdin,
                                stdout=subprocess.DEVNULL, stderr=err, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
             raise AssertionError("leec %s: no answer after %d s" % (" ".join(args), timeout))
@@ -51,6 +60,7 @@ def run(args, cwd, timeout=30, stdin=None, env=None):
 class Case(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="leec-hostile-")
+        os.chmod(self.dir, 0o755)  # readable by nobody (AS_NOBODY)
 
     def tearDown(self):
         for root, dirs, _files in os.walk(self.dir):
@@ -112,13 +122,13 @@ class Walk(Case):
         self.assertEqual(code, 2, err)
         self.assertIn("cannot open 'p/gone.yaml'", err)
 
-    @unittest.skipIf(os.geteuid() == 0, "root reads every directory")
+    @unittest.skipUnless(CAN_TEST_UNREADABLE, "root reads every directory and no setpriv")
     def test_unreadable_subdirectory_is_exit_2(self):
         self.write("p/leec.yaml", GOOD)
         sub = os.path.join(self.dir, "p", "closed")
         os.makedirs(sub)
         os.chmod(sub, 0)
-        code, err = run(["validate", "p"], self.dir, timeout=20)
+        code, err = run(["validate", "p"], self.dir, timeout=20, unprivileged=True)
         self.assertEqual(code, 2, err)
         self.assertIn("cannot read the directory 'p/closed'", err)
 
@@ -169,12 +179,12 @@ class Kinds(Case):
         self.assertEqual(code, 0, err)
         self.assertIn("1 preset", err)
 
-    @unittest.skipIf(os.geteuid() == 0, "root reads every file")
+    @unittest.skipUnless(CAN_TEST_UNREADABLE, "root reads every file and no setpriv")
     def test_unreadable_user_preset_is_exit_2(self):
         self.write("p/leec.yaml", GOOD.replace("production_balanced", "my_home"))
         path = self.write("p/presets/my_home.yaml", "preset: my_home\nextends: low_latency\n")
         os.chmod(path, 0)
-        code, err = run(["validate", "p/leec.yaml"], self.dir)
+        code, err = run(["validate", "p/leec.yaml"], self.dir, unprivileged=True)
         self.assertEqual(code, 2, err)
         self.assertIn("cannot open 'p/presets/my_home.yaml'", err)
 
