@@ -41,10 +41,28 @@ static void put(const char *name, const char *text, size_t len)
         abort();
 }
 
+/* The directory tree is made once per process and removed when it ends. */
+static void cleanup(void)
+{
+    char p[128];
+    static const char *const files[] = {"p/leec.yaml", "p/presets/mine.yaml", "p/other.yaml",
+                                        "p/loop",      "f/pipe.yaml",         "f/project"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", base, files[i]);
+        unlink(p);
+    }
+    static const char *const dirs[] = {"p/presets", "p", "f", ""};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", base, dirs[i]);
+        rmdir(p);
+    }
+}
+
 static void setup(void)
 {
     if (dir[0])
         return;
+    atexit(cleanup);
     snprintf(base, sizeof base, "/tmp/leec-fuzz-project-XXXXXX");
     if (!mkdtemp(base))
         abort();
