@@ -1,15 +1,19 @@
-# leec_add_bootstrap(<name> CONFIG <leec.yaml> [ROOT <catalog dir>])
+# leec_add_bootstrap(<name> CONFIG <leec.yaml> [ROOT <catalog dir>] [ARCH x86_64|arm64])
 #
-# An executable <name>: the Lambda bootstrap built from the installed runtime sources
-# (leec_RUNTIME_DIR) and the tables `leec compile <CONFIG>` writes. Presets in presets/
-# beside CONFIG are the project's own (leec reads them; edits rebuild). ROOT: a catalog
-# other than the installed one (leec --root). Links libcurl and cJSON through pkg-config
-# (the installed cmake/LeecDeps.cmake); needs re2c for the runtime's lexers.
+# An executable <name>: the lean Lambda bootstrap, built exactly as `leec package` builds
+# it: `leec compile <CONFIG>` writes the tables, and they are compiled with the runtime
+# sources that read them and linked with the prebuilt static runtime of the install
+# (leec_KIT_DIR/<arch>: libleec_rt.a, the lean libcurl + TLS + cJSON). Both read the same
+# manifest, <arch>/bootstrap.txt (cmake/LeecKit.cmake writes it from runtime/sources.cmake:
+# one list of runtime sources). ARCH defaults to the target's (CMAKE_SYSTEM_PROCESSOR:
+# aarch64 -> arm64); cross-compile arm64 with a toolchain file naming aarch64-linux-gnu-gcc.
+# Presets in presets/ beside CONFIG are the project's own (leec reads them; edits
+# rebuild). ROOT: a catalog other than the installed one (leec --root).
 # Installed with leec into lib/cmake/leec; see leecConfig.cmake.
 include_guard(GLOBAL)
 
 function(leec_add_bootstrap name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "CONFIG;ROOT" "")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "CONFIG;ROOT;ARCH" "")
   if(NOT ARG_CONFIG)
     message(FATAL_ERROR "leec_add_bootstrap(${name}): CONFIG <project file> is required")
   endif()
@@ -22,13 +26,50 @@ function(leec_add_bootstrap name)
   endif()
   get_filename_component(config_dir "${config}" DIRECTORY)
 
-  if(NOT TARGET leec_dep_cjson OR NOT TARGET leec_dep_curl)
-    include("${leec_DATA_DIR}/cmake/LeecDeps.cmake")
+  set(arch "${ARG_ARCH}")
+  if(NOT arch)
+    if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+      set(arch arm64)
+    else()
+      set(arch x86_64)
+    endif()
   endif()
-  find_program(LEEC_RE2C re2c)
-  if(NOT LEEC_RE2C)
-    message(FATAL_ERROR "leec_add_bootstrap: re2c is needed to build the runtime (apt-get install re2c)")
+  set(kit "${leec_KIT_DIR}/${arch}")
+  if(NOT EXISTS "${kit}/bootstrap.txt")
+    message(FATAL_ERROR "leec_add_bootstrap(${name}): this leec has no ${arch} runtime "
+            "(${kit}/bootstrap.txt); for arm64 build leec with gcc-aarch64-linux-gnu installed")
   endif()
+  # The manifest: "key value" lines, paths relative to ${kit}.
+  file(STRINGS "${kit}/bootstrap.txt" lines REGEX "^[a-z_]+ ")
+  set(runtime "")
+  set(sources "")
+  set(includes "")
+  set(cflags "")
+  set(defines "")
+  set(libs "")
+  set(ldflags "")
+  foreach(line ${lines})
+    string(REGEX REPLACE "^([a-z_]+) (.*)$" "\\1" key "${line}")
+    string(REGEX REPLACE "^([a-z_]+) (.*)$" "\\2" val "${line}")
+    if(key STREQUAL "runtime")
+      get_filename_component(runtime "${val}" ABSOLUTE BASE_DIR "${kit}")
+    elseif(key STREQUAL "source")
+      list(APPEND sources "${val}")
+    elseif(key STREQUAL "include")
+      list(APPEND includes "${kit}/${val}")
+    elseif(key STREQUAL "cflag")
+      if(NOT val MATCHES "^-f(no-)?(fat-)?lto")
+        list(APPEND cflags "${val}")
+      endif()
+    elseif(key STREQUAL "define")
+      list(APPEND defines "${val}")
+    elseif(key STREQUAL "lib")
+      list(APPEND libs "${kit}/${val}")
+    elseif(key STREQUAL "ldflag")
+      list(APPEND ldflags "${val}")
+    endif()
+  endforeach()
+  list(TRANSFORM sources PREPEND "${runtime}/")
 
   set(gen "${CMAKE_CURRENT_BINARY_DIR}/${name}.leec")
   set(root_args "")
@@ -46,32 +87,11 @@ function(leec_add_bootstrap name)
     DEPENDS "${leec_EXECUTABLE}" "${config}" ${user_presets} ${catalog_files}
     COMMENT "leec compile ${ARG_CONFIG}" VERBATIM)
 
-  # Every runtime source, in whatever subfolders the install has them.
-  file(GLOB_RECURSE sources "${leec_RUNTIME_DIR}/*.c")
-  file(GLOB_RECURSE headers "${leec_RUNTIME_DIR}/*.h")
-  file(GLOB_RECURSE lexers "${leec_RUNTIME_DIR}/*.re")
-  set(include_dirs "${gen}" "${gen}/re2c")
-  foreach(h ${headers})
-    get_filename_component(d "${h}" DIRECTORY)
-    list(APPEND include_dirs "${d}")
-  endforeach()
-  list(REMOVE_DUPLICATES include_dirs)
-  set(generated "")
-  foreach(re ${lexers})
-    get_filename_component(base "${re}" NAME_WE)
-    set(out "${gen}/re2c/${base}.c")
-    add_custom_command(
-      OUTPUT "${out}"
-      COMMAND "${CMAKE_COMMAND}" -E make_directory "${gen}/re2c"
-      COMMAND "${LEEC_RE2C}" --no-generation-date --no-version -W -o "${out}" "${re}"
-      DEPENDS "${re}" COMMENT "re2c ${base}.re" VERBATIM)
-    list(APPEND generated "${out}")
-  endforeach()
-
-  add_executable(${name} ${sources} ${generated} "${gen}/leec_config.c")
-  target_include_directories(${name} PRIVATE ${include_dirs})
-  target_compile_definitions(${name} PRIVATE LEEC_VERSION="${leec_VERSION}")
+  add_executable(${name} ${sources} "${gen}/leec_config.c")
+  target_include_directories(${name} PRIVATE "${gen}" "${runtime}" ${includes})
+  target_compile_definitions(${name} PRIVATE ${defines})
+  target_compile_options(${name} PRIVATE ${cflags})
   set_target_properties(${name} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON
                         C_EXTENSIONS ON)
-  target_link_libraries(${name} PRIVATE leec_dep_cjson leec_dep_curl m)
+  target_link_libraries(${name} PRIVATE ${libs} ${ldflags})
 endfunction()

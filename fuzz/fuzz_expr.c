@@ -1,7 +1,7 @@
 /* libFuzzer target: parse arbitrary bytes as an expression (mapped onto a
  * registered source so locations are computed), evaluate against a resolver
  * that knows one name of each kind, format the result, free everything. */
-#include "expr.h"
+#include "expr/expr.h"
 
 #include <stdint.h>
 #include <stdio.h>

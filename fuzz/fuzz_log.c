@@ -18,8 +18,11 @@
  * secret: quotes in the surrounding text, a secret holding a sensitive word such as
  * "cookie" printed as a JSON member name; text cut before redaction: a 96-byte key,
  * the 64-byte request id, a caller's cut) are made only when that redaction is
- * linked (log_redact_copy present: the strong mode); the others always. A secret is "tok-" plus 4..120 input bytes without NUL, '[' or ']' (so
- * no secret is part of the line's fixed text or of the "[REDACTED]" marker). */
+ * linked (log_redact_copy present: the strong mode); the others always. A secret is
+ * "tok-" plus 4..120 input bytes without NUL, '[' or ']' (so no secret is part of
+ * the line's fixed text or of the "[REDACTED]" marker). An event registered with
+ * log_add_event_secrets adds a token of 1..7 bytes that is also its endpointId and
+ * userId and is logged in ordinary fields: it must not appear in any line either. */
 #include "base/log.h"
 #include "base/redact.h"
 #include "base/utf8.h"
@@ -38,7 +41,8 @@ size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n) __attri
 
 #define NSEC_MAX 3
 
-static char secrets[NSEC_MAX + 1][128]; /* + a forbidden prefix (the caller's cut) */
+/* + a forbidden prefix (the caller's cut) + the event's short token */
+static char secrets[NSEC_MAX + 2][128];
 static size_t nsecrets, nforbidden;
 static size_t line_cap;
 
@@ -240,6 +244,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     log_begin_invocation(strong && (ctl2 & 0x10) ? secrets[0] : "req-1",
                          strong && (ctl2 & 0x20) ? secrets[nsecrets - 1] : NULL,
                          (ctl2 & 0x40) != 0);
+    /* an event whose token is 1..7 bytes and is also its endpointId, a slot value and a
+     * userId: registered before any line, it must not appear in any line, whatever its
+     * length. Its alphabet is absent from the lines' fixed text and from the other
+     * secrets' first byte ('t'), so the oracle's substring check is exact. */
+    char shorttok[8];
+    size_t nshort = 1 + take_byte(&in) % 7;
+    for (size_t i = 0; i < nshort; i++)
+        shorttok[i] = "#%&*^|`~"[take_byte(&in) & 7];
+    shorttok[nshort] = '\0';
+    cJSON *ev = cJSON_CreateObject();
+    cJSON *scope = cJSON_AddObjectToObject(
+        cJSON_AddObjectToObject(cJSON_AddObjectToObject(ev, "directive"), "endpoint"), "scope");
+    cJSON_AddStringToObject(scope, "type", "BearerToken");
+    cJSON_AddStringToObject(scope, "token", shorttok);
+    cJSON_AddStringToObject(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "directive"), "endpoint"),
+                            "endpointId", shorttok);
+    cJSON *user = cJSON_AddObjectToObject(cJSON_AddObjectToObject(ev, "session"), "user");
+    cJSON_AddStringToObject(user, "userId", shorttok);
+    cJSON_AddStringToObject(user, "accessToken", shorttok);
+    if (ev && log_add_event_secrets(ev) != 0)
+        abort();
+    snprintf(secrets[nforbidden++], sizeof secrets[0], "%s", shorttok);
     for (size_t i = 0; i < nsecrets; i++) {
         int rc =
             (i + ctl2) & 1 ? log_add_invocation_secret(secrets[i]) : log_add_secret(secrets[i]);
@@ -298,14 +324,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(buf, sizeof buf, "%s%s%s", pad, s, pad);
     LOG_AT(lvl, "long", LOG_STR("payload", buf));
     LOG_AT(lvl, buf, LOG_STR("payload", buf), LOG_STR("more", s2));
+    /* the event and its short token in ordinary fields */
+    LOG_AT(lvl, "event", LOG_JSON("event", ev), LOG_STR("endpoint_id", shorttok));
+    snprintf(buf, sizeof buf, "slot %s%s%s", around, shorttok, around);
+    LOG_AT(lvl, buf, LOG_STR("slot", buf));
+    cJSON_Delete(ev);
     /* a caller's cut (%.Ns) inside the secret: only the prefix reaches the log */
     if (strong) {
         int cut = (int)(strlen(s) - 1);
         snprintf(buf, sizeof buf, "error from HA: %s%.*s", around, cut, s);
         /* that prefix must not be shown either (unless the input wrote it elsewhere) */
-        snprintf(secrets[nsecrets], sizeof secrets[nsecrets], "%.*s", cut, s);
-        if (!strstr(around, secrets[nsecrets]))
-            nforbidden = nsecrets + 1;
+        snprintf(secrets[nforbidden], sizeof secrets[nforbidden], "%.*s", cut, s);
+        if (!strstr(around, secrets[nforbidden]))
+            nforbidden++;
         LOG_AT(lvl, "cut", LOG_STR("detail", buf));
     }
     struct log_summary sum = {.kind = "smart_home",

@@ -1,6 +1,6 @@
 /* libFuzzer target for yaml_ir: any bytes must give a tree or located errors,
  * never a crash, hang or leak. Also checks the loader's own invariants. */
-#include "yaml_ir.h"
+#include "front/yaml_ir.h"
 
 #include <stdint.h>
 #include <stdlib.h>

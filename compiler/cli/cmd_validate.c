@@ -6,6 +6,7 @@
 #include "front/yaml_ir.h"
 #include "model/filekind.h"
 #include "model/project.h"
+#include "model/values.h"
 
 #include <dirent.h>
 #include <errno.h>

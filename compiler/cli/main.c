@@ -28,6 +28,16 @@ static const char *const usage_text =
     "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
     "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
     "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
+    "  package PROJECT [-o ZIP] [--arch x86_64|arm64]\n"
+    "                              the Lambda zip (static bootstrap + the project's files)\n"
+    "                              from the prebuilt runtime; default function.zip and the\n"
+    "                              project's lambda.architecture\n"
+    "  invoke PROJECT --event FILE|- [--env K=V]... [--bootstrap PATH] [--arch A]\n"
+    "                              run the function once locally under the Lambda Runtime\n"
+    "                              API emulator (packages it first without --bootstrap)\n"
+    "  event KIND [OPTIONS] [-o FILE]\n"
+    "                              a sample event: discover, directive, launch, intent,\n"
+    "                              health (leec event --help)\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -46,7 +56,8 @@ static const struct command {
     {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
     {"compile", cmd_compile, false},   {"list", cmd_list, false},
     {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
-    {"schema", cmd_schema, true},
+    {"schema", cmd_schema, true},     {"package", cmd_package, false},
+    {"invoke", cmd_invoke, false},     {"event", cmd_event, false},
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #define LEEC_WORKSPACE_H
 
 #include "cli/cli.h"
+#include "model/model_load.h"
 #include "model/stock.h"
 #include "resolve/resolve.h"
 

@@ -332,6 +332,18 @@ static void render_enums(struct sbuf *b, const struct catalog *cat)
                 sbuf_printf(b, "%s %s", k ? "," : "", c);
             }
             sbuf_add(b, " };\n");
+            /* The values by suffix, for the runtime's own enum to be checked against
+             * (core/bind.c): a value added here without one there is a compile error. */
+            char fu[64], pu[64];
+            upper(fu, sizeof fu, f->name);
+            upper(pu, sizeof pu, p->name);
+            sbuf_printf(b, "#define LEEC_%s_%s_VALUES(X)", fu, pu);
+            for (size_t k = 0; k < p->nvalues; k++) {
+                char vu[64];
+                upper(vu, sizeof vu, p->values[k]);
+                sbuf_printf(b, " X(%s)", vu);
+            }
+            sbuf_add(b, "\n");
         }
     }
 }

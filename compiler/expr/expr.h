@@ -29,6 +29,7 @@
 #ifndef LEEC_EXPR_H
 #define LEEC_EXPR_H
 
+#include "expr/units.h"
 #include "front/diag.h"
 
 #include <stdbool.h>
@@ -36,11 +37,6 @@
 
 #define EXPR_MAX_BYTES 4096u /* longest expression text */
 #define EXPR_MAX_DEPTH 64u   /* nesting of parentheses / operators (a flat a + b + c is one) */
-
-struct dim {
-    signed char bytes; /* exponent of bytes */
-    signed char secs;  /* exponent of seconds */
-};
 
 enum value_kind { V_NUM, V_BOOL, V_STR, V_LIST };
 
@@ -89,13 +85,7 @@ const struct loc *expr_loc(const struct expr *e);
 /* True if the expression is a single literal (no references, no operators). */
 bool expr_is_literal(const struct expr *e);
 
-/* Formatting for messages: "bytes", "seconds", "dimensionless", "bytes*seconds", "1/seconds". */
-void dim_format(struct dim d, char *buf, size_t size);
 /* Human value: "24 MiB", "250 ms", "0.85", "true", "\"x\"". */
 void value_format(const struct value *v, char *buf, size_t size);
-bool dim_eq(struct dim a, struct dim b);
-#define DIM_NONE  ((struct dim){0, 0})
-#define DIM_BYTES ((struct dim){1, 0})
-#define DIM_SECS  ((struct dim){0, 1})
 
 #endif

@@ -140,3 +140,46 @@ bool ptype_parse(const char *s, enum ptype *out)
         }
     return false;
 }
+
+bool dim_eq(struct dim a, struct dim b) { return a.bytes == b.bytes && a.secs == b.secs; }
+
+static size_t put_factor(char *buf, size_t size, size_t at, const char *name, int exp)
+{
+    if (at >= size)
+        return at;
+    int n = exp == 1 ? snprintf(buf + at, size - at, "%s", name)
+                     : snprintf(buf + at, size - at, "%s^%d", name, exp);
+    return n > 0 ? at + (size_t)n : at;
+}
+
+void dim_format(struct dim d, char *buf, size_t size)
+{
+    if (!size)
+        return;
+    buf[0] = '\0';
+    if (dim_eq(d, DIM_NONE)) {
+        snprintf(buf, size, "dimensionless");
+        return;
+    }
+    size_t at = 0;
+    int num = (d.bytes > 0) + (d.secs > 0), den = (d.bytes < 0) + (d.secs < 0);
+    if (d.bytes > 0)
+        at = put_factor(buf, size, at, "bytes", d.bytes);
+    if (d.bytes > 0 && d.secs > 0)
+        at = put_factor(buf, size, at, "*", 1);
+    if (d.secs > 0)
+        at = put_factor(buf, size, at, "seconds", d.secs);
+    if (!den)
+        return;
+    at = put_factor(buf, size, at, num ? "/" : "1/", 1);
+    if (den > 1)
+        at = put_factor(buf, size, at, "(", 1);
+    if (d.bytes < 0)
+        at = put_factor(buf, size, at, "bytes", -d.bytes);
+    if (d.bytes < 0 && d.secs < 0)
+        at = put_factor(buf, size, at, "*", 1);
+    if (d.secs < 0)
+        at = put_factor(buf, size, at, "seconds", -d.secs);
+    if (den > 1)
+        put_factor(buf, size, at, ")", 1);
+}

@@ -5,10 +5,20 @@
 #ifndef LEEC_UNITS_H
 #define LEEC_UNITS_H
 
-#include "expr/expr.h"
-
 #include <stdbool.h>
 #include <stddef.h>
+
+/* A quantity's dimension: bytes^a * seconds^b. */
+struct dim {
+    signed char bytes; /* exponent of bytes */
+    signed char secs;  /* exponent of seconds */
+};
+#define DIM_NONE  ((struct dim){0, 0})
+#define DIM_BYTES ((struct dim){1, 0})
+#define DIM_SECS  ((struct dim){0, 1})
+bool dim_eq(struct dim a, struct dim b);
+/* Formatting for messages: "bytes", "seconds", "dimensionless", "bytes*seconds", "1/seconds". */
+void dim_format(struct dim d, char *buf, size_t size);
 
 struct unit_def {
     const char *name; /* suffix as written: "KiB", "ms", "%" */

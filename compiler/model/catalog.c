@@ -5,47 +5,8 @@
 #include "front/util.h"
 #include "front/ycheck.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- directory helpers ---- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted *.yaml paths in dir (not recursive). */
-static char **list_yaml(const char *dir, size_t *n)
-{
-    *n = 0;
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return NULL;
-    char **out = NULL;
-    struct dirent *de;
-    while ((de = readdir(dp))) {
-        size_t l = strlen(de->d_name);
-        if (l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
-            continue;
-        out = xrealloc(out, (*n + 1) * sizeof *out);
-        struct sbuf b = {0};
-        sbuf_printf(&b, "%s/%s", dir, de->d_name);
-        out[(*n)++] = b.s;
-    }
-    closedir(dp);
-    if (*n)
-        qsort(out, *n, sizeof *out, cmp_str);
-    return out;
-}
-
-static void free_list(char **l, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(l[i]);
-    free(l);
-}
 
 const struct ynode *catalog_load_doc(struct catalog *cat, struct diag *d, const char *path)
 {
@@ -84,148 +45,163 @@ const struct ynode *catalog_load_named(struct catalog *cat, struct diag *d, cons
     return *name ? root : NULL;
 }
 
-static bool load_dir(struct catalog *cat, struct diag *d, const char *dir,
-                     bool (*fn)(struct catalog *, struct diag *, const char *),
-                     const char *const *skip)
+/* ---- lookups ---- */
+
+const struct iface_def *catalog_iface(const struct catalog *cat, const char *name)
 {
-    size_t n;
-    char **files = list_yaml(dir, &n);
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        const char *base = strrchr(files[i], '/') + 1;
-        bool skipped = false;
-        for (const char *const *k = skip; *k && !skipped; k++)
-            skipped = strcmp(base, *k) == 0;
-        if (skipped)
-            continue;
-        if (!fn(cat, d, files[i]))
-            ok = false;
-    }
-    free_list(files, n);
-    return ok;
+    for (size_t i = 0; i < cat->nifaces; i++)
+        if (strcmp(cat->ifaces[i].name, name) == 0)
+            return &cat->ifaces[i];
+    return NULL;
 }
 
-/* "." reads as "schemas/x.yaml", anything else as "root/schemas/x.yaml". */
-#define ROOT_PREFIX(root) (strcmp((root), ".") ? (root) : ""), (strcmp((root), ".") ? "/" : "")
-
-bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
+size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface)
 {
-    /* schemas/ files that describe no interface, read on their own below. */
-    static const char *const not_interfaces[] = {"baseline.yaml", "limits.yaml", "project.yaml",
-                                                 "retired.yaml", NULL};
-    static const char *const aliases[] = {"aliases.yaml", NULL};
-    static const char *const none[] = {NULL};
-    memset(cat, 0, sizeof *cat);
-    cat->root = xstrdup(root);
-    cat->preset_index = presets_index_new();
-    struct sbuf p = {0};
-    bool ok = true;
-    sbuf_printf(&p, "%s%sschemas", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, schema_load_iface, not_interfaces) && ok;
-    if (cat->nifaces == 0) {
-        diag_error(d, NULL, "no interface schemas found in %s", p.s);
-        sbuf_free(&p);
-        return false;
-    }
-    p.len = 0;
-    sbuf_printf(&p, "%s%sschemas/baseline.yaml", ROOT_PREFIX(root));
-    ok = schema_load_baseline(cat, d, p.s) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%sschemas/retired.yaml", ROOT_PREFIX(root));
-    ok = schema_load_retired(cat, d, p.s) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%sschemas/limits.yaml", ROOT_PREFIX(root));
-    ok = schema_load_limits(cat, d, p.s) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%sschemas/project.yaml", ROOT_PREFIX(root));
-    ok = schema_load_project(cat, d, p.s) && ok;
-    ok = ok && schema_check_needs(cat, d);
-    if (!ok) {
-        sbuf_free(&p);
-        return false;
-    }
-    p.len = 0;
-    sbuf_printf(&p, "%s%spresets/tiers", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_tier, none) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%spresets", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_preset, aliases) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%spresets/aliases.yaml", ROOT_PREFIX(root));
-    ok = presets_load_aliases(cat, d, p.s) && ok;
-    p.len = 0;
-    sbuf_printf(&p, "%s%spresets/features", ROOT_PREFIX(root));
-    ok = load_dir(cat, d, p.s, presets_load_fpreset, none) && ok;
-    sbuf_free(&p);
-    return presets_check_links(cat, d) && ok;
+    return (size_t)(iface - cat->ifaces);
 }
 
-void model_free_catalog(struct catalog *cat)
+const struct retired_def *catalog_retired(const struct catalog *cat, const char *name)
 {
-    presets_index_free(cat->preset_index);
-    cat->preset_index = NULL;
-    for (size_t i = 0; i < cat->nifaces; i++) {
-        struct iface_def *f = &cat->ifaces[i];
-        for (size_t j = 0; j < f->nparams; j++) {
-            free(f->params[j].name);
-            free(f->params[j].doc);
-            free(f->params[j].pattern);
-            for (size_t k = 0; k < f->params[j].nvalues; k++)
-                free(f->params[j].values[k]);
-            free(f->params[j].values);
-        }
-        free(f->params);
-        expr_free(f->memory);
-        free(f->memory_doc);
-        for (size_t j = 0; j < f->nmetrics; j++) {
-            free(f->metrics[j].name);
-            free(f->metrics[j].unit);
-            expr_free(f->metrics[j].when);
-        }
-        free(f->metrics);
-        for (size_t j = 0; j < f->nrules; j++) {
-            expr_free(f->rules[j].expr);
-            free(f->rules[j].message);
-        }
-        free(f->rules);
-        free(f->name);
-        free(f->doc);
+    for (size_t i = 0; i < cat->nretired; i++)
+        if (strcmp(cat->retired[i].name, name) == 0)
+            return &cat->retired[i];
+    return NULL;
+}
+
+const struct param_def *catalog_param(const struct iface_def *iface, const char *name)
+{
+    for (size_t i = 0; i < iface->nparams; i++)
+        if (strcmp(iface->params[i].name, name) == 0)
+            return &iface->params[i];
+    return NULL;
+}
+
+const struct limit_def *catalog_limit(const struct catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->nlimits; i++)
+        if (strcmp(cat->limits[i].name, name) == 0)
+            return &cat->limits[i];
+    return NULL;
+}
+
+const struct shape *catalog_shape_key(const struct shape *s, const char *name)
+{
+    for (size_t i = 0; s && i < s->nkeys; i++)
+        if (strcmp(s->keys[i].name, name) == 0)
+            return &s->keys[i];
+    return NULL;
+}
+
+const struct shape *catalog_shape(const struct catalog *cat, const char *path)
+{
+    const struct shape *s = &cat->sections;
+    char part[64];
+    while (s && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), path);
+        s = catalog_shape_key(s, part);
+        path += n + (path[n] == '.');
     }
-    for (size_t i = 0; i < cat->ntiers; i++) {
-        iface_values_free(cat->tiers[i].ifaces, cat->nifaces);
-        free(cat->tiers[i].name);
-        free(cat->tiers[i].doc);
+    return s;
+}
+
+const struct tier_def *catalog_tier(const struct catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->ntiers; i++)
+        if (strcmp(cat->tiers[i].name, name) == 0)
+            return &cat->tiers[i];
+    return NULL;
+}
+
+/* ---- presets by name: a hash index (10 000 presets, chains of links) ---- */
+
+struct name_index {
+    size_t *slots; /* preset index + 1, 0 = empty */
+    size_t cap;    /* power of two */
+    size_t n;      /* presets[0..n) are indexed */
+};
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void index_put(struct name_index *x, const struct preset_def *presets, size_t i)
+{
+    if ((x->n + 1) * 2 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        size_t *slots = xcalloc(cap, sizeof *slots);
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->slots[k]) {
+                size_t h = name_hash(presets[x->slots[k] - 1].name) & (cap - 1);
+                while (slots[h])
+                    h = (h + 1) & (cap - 1);
+                slots[h] = x->slots[k];
+            }
+        free(x->slots);
+        x->slots = slots;
+        x->cap = cap;
     }
-    for (size_t i = 0; i < cat->npresets; i++)
-        presets_free_preset(&cat->presets[i], cat->nifaces);
-    for (size_t i = 0; i < cat->nfpresets; i++) {
-        struct feature_preset_def *f = &cat->fpresets[i];
-        for (size_t j = 0; j < f->nfeatures; j++)
-            free(f->features[j]);
-        free(f->features);
-        free(f->feature_locs);
-        free(f->name);
-        free(f->doc);
-        free(f->extends);
+    size_t h = name_hash(presets[i].name) & (x->cap - 1);
+    while (x->slots[h]) {
+        if (!strcmp(presets[x->slots[h] - 1].name, presets[i].name))
+            return; /* a second one of that name: the first is the one found */
+        h = (h + 1) & (x->cap - 1);
     }
-    for (size_t i = 0; i < cat->nretired; i++) {
-        free(cat->retired[i].name);
-        free(cat->retired[i].reason);
+    x->slots[h] = i + 1;
+}
+
+struct name_index *catalog_index_new(void) { return xcalloc(1, sizeof(struct name_index)); }
+
+void catalog_index_free(struct name_index *x)
+{
+    if (x)
+        free(x->slots);
+    free(x);
+}
+
+void catalog_index_reset(struct catalog *cat)
+{
+    if (!cat->preset_index)
+        return;
+    free(cat->preset_index->slots);
+    memset(cat->preset_index, 0, sizeof *cat->preset_index);
+}
+
+const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name)
+{
+    struct name_index *x = cat->preset_index;
+    if (!x) { /* a catalog put together by hand (validate's tier check): few lookups */
+        for (size_t i = 0; i < cat->npresets; i++)
+            if (strcmp(cat->presets[i].name, name) == 0)
+                return &cat->presets[i];
+        return NULL;
     }
-    free(cat->retired);
-    for (size_t i = 0; i < cat->nlimits; i++) {
-        free(cat->limits[i].name);
-        free(cat->limits[i].doc);
-    }
-    free(cat->limits);
-    schema_free_shape(&cat->sections);
-    free(cat->ifaces);
-    free(cat->tiers);
-    free(cat->presets);
-    free(cat->fpresets);
-    for (size_t i = 0; i < cat->ndocs; i++)
-        ydoc_free(cat->docs[i]);
-    free(cat->docs);
-    free(cat->root);
-    memset(cat, 0, sizeof *cat);
+    for (; x->n < cat->npresets; x->n++) /* catch up with presets added since */
+        index_put(x, cat->presets, x->n);
+    if (!x->cap)
+        return NULL;
+    for (size_t h = name_hash(name) & (x->cap - 1); x->slots[h]; h = (h + 1) & (x->cap - 1))
+        if (!strcmp(cat->presets[x->slots[h] - 1].name, name))
+            return &cat->presets[x->slots[h] - 1];
+    return NULL;
+}
+
+const struct preset_def *catalog_preset(const struct catalog *cat, const char *name)
+{
+    const struct preset_def *p = catalog_preset_raw(cat, name);
+    for (size_t hops = 0; p && p->alias_of && hops < cat->npresets; hops++)
+        p = catalog_preset_raw(cat, p->alias_of);
+    return p && !p->alias_of ? p : NULL;
+}
+
+const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->nfpresets; i++)
+        if (strcmp(cat->fpresets[i].name, name) == 0)
+            return &cat->fpresets[i];
+    return NULL;
 }

@@ -1,11 +1,12 @@
 /* model: the types of leec's in-memory model — schemas, tiers, presets, the project
  * file, and the resolved configuration with the origin of every value. Types only:
- * the functions live in catalog.h, schema.h, presets.h, values.h.
+ * the lookups and the document store live in catalog.h, the loaders in schema.h,
+ * presets.h, values.h; model_load.h loads the whole catalog.
  *
  * Phases (each collects all its errors, then stops):
- *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/ (catalog.h)
+ *   model_load_catalog   schemas/, presets/tiers/, presets/, presets/features/ (model_load.h)
  *   project_load         the user's leec.yaml (project.h)
- *   resolve_project      tiers → preset chain → overrides → values, rules, budgets (resolve.h)
+ *   resolve              tiers → preset chain → overrides → values, rules, budgets (resolve.h)
  * Every value keeps the struct loc it came from, so later phases can point at it. */
 #ifndef LEEC_MODEL_H
 #define LEEC_MODEL_H
@@ -180,7 +181,7 @@ struct catalog {
     size_t ndocs;
     char *root;                      /* repository root the catalog was read from */
     unsigned io_errors;              /* files that could not be read, TMPDIR unusable: exit 2 */
-    struct name_index *preset_index; /* presets by name (presets.c) */
+    struct name_index *preset_index; /* presets by name (catalog.c) */
 };
 
 /* ---- resolved configuration ---- */

@@ -1,13 +1,8 @@
 /* presets: see presets.h. */
 #include "model/presets.h"
 
-struct name_index {
-    size_t *slots; /* preset index + 1, 0 = empty */
-    size_t cap;    /* power of two */
-    size_t n;      /* presets[0..n) are indexed */
-};
-
 #include "model/catalog.h"
+#include "model/values.h"
 #include "front/util.h"
 #include "front/ycheck.h"
 
@@ -132,10 +127,7 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
         memmove(&cat->presets[at], &cat->presets[at + 1],
                 (cat->npresets - at - 1) * sizeof *cat->presets);
         cat->npresets--;
-        if (cat->preset_index) { /* positions moved: indexed again on the next lookup */
-            free(cat->preset_index->slots);
-            memset(cat->preset_index, 0, sizeof *cat->preset_index);
-        }
+        catalog_index_reset(cat); /* positions moved: indexed again on the next lookup */
     }
     cat->presets = xrealloc(cat->presets, (cat->npresets + 1) * sizeof *cat->presets);
     struct preset_def *p = &cat->presets[cat->npresets++];
@@ -255,7 +247,7 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
             ok = false;
             continue;
         }
-        if (fi && !iface_param(fi, s)) {
+        if (fi && !catalog_param(fi, s)) {
             const char **names = xcalloc(fi->nparams, sizeof *names);
             for (size_t q = 0; q < fi->nparams; q++)
                 names[q] = fi->params[q].name;
@@ -272,95 +264,6 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
         f->features[f->nfeatures++] = xstrdup(s);
     }
     return ok;
-}
-
-/* ---- lookups ---- */
-
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->ntiers; i++)
-        if (strcmp(cat->tiers[i].name, name) == 0)
-            return &cat->tiers[i];
-    return NULL;
-}
-
-/* ---- presets by name: a hash index (10 000 presets, chains of links) ---- */
-
-static size_t name_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static void index_put(struct name_index *x, const struct preset_def *presets, size_t i)
-{
-    if ((x->n + 1) * 2 > x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 64;
-        size_t *slots = xcalloc(cap, sizeof *slots);
-        for (size_t k = 0; k < x->cap; k++)
-            if (x->slots[k]) {
-                size_t h = name_hash(presets[x->slots[k] - 1].name) & (cap - 1);
-                while (slots[h])
-                    h = (h + 1) & (cap - 1);
-                slots[h] = x->slots[k];
-            }
-        free(x->slots);
-        x->slots = slots;
-        x->cap = cap;
-    }
-    size_t h = name_hash(presets[i].name) & (x->cap - 1);
-    while (x->slots[h]) {
-        if (!strcmp(presets[x->slots[h] - 1].name, presets[i].name))
-            return; /* a second one of that name: the first is the one found */
-        h = (h + 1) & (x->cap - 1);
-    }
-    x->slots[h] = i + 1;
-}
-
-struct name_index *presets_index_new(void) { return xcalloc(1, sizeof(struct name_index)); }
-
-void presets_index_free(struct name_index *x)
-{
-    if (x)
-        free(x->slots);
-    free(x);
-}
-
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name)
-{
-    struct name_index *x = cat->preset_index;
-    if (!x) { /* a catalog put together by hand (validate's tier check): few lookups */
-        for (size_t i = 0; i < cat->npresets; i++)
-            if (strcmp(cat->presets[i].name, name) == 0)
-                return &cat->presets[i];
-        return NULL;
-    }
-    for (; x->n < cat->npresets; x->n++) /* catch up with presets added since */
-        index_put(x, cat->presets, x->n);
-    if (!x->cap)
-        return NULL;
-    for (size_t h = name_hash(name) & (x->cap - 1); x->slots[h]; h = (h + 1) & (x->cap - 1))
-        if (!strcmp(cat->presets[x->slots[h] - 1].name, name))
-            return &cat->presets[x->slots[h] - 1];
-    return NULL;
-}
-
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name)
-{
-    const struct preset_def *p = catalog_preset_raw(cat, name);
-    for (size_t hops = 0; p && p->alias_of && hops < cat->npresets; hops++)
-        p = catalog_preset_raw(cat, p->alias_of);
-    return p && !p->alias_of ? p : NULL;
-}
-
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->nfpresets; i++)
-        if (strcmp(cat->fpresets[i].name, name) == 0)
-            return &cat->fpresets[i];
-    return NULL;
 }
 
 bool presets_check_links(struct catalog *cat, struct diag *d)

@@ -17,17 +17,8 @@ void presets_free_preset(struct preset_def *p, size_t nifaces);
 /* Checks that span files: every name links, no cycles, the standard tiers exist. */
 bool presets_check_links(struct catalog *cat, struct diag *d);
 
-const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
-/* Follows aliases; NULL if unknown. */
-const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
-/* By name, through cat->preset_index (a hash; NULL: a linear search). */
-const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
-struct name_index *presets_index_new(void);
-void presets_index_free(struct name_index *x);
-
 /* Presets from one to its tier (extends and alias links), at most: a longer chain is an
  * error, so resolving stays linear. Feature presets likewise. */
 #define PRESET_MAX_CHAIN 64u
-const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
 
 #endif

@@ -3,6 +3,8 @@
 
 #include "front/util.h"
 #include "front/ycheck.h"
+#include "model/schema.h"
+#include "model/values.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -643,7 +645,7 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
         size_t n = k ? p->nremove : p->nadd;
         struct loc *locs = k ? p->remove_locs : p->add_locs;
         for (size_t i = 0; i < n; i++)
-            if (!iface_param(fi, list[i])) {
+            if (!catalog_param(fi, list[i])) {
                 const char **names = xcalloc(fi->nparams, sizeof *names);
                 for (size_t j = 0; j < fi->nparams; j++)
                     names[j] = fi->params[j].name;

@@ -309,37 +309,6 @@ bool schema_load_retired(struct catalog *cat, struct diag *d, const char *path)
     return true;
 }
 
-/* ---- lookups ---- */
-
-const struct iface_def *catalog_iface(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->nifaces; i++)
-        if (strcmp(cat->ifaces[i].name, name) == 0)
-            return &cat->ifaces[i];
-    return NULL;
-}
-
-size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface)
-{
-    return (size_t)(iface - cat->ifaces);
-}
-
-const struct retired_def *catalog_retired(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->nretired; i++)
-        if (strcmp(cat->retired[i].name, name) == 0)
-            return &cat->retired[i];
-    return NULL;
-}
-
-const struct param_def *iface_param(const struct iface_def *iface, const char *name)
-{
-    for (size_t i = 0; i < iface->nparams; i++)
-        if (strcmp(iface->params[i].name, name) == 0)
-            return &iface->params[i];
-    return NULL;
-}
-
 bool schema_load_limits(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"limits"};
@@ -381,14 +350,6 @@ bool schema_load_limits(struct catalog *cat, struct diag *d, const char *path)
         ld->loc = mx->loc;
     }
     return ok;
-}
-
-const struct limit_def *catalog_limit(const struct catalog *cat, const char *name)
-{
-    for (size_t i = 0; i < cat->nlimits; i++)
-        if (strcmp(cat->limits[i].name, name) == 0)
-            return &cat->limits[i];
-    return NULL;
 }
 
 /* ---- project-file sections ---- */
@@ -547,27 +508,6 @@ void schema_free_shape(struct shape *s)
     free(s->default_text);
 }
 
-const struct shape *shape_key(const struct shape *s, const char *name)
-{
-    for (size_t i = 0; s && i < s->nkeys; i++)
-        if (strcmp(s->keys[i].name, name) == 0)
-            return &s->keys[i];
-    return NULL;
-}
-
-const struct shape *catalog_shape(const struct catalog *cat, const char *path)
-{
-    const struct shape *s = &cat->sections;
-    char part[64];
-    while (s && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), path);
-        s = shape_key(s, part);
-        path += n + (path[n] == '.');
-    }
-    return s;
-}
-
 /* ---- what leec itself relies on ---- */
 
 /* Parameters and limits the compiler reads by name (memory model, emitted checks,
@@ -614,7 +554,7 @@ static bool check_need(const struct catalog *cat, struct diag *d, const struct n
                    n->iface, n->iface, n->param, ptype_name(n->type), n->why);
         return false;
     }
-    const struct param_def *p = iface_param(f, n->param);
+    const struct param_def *p = catalog_param(f, n->param);
     if (!p) {
         diag_error(d, &f->params_loc,
                    "interface '%s' has no parameter '%s' (%s); leec needs it for %s", f->name,

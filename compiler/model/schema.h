@@ -20,14 +20,4 @@ void schema_free_shape(struct shape *s);
  * else a located error naming the schema and what leec needs it for. */
 bool schema_check_needs(const struct catalog *cat, struct diag *d);
 
-const struct iface_def *catalog_iface(const struct catalog *cat, const char *name);
-size_t catalog_iface_index(const struct catalog *cat, const struct iface_def *iface);
-const struct retired_def *catalog_retired(const struct catalog *cat, const char *name);
-const struct limit_def *catalog_limit(const struct catalog *cat, const char *name);
-/* A key of an object shape, or NULL. */
-const struct shape *shape_key(const struct shape *s, const char *name);
-/* "home_assistant.token" → its shape, or NULL. */
-const struct shape *catalog_shape(const struct catalog *cat, const char *path);
-const struct param_def *iface_param(const struct iface_def *iface, const char *name);
-
 #endif

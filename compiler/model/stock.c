@@ -2,6 +2,7 @@
 #include "model/stock.h"
 #include "model/catalog.h"
 #include "model/filekind.h"
+#include "model/model_load.h"
 
 #include "front/util.h"
 

@@ -3,7 +3,7 @@
  * items), numbers and booleans parsed into expressions — and constants in schemas. */
 #include "model/values.h"
 
-#include "model/schema.h"
+#include "model/catalog.h"
 #include "front/util.h"
 #include "front/ycheck.h"
 
@@ -251,7 +251,7 @@ bool iface_values_parse(struct diag *d, const struct catalog *cat, const struct 
         struct iface_values *dst = &iv[catalog_iface_index(cat, f)];
         for (size_t j = 0; j < v->npairs; j++) {
             const struct ynode *pk = v->pairs[j].key, *pv = v->pairs[j].value;
-            const struct param_def *p = iface_param(f, pk->str);
+            const struct param_def *p = catalog_param(f, pk->str);
             if (!p) {
                 const char **names = xcalloc(f->nparams, sizeof *names);
                 for (size_t q = 0; q < f->nparams; q++)

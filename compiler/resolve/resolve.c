@@ -49,7 +49,7 @@ static bool lookup(void *vc, const char *name, size_t len, const struct loc *at,
             return false;
         }
     }
-    const struct param_def *p = iface_param(f, pname);
+    const struct param_def *p = catalog_param(f, pname);
     if (!p) {
         const char **names = xcalloc(f->nparams, sizeof *names);
         for (size_t i = 0; i < f->nparams; i++)
@@ -339,7 +339,7 @@ static bool assign_features(struct ctx *c, const char *fpreset)
     while (n--) {
         const struct feature_preset_def *f = chain[n];
         for (size_t i = 0; i < f->nfeatures; i++) {
-            const struct param_def *p = iface_param(fi, f->features[i]);
+            const struct param_def *p = catalog_param(fi, f->features[i]);
             if (!p)
                 continue;
             struct rvalue *v = &ri->values[p - fi->params];
@@ -353,7 +353,7 @@ static bool assign_features(struct ctx *c, const char *fpreset)
         const char **list = k ? pj->features_remove : pj->features_add;
         size_t cnt = k ? pj->nremove : pj->nadd;
         for (size_t i = 0; i < cnt; i++) {
-            const struct param_def *p = iface_param(fi, list[i]);
+            const struct param_def *p = catalog_param(fi, list[i]);
             if (!p)
                 continue;
             struct rvalue *v = &ri->values[p - fi->params];
@@ -460,7 +460,7 @@ static const struct rvalue *ref_value(const struct resolved *r, size_t scope, co
         pname = dot + 1;
         f = catalog_iface(r->cat, buf);
     }
-    const struct param_def *p = f ? iface_param(f, pname) : NULL;
+    const struct param_def *p = f ? catalog_param(f, pname) : NULL;
     if (!p)
         return NULL;
     *fo = f;
@@ -922,7 +922,7 @@ const struct riface *resolved_iface(const struct resolved *r, const char *name)
 const struct rvalue *resolved_value(const struct resolved *r, const char *iface, const char *param)
 {
     const struct riface *ri = resolved_iface(r, iface);
-    const struct param_def *p = ri ? iface_param(ri->def, param) : NULL;
+    const struct param_def *p = ri ? catalog_param(ri->def, param) : NULL;
     return p ? &ri->values[p - ri->def->params] : NULL;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define LOG_TAIL 24 /* room for ,"truncated":true}\n or " truncated=true\n" */
 
@@ -23,7 +24,14 @@ static struct {
     bool caller;
     FILE *out;
     bool in_inv, cold;
-    char req[65], trace[129], arn[256];
+    char req[65], trace[129], arn[256], corr[129];
+    double rate;  /* sample rate, 0..1 */
+    bool sampled; /* this invocation logs at DEBUG */
+    bool failed;  /* this invocation ends in an error: its DEBUG buffer is written */
+    bool forcing; /* the buffer's eviction note: written whatever the level */
+    uint64_t rng; /* sampling draws (splitmix64), seeded on first use */
+    char *buf;    /* the invocation's DEBUG lines (buf_cap bytes, 0: no buffer) */
+    size_t buf_cap, buf_len, buf_evicted;
     char line[LOG_LINE_MAX];
 } L = {.service = "service_undefined",
        .min = LOG_LEVEL_INFO,
@@ -56,12 +64,31 @@ static void log_copy(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+static bool log_rate_ok(double r) { return isfinite(r) && r >= 0.0 && r <= 1.0; }
+
+/* The DEBUG buffer at cap bytes (0: none); -1 when out of memory (unchanged). */
+static int log_buffer_resize(size_t cap)
+{
+    if (cap == L.buf_cap)
+        return 0;
+    char *b = NULL;
+    if (cap && !(b = malloc(cap)))
+        return -1;
+    free(L.buf);
+    L.buf = b;
+    L.buf_cap = cap;
+    L.buf_len = L.buf_evicted = 0;
+    return 0;
+}
+
 int log_init(const struct log_settings *s)
 {
     if (!s || (unsigned)s->min_level > LOG_LEVEL_FATAL ||
         (s->format != LOG_FORMAT_JSON && s->format != LOG_FORMAT_TEXT) ||
-        s->line_cap < LOG_LINE_MIN || s->line_cap > LOG_LINE_MAX)
+        s->line_cap < LOG_LINE_MIN || s->line_cap > LOG_LINE_MAX || !log_rate_ok(s->sample_rate) ||
+        s->debug_buffer > LOG_BUFFER_MAX || log_buffer_resize(s->debug_buffer) != 0)
         return -1;
+    L.rate = s->sample_rate;
     log_copy(L.service, sizeof L.service, s->service ? s->service : "service_undefined");
     log_copy(L.fname, sizeof L.fname, s->function_name);
     log_copy(L.fversion, sizeof L.fversion, s->function_version);
@@ -77,10 +104,18 @@ int log_apply_env(void)
 {
     const char *lv = getenv("AWS_LAMBDA_LOG_LEVEL");
     const char *fm = getenv("AWS_LAMBDA_LOG_FORMAT");
+    const char *sr = getenv("POWERTOOLS_LOGGER_SAMPLE_RATE");
     enum log_level lvl = L.min;
     enum log_format fmt = L.fmt;
+    double rate = L.rate;
     if (lv && log_level_parse(lv, &lvl) != 0)
         return -1;
+    if (sr) {
+        char *end = NULL;
+        rate = strtod(sr, &end);
+        if (!*sr || !end || *end || !log_rate_ok(rate))
+            return -3;
+    }
     if (fm) {
         if (strcasecmp(fm, "JSON") == 0)
             fmt = LOG_FORMAT_JSON;
@@ -91,8 +126,11 @@ int log_apply_env(void)
     }
     L.min = lvl;
     L.fmt = fmt;
+    L.rate = rate;
     return 0;
 }
+
+double log_sample_rate(void) { return L.rate; }
 
 void log_set_output(FILE *out) { L.out = out; }
 
@@ -106,7 +144,10 @@ void log_shutdown(void)
     L.cap = LOG_LINE_DEFAULT;
     L.caller = false;
     L.out = NULL;
-    L.in_inv = false;
+    L.in_inv = L.sampled = L.failed = false;
+    L.rate = 0;
+    L.corr[0] = '\0';
+    log_buffer_resize(0);
 }
 
 /* The Root id of an X-Ray trace header ("Root=1-..;Parent=..;Sampled=1" ->
@@ -130,21 +171,93 @@ static void log_trace_root(char *dst, size_t cap, const char *h)
     }
 }
 
+/* A uniform draw in [0, 1): splitmix64, seeded from the clock, the pid and an
+ * address (sampling needs spread, not secrecy). */
+static double log_draw(void)
+{
+    if (!L.rng)
+        L.rng = clock_epoch_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&L;
+    uint64_t z = (L.rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start)
 {
     log_copy(L.req, sizeof L.req, request_id);
     log_trace_root(L.trace, sizeof L.trace, xray_trace_id);
-    L.arn[0] = '\0';
+    L.arn[0] = L.corr[0] = '\0';
     L.cold = cold_start;
     L.in_inv = true;
+    L.failed = false;
+    L.buf_len = L.buf_evicted = 0;
+    L.sampled = L.rate > 0 && log_draw() < L.rate;
+}
+
+static void log_out(const char *s, size_t n)
+{
+    FILE *out = L.out ? L.out : stdout;
+    fwrite(s, 1, n, out);
+    fflush(out);
+}
+
+/* Writes the held DEBUG lines (after a note when some were evicted) and empties the
+ * buffer. */
+static void log_buffer_flush(void)
+{
+    size_t evicted = L.buf_evicted;
+    L.buf_evicted = 0;
+    if (evicted) {
+        L.forcing = true;
+        log_emit(LOG_LEVEL_WARN,
+                 "some buffered DEBUG lines were evicted (logging.debug_buffer is full)",
+                 LOG_UINT("evicted_lines", evicted), LOG_END);
+        L.forcing = false;
+    }
+    if (L.buf_len)
+        log_out(L.buf, L.buf_len);
+    L.buf_len = 0;
+}
+
+/* Holds one line; the oldest lines go to make room (the latest, nearest the error,
+ * matter most). A line larger than the whole buffer is dropped. */
+static void log_buffer_put(const char *s, size_t n)
+{
+    if (n > L.buf_cap) {
+        L.buf_evicted++;
+        return;
+    }
+    size_t drop = 0;
+    while (L.buf_len - drop + n > L.buf_cap) {
+        const char *nl = memchr(L.buf + drop, '\n', L.buf_len - drop);
+        drop = nl ? (size_t)(nl - L.buf) + 1 : L.buf_len;
+        L.buf_evicted++;
+    }
+    if (drop) {
+        memmove(L.buf, L.buf + drop, L.buf_len - drop);
+        L.buf_len -= drop;
+    }
+    memcpy(L.buf + L.buf_len, s, n);
+    L.buf_len += n;
 }
 
 void log_end_invocation(void)
 {
-    L.in_inv = false;
-    L.req[0] = L.trace[0] = L.arn[0] = '\0';
+    if (L.failed)
+        log_buffer_flush();
+    L.in_inv = L.sampled = L.failed = false;
+    L.buf_len = L.buf_evicted = 0;
+    L.req[0] = L.trace[0] = L.arn[0] = L.corr[0] = '\0';
     redact_forget_invocation_secrets();
 }
+
+void log_set_correlation_id(const char *id) { log_copy(L.corr, sizeof L.corr, id); }
+
+void log_invocation_failed(void) { L.failed = true; }
+
+bool log_sampled(void) { return L.sampled; }
 
 void log_set_function_arn(const char *function_arn) { log_copy(L.arn, sizeof L.arn, function_arn); }
 
@@ -156,7 +269,13 @@ void log_set_level(enum log_level lvl)
 
 enum log_level log_get_level(void) { return L.min; }
 
-bool log_enabled(enum log_level lvl) { return lvl >= L.min; }
+/* A DEBUG line of an invocation is written when it is sampled, or held when there is
+ * a buffer. */
+bool log_enabled(enum log_level lvl)
+{
+    return lvl >= L.min || L.forcing ||
+           (L.in_inv && lvl == LOG_LEVEL_DEBUG && (L.sampled || L.buf_cap));
+}
 
 static const char *log_basename(const char *f)
 {
@@ -179,7 +298,8 @@ static bool log_reserved(const char *k)
                                     "truncated",
                                     "function_arn",
                                     "function_memory_size",
-                                    "sampling_rate"};
+                                    "sampling_rate",
+                                    "correlation_id"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (strcmp(k, r[i]) == 0)
             return true;
@@ -303,6 +423,10 @@ static void log_timestamp(char out[32])
 static void log_write(const char *file, int line, enum log_level lvl, const char *msg,
                       const struct log_field *fields, size_t nfields)
 {
+    if (L.in_inv && lvl >= LOG_LEVEL_ERROR && !L.forcing) {
+        L.failed = true;
+        log_buffer_flush(); /* what led to the error, before it (L.line is free yet) */
+    }
     struct lw w = {.buf = L.line, .len = 0, .limit = L.cap - LOG_TAIL, .reserve = 0};
     char ts[32], loc[96];
     bool json = L.fmt == LOG_FORMAT_JSON;
@@ -318,7 +442,8 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
         lw_string(&w, ts, strlen(ts), LW_JSON);
         lw_put(&w, ",\"service\":", 11);
         lw_string(&w, L.service, strlen(L.service), LW_JSON);
-        lw_put(&w, ",\"sampling_rate\":0", 18);
+        lw_put(&w, ",\"sampling_rate\":", 17);
+        lw_number(&w, L.rate);
         if (L.fname[0]) {
             lw_put(&w, ",\"function_name\":", 17);
             lw_string(&w, L.fname, strlen(L.fname), LW_JSON);
@@ -344,6 +469,10 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
                 lw_put(&w, ",\"xray_trace_id\":", 17);
                 lw_string(&w, L.trace, strlen(L.trace), LW_JSON);
             }
+            if (L.corr[0]) {
+                lw_put(&w, ",\"correlation_id\":", 18);
+                lw_string(&w, L.corr, strlen(L.corr), LW_JSON);
+            }
         }
         if (loc[0]) {
             lw_put(&w, ",\"location\":", 12);
@@ -366,6 +495,10 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
             lw_put(&w, " location=", 10);
             lw_put(&w, loc, strlen(loc));
         }
+        if (L.in_inv && L.corr[0]) {
+            lw_put(&w, " correlation_id=", 16);
+            lw_text(&w, L.corr, strlen(L.corr), LW_TEXT);
+        }
     }
     for (size_t i = 0; i < nfields && fields[i].type != LOG_FT_END && !w.full; i++)
         fields[i].type == LOG_FT_ERROR ? lw_error(&w, &fields[i], json)
@@ -384,9 +517,11 @@ static void log_write(const char *file, int line, enum log_level lvl, const char
             lw_put(&w, " truncated=true", 15);
         lw_put(&w, "\n", 1);
     }
-    FILE *out = L.out ? L.out : stdout;
-    fwrite(L.line, 1, w.len, out);
-    fflush(out);
+    if (lvl < L.min && !L.forcing && !L.sampled) {
+        log_buffer_put(L.line, w.len); /* a DEBUG line held for a failing invocation */
+        return;
+    }
+    log_out(L.line, w.len);
 }
 
 void log_emit_fields(enum log_level lvl, const char *file, int line, const char *msg,
@@ -538,8 +673,6 @@ int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0
 
 /* ---- event secrets ------------------------------------------------------ */
 
-#define LOG_EVENT_SECRET_MIN 8u /* shorter values under a sensitive key: key rule only */
-
 static int log_event_walk(const cJSON *j, const char *key, int depth)
 {
     int rc = 0;
@@ -547,8 +680,8 @@ static int log_event_walk(const cJSON *j, const char *key, int depth)
         return 0;
     for (const cJSON *c = j ? j->child : NULL; c; c = c->next) {
         const char *k = cJSON_IsObject(j) ? c->string : NULL;
-        if (cJSON_IsString(c) && c->valuestring && k &&
-            strlen(c->valuestring) >= LOG_EVENT_SECRET_MIN &&
+        /* whatever its length: a 3-byte token repeated as an endpointId is still a token */
+        if (cJSON_IsString(c) && c->valuestring && k && c->valuestring[0] &&
             (redact_key_sensitive(k, strlen(k)) ||
              (key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0)))
             rc |= log_add_invocation_secret(c->valuestring);

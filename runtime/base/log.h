@@ -9,10 +9,12 @@
  *    "function_memory_size":"128","cold_start":true,"function_request_id":"..",
  *    "function_arn":"arn:aws:lambda:..","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793",
  *    "location":"file.c:12","message":"..", <fields>, "truncated":true}
+ *    "correlation_id":"..",
  *   (invocation keys only between log_begin/end_invocation; xray_trace_id is
- *   the Root id of the trace header, omitted without one; location only with
- *   caller_info; truncated only when the line cap cut something; sampling_rate
- *   is always 0: the bootstrap does not sample debug logs.)
+ *   the Root id of the trace header, omitted without one; correlation_id is the
+ *   Alexa message / request id (log_set_correlation_id), omitted before it is
+ *   known; location only with caller_info; truncated only when the line cap cut
+ *   something; sampling_rate is the configured sample rate, see Sampling.)
  * An error (LOG_ERR) is Powertools' error object:
  *   "error":{"name":"Runtime.InvalidEvent","location":"app.c:190",
  *            "message":"..","stack":"Runtime.InvalidEvent: ..\n    at app.c:190"}
@@ -23,6 +25,15 @@
  * character boundary, later fields dropped, "truncated":true added, and the
  * line stays valid JSON. There is no line counter: logging never goes silent
  * (the original stopped after ~55 requests).
+ *
+ * Sampling (Powertools' POWERTOOLS_LOGGER_SAMPLE_RATE): with a sample rate r > 0,
+ * each invocation is, with probability r, logged at DEBUG whatever the level.
+ *
+ * DEBUG buffer (Powertools' log buffer): with debug_buffer > 0 bytes, the DEBUG lines
+ * of an invocation that the level would drop are written, redacted and capped like
+ * any line, into a buffer of that size (the oldest lines go when it is full) and
+ * reach the output only when the invocation fails: before its first ERROR line, or
+ * at log_end_invocation after log_invocation_failed. Otherwise they are discarded.
  *
  * Redaction, applied to every message, key and string value (also inside
  * LOG_JSON trees) before truncation, at every level:
@@ -66,18 +77,25 @@ struct log_settings {
     const char *function_memory_size; /* MB as text ("128"), capped at 15 bytes; NULL: omitted */
     enum log_level min_level;
     enum log_format format;
-    size_t line_cap;  /* LOG_LINE_MIN..LOG_LINE_MAX */
-    bool caller_info; /* "location":"file.c:line" */
+    size_t line_cap;     /* LOG_LINE_MIN..LOG_LINE_MAX */
+    bool caller_info;    /* "location":"file.c:line" */
+    double sample_rate;  /* 0..1: share of invocations logged at DEBUG */
+    size_t debug_buffer; /* bytes of DEBUG lines held per invocation (0: none), <= LOG_BUFFER_MAX */
 };
 
-/* -1 (settings unchanged) on an invalid level, format or line cap. Keeps the
- * output stream and the registered secrets. */
+#define LOG_BUFFER_MAX (1u << 20)
+
+/* -1 (settings unchanged) on an invalid level, format, line cap, sample rate or
+ * buffer size, or when the buffer cannot be allocated. Keeps the output stream and
+ * the registered secrets. */
 int log_init(const struct log_settings *s);
 
 /* Honours AWS_LAMBDA_LOG_FORMAT (Text|JSON) and AWS_LAMBDA_LOG_LEVEL
- * (TRACE..FATAL), case-insensitive, when set. 0 ok; -1 invalid level, -2
- * invalid format (start-up error); nothing is changed on error. */
+ * (TRACE..FATAL), case-insensitive, and POWERTOOLS_LOGGER_SAMPLE_RATE (a number
+ * from 0 to 1), when set. 0 ok; -1 invalid level, -2 invalid format, -3 invalid
+ * sample rate (start-up error); nothing is changed on error. */
 int log_apply_env(void);
+double log_sample_rate(void);
 
 /* Output stream (NULL: stdout). Tests use open_memstream. */
 void log_set_output(FILE *out);
@@ -97,8 +115,8 @@ int log_add_invocation_secret(const char *value);
 /* Forgets (and wipes) a process secret that is no longer needed, e.g. an SSM
  * token two rotations old. 0 when it was registered, -1 otherwise. */
 int log_remove_secret(const char *value);
-/* Registers, as invocation secrets, every string of at least 8 bytes under a
- * sensitive key (see the key rule) anywhere in an event, and the code of an
+/* Registers, as invocation secrets, every non-empty string (whatever its length)
+ * under a sensitive key (see the key rule) anywhere in an event, and the code of an
  * AcceptGrant's grant: call it before any line about the event is written, so a
  * token repeated elsewhere (a payload field, a member name, the endpointId, a
  * second scope) is redacted there too. -1 when one did not fit (see above). */
@@ -109,9 +127,18 @@ int log_add_event_secrets(const cJSON *event);
  * fixed-size buffer before it is logged (a note, an error message). */
 size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n);
 
-/* Per-invocation context (copied; capped at 64 / 128 bytes). */
+/* Per-invocation context (copied; capped at 64 / 128 bytes). Draws the sampling
+ * decision. log_end_invocation writes the DEBUG buffer when the invocation failed
+ * (log_invocation_failed or an ERROR line) and empties it. */
 void log_begin_invocation(const char *request_id, const char *xray_trace_id, bool cold_start);
 void log_end_invocation(void);
+/* The invocation's correlation id (copied, capped at 128 bytes; NULL or "": none):
+ * a Smart Home directive's header.messageId, a Custom-skill request.requestId. */
+void log_set_correlation_id(const char *id);
+/* The invocation ends in an error (an Alexa error answer, an invocation error). */
+void log_invocation_failed(void);
+/* This invocation was sampled (logged at DEBUG). */
+bool log_sampled(void);
 /* The invocation's function ARN (Lambda-Runtime-Invoked-Function-Arn; copied,
  * capped at 255 bytes; NULL or "": omitted); call after log_begin_invocation,
  * forgotten by log_end_invocation. */

@@ -24,8 +24,18 @@ static int init_logging(const struct app_config *cfg, char *why, size_t whylen)
     ls.function_name = fn;
     ls.function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION");
     ls.function_memory_size = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
-    log_init(&ls);
-    if (log_apply_env() != 0) {
+    if (log_init(&ls) != 0) {
+        snprintf(why, whylen,
+                 "the compiled logging settings are invalid (or no memory for the "
+                 "DEBUG buffer)");
+        return -1;
+    }
+    int rc = log_apply_env();
+    if (rc == -3) {
+        snprintf(why, whylen, "POWERTOOLS_LOGGER_SAMPLE_RATE is not a number from 0 to 1");
+        return -1;
+    }
+    if (rc != 0) {
         snprintf(why, whylen, "AWS_LAMBDA_LOG_LEVEL or AWS_LAMBDA_LOG_FORMAT has an invalid value");
         return -1;
     }
@@ -159,6 +169,19 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
     return 0;
 }
 
+/* Powertools' correlation_id: what Alexa's own logs and the skill's reply carry - a
+ * directive's header.messageId, a Custom-skill request's requestId. */
+static const char *correlation_of(const cJSON *event)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(event, "directive");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "header"),
+                                                      "messageId");
+    if (!d)
+        v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(event, "request"),
+                                             "requestId");
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* The event → the route's handler → rep (a body or an invocation error). */
 static const struct gw_route *handle_event(struct app *a, const struct rapi_invocation *inv,
                                            cJSON **event, struct gw_reply *rep)
@@ -179,6 +202,7 @@ static const struct gw_route *handle_event(struct app *a, const struct rapi_invo
     }
     /* every token in the event is a secret before any line about the event is written */
     log_add_event_secrets(*event);
+    log_set_correlation_id(correlation_of(*event));
     route = gateway_route(gateway_classify(*event));
     if (a->cfg->log_events && log_enabled(LOG_LEVEL_DEBUG))
         log_emit(LOG_LEVEL_DEBUG, "event", LOG_JSON("event", *event), LOG_END);
@@ -231,8 +255,11 @@ int app_invoke(struct app *a, const struct rapi_invocation *lambda_inv)
     log_set_function_arn(inv->invoked_function_arn);
     struct gw_reply rep = {0};
     cJSON *event = NULL;
+    metrics_begin(a);
     const struct gw_route *route = handle_event(a, inv, &event, &rep);
     size_t out_bytes = rep.body ? rep.len : 0;
+    if (!rep.body || rep.alexa_error)
+        log_invocation_failed(); /* the DEBUG buffer, if any, is written */
     int rc = post_reply(a, inv, &rep);
     uint64_t ms = clock_mono_ms() - t0;
     if (a->cfg->log_summary) {

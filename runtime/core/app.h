@@ -43,7 +43,8 @@ struct app {
     uint64_t init_us;        /* main() entered → ready for the first /next (set by main.c) */
     uint64_t start_epoch_ms; /* when app_init began (the cold start's Alexa clock) */
     uint64_t pressure_sheds;
-    double pressure_threshold; /* RSS bytes above which to shed (set once at init) */
+    uint64_t cache_lookups0, cache_hits0; /* entity cache counters at invocation start */
+    double pressure_threshold;            /* RSS bytes above which to shed (set once at init) */
     bool cold;
 };
 

@@ -1,6 +1,5 @@
-/* bind: see bind.h. The only runtime file that includes the generated tables;
- * the table enums become the runtime's own enums here, one explicit switch each
- * (until the runtime header owns those types, see docs/runtime.md), and table
+/* bind: see bind.h. The only runtime file that includes the generated tables; the
+ * table enums are checked against the runtime's own enums at compile time, and table
  * structs are copied into the runtime's structs, never cast to a look-alike. */
 #include "core/bind.h"
 
@@ -8,47 +7,30 @@
 
 #include <stdlib.h>
 
-static enum log_level level_of(enum leec_logging_level l)
-{
-    switch (l) {
-    case LEEC_LOGGING_LEVEL_TRACE:
-        return LOG_LEVEL_TRACE;
-    case LEEC_LOGGING_LEVEL_DEBUG:
-        return LOG_LEVEL_DEBUG;
-    case LEEC_LOGGING_LEVEL_INFO:
-        return LOG_LEVEL_INFO;
-    case LEEC_LOGGING_LEVEL_WARN:
-        return LOG_LEVEL_WARN;
-    default:
-        return LOG_LEVEL_ERROR;
-    }
-}
+/* The runtime owns its enums; each table enum must have the same values in the same
+ * order (LEEC_<IFACE>_<PARAM>_VALUES from the tables): a schema value the runtime lacks
+ * is an undeclared identifier here, a reordered one a failed assertion. The copies
+ * below are then plain casts, with no default: branch to hide drift. */
+#define SAME_LEVEL(v) \
+    _Static_assert((int)LEEC_LOGGING_LEVEL_##v == (int)LOG_LEVEL_##v, "logging.level " #v);
+LEEC_LOGGING_LEVEL_VALUES(SAME_LEVEL)
+#undef SAME_LEVEL
+#define SAME_FORMAT(v) \
+    _Static_assert((int)LEEC_LOGGING_FORMAT_##v == (int)LOG_FORMAT_##v, "logging.format " #v);
+LEEC_LOGGING_FORMAT_VALUES(SAME_FORMAT)
+#undef SAME_FORMAT
+#define SAME_EVICT(v) \
+    _Static_assert((int)LEEC_CACHE_EVICTION_##v == (int)CACHE_EVICT_##v, "cache.eviction " #v);
+LEEC_CACHE_EVICTION_VALUES(SAME_EVICT)
+#undef SAME_EVICT
+#define SAME_SHED(v) \
+    _Static_assert((int)LEEC_CACHE_SHED_ORDER_##v == (int)SHED_##v, "cache.shed_order " #v);
+LEEC_CACHE_SHED_ORDER_VALUES(SAME_SHED)
+#undef SAME_SHED
 
-static enum cache_evict evict_of(enum leec_cache_eviction e)
-{
-    switch (e) {
-    case LEEC_CACHE_EVICTION_LRU:
-        return CACHE_EVICT_LRU;
-    case LEEC_CACHE_EVICTION_LRU_TTL_FIRST:
-        return CACHE_EVICT_LRU_TTL_FIRST;
-    default:
-        return CACHE_EVICT_LFU_LRU;
-    }
-}
-
-static enum shed_step shed_of(enum leec_cache_shed_order s)
-{
-    switch (s) {
-    case LEEC_CACHE_SHED_ORDER_EXPIRE:
-        return SHED_EXPIRE;
-    case LEEC_CACHE_SHED_ORDER_EVICT:
-        return SHED_EVICT;
-    case LEEC_CACHE_SHED_ORDER_SHRINK:
-        return SHED_SHRINK;
-    default:
-        return SHED_QUIET_LOGS;
-    }
-}
+static enum log_level level_of(enum leec_logging_level l) { return (enum log_level)l; }
+static enum cache_evict evict_of(enum leec_cache_eviction e) { return (enum cache_evict)e; }
+static enum shed_step shed_of(enum leec_cache_shed_order s) { return (enum shed_step)s; }
 
 static struct secret_ref secret_of(const struct leec_secret_ref *r)
 {
@@ -68,6 +50,13 @@ static void *forever(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
 _Static_assert(
     LEEC_MAX_HEADERS == APP_MAX_HEADERS && APP_MAX_HEADERS <= HA_MAX_HEADERS,
     "extra-header limits disagree: schemas/limits.yaml vs core/config.h / net/ha_client.h");
+
+/* ... and one the runtime produces that the schemas do not declare (it would never be
+ * counted against the free tier's 10 metrics). */
+#define BIND_METRIC_COUNT(name, unit, id) +1
+_Static_assert(0 LEEC_METRICS(BIND_METRIC_COUNT) == APP_METRIC_COUNT,
+               "core/config.h APP_METRICS and the schemas' metrics disagree");
+#undef BIND_METRIC_COUNT
 
 /* Every known feature, in the schema's order (LEEC_FEATURES from the tables). */
 #define FEAT_COUNT(name, on) +1
@@ -193,17 +182,11 @@ static int bind_metrics(struct app_config *cfg)
                                           leec_config.metric_defs[i].unit};
     cfg->metric_defs = defs;
     cfg->n_metric_defs = leec_config.metric_defs_count;
-    cfg->metric = (struct metric_ids){
-        .invocations = LEEC_METRIC_INVOCATIONS,
-        .errors = LEEC_METRIC_ERRORS,
-        .duration = LEEC_METRIC_DURATION,
-        .memory_used = LEEC_METRIC_MEMORY_USED,
-        .ha_latency = LEEC_METRIC_HOME_ASSISTANT_LATENCY,
-        .breaker_open = LEEC_METRIC_BREAKER_OPEN,
-        .rate_limited = LEEC_METRIC_RATE_LIMITED,
-        .security_rejections = LEEC_METRIC_SECURITY_REJECTIONS,
-        .pressure_sheds = LEEC_METRIC_PRESSURE_SHEDS,
-    };
+    /* A metric the schemas declare that the runtime does not produce: APP_METRIC_<Name>
+     * is undeclared here, a compile error (core/config.h APP_METRICS). */
+#define BIND_METRIC(name, unit, id) cfg->metric.of[APP_METRIC_##name] = (id);
+    LEEC_METRICS(BIND_METRIC)
+#undef BIND_METRIC
     return 0;
 }
 
@@ -273,7 +256,7 @@ int bind_app_config(struct app_config *cfg)
     const struct leec_logging_config *lg = &leec_config.logging;
     cfg->log = (struct log_settings){
         .min_level = level_of(lg->level),
-        .format = lg->format == LEEC_LOGGING_FORMAT_TEXT ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON,
+        .format = (enum log_format)lg->format,
         .line_cap = (size_t)lg->line_max < LOG_LINE_MIN ? LOG_LINE_MIN : (size_t)lg->line_max,
         .caller_info = lg->caller_info,
     };

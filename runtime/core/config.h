@@ -29,10 +29,32 @@ struct app_header_def {
     struct secret_ref value;
 };
 
-/* Metric ids in the EMF table; -1: the metric is not in this build. */
+/* Every metric the runtime produces, by its CloudWatch name. The schemas declare the
+ * same set (LEEC_METRICS in the tables): core/bind.c fails to compile when a declared
+ * metric has no producer here, or a produced one is not declared (so the free-tier
+ * count leec prints is the truth). */
+#define APP_METRICS(X)      \
+    X(CacheHitRate)         \
+    X(PressureSheds)        \
+    X(BreakerOpen)          \
+    X(Invocations)          \
+    X(Errors)               \
+    X(Duration)             \
+    X(MemoryUsed)           \
+    X(HomeAssistantLatency) \
+    X(SecurityRejections)   \
+    X(RateLimited)
+
+enum app_metric {
+#define APP_METRIC_ENUM(name) APP_METRIC_##name,
+    APP_METRICS(APP_METRIC_ENUM)
+#undef APP_METRIC_ENUM
+        APP_METRIC_COUNT
+};
+
+/* Metric ids in the EMF table, by enum app_metric; -1: not in this build. */
 struct metric_ids {
-    long invocations, errors, duration, memory_used, ha_latency, breaker_open, rate_limited,
-        security_rejections, pressure_sheds;
+    long of[APP_METRIC_COUNT];
 };
 
 struct health_tier {

@@ -80,6 +80,25 @@ char *cred_fetch(struct app *a, const struct secret_ref *ref, uint32_t timeout_m
     return copy;
 }
 
+const char *cred_long_lived_token(struct app *a, const struct rapi_invocation *inv,
+                                  bool may_refresh, bool *unavailable)
+{
+    *unavailable = false;
+    if (may_refresh && a->ssm_token && a->settings.token_ssm &&
+        clock_mono_ms() - a->ssm_fetched_ms >= a->cfg->token_ttl_ms)
+        *unavailable = !cred_refresh_token(a, inv);
+    return a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
+}
+
+bool cred_user_allowed(struct app *a, const char *token)
+{
+    if (!a->rl || !token)
+        return true;
+    char scope[17];
+    cache_scope_from_token(token, scope);
+    return ratelimit_allow(a->rl, scope);
+}
+
 bool cred_refresh_token(struct app *a, const struct rapi_invocation *inv)
 {
     const char *etype = NULL;

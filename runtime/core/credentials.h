@@ -24,4 +24,15 @@ char *cred_fetch(struct app *a, const struct secret_ref *ref, uint32_t timeout_m
  * refresh was due and failed: the caller must not use the stale token. */
 bool cred_refresh_token(struct app *a, const struct rapi_invocation *inv);
 
+/* The prologue both skill handlers share. */
+/* The long-lived token to use now: the SSM value — fetched again first when older than
+ * the compiled TTL and the request will use it (may_refresh) — else the environment's.
+ * *unavailable: a refresh was due and failed; the caller answers without calling Home
+ * Assistant, never with the stale token. */
+const char *cred_long_lived_token(struct app *a, const struct rapi_invocation *inv,
+                                  bool may_refresh, bool *unavailable);
+/* The per-user rate limit (the scope is a hash of the token, never the token): false
+ * when this token's user is over the compiled rate. No limiter or no token: true. */
+bool cred_user_allowed(struct app *a, const char *token);
+
 #endif

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 struct app;
+/* Before the handler: remembers the entity cache's counters (CacheHitRate). */
+void metrics_begin(struct app *a);
 void metrics_record(struct app *a, const struct gw_reply *rep, uint64_t ms);
 
 #endif

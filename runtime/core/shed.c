@@ -63,8 +63,9 @@ void shed_if_needed(struct app *a)
         shed_step(a, sc->order[i]);
         malloc_trim(0);
         a->pressure_sheds++;
-        if (a->cfg->metric.pressure_sheds >= 0)
-            emf_add(&a->emf, (size_t)a->cfg->metric.pressure_sheds, 1);
+        long id = a->cfg->metric.of[APP_METRIC_PressureSheds];
+        if (id >= 0)
+            emf_add(&a->emf, (size_t)id, 1);
         log_emit(LOG_LEVEL_WARN, "memory pressure: shedding", LOG_UINT("rss", rss),
                  LOG_DBL("threshold", threshold), LOG_UINT("step", i), LOG_END);
     }

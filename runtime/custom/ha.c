@@ -1,6 +1,9 @@
 /* ha: Home Assistant calls and entity matching for the Custom-skill intents
  * (see custom/intent.h). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include "base/clock.h"
 #include "base/utf8.h"
@@ -65,9 +68,7 @@ int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
     }
     if (res->outcome == HA_HTTP_ERROR && res->http_status == 401 && c->state_cache) {
         /* HA rejects the token: what was cached under it is not served any more */
-        char scope[17];
-        cache_scope_from_token(c->token ? c->token : "", scope);
-        cache_delete_scope(c->state_cache, scope);
+        cache_forget_token(c->state_cache, c->token);
     }
     if (rc == 0)
         return 0;
@@ -285,13 +286,6 @@ void cs_ents_free(struct cs_ents *e)
     memset(e, 0, sizeof *e);
 }
 
-/* "A", "A or B", "A, B or C" in the request's language. */
-void cs_name_list(const struct cs_ctx *c, char *buf, size_t len, const char *const *names, size_t n,
-                  bool or_list)
-{
-    sk_list(c->lang ? c->lang : sk_lang_for(NULL), buf, len, names, n, or_list);
-}
-
 static const enum sk_msg kind_msgs[][4] = {
     /* no entities, ambiguous, not found, not found but a close one */
     [CS_KIND_AUTOMATION] = {SK_NO_ENTITIES_AUTOMATION, SK_AMBIGUOUS_AUTOMATION,
@@ -376,16 +370,6 @@ cJSON *cs_entity_data(const char *entity_id)
     return d;
 }
 
-bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, enum sk_msg question)
-{
-    if (v)
-        return true;
-    c->outcome = "missing_slot";
-    cs_say_msg(c, r, false, question, NULL);
-    cs_ask_msg(c, r, question, NULL);
-    return false;
-}
-
 /* The entity ids of an area via POST /api/template; the area name is reduced
  * to letters, digits and spaces (nothing can escape the template string).
  * Returns a cJSON array of strings, or NULL (answered). */
@@ -456,4 +440,18 @@ cJSON *cs_template_list(struct cs_ctx *c, const char *tpl, struct cs_reply *r)
     }
     free(out);
     return ids;
+}
+
+double cs_attr_num(const cJSON *e, const char *k, double dflt)
+{
+    const cJSON *v = cs_ent_attr(e, k);
+    if (cJSON_IsNumber(v))
+        return v->valuedouble;
+    if (cJSON_IsString(v)) {
+        char *end;
+        double d = strtod(v->valuestring, &end);
+        if (end != v->valuestring)
+            return d;
+    }
+    return dflt;
 }

@@ -6,7 +6,7 @@
 #include "core/app.h"
 #include "core/credentials.h"
 #include "custom/dispatch.h"
-#include "custom/intent.h"
+#include "custom/ha.h"
 #include "custom/lang.h"
 #include "custom/request.h"
 
@@ -58,20 +58,12 @@ void custom_handler(struct app *a, const struct rapi_invocation *inv, cJSON *eve
                  LOG_STR("request_timestamp", q.timestamp), LOG_END);
         return;
     }
-    /* The SSM token is refreshed after the TTL here too (as on the Smart Home path); a
-     * failed refresh is an apology without calling HA, never the stale token. */
-    bool token_unavailable = false;
-    if (!q.access_token && a->ssm_token && a->settings.token_ssm &&
-        clock_mono_ms() - a->ssm_fetched_ms >= a->cfg->token_ttl_ms && q.type == CS_INTENT)
-        token_unavailable = !cred_refresh_token(a, inv);
-    const char *ll = a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
+    /* A failed refresh of the SSM token is an apology without calling HA. */
+    bool token_unavailable;
+    const char *ll =
+        cred_long_lived_token(a, inv, !q.access_token && q.type == CS_INTENT, &token_unavailable);
     const char *token = q.access_token ? q.access_token : ll;
-    bool limited = false;
-    if (a->rl && token && q.type == CS_INTENT) {
-        char scope[17];
-        cache_scope_from_token(token, scope);
-        limited = !ratelimit_allow(a->rl, scope);
-    }
+    bool limited = q.type == CS_INTENT && !cred_user_allowed(a, token);
     struct cs_ctx ctx = {
         .ha = a->ha,
         .breaker = &a->ha_breaker,

@@ -1,5 +1,7 @@
 /* intent_areas: the areas feature (control everything in an area). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include <ctype.h>
 #include <stdio.h>

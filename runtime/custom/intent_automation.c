@@ -1,5 +1,7 @@
 /* intent_automation: the automation and scripts features (trigger, run, list). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include "custom/duration_lex.h"
 

@@ -1,5 +1,7 @@
 /* intent_conversation: the conversation feature (HA's conversation agent). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include <stdio.h>
 #include <stdlib.h>

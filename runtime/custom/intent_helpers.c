@@ -1,5 +1,7 @@
 /* intent_helpers: the input_helpers feature (set and read input_* helpers). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* intent_notify: the notifications feature (announcements, notifications). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include <stdio.h>
 #include <stdlib.h>

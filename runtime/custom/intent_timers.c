@@ -1,5 +1,7 @@
 /* intent_timers: the timers feature (timer.* entities). */
-#include "custom/intent.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include "base/log.h"
 #include "custom/duration_lex.h"

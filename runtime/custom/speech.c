@@ -1,5 +1,5 @@
 /* speech: the answer text of the Custom-skill intents (see custom/intent.h). */
-#include "custom/intent.h"
+#include "custom/speech.h"
 
 #include "base/utf8.h"
 
@@ -120,16 +120,19 @@ void cs_num_text(const struct cs_ctx *c, char *buf, size_t len, double v)
     sk_number_text(c->lang ? c->lang : sk_lang_for(NULL), v, buf, len);
 }
 
-double cs_attr_num(const cJSON *e, const char *k, double dflt)
+/* "A", "A or B", "A, B or C" in the request's language. */
+void cs_name_list(const struct cs_ctx *c, char *buf, size_t len, const char *const *names, size_t n,
+                  bool or_list)
 {
-    const cJSON *v = cs_ent_attr(e, k);
-    if (cJSON_IsNumber(v))
-        return v->valuedouble;
-    if (cJSON_IsString(v)) {
-        char *end;
-        double d = strtod(v->valuestring, &end);
-        if (end != v->valuestring)
-            return d;
-    }
-    return dflt;
+    sk_list(c->lang ? c->lang : sk_lang_for(NULL), buf, len, names, n, or_list);
+}
+
+bool cs_need_slot(struct cs_ctx *c, struct cs_reply *r, const char *v, enum sk_msg question)
+{
+    if (v)
+        return true;
+    c->outcome = "missing_slot";
+    cs_say_msg(c, r, false, question, NULL);
+    cs_ask_msg(c, r, question, NULL);
+    return false;
 }

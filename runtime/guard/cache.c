@@ -293,6 +293,13 @@ size_t cache_delete_scope(struct cache_pool *p, const char *scope)
     return n;
 }
 
+size_t cache_forget_token(struct cache_pool *p, const char *token)
+{
+    char scope[17];
+    cache_scope_from_token(token ? token : "", scope);
+    return cache_delete_scope(p, scope);
+}
+
 size_t cache_evict_fraction(struct cache_pool *p, double frac)
 {
     if (!(frac > 0)) /* also rejects NaN */

@@ -86,6 +86,9 @@ int cache_delete(struct cache_pool *p, const char *scope, const char *key);
 /* Deletes every entry of one scope (e.g. a token HA now rejects); returns how many.
  * A NULL pool deletes nothing. */
 size_t cache_delete_scope(struct cache_pool *p, const char *scope);
+/* Home Assistant rejected this token (401): every entry cached under its scope goes,
+ * so nothing fetched with it is served again. NULL pool or token: nothing. */
+size_t cache_forget_token(struct cache_pool *p, const char *token);
 
 /* Memory pressure. Each returns the number of entries removed. */
 size_t cache_expire_all(struct cache_pool *p);                  /* expired only */

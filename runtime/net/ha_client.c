@@ -48,7 +48,9 @@ struct rd_state { /* request body */
 /* CURLOPT_PREREQFUNCTION: called once the connection (and TLS) is up, right before
  * the request is sent. From here on the request may reach HA, whatever error the
  * transfer ends with (a 300 KB response header is CURLE_OUT_OF_MEMORY, sent all the
- * same). */
+ * same). A second call within one transfer is libcurl re-sending the request on a
+ * new connection after a reused one died (a GET has no body rewind to refuse): HA may
+ * have read the first copy, so the transfer is aborted instead. */
 static int prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
                      int conn_local_port)
 {
@@ -56,7 +58,10 @@ static int prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int c
     (void)conn_local_ip;
     (void)conn_primary_port;
     (void)conn_local_port;
-    ((struct rd_state *)ud)->request_started = true;
+    struct rd_state *r = ud;
+    if (r->request_started)
+        return CURL_PREREQFUNC_ABORT;
+    r->request_started = true;
     return CURL_PREREQFUNC_OK;
 }
 

@@ -48,22 +48,13 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     out->ns = dir.namespace_;
     out->name = dir.name;
     out->endpoint_id = dir.endpoint_id;
-    /* Rate limit per user: the scope is a hash of the token, never the token. */
-    bool limited = false;
-    if (a->rl && dir.token) {
-        char scope[17];
-        cache_scope_from_token(dir.token, scope);
-        limited = !ratelimit_allow(a->rl, scope);
-    }
-    /* The long-lived token from SSM is fetched again once older than the compiled cache
-     * TTL (breaker-protected). A failed refresh answers BRIDGE_UNREACHABLE: no stale token. */
-    bool token_unavailable = false;
-    if (a->ssm_token && a->settings.token_ssm &&
-        clock_mono_ms() - a->ssm_fetched_ms >= a->cfg->token_ttl_ms &&
-        (dir.cls == SH_OK || dir.cls == SH_NO_TOKEN || dir.cls == SH_BAD_TOKEN_TYPE))
-        token_unavailable = !cred_refresh_token(a, inv);
+    bool limited = dir.token && !cred_user_allowed(a, dir.token);
+    /* A failed refresh of the SSM token answers BRIDGE_UNREACHABLE: no stale token. */
+    bool token_unavailable;
+    const char *ll = cred_long_lived_token(
+        a, inv, dir.cls == SH_OK || dir.cls == SH_NO_TOKEN || dir.cls == SH_BAD_TOKEN_TYPE,
+        &token_unavailable);
     bool allowed = !limited && breaker_allow(&a->ha_breaker);
-    const char *ll = a->ssm_token ? a->ssm_token : a->settings.long_lived_token;
     struct smarthome_ctx ctx = {
         .ha = a->ha,
         .token_mode = a->settings.token_mode,
@@ -81,14 +72,10 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     struct smarthome_reply rep;
     smarthome_handle(&ctx, inv->event, inv->event_len, event, &rep);
     record_breaker(a, rep.breaker, allowed);
-    if (rep.ha_status == 401 && a->state_cache) {
-        /* HA rejects this token: nothing cached under it is served any more */
-        const char *used =
-            rep.token_source && strcmp(rep.token_source, "long_lived") == 0 ? ll : dir.token;
-        char scope[17];
-        cache_scope_from_token(used ? used : "", scope);
-        cache_delete_scope(a->state_cache, scope);
-    }
+    if (rep.ha_status == 401) /* HA rejects this token: nothing cached under it is served */
+        cache_forget_token(
+            a->state_cache,
+            rep.token_source && strcmp(rep.token_source, "long_lived") == 0 ? ll : dir.token);
     log_emit(rep.error_type ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "smart home branch",
              LOG_STR("branch", rep.branch), LOG_STR("directive_class", rep.directive_class),
              LOG_STR("bearer_from", rep.token_source), LOG_INT("ha_status", rep.ha_status),
@@ -99,7 +86,8 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     if (rep.discovery_before || rep.discovery_after)
         log_emit(rep.discovery_over_limit ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "discovery",
                  LOG_UINT("endpoints_from_ha", rep.discovery_before),
-                 LOG_UINT("endpoints_sent", rep.discovery_after), LOG_UINT("bytes", rep.len),
+                 LOG_UINT("endpoints_sent", rep.discovery_after),
+                 LOG_UINT("endpoints_dropped", rep.discovery_dropped), LOG_UINT("bytes", rep.len),
                  LOG_BOOL("over_alexa_limit_300", rep.discovery_over_limit), LOG_END);
     out->body = rep.body;
     out->len = rep.len;

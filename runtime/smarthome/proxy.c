@@ -11,6 +11,7 @@
 
 #include "smarthome/alexa_error.h"
 #include "smarthome/directive.h"
+#include "smarthome/endpoint_check.h"
 
 const char *sh_breaker_outcome_name(enum sh_breaker_outcome b)
 {
@@ -138,30 +139,53 @@ static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *o
     if (d->is_discovery && !discovery_rules_empty(ctx->discovery) && discovery_is_response(reply)) {
         struct discovery_result dr;
         int rc = discovery_rewrite(reply, ctx->discovery, &dr);
+        /* after the rules: an override may have fixed what the check rejects */
+        size_t rejected = rc == 0 ? endpoint_check_reply(reply) : 0;
+        if (rejected) {
+            discovery_result_free(&dr);
+            dr.json = cJSON_PrintUnformatted(reply);
+            dr.len = dr.json ? strlen(dr.json) : 0;
+            rc = dr.json ? 0 : -1;
+        }
         cJSON_Delete(reply);
         if (rc != 0) {
             discovery_result_free(&dr);
             return -1;
         }
         out->discovery_before = dr.count_before;
-        out->discovery_after = dr.count_after;
+        out->discovery_after = dr.count_after - rejected;
+        out->discovery_dropped = rejected;
         out->discovery_over_limit = dr.over_limit;
-        notef(out, "discovery: %zu endpoints, %zu after rules%s", dr.count_before, dr.count_after,
+        notef(out, "discovery: %zu endpoints, %zu after rules, %zu rejected by Alexa's schema%s",
+              dr.count_before, dr.count_after, rejected,
               dr.over_limit ? " (over Alexa's 300 limit)" : "");
         out->branch = "discovery_rewritten";
         out->body = dr.json;
         out->len = dr.len;
         return 0;
     }
-    if (d->is_discovery && discovery_is_response(reply)) {
-        const cJSON *eps = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(reply, "event"),
-                                             "payload"),
-            "endpoints");
-        out->discovery_before = out->discovery_after = (size_t)cJSON_GetArraySize(eps);
-        out->discovery_over_limit = out->discovery_after > DISCOVERY_ALEXA_MAX_ENDPOINTS;
-        if (out->discovery_over_limit)
-            notef(out, "discovery: %zu endpoints, over Alexa's 300 limit", out->discovery_after);
+    cJSON *eps = endpoint_check_endpoints(reply);
+    if (eps) {
+        /* Discover.Response (or AddOrUpdateReport): an endpoint Alexa's schema rejects
+         * would make Alexa discard every device; it goes, the others stay */
+        size_t n = (size_t)cJSON_GetArraySize(eps);
+        size_t rejected = endpoint_check_reply(reply);
+        out->discovery_before = n;
+        out->discovery_after = n - rejected;
+        out->discovery_dropped = rejected;
+        out->discovery_over_limit = n > DISCOVERY_ALEXA_MAX_ENDPOINTS;
+        if (rejected) {
+            char *txt = cJSON_PrintUnformatted(reply);
+            cJSON_Delete(reply);
+            if (!txt)
+                return -1;
+            notef(out, "discovery: %zu endpoints, %zu rejected by Alexa's schema%s", n, rejected,
+                  out->discovery_over_limit ? " (over Alexa's 300 limit)" : "");
+            out->branch = "discovery_checked";
+            out->body = txt;
+            out->len = strlen(txt);
+            return 0;
+        }
     }
     size_t dropped = d->is_discovery ? 0 : discovery_filter_properties(reply, ctx->discovery);
     if (dropped) {

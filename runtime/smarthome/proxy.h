@@ -3,7 +3,7 @@
  * A pure function of its inputs and an ha_client: classify the directive,
  * answer early errors without calling Home Assistant, otherwise POST the
  * ORIGINAL event bytes to <base>/api/alexa/smart_home within the budget and
- * map the outcome per docs/home-assistant.md. No logging, no breaker
+ * map the outcome per docs/smart-home.md ("Failure → Alexa error"). No logging, no breaker
  * bookkeeping: struct smarthome_reply carries everything the caller logs and
  * feeds to the breaker.
  *
@@ -22,7 +22,10 @@
  *            name, messageId, payloadVersion) → INTERNAL_ERROR (HA answered: breaker success)
  *   properties_filtered (context.properties / payload.change.properties of an interface
  *            the discovery rules removed from that endpoint) → rewritten without them
- *   discovery_rewritten               → rewritten Discover.Response (rules set)
+ *   discovery_rewritten               → rewritten Discover.Response (rules set), without
+ *            the endpoints Alexa's schema rejects (endpoint_check)
+ *   discovery_checked (no rules, an endpoint Alexa's schema rejects) → the reply without
+ *            it (one WARN per endpoint); passthrough when every endpoint is valid
  *   ha_not_json (2xx, not JSON/no event), ha_3xx → BRIDGE_UNREACHABLE
  *   ha_401 → INVALID_AUTHORIZATION_CREDENTIAL; ha_401_expired (JWT exp passed)
  *            → EXPIRED_AUTHORIZATION_CREDENTIAL
@@ -106,6 +109,7 @@ struct smarthome_reply {
     uint64_t budget_ms;
     enum sh_breaker_outcome breaker;
     size_t discovery_before, discovery_after;
+    size_t discovery_dropped; /* endpoints Alexa's schema rejects (endpoint_check) */
     bool discovery_over_limit;
 };
 

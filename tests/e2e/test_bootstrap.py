@@ -67,15 +67,36 @@ def compiled_metric_names():
     return set(re.findall(r'\{\s*"([A-Za-z][A-Za-z0-9]*)"', m.group(1)))
 
 
-def leec_metric_count():
+def leec_facts():
+    """What leec says about the build's project (explain --format json, docs/facts.md)."""
     leec = os.path.join(harness.build_dir(), "compiler", "leec")
     harness.require_file(leec)
-    out = subprocess.run([leec, "explain", os.path.join(harness.source_dir(), "examples",
-                                                        "leec.yaml")],
+    out = subprocess.run([leec, "--format", "json", "explain",
+                          os.path.join(harness.source_dir(), "examples", "leec.yaml")],
                          capture_output=True, text=True, check=True).stdout
-    m = re.search(r"^metrics: (\d+) custom metrics", out, re.M)
-    assert m, out
-    return int(m.group(1))
+    return json.loads(out)
+
+
+def leec_metric_count():
+    return leec_facts()["budget"]["metrics"]["count"]
+
+
+def custom_request(intent):
+    """A Custom-skill request for the build's skill ID (examples/leec.yaml)."""
+    import datetime
+    import uuid
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    app = {"applicationId": leec_facts()["alexa"]["skill_ids"][0]}
+    user = {"userId": "amzn1.ask.account.TEST", "accessToken": GOOD}
+    return {"version": "1.0",
+            "session": {"new": True, "sessionId": "amzn1.echo-api.session.1",
+                        "application": app, "attributes": {}, "user": user},
+            "context": {"System": {"application": app, "user": user,
+                                   "device": {"deviceId": "d1", "supportedInterfaces": {}}}},
+            "request": {"type": "IntentRequest",
+                        "requestId": "amzn1.echo-api.request." + str(uuid.uuid4()),
+                        "timestamp": now, "locale": "en-US",
+                        "intent": {"name": intent, "confirmationStatus": "NONE", "slots": {}}}}
 
 
 class Base(unittest.TestCase):
@@ -412,12 +433,17 @@ class TestMigrationEnvs(Base):
 
 class TestLogsAndMetrics(Base):
     def test_every_line_is_json_and_emf_is_compiled(self):
-        sim = HASimulator(tokens=[GOOD]).start()
+        sim = HASimulator(tokens=[GOOD], custom_skill=True).start()
         self.addCleanup(sim.stop)
         emu = self.emu(env={"LEEC_HA_URL": sim.url})
         results = [emu.invoke(HEALTH), emu.invoke(harness.event_bytes(turn_on())),
                    emu.invoke(b"nope"), emu.invoke(b"{}"),
                    emu.invoke(harness.event_bytes(turn_on(token="bad")))]
+        # the entity list: a miss, then a hit from the per-token cache (CacheHitRate)
+        for _ in range(2):
+            r = emu.invoke(harness.event_bytes(custom_request("ListAutomationsIntent")))
+            self.assertEqual(r["status"], "ok", r)
+            results.append(r)
         sim.set_fault("status", status=503)
         results.append(emu.invoke(harness.event_bytes(turn_on())))
         sim.set_fault("none")
@@ -438,7 +464,10 @@ class TestLogsAndMetrics(Base):
                     self.assertIn(m["Name"], o)  # the value is there too
                     seen.add(m["Name"])
         self.assertLessEqual(len(seen), leec_metric_count())
-        self.assertIn("Invocations", seen)
+        # every metric leec counts against the free tier is really emitted
+        self.assertEqual(seen, {m["name"] for m in leec_facts()["metrics"]["names"]})
+        rates = [o["CacheHitRate"] for o in emf if "CacheHitRate" in o]
+        self.assertEqual(rates[-2:], [0, 100], rates)
         logs = [o for o in objs if "_aws" not in o]
         for o in logs:
             for k in ("level", "timestamp", "message"):

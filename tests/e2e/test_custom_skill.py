@@ -6,6 +6,7 @@ TestFull uses a bootstrap built from examples/full.yaml (every feature) into
 TestDefault uses the default build (examples/leec.yaml: no timers, conversation or
 notifications) to check the "not included in this build" answer."""
 import datetime
+import fcntl
 import json
 import os
 import subprocess
@@ -26,7 +27,17 @@ DEFAULT_SKILL = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
 def full_bootstrap():
+    """The bootstrap of examples/full.yaml in <build>/full. Built under a lock: CTest runs
+    this test and test_custom_skill_i18n in parallel, and two cmake runs in one build tree
+    race (a test failed when both rebuilt it at once)."""
     out = os.path.join(harness.build_dir(), "full")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(harness.build_dir(), "full.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_full(out)
+
+
+def _build_full(out):
     boot = os.path.join(out, "runtime", "bootstrap")
     src = harness.source_dir()
     if not os.path.exists(os.path.join(out, "CMakeCache.txt")):

@@ -21,6 +21,14 @@ _Static_assert(0 LEEC_METRICS(METRIC_ON) == LEEC_METRIC_COUNT,
 #define METRIC_NAME(name, unit, id) {#name, unit},
 static const struct leec_metric_def known_metrics[] = {LEEC_METRICS(METRIC_NAME)};
 
+/* Each enum's value list names the table enum's constants, in order. */
+#define LEVEL_IS(v) +((int)LEEC_LOGGING_LEVEL_##v >= 0)
+#define LEVEL_AT(v) LEEC_LOGGING_LEVEL_##v,
+static const enum leec_logging_level levels[] = {LEEC_LOGGING_LEVEL_VALUES(LEVEL_AT)};
+_Static_assert(0 LEEC_LOGGING_LEVEL_VALUES(LEVEL_IS) == sizeof levels / sizeof levels[0],
+               "one entry per logging level");
+_Static_assert(LEEC_LOGGING_LEVEL_TRACE == 0, "the first value is 0");
+
 #define LIMIT(name, max) enum { limit_##name = (max) };
 LEEC_LIMITS(LIMIT)
 _Static_assert(limit_headers == LEEC_MAX_HEADERS, "LEEC_LIMITS and LEEC_MAX_HEADERS agree");
@@ -29,5 +37,7 @@ const void *emit_consumer_tables(int *n);
 const void *emit_consumer_tables(int *n)
 {
     *n = features_on;
-    return known_metrics[0].name ? (const void *)feature_names : NULL;
+    return known_metrics[0].name && levels[0] == LEEC_LOGGING_LEVEL_TRACE
+               ? (const void *)feature_names
+               : NULL;
 }

@@ -271,6 +271,26 @@ def build_sample_device():
 # Alexa side: discovery, properties, handlers
 # --------------------------------------------------------------------------------------
 
+# One broken entity in a discovery (HASimulator.break_discovery): what Home Assistant
+# can send for an entity that makes Alexa's schema reject the whole Discover.Response.
+DISCOVERY_BREAKS = {
+    "cookie": lambda ep: ep["cookie"].update({"brightness": 254}),
+    "friendly_name": lambda ep: ep.update({"friendlyName": "Lamp " * 40}),
+    "description": lambda ep: ep.update({"description": ""}),
+    "endpoint_id": lambda ep: ep.update({"endpointId": "light.bad id"}),
+    "category": lambda ep: ep.update({"displayCategories": ["LAMP"]}),
+    "no_capabilities": lambda ep: ep.update({"capabilities": []}),
+    "capability_version": lambda ep: ep["capabilities"][0].update({"version": "2"}),
+    "no_manufacturer": lambda ep: ep.pop("manufacturerName"),
+}
+
+
+def break_endpoint(ep, rule):
+    ep = copy.deepcopy(ep)
+    DISCOVERY_BREAKS[rule](ep)
+    return ep
+
+
 def eid_to_endpoint(entity_id):
     return entity_id.replace(".", "#", 1)
 
@@ -594,6 +614,9 @@ class SmartHome:
         payload = d.get("payload") or {}
         if (ns, name) == ("Alexa.Discovery", "Discover"):
             eps = [self.discovery_endpoint(k, v) for k, v in self.endpoints().items()]
+            if self.sim.discovery_break:
+                rule, index = self.sim.discovery_break
+                eps[index % len(eps)] = break_endpoint(eps[index % len(eps)], rule)
             return {"event": {"header": self.header("Alexa.Discovery", "Discover.Response",
                                                     None),
                               "payload": {"endpoints": eps}}}
@@ -1141,6 +1164,7 @@ class HASimulator(LoopbackService):
             self.failed_logins = {}
             self.banned = set()
             self.fault = {"mode": "none"}
+            self.discovery_break = None
             self.entities = build_house()
             if getattr(self, "custom_skill", False):
                 self.entities.update(build_custom_skill_extras())
@@ -1170,6 +1194,15 @@ class HASimulator(LoopbackService):
         return "%s://%s:%d" % (scheme, self.host, self.port)
 
     # -- faults ---------------------------------------------------------------------------
+    def break_discovery(self, rule, index=0):
+        """Discover.Response with endpoint number index broken by rule (a key of
+        DISCOVERY_BREAKS: cookie, friendly_name, endpoint_id, ...); None: all valid."""
+        if rule is not None and rule not in DISCOVERY_BREAKS:
+            raise ValueError("unknown discovery break %r (one of %s)" % (
+                rule, ", ".join(sorted(DISCOVERY_BREAKS))))
+        with self.lock:
+            self.discovery_break = None if rule is None else (rule, int(index))
+
     def set_fault(self, mode, **params):
         """mode: none | status(status=503, body=..., content_type=...) | html200(body=...)
         | truncated(body=..., keep=N) | slow(seconds=N) | reset | big(size=N)
@@ -1892,6 +1925,9 @@ example:
                     help="valid bearer token (repeatable; default %s)" % DEFAULT_TOKEN)
     ap.add_argument("--ban-after", type=int, default=5,
                     help="failed logins before the client IP is banned (default 5)")
+    ap.add_argument("--break-discovery", metavar="RULE[:INDEX]",
+                    help="break one endpoint of every Discover.Response (%s)" % ", ".join(
+                        sorted(DISCOVERY_BREAKS)))
     ap.add_argument("--fault", default="none",
                     help="MODE[:k=v,...] e.g. status:status=503, slow:seconds=9, big:size=9000")
     ap.add_argument("--no-sample-devices", action="store_true",
@@ -1905,6 +1941,9 @@ example:
                       sample_devices=not a.no_sample_devices, verbose=a.verbose)
     mode, params = _parse_fault(a.fault)
     sim.set_fault(mode, **params)
+    if a.break_discovery:
+        rule, _, index = a.break_discovery.partition(":")
+        sim.break_discovery(rule, int(index or 0))
     sim.start()
     serve_until_terminated(sim.url, sim.stop)
     return 0

@@ -41,6 +41,9 @@ def main(argv=None):
     ap.add_argument("--event", help="event file ('-' = stdin); default {}")
     ap.add_argument("--env", action="append", default=[], metavar="K=V",
                     help="extra function environment (repeatable)")
+    ap.add_argument("--pass-env", action="append", default=[], metavar="NAME",
+                    help="pass NAME from this environment to the function (a secret given by "
+                         "name never appears on a command line; leec invoke uses this)")
     ap.add_argument("--timeout", type=float, default=8.0, help="function timeout, s (default 8)")
     ap.add_argument("--memory", type=int, default=128, help="memory size, MB (default 128)")
     ap.add_argument("--trace-id", help="Lambda-Runtime-Trace-Id for the invocation")
@@ -58,6 +61,10 @@ def main(argv=None):
             ap.error("--env expects K=V, got %r" % kv)
         k, v = kv.split("=", 1)
         env[k] = v
+    for name in a.pass_env:
+        if name not in os.environ:
+            ap.error("--pass-env %s: not set in the environment" % name)
+        env[name] = os.environ[name]
     if a.repeat < 1:
         ap.error("--repeat must be at least 1")
     if not os.access(a.bootstrap, os.X_OK):

@@ -1,6 +1,7 @@
 /* Unit tests for the catalog, project loading, the resolver and the emitter, run
  * against the real schemas/ and presets/ of the source tree (LEEC_SOURCE_DIR). */
 #include "emit/emit.h"
+#include "model/model_load.h"
 #include "model/project.h"
 #include "resolve/resolve.h"
 

@@ -1,7 +1,10 @@
 #include "custom/request.h"
 
 #include "base/utf8.h"
-#include "custom/intent.h"
+#include "custom/dispatch.h"
+#include "custom/ha.h"
+#include "custom/pending.h"
+#include "custom/speech.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -171,6 +171,34 @@ START_TEST(reused_connection_dies_no_resend)
 }
 END_TEST
 
+/* The same for a GET, which has no body rewind to refuse: libcurl's second send within
+ * the transfer is aborted by the pre-request callback, so HA sees exactly one GET. */
+START_TEST(reused_connection_dies_no_resend_get)
+{
+    struct lsrv *s = ls_start();
+    struct ha_client *c = client_for(s->port, 0);
+    struct ha_result r;
+    ls_set(s, LS_RESPOND, 200, "{\"version\":\"1\"}", 0);
+    ck_assert_int_eq(ha_client_get(c, "/api/config", "T", 2000, &r), 0);
+    ha_result_free(&r);
+    ls_set(s, LS_CLOSE, 200, "", 0);
+    ck_assert_int_eq(ha_client_get(c, "/api/config", "T", 2000, &r), -1);
+    ck_assert_int_eq(r.outcome, HA_RESET);
+    ck_assert(r.bytes_sent_maybe);
+    ck_assert_uint_eq(r.attempts, 1);
+    ha_result_free(&r);
+    usleep(100 * 1000);
+    ck_assert_int_eq(ls_requests(s), 2);
+    /* a fresh connection afterwards still works */
+    ls_set(s, LS_RESPOND, 200, "{\"version\":\"1\"}", 0);
+    ck_assert_int_eq(ha_client_get(c, "/api/config", "T", 2000, &r), 0);
+    ha_result_free(&r);
+    ck_assert_int_eq(ls_requests(s), 3);
+    ha_client_free(c);
+    ls_stop(s);
+}
+END_TEST
+
 START_TEST(refused_retried_once)
 {
     struct ha_client *c = client_for(ls_closed_port(), 0);
@@ -414,6 +442,7 @@ int main(void)
     tcase_add_test(tc, http_errors_one_request_each);
     tcase_add_test(tc, reset_and_close_never_retried);
     tcase_add_test(tc, reused_connection_dies_no_resend);
+    tcase_add_test(tc, reused_connection_dies_no_resend_get);
     tcase_add_test(tc, refused_retried_once);
     tcase_add_test(tc, refused_not_retried_when_disabled);
     tcase_add_test(tc, dns_failure);

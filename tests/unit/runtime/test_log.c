@@ -690,11 +690,261 @@ START_TEST(event_secrets_registered_everywhere)
         ck_assert_msg(!strstr(out, TOK) && !strstr(out, "second-token") &&
                           !strstr(out, "grant-code"),
                       "%s", out);
-        ck_assert_msg(strstr(out, "short"), "a value under 8 bytes is not registered: %s", out);
+        ck_assert_msg(!strstr(out, "short"), "a value under 8 bytes is shown: %s", out);
         free(out);
     }
     log_end_invocation();
     cJSON_Delete(j);
+}
+END_TEST
+
+/* A token of 1 to 7 bytes that is also an endpointId, a slot value or a userId is
+ * redacted there too, not only under its own key (issue 20 item 5). */
+START_TEST(event_secrets_short_tokens)
+{
+    static const char *const toks[] = {"Q", "Zq", "k9Z", "tokn", "ab12x", "Zz-9_q", "7Qx~u2Z"};
+    for (size_t t = 0; t < sizeof toks / sizeof toks[0]; t++) {
+        const char *tk = toks[t];
+        consumed = 0;
+        char ev[1024];
+        snprintf(ev, sizeof ev,
+                 "{\"directive\":{\"endpoint\":{\"scope\":{\"type\":\"BearerToken\","
+                 "\"token\":\"%s\"},\"endpointId\":\"%s\"}},"
+                 "\"session\":{\"user\":{\"userId\":\"%s\",\"accessToken\":\"%s\"}},"
+                 "\"request\":{\"intent\":{\"slots\":{\"device\":{\"value\":\"%s\"}}}}}",
+                 tk, tk, tk, tk, tk);
+        cJSON *j = cJSON_Parse(ev);
+        ck_assert_ptr_nonnull(j);
+        log_begin_invocation("req-3", NULL, false);
+        ck_assert_int_eq(log_add_event_secrets(j), 0);
+        for (int f = 0; f < 2; f++) {
+            set_format(f ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON);
+            LOG_DEBUG("event", LOG_JSON("event", j), LOG_STR("endpoint_id", tk));
+            char *out = take();
+            ck_assert_msg(!strstr(out, tk), "token %s in %s", tk, out);
+            ck_assert_ptr_nonnull(strstr(out, "[REDACTED]"));
+            free(out);
+        }
+        log_end_invocation();
+        /* forgotten with the invocation: the next one prints the text again */
+        set_format(LOG_FORMAT_JSON);
+        LOG_INFO("after", LOG_STR("endpoint_id", tk));
+        char *out = take();
+        ck_assert_msg(strstr(out, tk), "%s", out);
+        free(out);
+        cJSON_Delete(j);
+    }
+}
+END_TEST
+
+/* ---- issue 20 item 2: correlation id, sampling, the DEBUG buffer ---- */
+
+static void init_with(enum log_level lvl, enum log_format f, double rate, size_t buffer)
+{
+    struct log_settings st = {.service = "leec",
+                              .min_level = lvl,
+                              .format = f,
+                              .line_cap = 1024,
+                              .sample_rate = rate,
+                              .debug_buffer = buffer};
+    ck_assert_int_eq(log_init(&st), 0);
+}
+
+/* Lines of s (malloc'd copies in out[], at most max); returns the count. */
+static size_t split_lines(char *s, char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(s, "\n", &save); l && n < max;
+         l = strtok_r(NULL, "\n", &save))
+        out[n++] = l;
+    return n;
+}
+
+START_TEST(correlation_id_on_every_line)
+{
+    consumed = 0;
+    init_with(LOG_LEVEL_TRACE, LOG_FORMAT_JSON, 0, 0);
+    log_begin_invocation("req-9", NULL, false);
+    log_set_correlation_id("msg-0f1e2d3c");
+    LOG_INFO("one");
+    LOG_DEBUG("two", LOG_STR("k", "v"));
+    LOG_ERROR("three", LOG_ERR("X.Y", "why"));
+    struct log_summary sum = {.kind = "smart_home"};
+    log_summary(&sum);
+    char *out = take();
+    char *lines[16];
+    size_t n = split_lines(out, lines, 16);
+    ck_assert_uint_eq(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *j = cJSON_Parse(lines[i]);
+        ck_assert_ptr_nonnull(j);
+        ck_assert_str_eq(str(j, "correlation_id"), "msg-0f1e2d3c");
+        cJSON_Delete(j);
+    }
+    free(out);
+    /* a field named like it cannot forge it */
+    LOG_INFO("field", LOG_STR("correlation_id", "forged"));
+    cJSON *j = take_json();
+    ck_assert_str_eq(str(j, "correlation_id"), "msg-0f1e2d3c");
+    ck_assert_str_eq(str(j, "field_correlation_id"), "forged");
+    cJSON_Delete(j);
+    /* Text: a key=value after the message */
+    init_with(LOG_LEVEL_TRACE, LOG_FORMAT_TEXT, 0, 0);
+    LOG_INFO("text line");
+    out = take();
+    ck_assert_msg(strstr(out, " correlation_id=msg-0f1e2d3c"), "%s", out);
+    free(out);
+    log_end_invocation();
+    init_with(LOG_LEVEL_TRACE, LOG_FORMAT_JSON, 0, 0);
+    LOG_INFO("after the invocation");
+    j = take_json();
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "correlation_id"));
+    cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(sampling_rate_reported_and_applied)
+{
+    consumed = 0;
+    /* rate 1: every invocation at DEBUG although the level is INFO */
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 1.0, 0);
+    ck_assert(!log_enabled(LOG_LEVEL_DEBUG));
+    for (int i = 0; i < 3; i++) {
+        log_begin_invocation("r", NULL, false);
+        ck_assert(log_sampled());
+        LOG_DEBUG("sampled debug");
+        log_end_invocation();
+        cJSON *j = take_json();
+        ck_assert_str_eq(str(j, "level"), "DEBUG");
+        ck_assert(cJSON_GetObjectItem(j, "sampling_rate")->valuedouble == 1.0);
+        cJSON_Delete(j);
+    }
+    ck_assert(!log_enabled(LOG_LEVEL_DEBUG)); /* outside an invocation: the level */
+    /* rate 0: never */
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 0.0, 0);
+    for (int i = 0; i < 50; i++) {
+        log_begin_invocation("r", NULL, false);
+        ck_assert(!log_sampled());
+        LOG_DEBUG("not sampled");
+        log_end_invocation();
+    }
+    char *out = take();
+    ck_assert_str_eq(out, "");
+    free(out);
+    /* rate 0.25: some, not all; the line reports the rate */
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 0.25, 0);
+    int sampled = 0;
+    for (int i = 0; i < 400; i++) {
+        log_begin_invocation("r", NULL, false);
+        sampled += log_sampled();
+        log_end_invocation();
+    }
+    ck_assert_msg(sampled > 40 && sampled < 160, "%d of 400 sampled at 0.25", sampled);
+    LOG_INFO("rate");
+    char *line = take();
+    ck_assert_msg(strstr(line, "\"sampling_rate\":0.25,"), "%s", line);
+    free(line);
+    /* invalid rates are refused */
+    struct log_settings bad = {.min_level = LOG_LEVEL_INFO, .line_cap = 1024, .sample_rate = 1.5};
+    ck_assert_int_eq(log_init(&bad), -1);
+    bad.sample_rate = -0.1;
+    ck_assert_int_eq(log_init(&bad), -1);
+}
+END_TEST
+
+START_TEST(sample_rate_from_env)
+{
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 0, 0);
+    setenv("POWERTOOLS_LOGGER_SAMPLE_RATE", "0.5", 1);
+    ck_assert_int_eq(log_apply_env(), 0);
+    ck_assert(log_sample_rate() == 0.5);
+    static const char *const bad[] = {"", "abc", "2", "-1", "0.5x", "nan", "inf"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("POWERTOOLS_LOGGER_SAMPLE_RATE", bad[i], 1);
+        ck_assert_int_eq(log_apply_env(), -3);
+        ck_assert(log_sample_rate() == 0.5); /* unchanged */
+    }
+    unsetenv("POWERTOOLS_LOGGER_SAMPLE_RATE");
+}
+END_TEST
+
+START_TEST(debug_buffer_written_only_on_error)
+{
+    consumed = 0;
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 0, 4096);
+    /* a successful invocation: its DEBUG lines are discarded */
+    log_begin_invocation("ok", NULL, false);
+    ck_assert(log_enabled(LOG_LEVEL_DEBUG));
+    ck_assert(!log_enabled(LOG_LEVEL_TRACE));
+    LOG_DEBUG("held 1");
+    LOG_INFO("info 1");
+    log_end_invocation();
+    char *out = take();
+    ck_assert_ptr_null(strstr(out, "held 1"));
+    ck_assert_ptr_nonnull(strstr(out, "info 1"));
+    free(out);
+    /* an ERROR line: the held lines come first, in order, then the error */
+    log_begin_invocation("bad", NULL, false);
+    log_add_invocation_secret("tok-abcdefgh");
+    LOG_DEBUG("held 2", LOG_STR("x", "tok-abcdefgh"));
+    LOG_DEBUG("held 3");
+    LOG_ERROR("failed");
+    LOG_DEBUG("held 4"); /* after the error: written at the end */
+    log_end_invocation();
+    out = take();
+    char *h2 = strstr(out, "held 2"), *h3 = strstr(out, "held 3"), *e = strstr(out, "failed"),
+         *h4 = strstr(out, "held 4");
+    ck_assert_msg(h2 && h3 && e && h4 && h2 < h3 && h3 < e && e < h4, "%s", out);
+    ck_assert_ptr_null(strstr(out, "tok-abcdefgh")); /* redacted when it was held */
+    free(out);
+    /* log_invocation_failed (an Alexa error answer): written at the end */
+    log_begin_invocation("alexa-error", NULL, false);
+    LOG_DEBUG("held 5");
+    log_invocation_failed();
+    log_end_invocation();
+    out = take();
+    ck_assert_ptr_nonnull(strstr(out, "held 5"));
+    free(out);
+    /* the next invocation starts empty */
+    log_begin_invocation("next", NULL, false);
+    LOG_ERROR("again");
+    log_end_invocation();
+    out = take();
+    ck_assert_ptr_null(strstr(out, "held"));
+    free(out);
+}
+END_TEST
+
+START_TEST(debug_buffer_capped_oldest_evicted)
+{
+    consumed = 0;
+    init_with(LOG_LEVEL_INFO, LOG_FORMAT_JSON, 0, 1024);
+    log_begin_invocation("big", NULL, false);
+    char msg[32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(msg, sizeof msg, "held-%02d", i);
+        LOG_DEBUG(msg);
+    }
+    LOG_ERROR("failed");
+    log_end_invocation();
+    char *out = take();
+    ck_assert_ptr_null(strstr(out, "held-00"));    /* evicted */
+    ck_assert_ptr_nonnull(strstr(out, "held-39")); /* the latest kept */
+    ck_assert_ptr_nonnull(strstr(out, "evicted_lines"));
+    /* what was held fits the cap */
+    char *first = strstr(out, "held-"), *err = strstr(out, "\"failed\"");
+    ck_assert_ptr_nonnull(first);
+    char *line_start = first;
+    while (line_start > out && line_start[-1] != '\n')
+        line_start--;
+    char *err_start = err;
+    while (err_start > out && err_start[-1] != '\n')
+        err_start--;
+    ck_assert_uint_le((size_t)(err_start - line_start), 1024);
+    free(out);
+    struct log_settings bad = {
+        .min_level = LOG_LEVEL_INFO, .line_cap = 1024, .debug_buffer = LOG_BUFFER_MAX + 1};
+    ck_assert_int_eq(log_init(&bad), -1);
 }
 END_TEST
 
@@ -740,6 +990,12 @@ int main(void)
     tcase_add_test(tc, invocation_table_overflow_ends_with_the_invocation);
     tcase_add_test(tc, rotated_secret_removed);
     tcase_add_test(tc, event_secrets_registered_everywhere);
+    tcase_add_test(tc, event_secrets_short_tokens);
+    tcase_add_test(tc, correlation_id_on_every_line);
+    tcase_add_test(tc, sampling_rate_reported_and_applied);
+    tcase_add_test(tc, sample_rate_from_env);
+    tcase_add_test(tc, debug_buffer_written_only_on_error);
+    tcase_add_test(tc, debug_buffer_capped_oldest_evicted);
     tcase_add_test(tc, redact_json_member_names);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
