@@ -1,6 +1,5 @@
 /* catalog: see catalog.h. */
 #include "model/catalog.h"
-#include "model/presets.h"
 
 #include "front/util.h"
 #include "front/ycheck.h"

@@ -8,9 +8,22 @@
 #define LEEC_FILEKIND_H
 
 #include "front/diag.h"
-#include "model/stock.h"
 
 #include <stddef.h>
+
+/* The kinds (named stock_kind: stock.h, which reads such files with the catalog, uses
+ * them too; it includes this header, not the reverse). */
+enum stock_kind {
+    SK_NONE,     /* not a leec file */
+    SK_PROJECT,  /* leec: */
+    SK_PRESET,   /* preset: */
+    SK_TIER,     /* tier: */
+    SK_FPRESET,  /* feature_preset: */
+    SK_ALIASES,  /* aliases: */
+    SK_SCHEMA,   /* interface: */
+    SK_BASELINE, /* baseline: */
+    SK_RETIRED,  /* retired: */
+};
 
 /* The kind of YAML text: its root mapping has leec: (a project, whatever else it has),
  * else the first of preset:, tier:, feature_preset:, aliases:, interface:, baseline:,
