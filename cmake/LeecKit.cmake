@@ -26,14 +26,16 @@ else()
 endif()
 set(_kit "${LEEC_KIT_DIR}/${_kit_arch}")
 
-# Release objects: what Makefile.deploy's MinSizeRel + LTO build had (fat LTO objects: a
-# plain link uses the machine code, an -flto link the IR).
-set(LEEC_KIT_CFLAGS -Os -g0 -DNDEBUG -ffunction-sections -fdata-sections -flto=auto -ffat-lto-objects)
+# Release objects: -Os, one section per function and object for --gc-sections. No LTO
+# IR: the link of each project must take seconds, and it uses the machine code.
+set(LEEC_KIT_CFLAGS -Os -g0 -DNDEBUG -ffunction-sections -fdata-sections)
 set(LEEC_KIT_LDFLAGS -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 -s)
 add_library(leec_rt_kit STATIC ${LEEC_RT_SOURCES} ${LEEC_RT_GENERATED})
 target_include_directories(leec_rt_kit PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}"
                            "${CMAKE_CURRENT_BINARY_DIR}")
-target_compile_options(leec_rt_kit PRIVATE ${LEEC_KIT_CFLAGS})
+# no path of this machine in the installed objects (.file names, __FILE__)
+target_compile_options(leec_rt_kit PRIVATE ${LEEC_KIT_CFLAGS}
+                       "-ffile-prefix-map=${CMAKE_SOURCE_DIR}/=" "-ffile-prefix-map=${CMAKE_BINARY_DIR}/=")
 target_compile_definitions(leec_rt_kit PRIVATE LEEC_VERSION="${PROJECT_VERSION}")
 target_link_libraries(leec_rt_kit PRIVATE leec_dep_cjson leec_dep_curl)
 set_target_properties(leec_rt_kit PROPERTIES OUTPUT_NAME leec_rt ARCHIVE_OUTPUT_DIRECTORY "${_kit}")
@@ -70,10 +72,16 @@ foreach(f ${LEEC_KIT_LDFLAGS} -pthread -lm)
 endforeach()
 file(GENERATE OUTPUT "${_kit}/bootstrap.txt" CONTENT "${_m}")
 
+# The lean libraries without their LTO IR and local symbols: the kit links their machine
+# code, and the IR would carry paths of this machine into the install.
 set(_kit_copy "")
 foreach(l ${_kit_libs})
   if(NOT l STREQUAL "libleec_rt.a")
-    list(APPEND _kit_copy COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${_lean_libdir}/${l}" "${_kit}/${l}")
+    list(APPEND _kit_copy COMMAND "${CMAKE_COMMAND}" -E copy "${_lean_libdir}/${l}" "${_kit}/${l}")
+    if(CMAKE_STRIP)
+      list(APPEND _kit_copy COMMAND "${CMAKE_STRIP}" --strip-unneeded -w -R ".gnu.lto_*"
+           -R ".gnu.debuglto_*" "${_kit}/${l}")
+    endif()
   endif()
 endforeach()
 add_custom_target(leec_kit ALL
@@ -105,7 +113,6 @@ elseif(LEEC_KIT_ARM64 STREQUAL "AUTO" AND LEEC_AARCH64_GCC AND _kit_arch STREQUA
 endif()
 if(_arm64)
   include(ExternalProject)
-  string(REPLACE ";" "^^" _kit_langs "${LEEC_SKILL_LANGUAGES}")
   # The same source tree, cross-compiled, only the kit (no leec, no tests); its lean
   # libraries are cached beside the host's (LEEC_LEAN_DEPS_DIR/<tls>-aarch64-linux-gnu).
   ExternalProject_Add(leec_kit_arm64
@@ -116,7 +123,6 @@ if(_arm64)
                -DLEEC_BUILD_BENCH=OFF -DLEEC_WERROR=OFF -DLEEC_LEAN=ON
                -DLEEC_LEAN_TLS=${LEEC_LEAN_TLS} -DLEEC_LEAN_CA_BUNDLE=${LEEC_LEAN_CA_BUNDLE}
                -DLEEC_LEAN_DEPS_DIR=${LEEC_LEAN_DEPS_DIR} -DLEEC_KIT_DIR=${LEEC_KIT_DIR}
-               -DLEEC_SKILL_LANGUAGES=${_kit_langs}
     BUILD_COMMAND "${CMAKE_COMMAND}" --build <BINARY_DIR> --target leec_kit
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON

@@ -58,9 +58,7 @@ function(leec_add_bootstrap name)
     elseif(key STREQUAL "include")
       list(APPEND includes "${kit}/${val}")
     elseif(key STREQUAL "cflag")
-      if(NOT val MATCHES "^-f(no-)?(fat-)?lto")
-        list(APPEND cflags "${val}")
-      endif()
+      list(APPEND cflags "${val}")
     elseif(key STREQUAL "define")
       list(APPEND defines "${val}")
     elseif(key STREQUAL "lib")
@@ -82,12 +80,12 @@ function(leec_add_bootstrap name)
   file(GLOB_RECURSE catalog_files CONFIGURE_DEPENDS "${catalog}/schemas/*.yaml"
        "${catalog}/presets/*.yaml")
   add_custom_command(
-    OUTPUT "${gen}/leec_config.c" "${gen}/leec_config.h"
+    OUTPUT "${gen}/leec_config.c" "${gen}/leec_config.h" "${gen}/leec_messages.c"
     COMMAND "${leec_EXECUTABLE}" ${root_args} compile "${config}" -o "${gen}"
     DEPENDS "${leec_EXECUTABLE}" "${config}" ${user_presets} ${catalog_files}
     COMMENT "leec compile ${ARG_CONFIG}" VERBATIM)
 
-  add_executable(${name} ${sources} "${gen}/leec_config.c")
+  add_executable(${name} ${sources} "${gen}/leec_config.c" "${gen}/leec_messages.c")
   target_include_directories(${name} PRIVATE "${gen}" "${runtime}" ${includes})
   target_compile_definitions(${name} PRIVATE ${defines})
   target_compile_options(${name} PRIVATE ${cflags})

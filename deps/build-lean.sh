@@ -40,7 +40,8 @@ flock 9
 
 # -Os, position independent, sections for --gc-sections; fat LTO objects: an -flto link uses
 # the IR, a plain link the machine code.
-cflags="-Os -fPIC -ffunction-sections -fdata-sections -flto=auto -ffat-lto-objects -DNDEBUG"
+# (-ffile-prefix-map: no path of the build machine in the objects leec installs)
+cflags="-Os -fPIC -ffunction-sections -fdata-sections -flto=auto -ffat-lto-objects -DNDEBUG -ffile-prefix-map=$out/="
 case "$triple" in
   x86_64-linux-gnu) deb_arch=amd64 ;;
   aarch64-linux-gnu) deb_arch=arm64 ;;

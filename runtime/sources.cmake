@@ -13,11 +13,12 @@ set(LEEC_RT_BASE log.c linewriter.c redact.c emf.c clock.c memstat.c jsonguard.c
 set(LEEC_RT_GUARD breaker.c cache.c ratelimit.c)
 set(LEEC_RT_NET ha_client.c ssm.c)
 set(LEEC_RT_SMARTHOME handler.c directive.c proxy.c discovery.c endpoint_check.c alexa_error.c)
-set(LEEC_RT_CUSTOM handler.c request.c dispatch.c pending.c speech.c ha.c fuzzy.c lang.c lang_tables.c
-    lang_en.c intent_automation.c intent_helpers.c intent_areas.c intent_notify.c intent_timers.c
+set(LEEC_RT_CUSTOM handler.c request.c dispatch.c pending.c speech.c ha.c fuzzy.c lang.c
+    intent_automation.c intent_helpers.c intent_areas.c intent_notify.c intent_timers.c
     intent_conversation.c)
 set(LEEC_RT_RE2C custom/duration_lex.re)
 set(LEEC_RT_ROOMS CORE BASE GUARD NET SMARTHOME CUSTOM)
 # The sources compiled with each project's tables (leec_config.h): core/bind.c is their
-# one reader (abi.h); main.c is the process entry. Everything else is prebuilt.
+# one reader (abi.h); main.c is the process entry. Everything else is prebuilt. The
+# project's own leec_messages.c (the Custom skill's answers) is compiled with them.
 set(LEEC_RT_TABLE_SOURCES main.c core/bind.c)

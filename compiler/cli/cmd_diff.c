@@ -1,5 +1,6 @@
 /* leec diff A B: differences between two resolved configurations (project files or
- * preset names). */
+ * preset names). Exit status as `git diff --exit-code`: 0 the same, 1 different,
+ * 2 usage or I/O error. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "model/schema.h"
@@ -42,13 +43,24 @@ int cmd_diff(struct cli *c, struct diag *d)
     if (c->argc != 2 || c->argv[0][0] == '-' || c->argv[1][0] == '-')
         return cli_usage_error("diff takes two project files or preset names");
     struct catalog cat;
-    int rc = workspace_load_stock(&cat, c, d);
+    /* The presets of the projects the files belong to (of the working directory's
+     * project when both sides are preset names). */
+    const char *files[2];
+    size_t nf = 0;
+    struct stat st;
+    for (int i = 0; i < 2; i++)
+        if (stat(c->argv[i], &st) == 0)
+            files[nf++] = c->argv[i];
+    int rc = workspace_load_around(&cat, c, d, files, nf);
     struct side a, b;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     if (rc == EXIT_OK && load_side(&a, &cat, c->argv[0], d, &rc) &&
         load_side(&b, &cat, c->argv[1], d, &rc)) {
-        diff_print(stdout, &a.r, a.has_project ? &a.p : NULL, &b.r, b.has_project ? &b.p : NULL);
+        /* As `git diff --exit-code`: 0 the same, 1 different (scripts test it). */
+        if (diff_print(stdout, &a.r, a.has_project ? &a.p : NULL, &b.r,
+                       b.has_project ? &b.p : NULL))
+            rc = EXIT_INVALID;
     }
     resolved_free(&a.r);
     resolved_free(&b.r);

@@ -46,10 +46,9 @@ static void uuid4(char out[37])
             b[i] = (unsigned char)rand();
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 static cJSON *header(const char *ns, const char *name, bool correlation)
@@ -111,8 +110,8 @@ static cJSON *custom_request(const struct event_args *a, const char *type)
     struct sbuf req_id = {0}, sess_id = {0};
     sbuf_printf(&req_id, "amzn1.echo-api.request.%s", rid);
     sbuf_printf(&sess_id, "amzn1.echo-api.session.%s", sid);
-    const char *skill = a->skill_id ? a->skill_id
-                                    : "amzn1.ask.skill.00000000-0000-0000-0000-000000000000";
+    const char *skill =
+        a->skill_id ? a->skill_id : "amzn1.ask.skill.00000000-0000-0000-0000-000000000000";
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "version", "1.0");
     cJSON *s = cJSON_AddObjectToObject(e, "session");
@@ -226,10 +225,10 @@ int cmd_event(struct cli *c, struct diag *d)
     for (int i = 0; i < c->argc; i++) {
         const char *slot = NULL;
         int m = 0;
-        const char **opts[] = {&a.token, &a.ns, &a.name, &a.endpoint, &a.payload,
-                               &a.locale, &a.skill_id, &a.out};
-        const char *names[] = {"--token", "--namespace", "--name", "--endpoint", "--payload",
-                               "--locale", "--skill-id", "-o"};
+        const char **opts[] = {&a.token,   &a.ns,     &a.name,     &a.endpoint,
+                               &a.payload, &a.locale, &a.skill_id, &a.out};
+        const char *names[] = {"--token",   "--namespace", "--name",     "--endpoint",
+                               "--payload", "--locale",    "--skill-id", "-o"};
         for (size_t k = 0; k < sizeof names / sizeof names[0] && !m; k++)
             m = cli_opt_value(c, &i, names[k], opts[k]);
         if (!m && (m = cli_opt_value(c, &i, "--slot", &slot)) > 0) {

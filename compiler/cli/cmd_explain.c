@@ -4,6 +4,7 @@
 #include "cli/workspace.h"
 #include "emit/facts.h"
 #include "front/util.h"
+#include "model/project.h"
 #include "model/schema.h"
 
 #include <math.h>
@@ -39,6 +40,11 @@ static void print_budget(FILE *out, const struct resolved *r)
     fprintf(out, "  %.0f%%\n  %-16s %11s  ", r->mem_total / r->mem_limit * 100.0, "limit", lim);
     bar(out, r->mem_limit, r->mem_limit, 50);
     fputs("|\n", out);
+    if (r->mem_total > r->mem_limit) {
+        char over[32];
+        fmt_bytes(over, sizeof over, r->mem_total - r->mem_limit);
+        fprintf(out, "  over budget by %s (the error below says what to change)\n", over);
+    }
     fprintf(out, "\nmetrics: %zu custom metrics (free tier: %d)\n", r->nmetrics, FREE_METRICS);
     for (size_t i = 0; i < r->nmetrics; i++)
         fprintf(out, "  %-22s %-13s from %s\n", r->metrics[i].name, r->metrics[i].unit,
@@ -128,5 +134,39 @@ int cmd_explain(struct cli *c, struct diag *d)
 {
     if (c->argc != 1 || c->argv[0][0] == '-')
         return cli_usage_error("explain takes one project file");
-    return workspace_with_project(c, d, c->argv[0], print_explain, NULL);
+    const char *path = c->argv[0];
+    if (c->format == DIAG_JSON) /* facts of a valid project only (docs/facts.md) */
+        return workspace_with_project(c, d, path, print_explain, NULL);
+    /* Text: the values and the budget table whenever they could be computed — over
+     * budget or against a rule is exactly when they are needed — then the diagnostics. */
+    struct catalog cat;
+    int rc = workspace_load_for(&cat, c, d, path);
+    if (rc != EXIT_OK) {
+        model_free_catalog(&cat);
+        return rc;
+    }
+    struct project p;
+    int io = 0;
+    if (!project_load(&p, &cat, path, d, &io)) {
+        project_free(&p, &cat);
+        model_free_catalog(&cat);
+        return io ? EXIT_USAGE : EXIT_INVALID;
+    }
+    struct diag *quiet = diag_new(c->format, stderr);
+    diag_set_quiet(quiet, 1);
+    struct resolved r;
+    bool ok = resolve(&r, &cat, p.preset, &p, NULL, quiet);
+    diag_free(quiet);
+    if (ok || (r.nmem && r.mem_limit > 0)) {
+        print_explain(c, path, &cat, &p, &r, d, NULL);
+        fflush(stdout);
+    }
+    resolved_free(&r);
+    /* Again, reporting: the warnings, or the errors after the table. */
+    if (!resolve(&r, &cat, p.preset, &p, NULL, d))
+        rc = EXIT_INVALID;
+    resolved_free(&r);
+    project_free(&p, &cat);
+    model_free_catalog(&cat);
+    return rc;
 }

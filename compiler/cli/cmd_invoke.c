@@ -70,8 +70,9 @@ static int secrets_env(const char *facts_path, struct invoke_opts *io, size_t *o
     int rc = EXIT_OK;
     struct sbuf why = {0};
     if (src && name && !strcmp(src, "ssm")) {
-        sbuf_printf(&why, "the project reads the Home Assistant token from the SSM parameter "
-                          "%s, which a local run cannot read",
+        sbuf_printf(&why,
+                    "the project reads the Home Assistant token from the SSM parameter "
+                    "%s, which a local run cannot read",
                     name);
         rc = need_var(io, NULL, "LEEC_HA_TOKEN", why.s);
     } else if (src && name && !strcmp(src, "env")) {
@@ -118,8 +119,9 @@ int cmd_invoke(struct cli *c, struct diag *d)
             m = cli_opt_value(c, &i, "--timeout", &timeout);
         if (!m && (m = cli_opt_value(c, &i, "--env", &kv)) > 0) {
             const char *eq = strchr(kv, '=');
-            if (!eq || eq == kv || strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                              "0123456789_") != (size_t)(eq - kv))
+            if (!eq || eq == kv ||
+                strspn(kv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                           "0123456789_") != (size_t)(eq - kv))
                 return cli_usage_error("--env expects NAME=VALUE, got '%.*s...'",
                                        (int)(eq ? eq - kv : 0), kv);
             if (io.nenv >= INVOKE_MAX_ENV)
@@ -148,8 +150,9 @@ int cmd_invoke(struct cli *c, struct diag *d)
                               .arch = io.bootstrap ? arch : (arch ? arch : host_arch()),
                               .tables_only = io.bootstrap != NULL};
     if (!io.bootstrap && arch && strcmp(arch, host_arch()))
-        fprintf(stderr, "leec invoke: note: running a %s bootstrap on a %s machine needs "
-                        "qemu-user (binfmt)\n",
+        fprintf(stderr,
+                "leec invoke: note: running a %s bootstrap on a %s machine needs "
+                "qemu-user (binfmt)\n",
                 arch, host_arch());
     struct package_result r;
     int rc = package_build(c, d, &po, &r);

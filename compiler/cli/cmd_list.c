@@ -1,4 +1,6 @@
-/* leec list: tiers, presets (memory and metric figures), feature presets. */
+/* leec list [--project FILE]: tiers, presets (memory and metric figures), feature
+ * presets — the stock ones and those of the project (FILE, else the one the working
+ * directory belongs to). */
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "front/util.h"
@@ -7,10 +9,16 @@
 
 int cmd_list(struct cli *c, struct diag *d)
 {
-    if (c->argc)
-        return cli_usage_error("list takes no arguments");
+    const char *project = NULL;
+    for (int i = 0; i < c->argc; i++) {
+        int m = cli_opt_value(c, &i, "--project", &project);
+        if (m < 0)
+            return EXIT_USAGE;
+        if (!m)
+            return cli_usage_error("list takes only --project FILE");
+    }
     struct catalog cat;
-    int rc = workspace_load_stock(&cat, c, d);
+    int rc = workspace_load_around(&cat, c, d, &project, project ? 1 : 0);
     if (rc != EXIT_OK) {
         model_free_catalog(&cat);
         return rc;

@@ -1,4 +1,6 @@
-/* leec schema [PROJECT]: the JSON Schema of the project file, for editors. */
+/* leec schema [--project FILE | FILE]: the JSON Schema of the project file, for
+ * editors, with the presets of the project (FILE, else the one the working directory
+ * belongs to). */
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "emit/schema_json.h"
@@ -8,11 +10,18 @@
 
 int cmd_schema(struct cli *c, struct diag *d)
 {
-    if (c->argc > 1 || (c->argc && c->argv[0][0] == '-'))
-        return cli_usage_error("schema takes at most one project file");
+    const char *project = NULL;
+    for (int i = 0; i < c->argc; i++) {
+        const char *v = NULL;
+        int m = cli_opt_value(c, &i, "--project", &v);
+        if (m < 0)
+            return EXIT_USAGE;
+        if ((!m && c->argv[i][0] == '-') || project)
+            return cli_usage_error("schema takes at most one project file (--project FILE)");
+        project = m ? v : c->argv[i];
+    }
     struct catalog cat;
-    int rc =
-        c->argc ? workspace_load_for(&cat, c, d, c->argv[0]) : workspace_load_stock(&cat, c, d);
+    int rc = workspace_load_around(&cat, c, d, &project, project ? 1 : 0);
     if (rc == EXIT_OK) {
         char *s = schema_json_render(&cat);
         fputs(s, stdout);

@@ -1,7 +1,10 @@
-/* leec validate [--skip-other-yaml] [PATH...]: every file named is read and checked;
- * directories are walked (YAML that is not a leec file is skipped). */
+/* leec validate [--skip-other-yaml] [-v] [PATH...]: every file named is read and
+ * checked; directories are walked (YAML that is not a leec file is skipped and counted
+ * in one line; -v names each). No PATH: the project of the working directory, else the
+ * catalog alone. A file inside a project is read with that project's presets. */
 #include "cli/cli.h"
 #include "cli/workspace.h"
+#include "model/skill.h"
 #include "front/util.h"
 #include "front/yaml_ir.h"
 #include "model/filekind.h"
@@ -209,17 +212,26 @@ static bool resolve_all_presets(const struct catalog *cat, struct diag *d)
 int cmd_validate(struct cli *c, struct diag *d)
 {
     bool skip_other = false; /* --skip-other-yaml: pre-commit's file lists */
+    bool verbose = false;    /* -v: each skipped file named, not just counted */
+    size_t skipped = 0;
     const char **paths = xcalloc((size_t)c->argc + 1, sizeof *paths);
     size_t npaths = 0;
     for (int i = 0; i < c->argc; i++) {
         if (cli_opt_flag(c, i, "--skip-other-yaml"))
             skip_other = true;
+        else if (cli_opt_flag(c, i, "-v") || cli_opt_flag(c, i, "--verbose"))
+            verbose = true;
         else if (c->argv[i][0] == '-' && c->argv[i][1]) {
             free(paths);
             return cli_usage_error("validate: unknown option '%s'", c->argv[i]);
         } else
             paths[npaths++] = c->argv[i];
     }
+    /* No argument inside a user's repository: its project (with its presets), not
+     * just the stock catalog. */
+    char *own = npaths ? NULL : workspace_find_project(".");
+    if (own)
+        paths[npaths++] = own;
     int rc = EXIT_OK;
     struct walk w = {.d = d};
     for (size_t i = 0; i < npaths; i++) {
@@ -232,6 +244,7 @@ int cmd_validate(struct cli *c, struct diag *d)
         collect(&w, paths[i], &st);
     }
     free(paths);
+    free(own);
     free(w.seen);
     if (w.rc != EXIT_OK)
         rc = w.rc;
@@ -250,11 +263,12 @@ int cmd_validate(struct cli *c, struct diag *d)
      * edited copy of a stock file) are loaded with the catalog, project files after it,
      * with the presets beside them. Stock files named again were checked by the load. */
     enum stock_kind *kinds = xcalloc(nfiles ? nfiles : 1, sizeof *kinds);
+    int *unreadable = xcalloc(nfiles ? nfiles : 1, sizeof *unreadable);
     struct workspace_files x = {.d = d};
     size_t counts[SK_RETIRED + 1] = {0};
     bool ok = true;
     for (size_t i = 0; i < nfiles; i++) {
-        kinds[i] = filekind_of_file(NULL, files[i], NULL); /* reported when read below */
+        kinds[i] = filekind_of_file(NULL, files[i], &unreadable[i]); /* reported below */
         if (kinds[i] == SK_PROJECT) {
             workspace_add_beside(&x, root, files[i]);
             counts[SK_PROJECT]++;
@@ -263,6 +277,11 @@ int cmd_validate(struct cli *c, struct diag *d)
                 workspace_add_file(&x, root, files[i], kinds[i]);
         }
     }
+    /* A file inside a user's project (pre-commit names only the staged ones) is read
+     * with that project's presets: presets/ beside its leec.yaml and its preset_dirs. */
+    for (size_t i = 0; i < nfiles; i++)
+        if (kinds[i] != SK_NONE)
+            workspace_add_project_of(&x, root, files[i]);
     for (size_t i = 0; i < x.n; i++)
         counts[x.items[i].kind == SK_BASELINE || x.items[i].kind == SK_RETIRED ? SK_SCHEMA
                                                                                : x.items[i].kind]++;
@@ -302,11 +321,22 @@ int cmd_validate(struct cli *c, struct diag *d)
         ok = false;
     else if (ok && !resolve_all_presets(&cat, d))
         ok = false;
+    if (lrc == EXIT_OK) { /* the Custom skill's sources, which compile and skill read */
+        struct skill s;
+        if (!skill_load(&s, &cat, cat.root, d))
+            ok = false;
+        skill_free(&s);
+    }
     for (size_t i = 0; lrc == EXIT_OK && i < nfiles; i++) {
         if (kinds[i] != SK_PROJECT && kinds[i] != SK_NONE)
             continue; /* read with the catalog above */
         if (kinds[i] == SK_NONE && (!named[i] || skip_other)) {
-            /* Other YAML in a directory (CI workflows, templates): said, not counted. */
+            /* Other YAML (a Home Assistant configuration, CI workflows, templates):
+             * counted in one line; -v names each. */
+            if (!unreadable[i]) /* one that cannot be read is an error, never skipped */
+                skipped++;
+            if (!verbose && !unreadable[i])
+                continue;
             int io = 0;
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
             struct loc at = loc_make(src, 1, 1, 0);
@@ -354,7 +384,18 @@ int cmd_validate(struct cli *c, struct diag *d)
         project_free(&p, &cat);
         ok = ok && good;
     }
-    if (rc == EXIT_OK && ok && diag_error_count(d) == 0 && c->format == DIAG_TEXT) {
+    struct sbuf skip = {0};
+    if (skipped && !verbose)
+        sbuf_printf(&skip,
+                    "skipped %zu YAML file%s that %s (no top-level 'leec:', 'preset:', "
+                    "'tier:' ... key; -v names %s)",
+                    skipped, skipped == 1 ? "" : "s",
+                    skipped == 1 ? "is not a leec file" : "are not leec files",
+                    skipped == 1 ? "it" : "them");
+    bool valid = rc == EXIT_OK && ok && diag_error_count(d) == 0;
+    if (skip.len && !valid && c->format == DIAG_TEXT)
+        fprintf(stderr, "leec: %s\n", skip.s);
+    if (valid && c->format == DIAG_TEXT) {
         /* leec: validated 1 project file, 2 presets and the catalog in ../.. (...): valid */
         struct sbuf line = {0};
         static const enum stock_kind order[] = {SK_PROJECT, SK_PRESET,  SK_TIER,
@@ -365,11 +406,12 @@ int cmd_validate(struct cli *c, struct diag *d)
                             stock_kind_name(order[k], counts[order[k]]));
         fprintf(stderr,
                 "leec: validated %s%sthe catalog in %s (%zu interfaces, %zu tiers, %zu presets, "
-                "%zu feature presets): valid\n",
+                "%zu feature presets): valid%s%s\n",
                 line.len ? line.s : "", line.len ? " and " : "", root, cat.nifaces, cat.ntiers,
-                cat.npresets, cat.nfpresets);
+                cat.npresets, cat.nfpresets, skip.len ? "; " : "", skip.len ? skip.s : "");
         sbuf_free(&line);
     }
+    sbuf_free(&skip);
 out:
     model_free_catalog(&cat);
     diag_free(fallback_d); /* after the catalog: its locations point into these sources */
@@ -378,6 +420,7 @@ out:
     free(files);
     free(named);
     free(kinds);
+    free(unreadable);
     free(root);
     if (rc != EXIT_OK)
         return rc;

@@ -132,8 +132,7 @@ int invoke_run(const struct invoke_opts *o)
     }
     if (strlen(text) != len) {
         free(text);
-        fprintf(stderr, "leec invoke: the event %s contains a NUL byte: not JSON\n",
-                o->event_path);
+        fprintf(stderr, "leec invoke: the event %s contains a NUL byte: not JSON\n", o->event_path);
         return EXIT_USAGE;
     }
     char now[32];

@@ -62,8 +62,8 @@ int kit_load(struct kit *k, const char *arch, char *err, size_t errlen)
     sbuf_printf(&path, "%s/%s/bootstrap.txt", root, arch);
     FILE *f = fopen(path.s, "r");
     if (!f) {
-        snprintf(err, errlen,
-                 "this leec has no %s runtime (%s: %s): %s", arch, path.s, strerror(errno),
+        snprintf(err, errlen, "this leec has no %s runtime (%s: %s): %s", arch, path.s,
+                 strerror(errno),
                  strcmp(arch, "arm64") == 0
                      ? "install the cross compiler (apt-get install gcc-aarch64-linux-gnu) "
                        "and build leec again (cmake builds the arm64 runtime when "
@@ -119,8 +119,8 @@ int kit_load(struct kit *k, const char *arch, char *err, size_t errlen)
         /* other keys (gcc_version): informational */
     }
     fclose(f);
-    if (!rc && (!k->arch || strcmp(k->arch, arch) || !k->cc || !runtime_rel || !srcs.n ||
-                !k->libs.n)) {
+    if (!rc &&
+        (!k->arch || strcmp(k->arch, arch) || !k->cc || !runtime_rel || !srcs.n || !k->libs.n)) {
         snprintf(err, errlen, "%s is incomplete (arch, cc, runtime, source and lib are needed)",
                  path.s);
         rc = -1;

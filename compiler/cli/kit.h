@@ -13,14 +13,14 @@ struct kit_list {
 };
 
 struct kit {
-    char *dir;                 /* <...>/lib/leec/<arch> */
-    char *arch;                /* x86_64 | arm64 */
-    char *cc;                  /* the C compiler the kit was built with, e.g. gcc */
-    char *runtime;             /* the runtime's sources and headers (absolute) */
-    struct kit_list sources;   /* under runtime: compiled with each project's tables */
-    struct kit_list includes;  /* absolute */
-    struct kit_list cflags;    /* -Os ..., -DNAME=VALUE */
-    struct kit_list libs;      /* absolute, in link order */
+    char *dir;                /* <...>/lib/leec/<arch> */
+    char *arch;               /* x86_64 | arm64 */
+    char *cc;                 /* the C compiler the kit was built with, e.g. gcc */
+    char *runtime;            /* the runtime's sources and headers (absolute) */
+    struct kit_list sources;  /* under runtime: compiled with each project's tables */
+    struct kit_list includes; /* absolute */
+    struct kit_list cflags;   /* -Os ..., -DNAME=VALUE */
+    struct kit_list libs;     /* absolute, in link order */
     struct kit_list ldflags;
 };
 

@@ -14,20 +14,30 @@ static const char *const usage_text =
     "usage: leec [--format text|json|github] [--root DIR] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  validate [--skip-other-yaml] [PATH...]\n"
-    "                              check project files, presets and schemas (default: the "
-    "catalog);\n"
+    "  validate [--skip-other-yaml] [-v] [PATH...]\n"
+    "                              check project files, presets and schemas (default: the\n"
+    "                              project of the working directory, else the catalog);\n"
     "                              --skip-other-yaml: a named YAML file that is not a leec file\n"
-    "                              gets a note, not an error (for pre-commit's file lists)\n"
+    "                              is skipped, not an error (for pre-commit's file lists);\n"
+    "                              skipped files are counted in one line, -v names each\n"
     "  explain FILE                resolved values with their origins, budgets, free-tier use;\n"
     "                              with --format json: the same as data (docs/facts.md)\n"
-    "  compile FILE -o DIR         write leec_config.h, leec_config.c and leec_facts.json\n"
-    "  list                        tiers and presets with memory and metric figures\n"
+    "  compile FILE -o DIR         write leec_config.h, leec_config.c, leec_facts.json and\n"
+    "                              leec_messages.c (the Custom skill's answers)\n"
+    "  list [--project FILE]       tiers and presets with memory and metric figures\n"
     "  diff A B                    differences between two project files or presets\n"
+    "                              (exit 0 the same, 1 different, as git diff --exit-code)\n"
     "  optimize FILE --max-memory SIZE [--keep IFACE...]\n"
-    "                              richest tier per interface that fits SIZE (e.g. 64MiB)\n"
-    "  schema [PROJECT]            JSON Schema of the project file (for editors); with\n"
-    "                              PROJECT, its own presets (presets/, preset_dirs) too\n"
+    "                              the tiers that fit SIZE (e.g. 64MiB) with the project's\n"
+    "                              own as the goal, as a tiers: block to paste\n"
+    "  schema [--project FILE]     JSON Schema of the project file (for editors), with\n"
+    "                              the project's own presets (docs/editor.md)\n"
+    "  init [DIR] [--ha-url URL] [--skill-id ID]\n"
+    "                              a starter repository: leec.yaml, presets/, the editor\n"
+    "                              schema, pre-commit and GitHub workflow (never overwrites)\n"
+    "  skill FILE -o DIR --function-arn ARN [--function-arn ARN...] [--locales L,...]\n"
+    "                              skill packages for the ASK CLI/SMAPI: skill.json, the\n"
+    "                              interaction models, Home Assistant account linking\n"
     "  package PROJECT [-o ZIP] [--arch x86_64|arm64]\n"
     "                              the Lambda zip (static bootstrap + the project's files)\n"
     "                              from the prebuilt runtime; default function.zip and the\n"
@@ -37,7 +47,7 @@ static const char *const usage_text =
     "                              API emulator (packages it first without --bootstrap)\n"
     "  event KIND [OPTIONS] [-o FILE]\n"
     "                              a sample event: discover, directive, launch, intent,\n"
-    "                              health (leec event --help)\n"
+    "                              health (leec event alone lists their options)\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -45,6 +55,9 @@ static const char *const usage_text =
     "                 catalog installed with leec: <prefix>/share/leec)\n"
     "  --help, -h     this text (also after a command)\n"
     "  --version      print the version\n"
+    "\n"
+    "A file belongs to the project of the nearest leec.yaml at or above it: every\n"
+    "command reads that project's presets (presets/ beside it, preset_dirs:).\n"
     "\n"
     "exit status: 0 valid, 1 invalid input, 2 usage or I/O error, 3 internal error\n";
 
@@ -56,7 +69,8 @@ static const struct command {
     {"validate", cmd_validate, false}, {"explain", cmd_explain, true},
     {"compile", cmd_compile, false},   {"list", cmd_list, false},
     {"diff", cmd_diff, false},         {"optimize", cmd_optimize, false},
-    {"schema", cmd_schema, true},     {"package", cmd_package, false},
+    {"schema", cmd_schema, true},      {"init", cmd_init, false},
+    {"skill", cmd_skill, false},       {"package", cmd_package, false},
     {"invoke", cmd_invoke, false},     {"event", cmd_event, false},
 };
 
@@ -115,7 +129,8 @@ int main(int argc, char **argv)
             rc = commands[i].fn(&c, d);
             if (rc == EXIT_OK && diag_error_count(d))
                 rc = EXIT_INVALID;
-            if (rc == EXIT_INVALID && !diag_error_count(d)) {
+            /* (diff exits 1 for "they differ", like git diff --exit-code: not an error) */
+            if (rc == EXIT_INVALID && !diag_error_count(d) && strcmp(cmd, "diff") != 0) {
                 /* "invalid" always says why; a path that does not is leec's bug */
                 diag_error(d, NULL,
                            "internal error: the input was found invalid but no error was "

@@ -55,16 +55,6 @@ char *package_read_file(const char *path, size_t max, size_t *len)
     return b.s;
 }
 
-static int write_tables(const struct cli *c, const char *path, const struct catalog *cat,
-                        const struct project *p, const struct resolved *r, struct diag *d,
-                        void *outdir)
-{
-    (void)c;
-    (void)cat;
-    (void)p;
-    return emit_config(r, path, outdir, d);
-}
-
 static double now_s(void)
 {
     struct timespec t;
@@ -175,8 +165,8 @@ static int stage_files(const char *project, const cJSON *files, const char *stag
         size_t len = 0;
         char *data = package_read_file(src.s, PROJECT_FILE_MAX, &len);
         if (!data) {
-            rc = fail("%s names '%s' (home_assistant.tls), but %s cannot be read: %s", project,
-                      rel, src.s, strerror(errno));
+            rc = fail("%s names '%s' (home_assistant.tls), but %s cannot be read: %s", project, rel,
+                      src.s, strerror(errno));
         } else if (mkdirs_for(dst.s) != 0 || write_file(dst.s, data, len, 0644) != 0) {
             rc = fail("cannot write %s: %s", dst.s, strerror(errno));
         } else {
@@ -255,21 +245,18 @@ static const char *install_hint(const char *cc)
 
 static int build_bootstrap(const struct kit *k, const char *gen, const char *out)
 {
-    struct sbuf table = {0}, incl_gen = {0}, incl_rt = {0};
+    struct sbuf table = {0}, messages = {0}, incl_gen = {0}, incl_rt = {0};
     sbuf_printf(&table, "%s/leec_config.c", gen);
+    sbuf_printf(&messages, "%s/leec_messages.c", gen);
     sbuf_printf(&incl_gen, "-I%s", gen);
     sbuf_printf(&incl_rt, "-I%s", k->runtime);
-    size_t n = 0, cap = 16 + k->cflags.n + k->includes.n + k->sources.n + k->libs.n +
-                        k->ldflags.n;
+    size_t n = 0, cap = 16 + k->cflags.n + k->includes.n + k->sources.n + k->libs.n + k->ldflags.n;
     const char **argv = xcalloc(cap, sizeof *argv);
     char **own = xcalloc(k->includes.n + 1, sizeof *own);
     argv[n++] = k->cc;
     argv[n++] = "-std=gnu11";
     for (size_t i = 0; i < k->cflags.n; i++)
-        /* the tables and bind.c compile without LTO: a plain link of the kit's fat objects
-         * takes seconds; an LTO link would recompile libcurl and the runtime each time */
-        if (strncmp(k->cflags.items[i], "-flto", 5) && strcmp(k->cflags.items[i], "-ffat-lto-objects"))
-            argv[n++] = k->cflags.items[i];
+        argv[n++] = k->cflags.items[i];
     argv[n++] = incl_gen.s;
     argv[n++] = incl_rt.s;
     for (size_t i = 0; i < k->includes.n; i++) {
@@ -281,6 +268,7 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     for (size_t i = 0; i < k->sources.n; i++)
         argv[n++] = k->sources.items[i];
     argv[n++] = table.s;
+    argv[n++] = messages.s;
     for (size_t i = 0; i < k->libs.n; i++)
         argv[n++] = k->libs.items[i];
     for (size_t i = 0; i < k->ldflags.n; i++)
@@ -295,6 +283,7 @@ static int build_bootstrap(const struct kit *k, const char *gen, const char *out
     free(own);
     free(argv);
     sbuf_free(&table);
+    sbuf_free(&messages);
     sbuf_free(&incl_gen);
     sbuf_free(&incl_rt);
     if (st != 0)
@@ -331,7 +320,7 @@ int package_build(const struct cli *c, struct diag *d, const struct package_opts
         goto out;
     }
     /* The tables and the facts, exactly as `leec compile` writes them. */
-    rc = workspace_with_project(c, d, o->project, write_tables, gen.s);
+    rc = workspace_with_project(c, d, o->project, compile_write_tables, gen.s);
     if (rc != EXIT_OK || diag_error_count(d)) {
         rc = rc ? rc : EXIT_INVALID;
         goto out;
@@ -386,8 +375,11 @@ int package_build(const struct cli *c, struct diag *d, const struct package_opts
         /* DOS times are local: TZ=UTC makes them the same on every machine. */
         const char *env[] = {"TZ=UTC", NULL};
         const char *zargv[] = {"zip", "-q", "-X", "-9", zpath.s, "-@", NULL};
-        struct spawn_opts so = {.cwd = stage.s, .env = env, .stdin_data = list,
-                                .stdin_len = strlen(list), .stdout_to_stderr = true};
+        struct spawn_opts so = {.cwd = stage.s,
+                                .env = env,
+                                .stdin_data = list,
+                                .stdin_len = strlen(list),
+                                .stdout_to_stderr = true};
         int st = spawn_run(zargv, &so);
         if (st != 0)
             rc = fail("zip failed (exit %d, messages above)", st);

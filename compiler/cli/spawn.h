@@ -9,11 +9,11 @@
 #include <stddef.h>
 
 struct spawn_opts {
-    const char *cwd;          /* NULL: leec's own */
-    const char *const *env;   /* "K=V" set in the child (NULL-terminated), or NULL */
-    const char *stdin_data;   /* written to the child's stdin, then closed; NULL: inherit */
+    const char *cwd;        /* NULL: leec's own */
+    const char *const *env; /* "K=V" set in the child (NULL-terminated), or NULL */
+    const char *stdin_data; /* written to the child's stdin, then closed; NULL: inherit */
     size_t stdin_len;
-    bool stdout_to_stderr;    /* the child's stdout goes to leec's stderr */
+    bool stdout_to_stderr; /* the child's stdout goes to leec's stderr */
 };
 
 /* Runs argv[0] (looked up on PATH) and waits. Returns its exit status, 128+signal when

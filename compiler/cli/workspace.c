@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void workspace_add_file(struct workspace_files *w, const char *root, const char *path,
                         enum stock_kind k)
@@ -155,6 +156,76 @@ void workspace_files_free(struct workspace_files *w)
     w->n = 0;
 }
 
+/* `abs` (absolute) as the user would type it from the working directory: relative
+ * when it shares a prefix with it, at most 4 levels up; absolute otherwise. */
+static char *relative_to_cwd(const char *abs)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        return xstrdup(abs);
+    size_t common = 0; /* length of the common directory prefix */
+    for (size_t i = 0;; i++) {
+        bool end_c = !cwd[i] || cwd[i] == '/', end_a = !abs[i] || abs[i] == '/';
+        if (end_c && end_a)
+            common = i;
+        if (!cwd[i] || !abs[i] || cwd[i] != abs[i])
+            break;
+    }
+    size_t ups = 0;
+    for (const char *s = cwd + common; *s; s++)
+        ups += *s == '/';
+    if (ups > 4 || common == 0)
+        return xstrdup(abs);
+    struct sbuf b = {0};
+    for (size_t i = 0; i < ups; i++)
+        sbuf_add(&b, "../");
+    const char *rest = abs + common;
+    sbuf_add(&b, *rest == '/' ? rest + 1 : rest);
+    return b.s ? b.s : xstrdup(".");
+}
+
+char *workspace_find_project(const char *path)
+{
+    char dir[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, dir) || stat(dir, &st) != 0)
+        return NULL;
+    if (!S_ISDIR(st.st_mode)) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            return NULL;
+        slash[slash == dir] = '\0'; /* "/x.yaml" -> "/" */
+    }
+    for (;;) {
+        struct sbuf f = {0};
+        sbuf_printf(&f, "%s%sleec.yaml", dir, dir[1] ? "/" : "");
+        if (stat(f.s, &st) == 0 && S_ISREG(st.st_mode) && stock_file_kind(f.s) == SK_PROJECT) {
+            char *r = relative_to_cwd(f.s);
+            sbuf_free(&f);
+            return r;
+        }
+        /* Not above the repository the file is in: its projects are its own. */
+        sbuf_free(&f);
+        sbuf_printf(&f, "%s%s.git", dir, dir[1] ? "/" : "");
+        bool repo_top = stat(f.s, &st) == 0;
+        sbuf_free(&f);
+        char *slash = strrchr(dir, '/');
+        if (repo_top || !slash || !dir[1])
+            return NULL;
+        slash[slash == dir] = '\0';
+    }
+}
+
+bool workspace_add_project_of(struct workspace_files *w, const char *root, const char *path)
+{
+    char *proj = workspace_find_project(path);
+    if (!proj)
+        return false;
+    workspace_add_beside(w, root, proj);
+    free(proj);
+    return true;
+}
+
 int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
                    const struct workspace_files *w, char **root_out)
 {
@@ -193,6 +264,29 @@ int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
     }
     struct workspace_files w = {.d = d};
     workspace_add_beside(&w, root, project);
+    workspace_add_project_of(&w, root, project);
+    free(root);
+    int rc = workspace_load(cat, c, d, &w, NULL);
+    workspace_files_free(&w);
+    return rc;
+}
+
+int workspace_load_around(struct catalog *cat, const struct cli *c, struct diag *d,
+                          const char *const *paths, size_t n)
+{
+    char *root = stock_find_root(c->root, d);
+    if (!root) {
+        memset(cat, 0, sizeof *cat);
+        return EXIT_USAGE;
+    }
+    struct workspace_files w = {.d = d};
+    for (size_t i = 0; i < n; i++) {
+        if (stock_file_kind(paths[i]) == SK_PROJECT)
+            workspace_add_beside(&w, root, paths[i]);
+        workspace_add_project_of(&w, root, paths[i]);
+    }
+    if (!n)
+        workspace_add_project_of(&w, root, ".");
     free(root);
     int rc = workspace_load(cat, c, d, &w, NULL);
     workspace_files_free(&w);

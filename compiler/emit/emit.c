@@ -678,7 +678,7 @@ void emit_render(const struct resolved *r, const char *project_path, char **head
 
 /* The output files are staged under unique names (mkstemp: parallel compiles never share
  * a temporary), fsync'ed, and only when every one is written are they renamed into place,
- * under an flock on <outdir>/.leec.lock so that two leec processes writing the same
+ * under an flock on the output directory so that two leec processes writing the same
  * directory never leave a .h from one and a .c from the other. A file that already holds
  * exactly the new content is left alone (its timestamp too). */
 struct staged {
@@ -726,6 +726,20 @@ static int stage(const char *dir, struct staged *s, struct diag *d)
     fclose(f);
     s->tmp = t.s;
     return 0;
+}
+
+int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d)
+{
+    struct staged s = {name, text, NULL, NULL};
+    int rc = stage(dir, &s, d);
+    if (!rc && s.tmp && rename(s.tmp, s.path) != 0) {
+        diag_error(d, NULL, "cannot replace '%s': %s", s.path, strerror(errno));
+        unlink(s.tmp);
+        rc = 2;
+    }
+    free(s.tmp);
+    free(s.path);
+    return rc;
 }
 
 int emit_config(const struct resolved *r, const char *project_path, const char *outdir,

@@ -15,6 +15,10 @@
 int emit_config(const struct resolved *r, const char *project_path, const char *outdir,
                 struct diag *d);
 
+/* Writes dir/name atomically unless it already holds exactly this text. 0, or 2 on an
+ * I/O error (after a diagnostic). */
+int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d);
+
 /* Renders both files into memory (used by emit_config and the tests). */
 void emit_render(const struct resolved *r, const char *project_path, char **header, char **source);
 

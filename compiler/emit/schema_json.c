@@ -312,6 +312,32 @@ static cJSON *names_enum(const char *const *v, size_t n)
     return cJSON_CreateStringArray(v, (int)n);
 }
 
+/* One value of a list, for editors. The list sits inside anyOf: when a key's own schema
+ * lists several values, yaml-language-server completes the key as `key: ` with no value
+ * (invalid); with the list one level down it inserts `key: <snippet>` (or the default),
+ * and still offers every value, each with its own doc (markdownEnumDescriptions). */
+static cJSON *choice(const char *const *v, const char *const *docs, size_t n, const char *msg,
+                     const char *snippet)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddItemToObject(e, "enum", names_enum(v, n));
+    if (docs)
+        cJSON_AddItemToObject(e, "markdownEnumDescriptions", cJSON_CreateStringArray(docs, (int)n));
+    if (msg)
+        cJSON_AddStringToObject(e, "errorMessage", msg);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(s, "anyOf"), e);
+    if (msg)
+        cJSON_AddStringToObject(s, "errorMessage", msg);
+    if (snippet) {
+        cJSON *sn = cJSON_CreateObject();
+        cJSON_AddStringToObject(sn, "label", snippet);
+        cJSON_AddStringToObject(sn, "body", snippet);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(s, "defaultSnippets"), sn);
+    }
+    return s;
+}
+
 static cJSON *list_of(cJSON *item, const char *doc)
 {
     cJSON *s = cJSON_CreateObject();
@@ -323,11 +349,12 @@ static cJSON *list_of(cJSON *item, const char *doc)
 }
 
 /* {"not": ...} never shows its errorMessage in yaml-language-server; a value that is
- * never valid is written as type null (the property's own schema requires a string). */
+ * never valid is written as type array (the property's own schema requires a string).
+ * Not type null: editors offer `null` as a value of a null-typed schema. */
 static cJSON *never(const char *msg)
 {
     cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "type", "null");
+    cJSON_AddStringToObject(s, "type", "array");
     cJSON_AddStringToObject(s, "errorMessage", msg);
     return s;
 }
@@ -434,11 +461,11 @@ static cJSON *param_schema(const struct catalog *cat, size_t fi, size_t pi)
     cJSON *s = cJSON_CreateObject();
     switch (p->type) {
     case PT_ENUM: {
-        cJSON_AddItemToObject(s, "enum", names_enum((const char *const *)p->values, p->nvalues));
         char list[400];
         join_names(list, sizeof list, (const char *const *)p->values, p->nvalues, " or ");
         snprintf(msg, sizeof msg, "%s.%s is %s", f->name, p->name, list);
-        cJSON_AddStringToObject(s, "errorMessage", msg);
+        cJSON_Delete(s); /* the default (below) is what completing the key inserts */
+        s = choice((const char *const *)p->values, NULL, p->nvalues, msg, NULL);
         break;
     }
     case PT_STRING:
@@ -530,8 +557,11 @@ static cJSON *param_schema(const struct catalog *cat, size_t fi, size_t pi)
 static void add_features(cJSON *p, const struct catalog *cat)
 {
     const char **fp = xcalloc(cat->nfpresets + 1, sizeof *fp);
-    for (size_t i = 0; i < cat->nfpresets; i++)
+    const char **fp_docs = xcalloc(cat->nfpresets + 1, sizeof *fp_docs);
+    for (size_t i = 0; i < cat->nfpresets; i++) {
         fp[i] = cat->fpresets[i].name;
+        fp_docs[i] = cat->fpresets[i].doc ? cat->fpresets[i].doc : "";
+    }
     const struct iface_def *fi = catalog_iface(cat, "features");
     const char **feats = xcalloc(fi->nparams + 1, sizeof *feats);
     for (size_t i = 0; i < fi->nparams; i++)
@@ -545,8 +575,19 @@ static void add_features(cJSON *p, const struct catalog *cat)
                             "Which Home Assistant features are compiled in: a feature preset "
                             "(presets/features/) or {preset, add, remove}. Required, no default.");
     cJSON *one = cJSON_AddArrayToObject(features, "oneOf");
+    /* Completing `features` inserts `features: <a feature preset>` (yaml-language-server
+     * writes the bare key, without ':', for a oneOf without a snippet). */
+    const char *start = catalog_fpreset(cat, "smart_home") ? "smart_home" : fp[0];
+    if (start) {
+        cJSON *sn = cJSON_CreateObject();
+        cJSON_AddStringToObject(sn, "label", start);
+        cJSON_AddStringToObject(sn, "body", start);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(features, "defaultSnippets"), sn);
+    }
     cJSON *name = cJSON_CreateObject();
     cJSON_AddItemToObject(name, "enum", names_enum(fp, cat->nfpresets));
+    cJSON_AddItemToObject(name, "markdownEnumDescriptions",
+                          cJSON_CreateStringArray(fp_docs, (int)cat->nfpresets));
     snprintf(msg, sizeof msg, "a feature preset: %s", fplist);
     cJSON_AddStringToObject(name, "errorMessage", msg);
     cJSON_AddStringToObject(name, "description", "A feature preset. Required, no default.");
@@ -572,14 +613,32 @@ static void add_features(cJSON *p, const struct catalog *cat)
     cJSON_AddItemToObject(o, "required", cJSON_CreateStringArray(req, 1));
     cJSON_AddItemToArray(one, o);
     free(fp);
+    free(fp_docs);
     free(feats);
 }
 
 static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
 {
     const char **tiers = xcalloc(cat->ntiers + 1, sizeof *tiers);
-    for (size_t i = 0; i < cat->ntiers; i++)
+    const char **tier_docs = xcalloc(cat->ntiers + 1, sizeof *tier_docs);
+    for (size_t i = 0; i < cat->ntiers; i++) {
         tiers[i] = cat->tiers[i].name;
+        tier_docs[i] = cat->tiers[i].doc ? cat->tiers[i].doc : "";
+    }
+    /* Offered: every tier but `user` (which gives no values: chosen alone, leec asks for
+     * all of them in overrides), listed last. */
+    size_t nshown = 0;
+    bool has_user = false;
+    const char **shown = xcalloc(cat->ntiers + 1, sizeof *shown);
+    const char **shown_docs = xcalloc(cat->ntiers + 1, sizeof *shown_docs);
+    for (size_t i = 0; i < cat->ntiers; i++) {
+        if (!strcmp(tiers[i], "user")) {
+            has_user = true;
+            continue;
+        }
+        shown[nshown] = tiers[i];
+        shown_docs[nshown++] = tier_docs[i];
+    }
     char tlist[256], msg[400];
     join_names(tlist, sizeof tlist, tiers, cat->ntiers, " or ");
     cJSON *t = obj();
@@ -596,10 +655,10 @@ static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
         const struct iface_def *f = &cat->ifaces[i];
         if (!f->tiered)
             continue;
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "enum", names_enum(tiers, cat->ntiers));
         snprintf(msg, sizeof msg, "a tier: %s", tlist);
-        cJSON_AddStringToObject(e, "errorMessage", msg);
+        cJSON *e = choice(shown, shown_docs, nshown, msg, "standard");
+        if (has_user) /* accepted, not offered: it needs every value in overrides */
+            cJSON_AddItemToArray(cJSON_GetObjectItem(e, "anyOf"), str("^user$", msg, NULL));
         struct sbuf d = {0};
         sbuf_printf(&d, "%s\n\nDefault: the preset's tier for %s.", f->doc, f->name);
         cJSON_AddStringToObject(e, "description", d.s);
@@ -612,17 +671,30 @@ static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
             cJSON_AddItemToObject(ip, f->params[j].name, param_schema(cat, i, j));
         cJSON_AddItemToObject(op, f->name, io);
     }
-    /* leec accepts a retired interface under tiers: (with a warning) and ignores it. */
-    for (size_t i = 0; i < cat->nretired; i++) {
+    /* leec accepts a retired interface under tiers: (with a warning) and ignores it:
+     * accepted here too, but as a pattern, which editors do not offer as a key. */
+    if (cat->nretired) {
+        struct sbuf pat = {0}, d = {0};
+        sbuf_add(&pat, "^(");
+        for (size_t i = 0; i < cat->nretired; i++) {
+            sbuf_printf(&pat, "%s%s", i ? "|" : "", cat->retired[i].name);
+            sbuf_printf(&d, "%s%s (%s)", i ? "; " : "", cat->retired[i].name,
+                        cat->retired[i].reason);
+        }
+        sbuf_add(&pat, ")$");
         cJSON *r = cJSON_CreateObject();
-        struct sbuf d = {0};
-        sbuf_printf(&d, "Retired interface (%s): accepted and ignored, leec warns. Default: none.",
-                    cat->retired[i].reason);
-        cJSON_AddStringToObject(r, "description", d.s);
+        struct sbuf desc = {0};
+        sbuf_printf(&desc, "Retired interface: accepted and ignored, leec warns (%s).", d.s);
+        cJSON_AddStringToObject(r, "description", desc.s);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(t, "patternProperties"), pat.s, r);
+        sbuf_free(&pat);
         sbuf_free(&d);
-        cJSON_AddItemToObject(tp, cat->retired[i].name, r);
+        sbuf_free(&desc);
     }
     free(tiers);
+    free(tier_docs);
+    free(shown);
+    free(shown_docs);
     cJSON_AddItemToObject(p, "tiers", t);
     cJSON_AddItemToObject(p, "overrides", o);
 }
@@ -686,6 +758,10 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
     switch (sh->kind) {
     case SH_STRING:
         s = str(sh->pattern, sh->pattern ? sh->message : NULL, NULL);
+        if (sh->nexamples) /* offered, and what completing the key inserts */
+            cJSON_AddItemToObject(
+                s, "examples",
+                cJSON_CreateStringArray((const char *const *)sh->examples, (int)sh->nexamples));
         break;
     case SH_DURATION: {
         char *pat =
@@ -695,8 +771,6 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
         break;
     }
     case SH_ENUM: {
-        s = cJSON_CreateObject();
-        cJSON_AddItemToObject(s, "enum", names_enum((const char *const *)sh->values, sh->nvalues));
         char list[1024];
         join_names(list, sizeof list, (const char *const *)sh->values, sh->nvalues, " or ");
         struct sbuf m = {0};
@@ -704,7 +778,8 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
             sbuf_add(&m, sh->message);
         else
             sbuf_printf(&m, "one of %s", list);
-        cJSON_AddStringToObject(s, "errorMessage", m.s);
+        s = choice((const char *const *)sh->values, NULL, sh->nvalues, m.s,
+                   sh->default_text ? NULL : sh->values[0]);
         sbuf_free(&m);
         break;
     }
@@ -786,6 +861,13 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
     cJSON_AddStringToObject(s, "description", d.s);
     sbuf_free(&d);
     cJSON *def = shape_default(sh);
+    /* A list left out is empty, or (a list of values, such as languages) all of them;
+     * said as the default so that completing the key inserts a valid list. */
+    if (!def && sh->kind == SH_LIST && !sh->required)
+        def =
+            sh->of && sh->of->kind == SH_ENUM
+                ? cJSON_CreateStringArray((const char *const *)sh->of->values, (int)sh->of->nvalues)
+                : cJSON_CreateArray();
     if (def)
         cJSON_AddItemToObject(s, "default", def);
     return s;
@@ -858,6 +940,40 @@ static void add_section_rules(cJSON *p, const struct catalog *cat)
         cJSON_AddItemToObject(props(cJSON_AddObjectToObject(r3, "then")), "mode",
                               never("a token needs exactly one of 'env' or 'ssm', not both"));
         cJSON_AddItemToArray(all, r3);
+        /* Editors offer the one mode that fits: long_lived once env or ssm is there,
+         * account_linking otherwise. The list itself is a pattern (accepted, not
+         * offered); each rule's `then` offers its mode. */
+        cJSON *mode = at_path(p, "home_assistant.token.mode");
+        cJSON *mode_any = mode ? cJSON_GetObjectItem(mode, "anyOf") : NULL;
+        cJSON *mode_enum = mode_any ? cJSON_GetArrayItem(mode_any, 0) : NULL;
+        if (mode_enum) {
+            cJSON_DeleteItemFromObject(mode, "defaultSnippets"); /* would offer one mode */
+            cJSON *msg = cJSON_GetObjectItem(mode_enum, "errorMessage");
+            cJSON_ReplaceItemInArray(
+                mode_any, 0,
+                str("^(account_linking|long_lived)$", msg ? msg->valuestring : NULL, NULL));
+            for (int k = 0; k < 2; k++) {
+                const char *m = k ? "account_linking" : "long_lived";
+                cJSON *r = cJSON_CreateObject();
+                cJSON *src = cJSON_CreateArray();
+                cJSON_AddItemToArray(src, required("env", NULL));
+                cJSON_AddItemToArray(src, required("ssm", NULL));
+                cJSON *rif = cJSON_AddObjectToObject(r, "if");
+                if (k) /* neither env nor ssm */
+                    cJSON_AddItemToObject(cJSON_AddObjectToObject(rif, "not"), "anyOf", src);
+                else
+                    cJSON_AddItemToObject(rif, "anyOf", src);
+                cJSON *lm =
+                    cJSON_AddObjectToObject(props(cJSON_AddObjectToObject(r, "then")), "mode");
+                cJSON_AddItemToObject(lm, "enum", cJSON_CreateStringArray(&m, 1));
+                cJSON_AddStringToObject(lm, "errorMessage",
+                                        k ? "a long-lived token needs exactly one of 'env' or "
+                                            "'ssm'"
+                                          : "a token from env or ssm is mode: long_lived "
+                                            "(account_linking takes it from each directive)");
+                cJSON_AddItemToArray(all, r);
+            }
+        }
     }
     cJSON *tls = at_path(p, "home_assistant.tls");
     if (tls) {
@@ -931,17 +1047,31 @@ char *schema_json_render(const struct catalog *cat)
                             "`leec: 1`.");
 
     const char **presets = xcalloc(cat->npresets + 1, sizeof *presets);
-    for (size_t i = 0; i < cat->npresets; i++)
-        presets[i] = cat->presets[i].name;
-    /* The catalog's presets: with a project's own presets when leec loaded them. */
-    cJSON *pr = cJSON_AddObjectToObject(p, "preset");
-    cJSON_AddItemToObject(pr, "enum", names_enum(presets, cat->npresets));
-    cJSON_AddStringToObject(pr, "errorMessage",
-                            "not a preset leec knows: leec list shows them (a project's own "
-                            "presets: generate the schema with leec schema PROJECT)");
+    char **pdocs = xcalloc(cat->npresets + 1, sizeof *pdocs);
+    for (size_t i = 0; i < cat->npresets; i++) {
+        const struct preset_def *pd = &cat->presets[i];
+        presets[i] = pd->name;
+        struct sbuf doc = {0};
+        if (pd->alias_of)
+            sbuf_printf(&doc, "Alias of `%s`. ", pd->alias_of);
+        sbuf_add(&doc, pd->doc ? pd->doc : "");
+        sbuf_printf(&doc, "%s", pd->user ? "\n\n(this project's own preset)" : "");
+        pdocs[i] = doc.s ? doc.s : xstrdup("");
+    }
+    /* The catalog's presets with the project's own (each with its own doc). */
+    cJSON *pr =
+        choice(presets, (const char *const *)pdocs, cat->npresets,
+               "not a preset leec knows: leec list shows them (a project's own "
+               "presets: run leec schema inside the project, or leec schema --project "
+               "FILE)",
+               catalog_preset_raw(cat, "production_balanced") ? "production_balanced" : presets[0]);
+    cJSON_AddItemToObject(p, "preset", pr);
     cJSON_AddStringToObject(pr, "description",
                             "The configuration preset the project starts from (leec list shows "
                             "them). Required, no default.");
+    for (size_t i = 0; i < cat->npresets; i++)
+        free(pdocs[i]);
+    free(pdocs);
     free(presets);
     /* project.c check_preset_dirs: directories of the project's own presets */
     cJSON *pd = cJSON_AddObjectToObject(p, "preset_dirs");
@@ -950,6 +1080,7 @@ char *schema_json_render(const struct catalog *cat)
     cJSON *pdi = cJSON_AddObjectToObject(pd, "items");
     cJSON_AddStringToObject(pdi, "type", "string");
     cJSON_AddNumberToObject(pdi, "minLength", 1);
+    cJSON_AddItemToObject(pd, "default", cJSON_CreateArray()); /* completing inserts [] */
     cJSON_AddStringToObject(pd, "description",
                             "Directories of the project's own presets, relative to the project "
                             "file (presets/ beside it is always read). Default: none (empty).");

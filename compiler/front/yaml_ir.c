@@ -673,6 +673,131 @@ static void on_collection_end(struct loader *L)
     }
 }
 
+/* Lines of the source, for saying why libyaml stopped. */
+static size_t line_start(const struct src_file *f, size_t off)
+{
+    while (off > 0 && f->text[off - 1] != '\n')
+        off--;
+    return off;
+}
+
+static size_t line_indent(const struct src_file *f, size_t start)
+{
+    size_t n = 0;
+    while (start + n < f->len && f->text[start + n] == ' ')
+        n++;
+    return n;
+}
+
+/* The start of the nearest line above `start` with content (not blank, not a comment),
+ * or SIZE_MAX. */
+static size_t prev_content_line(const struct src_file *f, size_t start)
+{
+    while (start > 0) {
+        start = line_start(f, start - 1);
+        size_t i = start + line_indent(f, start);
+        if (i < f->len && f->text[i] != '\n' && f->text[i] != '#' && f->text[i] != '\r')
+            return start;
+    }
+    return SIZE_MAX;
+}
+
+/* libyaml's message with the likely cause and what to write (the raw message follows
+ * in parentheses, for searching). Returns false when there is nothing better to say. */
+static bool explain_yaml_error(struct loader *L, const yaml_parser_t *p, size_t off)
+{
+    const struct src_file *f = L->src;
+    const char *prob = p->problem ? p->problem : "";
+    const char *ctx = p->context ? p->context : "";
+    size_t ls = line_start(f, off), ind = line_indent(f, ls);
+    size_t prev = prev_content_line(f, ls);
+    struct loc line_at = loc_at_byte(f, ls + ind);
+    if (!strcmp(prob, "mapping values are not allowed in this context")) {
+        /* An earlier ': ' on the same line: the value itself holds ': '. */
+        const char *colon = NULL;
+        for (size_t i = ls; i + 1 < off; i++)
+            if (f->text[i] == ':' && f->text[i + 1] == ' ') {
+                colon = f->text + i;
+                break;
+            }
+        if (colon) {
+            struct loc at = loc_at_byte(f, off);
+            LERR(L, &at,
+                 "a plain value cannot hold ': ' (it would start a key): put the whole value in "
+                 "quotes, e.g. key: \"a: b\" (YAML: %s)",
+                 prob);
+            return true;
+        }
+        size_t pind = prev == SIZE_MAX ? 0 : line_indent(f, prev);
+        if (prev != SIZE_MAX && ind > pind) {
+            struct loc pat = loc_at_byte(f, prev + pind);
+            LERR(L, &line_at,
+                 "this key is indented %zu space%s more than the line above, so YAML reads it as "
+                 "part of that line's value: line it up with its sibling keys (%zu space%s) or "
+                 "give the key above no value of its own (YAML: %s)",
+                 ind - pind, ind - pind == 1 ? "" : "s", pind, pind == 1 ? "" : "s", prob);
+            diag_note(L->d, &pat, "the line above");
+            return true;
+        }
+        return false;
+    }
+    if (!strcmp(prob, "did not find expected key") ||
+        !strcmp(prob, "did not find expected '-' indicator")) {
+        size_t pind = prev == SIZE_MAX ? 0 : line_indent(f, prev);
+        struct loc cat = loc_at_mark(L, p->context_mark, 1);
+        LERR(L, &line_at,
+             "this line is indented %zu space%s, which matches neither the line above (%zu) nor "
+             "the %s it belongs to (%u): YAML nests by indentation, so line it up with its "
+             "siblings (YAML: %s)",
+             ind, ind == 1 ? "" : "s", pind, strstr(ctx, "sequence") ? "list" : "mapping",
+             cat.col - 1, prob);
+        diag_note(L->d, &cat, "%s", ctx);
+        return true;
+    }
+    if (!strcmp(prob, "could not find expected ':'") && strstr(ctx, "simple key")) {
+        struct loc key = loc_at_mark(L, p->context_mark, 1);
+        size_t ko = L->cur.off, ke = ko;
+        while (ke < f->len && f->text[ke] != '\n' && f->text[ke] != '\r')
+            ke++;
+        LERR(L, &key,
+             "'%.*s' has no ':' after it: a key is written 'key: value' (with a space after "
+             "the colon) (YAML: %s)",
+             (int)(ke - ko > 40 ? 40 : ke - ko), f->text + ko, prob);
+        return true;
+    }
+    if (!strcmp(prob, "found character that cannot start any token") && off < f->len &&
+        (f->text[off] == '@' || f->text[off] == '`' || f->text[off] == '%')) {
+        struct loc at = loc_at_byte(f, off);
+        LERR(L, &at, "'%c' cannot start a plain YAML value: put the value in quotes (YAML: %s)",
+             f->text[off], prob);
+        return true;
+    }
+    if (!strcmp(prob, "block sequence entries are not allowed in this context")) {
+        struct loc at = loc_at_byte(f, off);
+        LERR(L, &at,
+             "a list item ('- ') cannot stand on the line of its key: put each item on a line of "
+             "its own below the key, indented, or write the list as [a, b] (YAML: %s)",
+             prob);
+        return true;
+    }
+    if (!strcmp(prob, "found unexpected end of stream") && strstr(ctx, "quoted scalar")) {
+        struct loc q = loc_at_mark(L, p->context_mark, 1);
+        LERR(L, &q, "this quoted value is never closed: add the closing quote (YAML: %s)", prob);
+        return true;
+    }
+    if (!strncmp(prob, "did not find expected ',' or ", 29) && strstr(ctx, "flow")) {
+        struct loc at = loc_at_byte(f, off), open = loc_at_mark(L, p->context_mark, 1);
+        char close = prob[29] == '\'' ? prob[30] : prob[29];
+        LERR(L, &at,
+             "the '%c' opened at line %u is not closed before this: add '%c' after its last item "
+             "(and ',' between items) (YAML: %s)",
+             close == ']' ? '[' : '{', open.line, close, prob);
+        diag_note(L->d, &open, "%s", ctx);
+        return true;
+    }
+    return false;
+}
+
 static void parser_error(struct loader *L, const yaml_parser_t *p)
 {
     switch (p->error) {
@@ -706,6 +831,8 @@ static void parser_error(struct loader *L, const yaml_parser_t *p)
             LERR(L, &at, "tab character: YAML indents with spaces only");
             break;
         }
+        if (explain_yaml_error(L, p, off))
+            break;
         LERR(L, &at, "%s", p->problem ? p->problem : "YAML syntax error");
         if (p->context) {
             struct loc ctx = loc_at_mark(L, p->context_mark, 1);

@@ -14,9 +14,16 @@ void ynote_alias(struct diag *d, const struct ynode *n)
         yir_note_alias(d, n);
 }
 
+/* `key:` with nothing after it (what an editor leaves when a section is started): an
+ * empty section, the same as leaving the key out. An explicit null or ~ is not. */
+static bool left_empty(const struct ynode *n)
+{
+    return n && n->kind == YN_SCALAR && n->style == YS_PLAIN && n->len == 0 && !n->alias_name;
+}
+
 bool ycheck_map(struct diag *d, const struct ynode *n, const char *what)
 {
-    if (n && n->kind == YN_MAP)
+    if (n && (n->kind == YN_MAP || left_empty(n)))
         return true;
     const char *k = n ? ynode_kind_name(n) : "nothing";
     diag_error(d, n ? &n->loc : NULL, "%s must be a mapping, got %s %s", what, article(k), k);
@@ -26,7 +33,7 @@ bool ycheck_map(struct diag *d, const struct ynode *n, const char *what)
 
 bool ycheck_seq(struct diag *d, const struct ynode *n, const char *what)
 {
-    if (n && n->kind == YN_SEQ)
+    if (n && (n->kind == YN_SEQ || left_empty(n)))
         return true;
     const char *k = n ? ynode_kind_name(n) : "nothing";
     diag_error(d, n ? &n->loc : NULL, "%s must be a list, got %s %s", what, article(k), k);

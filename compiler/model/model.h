@@ -50,7 +50,8 @@ struct rule_def {
 struct iface_def {
     char *name;
     char *doc;
-    bool tiered; /* false: features (values from feature presets) */
+    bool tiered;         /* false: features (values from feature presets) */
+    bool optimize_raise; /* optimize: raise (else keep the project's tier) */
     struct param_def *params;
     size_t nparams;
     struct expr *memory; /* bytes */
@@ -138,8 +139,10 @@ struct shape {
     size_t nvalues;
     bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */
     double min, max;
-    char *message;          /* what to write instead, for a value the pattern/range rejects */
-    char *default_text;     /* the value when the key is left out, as written; NULL: none */
+    char *message;      /* what to write instead, for a value the pattern/range rejects */
+    char *default_text; /* the value when the key is left out, as written; NULL: none */
+    char **examples;    /* SH_STRING: common values editors offer (any valid one is fine) */
+    size_t nexamples;
     struct shape *keys;     /* SH_OBJECT, in the order diagnostics list them */
     const char **key_names; /* keys[i].name, for ycheck_keys */
     size_t nkeys;
@@ -182,6 +185,10 @@ struct catalog {
     char *root;                      /* repository root the catalog was read from */
     unsigned io_errors;              /* files that could not be read, TMPDIR unusable: exit 2 */
     struct name_index *preset_index; /* presets by name (catalog.c) */
+    /* Names of preset files that did not load (reported at the file): a preset that
+     * extends one is not reported again as extending an unknown preset. */
+    char **broken_presets;
+    size_t nbroken_presets;
 };
 
 /* ---- resolved configuration ---- */

@@ -192,5 +192,8 @@ void model_free_catalog(struct catalog *cat)
         ydoc_free(cat->docs[i]);
     free(cat->docs);
     free(cat->root);
+    for (size_t i = 0; i < cat->nbroken_presets; i++)
+        free(cat->broken_presets[i]);
+    free(cat->broken_presets);
     memset(cat, 0, sizeof *cat);
 }

@@ -6,6 +6,7 @@
 #include "front/util.h"
 #include "front/ycheck.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,31 @@ void presets_free_preset(struct preset_def *p, size_t nifaces)
     free(p->base);
 }
 
+/* The name a preset file that did not load gives itself: its top-level 'preset:' line,
+ * read as text (the YAML may be what is broken). */
+static void note_broken_preset(struct catalog *cat, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "preset:", 7))
+            continue;
+        char *s = line + 7, *e;
+        while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+            s++;
+        for (e = s; *e && !strchr(" \t\r\n\"'#", *e); e++)
+            ;
+        if (e > s) {
+            cat->broken_presets =
+                xrealloc(cat->broken_presets, (cat->nbroken_presets + 1) * sizeof(char *));
+            cat->broken_presets[cat->nbroken_presets++] = xstrndup(s, (size_t)(e - s));
+        }
+        break;
+    }
+    if (f)
+        fclose(f);
+}
+
 bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"preset", "doc",       "base",           "extends",
@@ -87,8 +113,10 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
     const struct ynode *name;
     const char *ns;
     const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a preset", &name, &ns);
-    if (!root)
+    if (!root) {
+        note_broken_preset(cat, path);
         return false;
+    }
     /* A user's preset may take a stock preset's name only when it says so. */
     const struct ynode *ovs = ymap_get(root, "overrides_stock");
     bool replace = false;
@@ -266,6 +294,57 @@ bool presets_load_fpreset(struct catalog *cat, struct diag *d, const char *path)
     return ok;
 }
 
+/* Two values as written (a scalar's text, a list's items). */
+static bool same_value(const struct ynode *a, const struct ynode *b)
+{
+    if (!a || !b || a->kind != b->kind)
+        return a == b;
+    if (a->kind == YN_SCALAR)
+        return strcmp(a->str, b->str) == 0;
+    if (a->kind != YN_SEQ || a->nitems != b->nitems)
+        return false;
+    for (size_t i = 0; i < a->nitems; i++)
+        if (!same_value(a->items[i], b->items[i]))
+            return false;
+    return true;
+}
+
+/* minimum < standard < performance < maximum: a tier that gives an interface exactly
+ * the values of the tier below it makes the choice between them meaningless (and
+ * `leec optimize` pick the richer name for nothing). */
+static bool tiers_strictly_ordered(const struct catalog *cat, struct diag *d)
+{
+    static const char *const order[] = {"minimum", "standard", "performance", "maximum"};
+    bool ok = true;
+    for (size_t k = 1; k < 4; k++) {
+        const struct tier_def *lo = catalog_tier(cat, order[k - 1]),
+                              *hi = catalog_tier(cat, order[k]);
+        if (!lo || !hi || !lo->ifaces || !hi->ifaces)
+            continue;
+        for (size_t fi = 0; fi < cat->nifaces; fi++) {
+            const struct iface_def *f = &cat->ifaces[fi];
+            if (!f->tiered || !f->nparams)
+                continue;
+            bool same = true;
+            for (size_t pi = 0; same && pi < f->nparams; pi++)
+                same = same_value(lo->ifaces[fi].values[pi].node, hi->ifaces[fi].values[pi].node);
+            if (!same)
+                continue;
+            const struct loc *at =
+                hi->ifaces[fi].values[0].node ? &hi->ifaces[fi].values[0].loc : &hi->loc;
+            diag_error(d, at,
+                       "tier '%s' gives %s exactly the values of tier '%s': tiers are strictly "
+                       "ordered (minimum < standard < performance < maximum), so change at "
+                       "least one",
+                       order[k], f->name, order[k - 1]);
+            diag_note(d, lo->ifaces[fi].values[0].node ? &lo->ifaces[fi].values[0].loc : &lo->loc,
+                      "tier '%s' for %s", order[k - 1], f->name);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 bool presets_check_links(struct catalog *cat, struct diag *d)
 {
     bool ok = true;
@@ -290,8 +369,23 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
         const char *target = p->alias_of ? p->alias_of : p->extends;
         const struct loc *tl = p->alias_of ? &p->alias_loc : &p->extends_loc;
         if (target && !catalog_preset_raw(cat, target)) {
-            diag_error(d, tl, "unknown preset '%s'", target);
             ok = false;
+            bool broken = false; /* its own errors were reported: no cascade */
+            for (size_t k = 0; k < cat->nbroken_presets; k++)
+                broken = broken || !strcmp(cat->broken_presets[k], target);
+            if (broken)
+                continue;
+            const char **pnames = xcalloc(cat->npresets + cat->nbroken_presets + 1, sizeof *pnames);
+            size_t np = 0;
+            for (size_t k = 0; k < cat->npresets; k++)
+                if (k != i)
+                    pnames[np++] = cat->presets[k].name;
+            for (size_t k = 0; k < cat->nbroken_presets; k++)
+                pnames[np++] = cat->broken_presets[k];
+            const char *s = suggest(target, pnames, np);
+            diag_error(d, tl, "unknown preset '%s'%s%s%s", target, s ? "; did you mean '" : "",
+                       s ? s : "", s ? "'?" : " (leec list shows them all)");
+            free(pnames);
             continue;
         }
         /* Cycles through extends/alias: walk and print the whole chain. The walk stops
@@ -364,5 +458,5 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             diag_error(d, NULL, "tier '%s' is missing from presets/tiers/", *r);
             ok = false;
         }
-    return ok;
+    return tiers_strictly_ordered(cat, d) && ok;
 }

@@ -5,6 +5,7 @@
 #include "front/ycheck.h"
 #include "model/schema.h"
 #include "model/values.h"
+#include "model/skill.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -483,16 +484,18 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     if (langs && !string_list(d, langs, &p->languages, &p->nlanguages, "languages"))
         ok = false;
     if (langs && langs->kind == YN_SEQ && p->nlanguages == langs->nitems) {
-        static const char *const known[] = {"en", "de", "fr", "es", "it"};
+        size_t nknown; /* the schema's enum: the one list of catalogue languages */
+        const char *const *known = skill_languages(cat, &nknown);
+        char names[256];
+        join_names(names, sizeof names, known, nknown, ", ");
         bool en = false;
         for (size_t i = 0; i < p->nlanguages; i++) {
             bool k = false;
-            for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
+            for (size_t j = 0; j < nknown; j++)
                 k = k || strcmp(p->languages[i], known[j]) == 0;
             if (!k) {
-                diag_error(d, &langs->items[i]->loc,
-                           "'%s' is not a Custom-skill language (en, de, fr, es, it)",
-                           p->languages[i]);
+                diag_error(d, &langs->items[i]->loc, "'%s' is not a Custom-skill language (%s)",
+                           p->languages[i], names);
                 ok = false;
             }
             en = en || strcmp(p->languages[i], "en") == 0;

@@ -158,10 +158,10 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
 bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
 {
     static const char *const keys[] = {"interface", "doc",     "tiered", "params",
-                                       "memory",    "metrics", "rules"};
+                                       "memory",    "metrics", "rules",  "optimize"};
     const struct ynode *name;
     const char *ns;
-    const struct ynode *root = catalog_load_named(cat, d, path, keys, 7, "a schema", &name, &ns);
+    const struct ynode *root = catalog_load_named(cat, d, path, keys, 8, "a schema", &name, &ns);
     if (!root)
         return false;
     if (catalog_iface(cat, ns)) {
@@ -190,6 +190,21 @@ bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
                    ns);
         ok = false;
         f->tiered = true;
+    }
+    /* leec optimize: raise (a richer tier answers better: raised as far as the memory
+     * allows) or keep (a richer tier costs logs, metrics or a bigger function: the
+     * project's own tier stays unless lowering it is needed to fit). */
+    const struct ynode *opt = ymap_get(root, "optimize");
+    if (opt) {
+        const char *os = ystring(d, opt, "optimize");
+        if (os && (!strcmp(os, "raise") || !strcmp(os, "keep"))) {
+            f->optimize_raise = !strcmp(os, "raise");
+        } else if (os) {
+            diag_error(d, &opt->loc, "optimize is raise or keep, got '%s'", os);
+            ok = false;
+        } else {
+            ok = false;
+        }
     }
     const struct ynode *params = yrequire(d, root, "params", "a schema");
     if (!params || !ycheck_map(d, params, "params"))
@@ -359,11 +374,12 @@ static const char *const shape_kinds[] = {"string", "bool", "int",  "duration", 
 
 static bool load_shape(struct diag *d, struct shape *sh, const char *name, const struct ynode *m)
 {
-    static const char *const keys[] = {"type", "doc",  "required", "pattern", "values",  "min",
-                                       "max",  "keys", "of",       "limit",   "message", "default"};
+    static const char *const keys[] = {"type",    "doc",     "required", "pattern", "values",
+                                       "min",     "max",     "keys",     "of",      "limit",
+                                       "message", "default", "examples"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
-    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 12, "a shape"))
+    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 13, "a shape"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a shape");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -416,6 +432,19 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
         } else {
             diag_error(d, &n->loc, "default is a scalar, as a project file would write it");
             ok = false;
+        }
+    }
+    if ((n = ymap_get(m, "examples"))) {
+        if (sh->kind != SH_STRING || !ycheck_seq(d, n, "examples")) {
+            if (sh->kind != SH_STRING)
+                diag_error(d, &n->loc, "examples are for a string shape");
+            return false;
+        }
+        sh->examples = xcalloc(n->nitems + 1, sizeof *sh->examples);
+        for (size_t i = 0; i < n->nitems; i++) {
+            const char *es = ystring(d, n->items[i], "an example");
+            sh->examples[sh->nexamples++] = xstrdup(es ? es : "");
+            ok = ok && es;
         }
     }
     if ((n = ymap_get(m, "values"))) {
@@ -506,6 +535,9 @@ void schema_free_shape(struct shape *s)
     free(s->limit);
     free(s->message);
     free(s->default_text);
+    for (size_t i = 0; i < s->nexamples; i++)
+        free(s->examples[i]);
+    free(s->examples);
 }
 
 /* ---- what leec itself relies on ---- */

@@ -307,7 +307,7 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
     sbuf_printf(&to, "%s", strcmp(root, ".") ? root : "");
     if (to.len)
         sbuf_add(&to, "/");
-    diag_map_path(d, from.s, to.s ? to.s : ""); /* root "." maps to no prefix */
+    diag_map_path(d, from.s, to.s ? to.s : ""); /* root ".": the paths as they are */
     sbuf_free(&from);
     sbuf_free(&to);
     ok = model_load_catalog(cat, tmp.s, d);

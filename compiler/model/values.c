@@ -68,7 +68,8 @@ static bool is_enum_value(const struct param_def *p, const char *s, struct diag 
     char list[512];
     join_names(list, sizeof list, (const char *const *)p->values, p->nvalues, " or ");
     if (sug)
-        diag_error(d, &n->loc, "'%s' is not a valid %s; did you mean '%s'?", s, p->name, sug);
+        diag_error(d, &n->loc, "'%s' is not a valid %s; did you mean '%s'? (one of %s)", s, p->name,
+                   sug, list);
     else
         diag_error(d, &n->loc, "'%s' is not a valid %s; expected one of %s", s, p->name, list);
     ynote_alias(d, n);
@@ -109,6 +110,62 @@ static bool quoted_parses(const struct param_def *p, const struct ynode *n)
 
 static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const struct ynode *n,
                            struct pvalue *out);
+
+/* "10 sec", "15 minutes", "10k": a number and a word that is not a unit of the
+ * parameter's type. Reported with the accepted forms (and the unit meant, when the
+ * word is a common spelling of one) instead of the expression parser's "unexpected". */
+static bool number_with_bad_unit(struct diag *d, const struct param_def *p, const struct ynode *n)
+{
+    const char *s = n->str;
+    size_t i = 0;
+    while ((s[i] >= '0' && s[i] <= '9') || (i && s[i] == '.'))
+        i++;
+    if (!i)
+        return false;
+    size_t num_end = i;
+    while (s[i] == ' ')
+        i++;
+    size_t w = i;
+    while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '%')
+        i++;
+    if (i == w || s[i]) /* no word, or more after it (an expression) */
+        return false;
+    const struct unit_def *u = unit_find(s + w, i - w);
+    struct dim want = ptype_dim(p->type);
+    if (u && dim_eq(u->dim, want))
+        return false; /* "10 s": fine */
+    const struct unit_def *meant = u ? NULL : unit_suggest(s + w, i - w);
+    /* "60MB" (no space) keeps the expression's own message (did you mean 'MiB'?). */
+    if (p->type != PT_INT && w == num_end && (u || meant))
+        return false;
+    if (p->type == PT_INT && u) /* "30s" for a count: the resolver names the dimension */
+        return false;
+    if (meant && !dim_eq(meant->dim, want))
+        meant = NULL;
+    const struct unit_def *units[8];
+    size_t zero, nu = units_of_dim(want, units, 8, &zero);
+    struct sbuf list = {0};
+    for (size_t k = nu; k-- > 0;)
+        sbuf_printf(&list, "%s%s", list.len ? (k ? ", " : " or ") : "", units[k]->name);
+    if (p->type == PT_INT)
+        diag_error(d, &n->loc, "%s is a whole number such as 42, without a unit; got '%s'", p->name,
+                   s);
+    else if (meant)
+        diag_error(d, &n->loc,
+                   "'%.*s' is not a unit here; write %.*s%s (a %s is a number and "
+                   "one of %s, e.g. %s)",
+                   (int)(i - w), s + w, (int)num_end, s, meant->name, ptype_name(p->type),
+                   list.s ? list.s : "", ptype_example(p->type));
+    else
+        diag_error(d, &n->loc,
+                   "'%.*s' is not a unit of a %s; write a number and one of %s, "
+                   "e.g. %s",
+                   (int)(i - w), s + w, ptype_name(p->type), list.s ? list.s : "",
+                   ptype_example(p->type));
+    sbuf_free(&list);
+    ynote_alias(d, n);
+    return true;
+}
 
 bool pvalue_parse(struct diag *d, const struct param_def *p, const struct ynode *n,
                   struct pvalue *out)
@@ -170,6 +227,8 @@ static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const stru
             ynote_alias(d, n);
             return false;
         }
+        if (number_with_bad_unit(d, p, n))
+            return false;
         return (out->expr = model_parse_expr(d, n)) != NULL;
     case PT_ENUM:
     case PT_STRING: {

@@ -197,6 +197,21 @@ static bool check_cloudwatch_namespace(struct ctx *c, const char *ns, const stru
     return true;
 }
 
+/* A value that is one word naming no parameter ("lots", "ten"): said as a value of
+ * the wrong form, not as a reference to a parameter that does not exist. */
+static bool unknown_word(const struct iface_def *f, const struct ynode *n)
+{
+    if (!n || n->kind != YN_SCALAR || !n->str[0] || (n->str[0] >= '0' && n->str[0] <= '9'))
+        return false;
+    for (const char *q = n->str; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_' ||
+              (*q >= '0' && *q <= '9')))
+            return false; /* an operator or a dotted name: the expression's own errors */
+    if (!strcmp(n->str, "true") || !strcmp(n->str, "false"))
+        return false;
+    return catalog_param(f, n->str) == NULL;
+}
+
 static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref_at)
 {
     struct slot *s = &c->slots[fi][pi];
@@ -236,6 +251,25 @@ static bool eval_slot(struct ctx *c, size_t fi, size_t pi, const struct loc *ref
             rv->items[i] = n->items[i]->str;
         break;
     default: {
+        if (unknown_word(f, n)) {
+            static const char *const example[] = {[PT_INT] = "42",
+                                                  [PT_SIZE] = "512KiB or 4MiB",
+                                                  [PT_DURATION] = "250ms, 5s or 2m",
+                                                  [PT_RATIO] = "0.85 or 85%"};
+            if (p->type == PT_BOOL)
+                diag_error(c->d, &s->pv->loc, "%s.%s is true or false; got '%s'", f->name, p->name,
+                           n->str);
+            else
+                diag_error(c->d, &s->pv->loc,
+                           "%s.%s is a %s such as %s; '%s' is neither a number nor a parameter "
+                           "name",
+                           f->name, p->name,
+                           p->type == PT_INT ? "whole number" : ptype_name(p->type),
+                           example[p->type], n->str);
+            ynote_alias(c->d, n);
+            ok = false;
+            break;
+        }
         size_t saved = c->scope;
         c->scope = fi;
         struct value v;
@@ -439,7 +473,10 @@ static bool assign_values(struct ctx *c)
 struct note_ctx {
     struct ctx *c;
     size_t scope;
-    bool only_overrides; /* skip values that come straight from a tier */
+    bool only_overrides;           /* skip values that come straight from a tier */
+    const struct loc *primary;     /* the error's own location: not noted again */
+    const struct rvalue *seen[16]; /* each value noted once */
+    size_t nseen;
 };
 
 /* The resolved value a reference names ("ttl" in scope, or "cache.ttl"), or NULL. */
@@ -479,6 +516,14 @@ static void note_ref(void *vn, const char *name, size_t len, const struct loc *a
         return;
     if (nc->only_overrides && (rv->origin.kind == ORIGIN_TIER || !rv->origin.loc.file))
         return;
+    const struct loc *l = &rv->origin.loc, *pr = nc->primary;
+    if (pr && l->file == pr->file && l->line == pr->line && l->col == pr->col)
+        return;
+    for (size_t i = 0; i < nc->nseen; i++)
+        if (nc->seen[i] == rv)
+            return;
+    if (nc->nseen < sizeof nc->seen / sizeof nc->seen[0])
+        nc->seen[nc->nseen++] = rv;
     char v[64], o[96];
     rvalue_format(rv, v, sizeof v);
     origin_format(&rv->origin, o, sizeof o);
@@ -534,7 +579,7 @@ static bool check_rules(struct ctx *c)
             if (!at && c->r->proj && !f->tiered)
                 at = &c->r->proj->fpreset_loc;
             diag_error(c->d, at ? at : best_loc(c->r), "%s: %s", f->name, f->rules[i].message);
-            struct note_ctx nc = {c, fi, false};
+            struct note_ctx nc = {c, fi, false, NULL, {0}, 0};
             expr_foreach_ref(f->rules[i].expr, note_ref, &nc);
             diag_note(c->d, &f->rules[i].loc, "rule defined here");
         }
@@ -689,7 +734,8 @@ static bool compute_memory(struct ctx *c)
     const struct loc *at = top.at;
     if (!at && r->proj && mb->origin.kind == ORIGIN_PROJECT)
         at = &mb->origin.loc;
-    diag_error(c->d, at ? at : best_loc(r),
+    const struct loc *primary = at ? at : best_loc(r);
+    diag_error(c->d, primary,
                "memory budget exceeded: the estimate is %s but the limit is %s (memory_mb %s "
                "minus headroom %s)",
                tot, lim, mbs, hrs);
@@ -715,7 +761,7 @@ static bool compute_memory(struct ctx *c)
             diag_note(c->d, mbl.first_set ? mbl.first_set : &m->loc, "%s: %s, %d%%", m->name, b,
                       pct);
         sbuf_free(&mbl.tier_params);
-        struct note_ctx nc = {c, catalog_iface_index(cat, ri->def), true};
+        struct note_ctx nc = {c, catalog_iface_index(cat, ri->def), true, primary, {0}, 0};
         expr_foreach_ref(ri->def->memory, note_ref, &nc);
     }
     free(order);
@@ -726,6 +772,14 @@ static bool compute_memory(struct ctx *c)
     if (top.at)
         sbuf_printf(&help, "lower %s, ", top.what);
     sbuf_printf(&help, "raise lambda.memory_mb to %.0f or more", need);
+    /* headroom is memory kept free of the pools (libcurl, TLS, the reply being built):
+     * lowering it fits more only while some stays. */
+    double hr_fit = floor((mb->num * 1024.0 * 1024.0 - r->mem_total) / (1024.0 * 1024.0));
+    if (hr_fit >= 8.0 && hr_fit * 1024.0 * 1024.0 < hr->num) {
+        char h[32];
+        fmt_bytes(h, sizeof h, hr_fit * 1024.0 * 1024.0);
+        sbuf_printf(&help, ", lower lambda.headroom (%s) to %s", hrs, h);
+    }
     diag_help(c->d,
               "%s, or let leec pick the richest tiers that fit: leec optimize %s --max-memory "
               "%.0fMiB",

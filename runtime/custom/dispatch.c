@@ -4,6 +4,7 @@
 #include "custom/dispatch.h"
 
 #include "custom/ha.h"
+#include "custom/intents.h"
 #include "custom/pending.h"
 #include "custom/speech.h"
 
@@ -190,29 +191,11 @@ static const struct intent_def {
     const char *feature;
     bool needs_token;
 } intents[] = {
-    {"TriggerAutomationIntent", NULL, "automation", true},
-    {"ListAutomationsIntent", NULL, "automation", true},
-    {"RunScriptIntent", NULL, "scripts", true},
-    {"ListScriptsIntent", NULL, "scripts", true},
-    {"SetInputHelperIntent", NULL, "input_helpers", true},
-    {"GetInputHelperIntent", NULL, "input_helpers", true},
-    {"MakeAnnouncementIntent", NULL, "notifications", true},
-    {"SendNotificationIntent", NULL, "notifications", true},
-    {"AreaControlIntent", NULL, "areas", true},
-    {"StartTimerIntent", NULL, "timers", true},
-    {"PauseTimerIntent", NULL, "timers", true},
-    {"CancelTimerIntent", NULL, "timers", true},
-    {"TimerStatusIntent", NULL, "timers", true},
-    {"ConversationIntent", NULL, "conversation", true},
-    {"HomeAssistantStatusIntent", h_status, NULL, true},
-    {"AMAZON.HelpIntent", h_help, NULL, false},
-    {"AMAZON.CancelIntent", h_stop, NULL, false},
-    {"AMAZON.StopIntent", h_stop, NULL, false},
-    {"AMAZON.NavigateHomeIntent", h_navigate_home, NULL, false},
-    {"AMAZON.FallbackIntent", h_fallback, NULL, false},
-    {"SelectIntent", h_select, NULL, true},
-    {"AMAZON.YesIntent", h_yes, NULL, true},
-    {"AMAZON.NoIntent", h_no, NULL, false},
+#define CS_FEATURE_NAME(f) (#f[0] == 'n' && #f[1] == 'o' && #f[2] == 'n' && #f[3] == 'e' ? NULL : #f)
+#define INTENT_ROW(id, name, feature, token, handler) {name, handler, CS_FEATURE_NAME(feature), token},
+    CS_INTENTS(INTENT_ROW)
+#undef INTENT_ROW
+#undef CS_FEATURE_NAME
 };
 
 /* The handler of intent d in this build: built in, or from its feature when the

@@ -53,6 +53,8 @@ INEXPRESSIBLE = {
     "dup_key_top": "duplicate keys (as dup_key_nested)",
     "tab_indent": "YAML syntax (the parser's diagnostic, not the schema's)",
     "yaml_syntax": "YAML syntax (the parser's diagnostic, not the schema's)",
+    "yaml_indent_extra_space": "YAML syntax: the editor's parser marks the line above (the "
+                               "value the indented key was read into), leec the key itself",
     "nul_byte": "a raw NUL byte: libyaml refuses the stream, an editor reads the text "
                 "before it (and JSON Schema sees no value)",
     "multi_doc": "several YAML documents in one file",
@@ -72,6 +74,7 @@ INEXPRESSIBLE = {
     "headroom_over_memory": "lambda.headroom against lambda.memory_mb: two resolved values "
                             "in different units (preset + overrides)",
     "format_github_stock": "the memory estimate (as memory_budget)",
+    "memory_budget_user_preset": "the memory estimate (as memory_budget)",
     "rule_http_connect": "a cross-field rule over resolved values (preset + overrides)",
     "rule_lambda_timeout": "a cross-field rule over resolved values (preset + overrides)",
     "user_tier_missing": "the user tier needs every value in overrides: depends on "
@@ -533,6 +536,178 @@ class EditorSchema(unittest.TestCase):
             got = self.lsp_lines(self.lsp[self.broken[case]])
             self.assertTrue(set(got) & set(lines), "%s: leec %s, server %s" % (
                 case, lines, got))
+
+
+# A starter project in a user's repository (with a preset of their own), and the places
+# a user asks for completions: (line, column) after the text at that line is replaced
+# by the given prefix (a blank line at some indentation, or `key: ` awaiting a value).
+STARTER = """\
+leec: 1
+preset: family
+features: smart_home
+tiers:
+  cache: standard
+overrides:
+  cache:
+    ttl: 5m
+home_assistant:
+  url: https://homeassistant.example.org:8123
+  token:
+    mode: account_linking
+alexa:
+  skill_ids: [amzn1.ask.skill.00000000-0000-0000-0000-000000000000]
+  discovery:
+    remove_capabilities:
+      - endpoint: "light#*"
+        interface: Alexa.ColorTemperatureController
+"""
+FAMILY = "preset: family\ndoc: Our house - production_balanced with a longer cache.\n" \
+         "extends: production_balanced\noverrides:\n  cache: {ttl: 5m}\n"
+# name: (line to insert before, 0-based, or None to edit a line in place; the new line)
+COMPLETION_POINTS = {
+    "top-level key": (3, ""),
+    "preset value": (None, 1, "preset: "),
+    "features value": (None, 2, "features: "),
+    "tiers key": (5, "  "),
+    "tier value": (None, 4, "  cache: "),
+    "overrides interface": (8, "  "),
+    "overrides parameter": (8, "    m"),  # a word begun: the parameters of cache
+    "home_assistant key": (10, "  "),
+    "token mode": (None, 11, "    mode: "),
+    "token mode with env": (None, 11, "    env: HA_TOKEN\n    mode: "),
+    "alexa key": (14, "  "),
+    "remove_capabilities interface": (None, 17, "        interface: "),
+    # A new file: the whole-file item and each required key.
+    "new file": ("doc", "leec: 1\n", 1, 0),
+}
+
+
+def completion_doc(point):
+    """(text, line, column) of the starter with the completion point made."""
+    lines = STARTER.split("\n")
+    spec = COMPLETION_POINTS[point]
+    if spec[0] == "doc":
+        return spec[1], spec[2], spec[3]
+    if spec[0] is None:
+        _, line, prefix = spec
+        lines[line] = prefix
+    else:
+        line, prefix = spec
+        lines.insert(line, prefix)
+    # A prefix of several lines: the cursor ends its last.
+    return "\n".join(lines), line + prefix.count("\n"), len(prefix.split("\n")[-1])
+
+
+class EditorCompletion(unittest.TestCase):
+    """Every completion yaml-language-server offers from `leec schema` at each point of a
+    starter file, accepted as an editor applies it (textEdit, snippet defaults), leaves a
+    file `leec validate` accepts: the editor never writes invalid YAML."""
+
+    @classmethod
+    def setUpClass(cls):
+        why = npm_install()
+        if why:
+            raise unittest.SkipTest(why)
+        cls.dir = tempfile.mkdtemp(prefix="leec-editor-completion-")
+        os.makedirs(os.path.join(cls.dir, "presets"))
+        with open(os.path.join(cls.dir, "presets", "family.yaml"), "w") as f:
+            f.write(FAMILY)
+        cls.path = os.path.join(cls.dir, "leec.yaml")
+        with open(cls.path, "w") as f:
+            f.write(STARTER)
+        assert leec_errors(cls.path, cwd=cls.dir)[0] == 0, "the starter must be valid"
+        r = run("schema", cwd=cls.dir)  # the project of the working directory
+        assert r.returncode == 0, r.stderr
+        cls.schema_path = os.path.join(cls.dir, "leec.schema.json")
+        with open(cls.schema_path, "w") as f:
+            f.write(r.stdout)
+        from yaml_lsp import YamlLanguageServer
+        server = [os.path.join(NPM_DIR, "node_modules", ".bin", "yaml-language-server"),
+                  "--stdio"]
+        cls.offered = {}
+        with YamlLanguageServer(server, cls.schema_path, root=cls.dir) as ls:
+            for k, point in enumerate(COMPLETION_POINTS):
+                text, line, col = completion_doc(point)
+                doc = os.path.join(cls.dir, "point%d.yaml" % k)
+                ls.diagnostics({doc: text}, close=False)  # opened and analysed
+                cls.offered[point] = (text, line, col, ls.completion(doc, line, col))
+                ls.close(doc)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(getattr(cls, "dir", ""), ignore_errors=True)
+
+    def test_every_completion_is_valid(self):
+        from yaml_lsp import apply_completion
+        bad, n = [], 0
+        out = os.path.join(self.dir, "accepted.yaml")
+        for point, (text, line, col, items) in self.offered.items():
+            if not items:
+                bad.append("%s: nothing offered" % point)
+            if point == "new file":
+                continue  # an incomplete file: test_whole_file_item
+            for item in items:
+                new = apply_completion(text, item, line, col)
+                with open(out, "w") as f:
+                    f.write(new)
+                code, _, diags = leec_errors(out, cwd=self.dir)
+                n += 1
+                if code != 0:
+                    got = new.split("\n")[line:line + 3]
+                    bad.append("%s: %r -> %r: %s" % (point, item["label"], "\\n".join(got),
+                                                     [d["message"] for d in diags][:2]))
+        self.assertEqual(bad, [], "%d of %d completions leave a file leec rejects:\n  %s" % (
+            len(bad), n, "\n  ".join(bad)))
+
+    def test_whole_file_item(self):
+        """In a new file, the whole-file item inserts every required key with its colon
+        (yaml-language-server wrote a bare `features`), preset and features with a value;
+        what is left for the user to fill in is the Home Assistant URL and the token's
+        mode (no value fits every house), and leec says exactly that."""
+        from yaml_lsp import apply_completion
+        text, line, col, items = self.offered["new file"]
+        whole = [i for i in items if i["label"] == self.schema_title()]
+        self.assertEqual(len(whole), 1, [i["label"] for i in items])
+        new = apply_completion(text, whole[0], line, col)
+        for ln in new.splitlines():
+            self.assertRegex(ln, r"^ *[a-z_]+:( .*)?$", new)
+        self.assertIn("\nfeatures: smart_home\n", new)
+        self.assertIn("\npreset: production_balanced\n", new)
+        out = os.path.join(self.dir, "whole.yaml")
+        with open(out, "w") as f:
+            f.write(new)
+        code, lines, diags = leec_errors(out, cwd=self.dir)
+        self.assertEqual(sorted(d["message"] for d in diags if d["severity"] == "error"),
+                         ["mode must be a string, got null", "url must be a string, got null"],
+                         new)
+
+    def schema_title(self):
+        with open(self.schema_path) as f:
+            return json.load(f)["title"]
+
+    def test_what_is_offered(self):
+        labels = {p: [i["label"] for i in v[3]] for p, v in self.offered.items()}
+        # The user's own preset, with its own doc.
+        self.assertIn("family", labels["preset value"])
+        docs = {i["label"]: json.dumps(i.get("documentation", ""))
+                for i in self.offered["preset value"][3]}
+        self.assertIn("Our house", docs["family"])
+        self.assertIn("Standard, with performance-tier caches", docs["low_latency"])
+        self.assertNotIn("null", labels["token mode"])
+        # long_lived is offered once the token has a source (alone, leec rejects it).
+        self.assertEqual(labels["token mode"], ["account_linking"])
+        self.assertEqual(labels["token mode with env"], ["long_lived"])
+        self.assertNotIn("user", labels["tier value"])  # needs every value in overrides
+        retired = [r["name"] for r in json.loads(run("--format", "json", "explain",
+                                                     "leec.yaml", cwd=self.dir).stdout
+                                                 or "{}").get("retired", [])]
+        for name in retired + ["singleton"]:
+            self.assertNotIn(name, labels["tiers key"])
+        self.assertIn("Alexa.PowerController", labels["remove_capabilities interface"])
+        self.assertIn("standard", labels["tier value"])
+        tier_docs = {i["label"]: json.dumps(i.get("documentation", ""))
+                     for i in self.offered["tier value"][3]}
+        self.assertGreater(len(tier_docs["maximum"]), 20, tier_docs)
 
 
 if __name__ == "__main__":

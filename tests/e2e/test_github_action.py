@@ -144,6 +144,10 @@ class Metadata(unittest.TestCase):
             env = {k: v for k, v in os.environ.items() if k != "LEEC_ROOT"}
             r = subprocess.run(argv, cwd=d, env=env, capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
+            # Counted in the summary line; -v names it.
+            self.assertIn("valid; skipped 1 YAML file that is not a leec file", r.stderr)
+            r = subprocess.run(argv[:2] + ["-v"] + argv[2:], cwd=d, env=env,
+                               capture_output=True, text=True)
             self.assertIn(".github/workflows/ci.yml:1:1: note: skipped", r.stderr)
             with open(os.path.join(d, "presets", "my_home.yaml"), "a") as f:
                 f.write("bogus: 1\n")

@@ -522,5 +522,22 @@ class TestCLI(unittest.TestCase):
             p.stderr.close()
 
 
+    def test_taken_port_is_one_line(self):
+        # A real Home Assistant on the port (8123 in a user's house): one line, exit 2,
+        # no traceback, nothing served.
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            port = busy.getsockname()[1]
+            r = subprocess.run([sys.executable, os.path.join(PEERS, "ha_simulator.py"),
+                                "--port", str(port)], capture_output=True, text=True,
+                               timeout=60)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertIn("cannot listen on 127.0.0.1:%d" % port, r.stderr)
+        self.assertIn("leave out --port", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=1)

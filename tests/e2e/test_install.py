@@ -102,6 +102,8 @@ class InstalledLeec(unittest.TestCase):
         os.makedirs(os.path.dirname(cls.prefix))
         shutil.move(staged, cls.prefix)
         cls.leec = os.path.join(cls.prefix, "bin", "leec")
+        cls.has_kit = os.path.exists(os.path.join(cls.prefix, "lib", "leec", "x86_64",
+                                                  "bootstrap.txt"))
         cls.repo = os.path.join(cls.tmp, "my-repo")
         write_user_repo(cls.repo)
 
@@ -116,12 +118,24 @@ class InstalledLeec(unittest.TestCase):
         for rel in ("bin/leec", "share/leec/schemas/lambda.yaml",
                     "share/leec/presets/tiers/minimum.yaml",
                     "share/leec/presets/production_balanced.yaml",
-                    "share/leec/runtime/CMakeLists.txt", "share/leec/cmake/LeecDeps.cmake",
+                    "share/leec/cmake/LeecDeps.cmake",
+                    "share/leec/presets/skill/models/interaction-model.en-US.json",
+                    "share/leec/tools/leec_invoke.py", "share/leec/tools/lambda_emulator.py",
+                    "share/leec/tools/ha_simulator.py", "share/leec/events/turn_on.json",
                     "lib/cmake/leec/leecConfig.cmake", "lib/cmake/leec/leecConfigVersion.cmake",
                     "lib/cmake/leec/leec_add_bootstrap.cmake"):
             self.assertTrue(os.path.exists(os.path.join(self.prefix, rel)), rel)
-        self.assertTrue(glob.glob(os.path.join(self.prefix, "share/leec/runtime/**/main.c"),
-                                  recursive=True))
+        if self.has_kit:  # the prebuilt runtime (lean builds: .ci/test, the .deb)
+            for rel in ("lib/leec/x86_64/bootstrap.txt", "lib/leec/x86_64/libleec_rt.a",
+                        "lib/leec/x86_64/libcurl.a"):
+                self.assertTrue(os.path.exists(os.path.join(self.prefix, rel)), rel)
+            self.assertTrue(glob.glob(os.path.join(self.prefix, "lib/leec/runtime/**/main.c"),
+                                      recursive=True))
+        # every interaction model of the source tree is installed (none dropped by a filter)
+        models = sorted(os.listdir(os.path.join(SRC, "presets", "skill", "models")))
+        self.assertTrue(models)
+        self.assertEqual(sorted(os.listdir(os.path.join(
+            self.prefix, "share", "leec", "presets", "skill", "models"))), models)
         self.assertFalse(os.path.exists(os.path.join(self.prefix, "bin", "leec-source-root")))
         for f in glob.glob(os.path.join(self.prefix, "**", "*"), recursive=True):
             if os.path.isfile(f) and not f.endswith("leec"):
@@ -229,6 +243,9 @@ class InstalledLeec(unittest.TestCase):
         self.assertIn("LEEC_ROOT", r.stderr)
 
     def test_user_cmake_project_builds_a_bootstrap(self):
+        if not self.has_kit:
+            self.skipTest("not a lean build (-DLEEC_LEAN=ON): leec_add_bootstrap links the "
+                          "prebuilt runtime installed in lib/leec")
         d = os.path.join(self.tmp, "cmake-repo")
         write_user_repo(d)
         with open(os.path.join(d, "CMakeLists.txt"), "w") as f:
@@ -276,15 +293,23 @@ class DebPackage(unittest.TestCase):
         r = run(["dpkg-deb", "-I", self.deb], check=True)
         self.assertRegex(r.stdout, r"Package: leec\n")
         self.assertRegex(r.stdout, r"Depends: .*libyaml-0-2")
-        self.assertRegex(r.stdout, r"Depends: .*libcjson1")
-        self.assertRegex(r.stdout, r"Recommends: .*re2c")
+        # leec package compiles and links (gcc, libc6-dev) and zips; invoke runs Python
+        self.assertRegex(r.stdout, r"Depends: .*\bgcc\b")
+        self.assertRegex(r.stdout, r"Depends: .*libc6-dev")
+        self.assertRegex(r.stdout, r"Depends: .*\bzip\b")
+        self.assertRegex(r.stdout, r"Recommends: .*python3")
 
     def test_contents(self):
         r = run(["dpkg-deb", "-c", self.deb], check=True)
         for path in ("./usr/bin/leec", "./usr/share/leec/schemas/lambda.yaml",
                      "./usr/share/leec/presets/tiers/minimum.yaml",
-                     "./usr/share/leec/runtime/", "./usr/lib/cmake/leec/leecConfig.cmake"):
+                     "./usr/share/leec/tools/leec_invoke.py",
+                     "./usr/lib/cmake/leec/leecConfig.cmake"):
             self.assertIn(path, r.stdout)
+        if os.path.exists(os.path.join(build_tree(self.tmp), "lib", "leec", "x86_64",
+                                       "bootstrap.txt")):
+            for path in ("./usr/lib/leec/runtime/", "./usr/lib/leec/x86_64/bootstrap.txt"):
+                self.assertIn(path, r.stdout)
 
     @unittest.skipUnless(os.environ.get("LEEC_TEST_DEB_INSTALL") == "1" and os.geteuid() == 0,
                          "installs a package: root and LEEC_TEST_DEB_INSTALL=1 only")

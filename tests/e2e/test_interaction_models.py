@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""The message catalogue (presets/skill/messages.<lang>.yaml: every key and placeholder of the
-English one, number words, ordinals, lists and durations per language) and the shipped
-interaction models (presets/skill/models/*.json, examples/interaction-model.json):
-generated from presets/skill/ without drift, every locale present, Amazon's rules
-(tests/peers/skill_models.py check_model), and the TypeScript types of npm ask-smapi-model
-(InteractionModelData, tsc --strict, each model an object literal so unknown fields are
-errors). The npm packages are installed into <build>/npm-skill-models once; the type check
-is skipped, saying so, only when npm cannot reach its registry."""
+"""The Custom skill as leec compiles it from presets/skill/: the interaction models `leec skill`
+writes (every locale, the intents of the project's features only, examples/interaction-model.json
+is its en-US model of examples/full.yaml), Amazon's rules (tests/peers/skill_models.py
+check_model), the TypeScript types of npm ask-smapi-model (InteractionModelData, the skill
+manifest, the account-linking request; tsc --strict, each an object literal so unknown fields are
+errors), and the message tables `leec compile` writes (leec_messages.c) compiled with the
+runtime's language rules (runtime/custom/lang.c): number words, ordinals, lists, durations, the
+project's languages only, and a broken catalogue refused with a located error. The npm packages
+are installed into <build>/npm-skill-models once; the type check is skipped, saying so, only
+when npm cannot reach its registry."""
 import copy
 import json
 import os
@@ -17,37 +19,51 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-import skill_messages as msg  # noqa: E402
 import skill_models as sm  # noqa: E402
 
 NPM_PACKAGES = ["ask-smapi-model@1", "typescript@5"]
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "fr-FR", "fr-CA", "es-ES",
+           "es-MX", "it-IT"]
+_CACHE = {}
+
+
+def leec():
+    return os.path.join(harness.build_dir(), "compiler", "leec")
+
+
+def package(project="examples/full.yaml", name="full", **kw):
+    """leec skill of a project (every region by default) into <build>/skill-<name>."""
+    out = os.path.join(harness.build_dir(), "skill-" + name)
+    r = sm.leec_skill(os.path.join(harness.source_dir(), project), out, leec=leec(), **kw)
+    if r.returncode != 0:
+        raise AssertionError(r.stdout)
+    return out
 
 
 def shipped():
-    out = {}
-    for loc in sm.LOCALES:
-        with open(sm.model_path(loc), encoding="utf-8") as f:
-            out[loc] = json.load(f)
-    return out
+    """Every locale's model with every intent (examples/full.yaml)."""
+    if "full" not in _CACHE:
+        _CACHE["full"] = sm.models_in(package())
+    return copy.deepcopy(_CACHE["full"])
 
 
 class TestSources(unittest.TestCase):
     def test_expand(self):
-        self.assertEqual(sm.expand("(trigger|fire) the {A}( automation|)"),
-                         ["trigger the {A} automation", "trigger the {A}",
-                          "fire the {A} automation", "fire the {A}"])
-        self.assertEqual(sm.expand("envía(me|) una"), ["envíame una", "envía una"])
+        names = [s for i in shipped()["en-US"]["interactionModel"]["languageModel"]["intents"]
+                 if i["name"] == "TriggerAutomationIntent" for s in i["samples"]]
+        # "(trigger|activate|fire) the {Automation} automation" and the like, expanded
+        for s in ("trigger the {Automation} automation", "activate the {Automation} automation",
+                  "fire the {Automation} automation", "trigger {Automation}"):
+            self.assertIn(s, names)
 
-    def test_no_drift(self):
-        self.assertEqual(sm.drift(), [], "run tests/peers/skill_models.py generate")
-
-    def test_every_locale_shipped(self):
-        self.assertEqual(sorted(os.listdir(sm.MODELS)),
-                         sorted("interaction-model.%s.json" % l for l in sm.LOCALES))
+    def test_every_locale(self):
+        self.assertEqual(sorted(shipped()), sorted(LOCALES))
 
     def test_example_is_en_us(self):
         with open(sm.EXAMPLE, encoding="utf-8") as f:
-            self.assertEqual(json.load(f), shipped()["en-US"])
+            self.assertEqual(json.load(f), shipped()["en-US"],
+                             "examples/interaction-model.json: leec skill examples/full.yaml "
+                             "... --locales en-US wrote it")
 
     def test_same_intents_and_slots_everywhere(self):
         def sig(m):
@@ -72,37 +88,19 @@ class TestSources(unittest.TestCase):
         self.assertIn("lichter", values("de-DE", "DeviceType"))
         self.assertIn("focos", values("es-MX", "DeviceType"))
         # language-independent ids for the values the runtime interprets
-        for loc in sm.LOCALES:
+        for loc in LOCALES:
             for t in models[loc]["interactionModel"]["languageModel"]["types"]:
                 if t["name"] in ("Action", "DeviceType"):
                     self.assertTrue(all("id" in v for v in t["values"]), (loc, t["name"]))
 
     def test_models_of_a_project_file(self):
-        feats, langs = sm.project_choice(os.path.join(sm.SOURCE, "tests", "emit", "languages",
-                                                      "leec.yaml"))
-        self.assertEqual(langs, {"en", "de"})
-        self.assertIn("automation", feats)
-        self.assertNotIn("timers", feats)
-        feats, langs = sm.project_choice(os.path.join(sm.SOURCE, "examples", "tuned.yaml"))
-        self.assertIn("timers", feats)
-        self.assertIsNone(langs)
-        out = os.path.join(harness.build_dir(), "skill-models-project")
-        shutil.rmtree(out, ignore_errors=True)
-        r = subprocess.run([sys.executable, os.path.join(sm.HERE, "skill_models.py"), "generate",
-                            "--project", os.path.join(sm.SOURCE, "tests", "emit", "languages",
-                                                      "leec.yaml"), "--out", out],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.assertEqual(r.returncode, 0, r.stdout)
-        self.assertEqual(sorted(os.listdir(out)), sorted(
-            "interaction-model.%s.json" % l for l in sm.LOCALES if l[:2] in ("en", "de")))
-
-    def test_features_leave_intents_out(self):
-        ms = sm.all_models(features={"automation", "scripts"})
+        """alexa.languages [en, de] and automation_basic: those locales, those intents."""
+        ms = sm.models_in(package("tests/emit/languages/leec.yaml", "languages"))
+        self.assertEqual(sorted(ms), sorted(l for l in LOCALES if l[:2] in ("en", "de")))
         names = [i["name"] for i in ms["de-DE"]["interactionModel"]["languageModel"]["intents"]]
         self.assertIn("TriggerAutomationIntent", names)
         self.assertIn("SelectIntent", names)
         self.assertNotIn("StartTimerIntent", names)
-        self.assertNotIn("AreaControlIntent", names)
         types = [t["name"] for t in ms["de-DE"]["interactionModel"]["languageModel"]["types"]]
         self.assertNotIn("TimerName", types)
         for loc, m in ms.items():
@@ -211,7 +209,7 @@ class TestSmapiTypes(unittest.TestCase):
                                         % (" ".join(NPM_PACKAGES), r.stdout[-2000:]))
         cls.tsc = tsc
 
-    def tsc_errors(self, models):
+    def tsc_errors(self, models, typ="v1.skill.interactionModel.InteractionModelData"):
         src = os.path.join(self.dir, "models")
         shutil.rmtree(src, ignore_errors=True)
         os.makedirs(src)
@@ -220,8 +218,8 @@ class TestSmapiTypes(unittest.TestCase):
             p = os.path.join(src, "m%d.ts" % i)
             with open(p, "w", encoding="utf-8") as f:
                 f.write("// %s\nimport { v1 } from 'ask-smapi-model';\n"
-                        "export const model: v1.skill.interactionModel.InteractionModelData"
-                        " = %s;\n" % (name, json.dumps(m, ensure_ascii=False, indent=1)))
+                        "export const model: %s = %s;\n"
+                        % (name, typ, json.dumps(m, ensure_ascii=False, indent=1)))
             files.append(p)
         r = subprocess.run([self.tsc, "--noEmit", "--strict", "--module", "commonjs",
                             "--moduleResolution", "node", "--target", "es2020"] + files,
@@ -236,6 +234,30 @@ class TestSmapiTypes(unittest.TestCase):
         rc, out = self.tsc_errors(models)
         self.assertEqual(rc, 0, out)
 
+    def test_manifests_have_the_smapi_types(self):
+        out = package()
+        docs = {}
+        for kind in ("smart-home", "custom"):
+            with open(os.path.join(out, kind, "skill-package", "skill.json")) as f:
+                docs[kind] = json.load(f)
+        rc, text = self.tsc_errors(docs, "v1.skill.Manifest.SkillManifestEnvelope")
+        self.assertEqual(rc, 0, text)
+        links = {}
+        for kind in ("smart-home", "custom"):
+            for region in ("NA", "EU", "FE"):
+                p = os.path.join(out, kind, "account-linking.%s.json" % region)
+                if kind == "smart-home" or os.path.exists(p):  # Smart Home: always linked
+                    with open(p) as f:
+                        links[kind + region] = json.load(f)["accountLinkingRequest"]
+        self.assertEqual(len([k for k in links if k.startswith("smart-home")]), 3)
+        rc, text = self.tsc_errors(links, "v1.skill.accountLinking.AccountLinkingRequestPayload")
+        self.assertEqual(rc, 0, text)
+        bad = copy.deepcopy(docs["smart-home"])
+        bad["manifest"]["apis"]["smartHome"]["endpoints"] = {}
+        rc, text = self.tsc_errors({"bad": bad}, "v1.skill.Manifest.SkillManifestEnvelope")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("endpoints", text)
+
     def test_type_check_catches_a_wrong_field(self):
         m = copy.deepcopy(shipped()["en-US"])
         m["interactionModel"]["languageModel"]["intents"][0]["sampels"] = []
@@ -246,116 +268,158 @@ class TestSmapiTypes(unittest.TestCase):
         self.assertIn("number", out)
 
 
+PROBE_C = r"""
+#include "custom/lang.h"
+#include <stdio.h>
+#include <string.h>
+/* argv: lang, then words: n:WORD (sk_number), o:WORD (sk_ordinal), b:WORD (sk_bool),
+ * d:SECONDS (sk_duration), l:A|B|C (sk_list, and), L:A|B (sk_list, or) */
+int main(int argc, char **argv) {
+    const struct sk_lang *l = sk_lang_for(argv[1]);
+    printf("%s %zu\n", l->code, sk_nlangs);
+    for (int i = 2; i < argc; i++) {
+        const char *w = argv[i] + 2;
+        char out[256];
+        double v = -1;
+        switch (argv[i][0]) {
+        case 'n': printf("%g\n", sk_number(l, w, &v) == 0 ? v : -1); break;
+        case 'o': printf("%d\n", sk_ordinal(l, w)); break;
+        case 'b': printf("%d\n", sk_bool(l, w)); break;
+        case 'd': sk_duration(l, (unsigned)atoi(w), out, sizeof out); printf("%s\n", out); break;
+        default: {
+            char buf[256]; const char *items[8]; size_t n = 0;
+            snprintf(buf, sizeof buf, "%s", w);
+            for (char *t = strtok(buf, "|"); t && n < 8; t = strtok(NULL, "|")) items[n++] = t;
+            sk_list(l, out, sizeof out, items, n, argv[i][0] == 'L');
+            printf("%s\n", out);
+        }
+        }
+    }
+    return 0;
+}
+"""
+
+
+def leec_run(*args, root=None):
+    cmd = [leec()] + (["--root", root] if root else []) + list(args)
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 class TestCatalogue(unittest.TestCase):
+    """leec_messages.c (leec compile) linked with runtime/custom/lang.c."""
+
     @classmethod
     def setUpClass(cls):
-        cls.cats = msg.load_all()
+        cls.cc = shutil.which("cc") or shutil.which("gcc")
+        if not cls.cc:
+            raise unittest.SkipTest("no C compiler")
+        cls.exe = {}
+        for name, project in (("all", "examples/full.yaml"),
+                              ("en_de", "tests/emit/languages/leec.yaml")):
+            out = os.path.join(harness.build_dir(), "lang-" + name)
+            r = leec_run("compile", os.path.join(harness.source_dir(), project), "-o", out)
+            assert r.returncode == 0, r.stdout
+            cls.exe[name] = cls.build(out)
 
-    def test_complete_and_consistent(self):
-        for lang, cat in self.cats.items():
-            with self.subTest(lang=lang):
-                self.assertEqual(cat["language"], lang)
-                self.assertEqual(msg.check_catalogue(cat, self.cats["en"]), [])
+    @classmethod
+    def build(cls, out):
+        rt = os.path.join(harness.source_dir(), "runtime")
+        main = os.path.join(out, "probe.c")
+        with open(main, "w") as f:
+            f.write("#include <stdlib.h>\n" + PROBE_C)
+        exe = os.path.join(out, "lang_probe")
+        subprocess.run([cls.cc, "-std=c11", "-Wall", "-Werror", "-I", rt, main,
+                        os.path.join(out, "leec_messages.c"),
+                        os.path.join(rt, "custom", "lang.c"),
+                        os.path.join(rt, "base", "utf8.c"), "-lm", "-o", exe], check=True)
+        return exe
 
-    def test_every_model_language_has_a_catalogue(self):
-        self.assertEqual(sorted({sm.locale_language(l) for l in sm.LOCALES}),
-                         sorted(msg.LANGUAGES))
-
-    def test_english_is_what_the_runtime_says_today(self):
-        en = self.cats["en"]
-        self.assertEqual(msg.fill(en, "triggered", name="Morning Routine"),
-                         "Triggered Morning Routine.")
-        self.assertEqual(msg.fill(en, "timer_started", name="Laundry",
-                                  duration=msg.speak_duration(en, 5400)),
-                         "Started the Laundry timer for 1 hour 30 minutes.")
-        self.assertEqual(msg.fill(en, "options", name="House Mode", list=msg.speak_list(
-            en, ["Home", "Away", "Night", "Vacation"], "or")),
-            "House Mode can be Home, Away, Night or Vacation.")
-        self.assertEqual(msg.fill(en, "area_off", what=en["messages"]["kind.everything"],
-                                  area="kitchen"), "Turned off everything in the kitchen.")
+    def probe(self, locale, *words, build="all"):
+        r = subprocess.run([self.exe[build], locale] + list(words), stdout=subprocess.PIPE,
+                           text=True, check=True)
+        return r.stdout.splitlines()
 
     def test_numbers(self):
         want = {"en": {"fifty": 50, "fifty five": 55, "twenty one": 21, "one hundred": 100},
                 "de": {"fünfzig": 50, "einundzwanzig": 21, "dreissig": 30, "null": 0,
                        "siebenundneunzig": 97},
                 "fr": {"cinquante": 50, "vingt et un": 21, "soixante et onze": 71,
-                       "quatre vingts": 80, "quatre vingt dix neuf": 99, "dix sept": 17},
+                       "quatre vingts": 80, "quatre-vingt-dix-neuf": 99, "dix sept": 17},
                 "es": {"cincuenta": 50, "veintidós": 22, "treinta y uno": 31, "cien": 100,
                        "dieciséis": 16},
                 "it": {"cinquanta": 50, "ventuno": 21, "ventotto": 28, "ventitré": 23,
                        "cento": 100, "diciassette": 17}}
         for lang, cases in want.items():
-            words = msg.number_words(self.cats[lang])
-            for w, v in cases.items():
-                self.assertEqual(words.get(w), v, (lang, w))
+            got = self.probe(lang, *("n:" + w for w in cases))
+            self.assertEqual(got[1:], ["%d" % v for v in cases.values()], lang)
+
+    def test_every_number_word_0_to_100(self):
+        """Each language's tables say every value 0..100 in words (leec composed them)."""
+        words = {"en": ["zero", "nineteen", "twenty", "forty two", "ninety nine"],
+                 "de": ["null", "neunzehn", "zwanzig", "zweiundvierzig", "neunundneunzig"],
+                 "fr": ["zéro", "dix neuf", "vingt", "quarante deux", "quatre vingt dix neuf"],
+                 "es": ["cero", "diecinueve", "veinte", "cuarenta y dos", "noventa y nueve"],
+                 "it": ["zero", "diciannove", "venti", "quarantadue", "novantanove"]}
+        for lang, ws in words.items():
+            self.assertEqual(self.probe(lang, *("n:" + w for w in ws))[1:],
+                             ["0", "19", "20", "42", "99"], lang)
 
     def test_ordinals(self):
         for lang, w, v in (("en", "first", 1), ("de", "ersten", 1), ("de", "dritte", 3),
                            ("fr", "premier", 1), ("fr", "deuxième", 2), ("es", "primero", 1),
                            ("es", "segunda", 2), ("it", "primo", 1), ("it", "terza", 3)):
-            self.assertEqual(msg.ordinal_words(self.cats[lang]).get(w), v, (lang, w))
+            self.assertEqual(self.probe(lang, "o:" + w)[1], str(v), (lang, w))
 
     def test_lists_and_durations(self):
-        abc = ["A", "B", "C"]
         for lang, lst, ten, mixed in (
                 ("en", "A, B and C", "10 minutes", "1 hour 30 minutes"),
                 ("de", "A, B und C", "10 Minuten", "1 Stunde und 30 Minuten"),
                 ("fr", "A, B et C", "10 minutes", "1 heure et 30 minutes"),
                 ("es", "A, B y C", "10 minutos", "1 hora y 30 minutos"),
                 ("it", "A, B e C", "10 minuti", "1 ora e 30 minuti")):
-            cat = self.cats[lang]
-            self.assertEqual(msg.speak_list(cat, abc), lst)
-            self.assertEqual(msg.speak_duration(cat, 600), ten)
-            self.assertEqual(msg.speak_duration(cat, 5400), mixed)
-        es = self.cats["es"]
-        self.assertEqual(msg.speak_list(es, ["Luz", "Iglesia"]), "Luz e Iglesia")
-        self.assertEqual(msg.speak_list(es, ["agua", "hielo"]), "agua y hielo")
-        self.assertEqual(msg.speak_list(es, ["siete", "ocho"], "or"), "siete u ocho")
-
-    def test_c_tables_no_drift(self):
-        bad = msg.c_drift()
-        if bad is None:
-            self.skipTest("clang-format is not installed: runtime/custom/lang_tables.{h,c} and lang_*.c "
-                          "drift not checked")
-        self.assertEqual(bad, [], "run tests/peers/skill_messages.py emit-c")
+            self.assertEqual(self.probe(lang, "l:A|B|C", "d:600", "d:5400")[1:],
+                             [lst, ten, mixed], lang)
+        self.assertEqual(self.probe("es", "l:Luz|Iglesia", "l:agua|hielo", "L:siete|ocho")[1:],
+                         ["Luz e Iglesia", "agua y hielo", "siete u ocho"])
 
     def test_languages_left_out_of_a_build(self):
-        """LEEC_SKILL_LANG_XX=0 (CMake LEEC_SKILL_LANGUAGES) leaves a language's tables out;
-        its locales are then answered in English."""
-        cc = shutil.which("cc") or shutil.which("gcc")
-        if not cc:
-            self.skipTest("no C compiler")
-        rt = os.path.join(harness.source_dir(), "runtime")
-        out = os.path.join(harness.build_dir(), "lang-subset")
-        os.makedirs(out, exist_ok=True)
-        main = os.path.join(out, "main.c")
-        with open(main, "w") as f:
-            f.write('#include "custom/lang.h"\n#include <stdio.h>\nint main(void) {\n'
-                    'const char *l[] = {"en-US", "de-DE", "fr-FR", "es-ES", "it-IT"};\n'
-                    'for (int i = 0; i < 5; i++) printf("%s ", sk_lang_for(l[i])->code);\n'
-                    'printf("%zu\\n", sk_nlangs); return 0; }\n')
-        exe = os.path.join(out, "lang_subset")
-        subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-I", rt,
-                        "-DLEEC_SKILL_LANG_DE=1", "-DLEEC_SKILL_LANG_FR=0",
-                        "-DLEEC_SKILL_LANG_ES=0", "-DLEEC_SKILL_LANG_IT=0", main,
-                        os.path.join(rt, "custom", "lang.c"),
-                        os.path.join(rt, "custom", "lang_tables.c"),
-                        os.path.join(rt, "custom", "lang_en.c"),
-                        os.path.join(rt, "custom", "lang_de.c"),
-                        os.path.join(rt, "base", "utf8.c"), "-lm", "-o", exe], check=True)
-        r = subprocess.run([exe], stdout=subprocess.PIPE, text=True, check=True)
-        self.assertEqual(r.stdout.strip(), "en de en en en 2")
+        """alexa.languages [en, de]: only those tables are written and linked; the other
+        locales are answered in English."""
+        got = [self.probe(l, build="en_de")[0] for l in
+               ("en-US", "de-DE", "fr-FR", "es-ES", "it-IT")]
+        self.assertEqual(got, ["en 2", "de 2", "en 2", "en 2", "en 2"])
+        with open(os.path.join(harness.build_dir(), "lang-en_de", "leec_messages.c")) as f:
+            text = f.read()
+        self.assertIn("lang_de", text)
+        self.assertNotIn("lang_fr", text)
 
     def test_checker_catches(self):
-        import copy as _c
-        de = _c.deepcopy(self.cats["de"])
-        del de["messages"]["triggered"]
-        de["messages"]["running"] = "{name} läuft {extra}"
-        de["numbers"]["tens"] = de["numbers"]["tens"][:-1]
-        errs = msg.check_catalogue(de, self.cats["en"])
-        self.assertTrue(any("triggered missing" in e for e in errs), errs)
-        self.assertTrue(any("running: placeholders" in e for e in errs), errs)
-        self.assertTrue(any("0..100" in e or "numbers" in e for e in errs), errs)
+        """A catalogue that differs from the English one is a located error, and nothing is
+        written."""
+        root = os.path.join(harness.build_dir(), "broken-catalogue")
+        shutil.rmtree(root, ignore_errors=True)
+        for d in ("schemas", "presets"):
+            shutil.copytree(os.path.join(harness.source_dir(), d), os.path.join(root, d))
+        p = os.path.join(root, "presets", "skill", "messages.de.yaml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace("  triggered:", "  triggerd:", 1)
+        text = text.replace('  running: "{name}', '  running: "{extra} {name}', 1)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        out = os.path.join(root, "out")
+        r = leec_run("compile", os.path.join(harness.source_dir(), "examples", "full.yaml"),
+                     "-o", out, root=root)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("messages.de.yaml", r.stdout)
+        self.assertIn("message triggered missing", r.stdout)
+        self.assertIn("message triggerd is not in the English catalogue", r.stdout)
+        self.assertIn("message running: placeholders {extra,name}, English has {name}",
+                      r.stdout)
+        self.assertFalse(os.path.exists(os.path.join(out, "leec_messages.c")))
+        r = leec_run("validate", root=root)  # pre-commit and CI see it too
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("message triggered missing", r.stdout)
 
 
 if __name__ == "__main__":

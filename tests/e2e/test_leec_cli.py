@@ -25,7 +25,8 @@ def _is_project(path):
 EXAMPLES = sorted(p for p in (os.path.join("examples", f)
                               for f in os.listdir(os.path.join(SRC, "examples"))
                               if f.endswith(".yaml")) if _is_project(p))
-COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema"]
+COMMANDS = ["validate", "explain", "compile", "list", "diff", "optimize", "schema", "package",
+            "invoke", "event"]
 
 # Every preset named in the project's seed facts ("Presets in the original code",
 # "Further presets named only in the READMEs", the seed-000 sketches and the three
@@ -277,6 +278,54 @@ class Explain(unittest.TestCase):
             self.assertIn("preset memory_conservative (alias of ultra_conservative)", r.stdout)
 
 
+class TiersStrictlyOrdered(unittest.TestCase):
+    def test_a_tier_equal_to_its_neighbour_is_an_error(self):
+        # The catalog's own check: maximum giving circuit_breaker performance's values.
+        with tempfile.TemporaryDirectory() as d:
+            for sub in ("schemas", "presets"):
+                shutil.copytree(os.path.join(SRC, sub), os.path.join(d, sub))
+            tiers = os.path.join(d, "presets", "tiers")
+            perf = [l for l in open(os.path.join(tiers, "performance.yaml"))
+                    if l.startswith("  circuit_breaker:")][0]
+            path = os.path.join(tiers, "maximum.yaml")
+            text = open(path).read()
+            line = [l for l in text.splitlines(True) if l.startswith("  circuit_breaker:")][0]
+            with open(path, "w") as f:
+                f.write(text.replace(line, perf))
+            r = run("--root", d, "validate")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"presets/tiers/maximum\.yaml:\d+:\d+: error: tier 'maximum' "
+                                   r"gives circuit_breaker exactly the values of tier "
+                                   r"'performance'")
+        self.assertIn("note: tier 'performance' for circuit_breaker", r.stderr)
+
+    def test_stock_tiers_differ(self):
+        r = run("validate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+class ExplainOverBudget(unittest.TestCase):
+    def test_table_then_error(self):
+        # Over budget is when the table is needed: printed, then the error after it.
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(SRC, "tests", "golden", "memory_budget_user_preset.yaml")
+            shutil.copy(src, os.path.join(d, "leec.yaml"))
+            r = run("explain", "leec.yaml", cwd=d)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("\nmemory budget: 29.9 MiB of 20.0 MiB", r.stdout)
+        self.assertRegex(r.stdout, r"\n  cache +12\.1 MiB  #+\n")
+        self.assertIn("over budget by 9.9 MiB", r.stdout)
+        self.assertIn("leec.yaml:6:10: error: memory budget exceeded", r.stderr)
+        self.assertIn("lambda.headroom", r.stderr)
+        self.assertIn("leec optimize leec.yaml", r.stderr)
+        # An error before any value is known prints no table.
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "leec.yaml"), "w") as f:
+                f.write("leec: 1\npreset: no_such\n")
+            r = run("explain", "leec.yaml", cwd=d)
+        self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
+
+
 class ExplainJson(unittest.TestCase):
     """explain --format json: the facts every consumer outside the compiler reads."""
 
@@ -336,7 +385,8 @@ class Compile(unittest.TestCase):
             r = run("compile", "examples/leec.yaml", "-o", d)
             self.assertEqual(r.returncode, 0, r.stderr)
             files = sorted(os.listdir(d))
-            self.assertEqual(files, ["leec_config.c", "leec_config.h", "leec_facts.json"])
+            self.assertEqual(files, ["leec_config.c", "leec_config.h", "leec_facts.json",
+                                     "leec_messages.c"])
             before = {f: os.stat(os.path.join(d, f)).st_mtime_ns for f in files}
             contents = {f: read(os.path.join(d, f)) for f in files}
             time.sleep(0.05)
@@ -380,7 +430,8 @@ class ListDiffOptimize(unittest.TestCase):
 
     def test_diff(self):
         r = run("diff", "examples/leec.yaml", "examples/full.yaml")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        # git diff --exit-code: 1 when they differ
+        self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("cache.ttl: 2 m -> 5 m", r.stdout)
         self.assertIn("features.timers: false -> true", r.stdout)
         m = re.search(r"^(\d+) differences?$", r.stdout, re.M)
@@ -443,7 +494,7 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                 with open(os.path.join(d, name), "w") as f:
                     f.write(text)
             r = run("diff", "a.yaml", "b.yaml", cwd=d)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.returncode, 1, r.stderr)
             out = r.stdout
             for want in (
                     "preset: production_balanced -> low_latency",
@@ -476,6 +527,7 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                 self.assertIn(want, out)
             r = run("diff", "a.yaml", "a.yaml", cwd=d)
             self.assertIn("\n0 differences\n", r.stdout)
+            self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_diff_same(self):
         r = run("diff", "examples/leec.yaml", "examples/leec.yaml")
@@ -495,11 +547,33 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
         m = re.search(r"estimate ([0-9.]+ \w+)", r.stdout)
         self.assertIsNotNone(m, r.stdout)
         self.assertLessEqual(parse_size(m.group(1)), 32 * 1024 ** 2)
-        tiers = dict(re.findall(r"^  (\w+): (\w+)$", r.stdout, re.M))
+        tiers = dict(re.findall(r"^  (\w+): +(\w+)", r.stdout, re.M))
         self.assertTrue(tiers, r.stdout)
         for iface, tier in tiers.items():
             self.assertIn(tier, ("minimum", "standard", "performance", "maximum"))
         self.assertEqual(r.stderr, "")
+        # The project's goal: logging (DEBUG) and lambda are not raised for a home bridge.
+        self.assertEqual(tiers.get("logging", "standard"), "standard", r.stdout)
+        self.assertNotIn("lambda", tiers, r.stdout)
+        # The answer is a block to paste: pasted over the project's tiers:, the project
+        # is valid and its estimate is the one printed.
+        block = r.stdout[r.stdout.index("\ntiers:\n") + 1:]
+        with open(os.path.join(SRC, "examples", "leec.yaml")) as f:
+            text = f.read()
+        start = text.index("\ntiers:\n") + 1
+        end = start + len("tiers:\n")
+        while text[end:end + 2] == "  ":
+            end = text.index("\n", end) + 1
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "leec.yaml"), "w") as f:
+                f.write(text[:start] + block + text[end:])
+            v = run("validate", "leec.yaml", cwd=d)
+            self.assertEqual(v.returncode, 0, v.stderr)
+            e = run("explain", "leec.yaml", cwd=d)
+        self.assertIn("memory budget: %s of" % m.group(1), e.stdout)
+        # Already the best that fits: said, nothing to paste.
+        r = run("optimize", "examples/leec.yaml", "--max-memory", m.group(1).replace(" ", ""))
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_optimize_too_small(self):
         r = run("optimize", "examples/leec.yaml", "--max-memory", "1MiB")

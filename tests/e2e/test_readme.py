@@ -8,10 +8,11 @@ An unmarked block fails the test, so a new command cannot dodge it.
 
 A runnable block runs with `bash -e -o pipefail` in a scratch directory that looks like the
 source tree (a symlink to each top-level entry, `build` -> LEEC_BUILD_DIR), so files the
-commands write (out/, leec.schema.json, build-full/) stay out of the tree. The one change
-made to the text: port 8123 (the Home Assistant simulator's in the README) becomes a free
-port, so parallel runs do not collide. Background processes a block starts are killed with
-its process group afterwards. The block must exit 0."""
+commands write (out/, leec.schema.json, build-full/) stay out of the tree; every name they
+add at the top must be one .gitignore ignores, so a user who pastes them into a checkout is
+left with nothing untracked. The text runs unchanged (the Home Assistant simulator takes a
+free port and prints its URL). Background processes a block starts are killed with its
+process group afterwards. The block must exit 0."""
 import os
 import re
 import shutil
@@ -84,10 +85,10 @@ class TestReadme(unittest.TestCase):
         self.assertGreaterEqual(len(runnable), 4)
         work = scratch_tree()
         self.addCleanup(shutil.rmtree, work, True)
-        port = str(harness.free_port())
+        before = set(os.listdir(work))
         for line, code in runnable:
             with self.subTest(line=line):
-                script = code.replace("8123", port)
+                script = code
                 p = subprocess.Popen(["bash", "-e", "-o", "pipefail", "-c", script], cwd=work,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      start_new_session=True)
@@ -105,6 +106,13 @@ class TestReadme(unittest.TestCase):
                 self.assertEqual(p.returncode, 0, "README.md:%d exited %s:\n%s\n--- output:\n%s"
                                  % (line, p.returncode, script,
                                     out.decode(errors="replace")[-4000:]))
+        for name in sorted(set(os.listdir(work)) - before):
+            with self.subTest(untracked=name):
+                slash = "/" if os.path.isdir(os.path.join(work, name)) else ""
+                r = subprocess.run(["git", "-C", harness.source_dir(), "check-ignore", "-q",
+                                    "--no-index", name + slash])
+                self.assertEqual(r.returncode, 0, "README blocks leave %s%s untracked: write it "
+                                 "to a temporary directory or add it to .gitignore" % (name, slash))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,13 @@ overrides:
 """
 
 
+def preset_names(schema_text):
+    """The preset names `leec schema` offers (the list sits inside anyOf, so that an
+    editor completes `preset:` with a value)."""
+    pr = json.loads(schema_text)["properties"]["preset"]
+    return [v for alt in pr.get("anyOf", [pr]) for v in alt.get("enum", [])]
+
+
 def run(*args, cwd):
     return subprocess.run([LEEC, "--root", SRC, *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
@@ -173,11 +180,18 @@ class UserPresets(unittest.TestCase):
         write(self.dir, "presets/my_home.yaml", MY_HOME)
         r = run("schema", "leec.yaml", cwd=self.dir)
         self.assertEqual(r.returncode, 0, r.stderr)
-        presets = json.loads(r.stdout)["properties"]["preset"]["enum"]
+        presets = preset_names(r.stdout)
         self.assertIn("my_home", presets)
         self.assertIn("low_latency", presets)
-        r = run("schema", cwd=self.dir)  # the stock catalog alone
-        self.assertNotIn("my_home", json.loads(r.stdout)["properties"]["preset"]["enum"])
+        r = run("schema", cwd=self.dir)  # the project of the working directory
+        self.assertIn("my_home", preset_names(r.stdout))
+        r = run("schema", "--project", os.path.join(self.dir, "leec.yaml"),
+                cwd=tempfile.gettempdir())
+        self.assertIn("my_home", preset_names(r.stdout))
+        outside = tempfile.mkdtemp(prefix="leec-no-project-")
+        self.addCleanup(shutil.rmtree, outside, True)
+        r = run("schema", cwd=outside)  # outside any project: the stock catalog alone
+        self.assertNotIn("my_home", preset_names(r.stdout))
 
     def test_user_preset_does_not_leak_into_other_projects(self):
         # presets/ beside one project does not define presets for another.
@@ -190,6 +204,192 @@ class UserPresets(unittest.TestCase):
         code, diags, r = self.errors("validate", "other/leec.yaml")
         self.assertEqual(code, 1, r.stderr)
         self.assertIn("unknown preset 'my_home'", r.stdout)
+
+
+
+FAMILY = """\
+preset: family
+doc: Our house - production_balanced with a longer entity cache.
+extends: production_balanced
+overrides:
+  cache: {ttl: 5m}
+"""
+FAMILY_DEBUG = """\
+preset: family_debug
+doc: family with debug logs, for a bad evening.
+extends: family
+overrides:
+  logging: {level: DEBUG}
+"""
+
+
+class ProjectOfAFile(unittest.TestCase):
+    """One notion of the project a file belongs to (the nearest leec.yaml at or above it,
+    with its presets/ and preset_dirs:), used by every command (issue 19)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="leec-project-of-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        write(self.dir, "leec.yaml", PROJECT.format(
+            preset="family", extra="preset_dirs: [shared]\n"))
+        write(self.dir, "presets/family.yaml", FAMILY)
+        write(self.dir, "presets/family_debug.yaml", FAMILY_DEBUG)
+        write(self.dir, "shared/night.yaml",
+              "preset: night\ndoc: quiet nights.\nextends: family_debug\n")
+        write(self.dir, "debug.yaml", PROJECT.format(preset="family_debug", extra=""))
+
+    def test_validate_one_child_preset(self):
+        # What pre-commit passes when only the child preset is staged.
+        for cwd, arg in ((self.dir, "presets/family_debug.yaml"),
+                         (os.path.join(self.dir, "presets"), "family_debug.yaml"),
+                         (tempfile.gettempdir(), os.path.join(self.dir, "presets",
+                                                              "family_debug.yaml")),
+                         (self.dir, "shared/night.yaml")):
+            with self.subTest(cwd=cwd, arg=arg):
+                r = run("validate", arg, cwd=cwd)
+                self.assertEqual(r.returncode, 0, r.stderr)
+        # Still checked: a mistake in the child is reported at its line.
+        write(self.dir, "presets/family_debug.yaml", FAMILY_DEBUG.replace("DEBUG", "LOUD"))
+        r = run("validate", "presets/family_debug.yaml", cwd=self.dir)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("presets/family_debug.yaml:5:", r.stderr)
+
+    def test_validate_nothing_is_the_project(self):
+        r = run("validate", cwd=os.path.join(self.dir, "presets"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("validated 1 project file, 3 presets", r.stderr)
+        write(self.dir, "leec.yaml", PROJECT.format(preset="familly", extra=""))
+        r = run("validate", cwd=self.dir)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("leec.yaml:2:", r.stderr)
+
+    def test_every_command_sees_the_user_presets(self):
+        r = run("list", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"\n  family_debug +[0-9.]+ MiB +\d+  family with debug logs")
+        self.assertRegex(r.stdout, r"\n  night +")
+        r = run("diff", "leec.yaml", "debug.yaml", cwd=self.dir)
+        self.assertEqual(r.returncode, 1, r.stderr + r.stdout)  # they differ
+        self.assertIn("-> family_debug <- family", r.stdout)
+        r = run("diff", "family", "family_debug", cwd=self.dir)
+        self.assertEqual(r.returncode, 1, r.stderr + r.stdout)
+        r = run("diff", "family", "family", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+        r = run("explain", "debug.yaml", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("production_balanced -> family -> family_debug", r.stdout)
+        r = run("optimize", "debug.yaml", "--max-memory", "32MiB", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("schema", cwd=os.path.join(self.dir, "presets"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        enum = preset_names(r.stdout)
+        for name in ("family", "family_debug", "night"):
+            self.assertIn(name, enum)
+
+    def test_home_assistant_config_repository_one_line(self):
+        """leec kept in a Home Assistant configuration repository: `leec validate .` walks
+        25 YAML files that are not leec's (custom tags, lists, includes) and says so in one
+        line; -v names each; --format github makes no annotation of them."""
+        ha = {
+            "configuration.yaml": "homeassistant:\n  name: Home\n  customize: "
+                                  "!include customize.yaml\nautomation: !include "
+                                  "automations.yaml\nscript: !include scripts.yaml\n"
+                                  "http:\n  api_password: !secret http_password\n",
+            "automations.yaml": "- id: '1'\n  alias: Lights on\n  trigger: []\n",
+            "scripts.yaml": "{}\n", "scenes.yaml": "[]\n", "groups.yaml": "{}\n",
+            "secrets.yaml": "http_password: hunter2\n",
+            "customize.yaml": "light.kitchen:\n  friendly_name: Kitchen\n",
+            "blueprints/automation/motion.yaml":
+                "blueprint:\n  name: Motion\n  input: {}\ntrigger:\n  - platform: state\n"
+                "    entity_id: !input motion_entity\n",
+            ".github/workflows/check.yaml": "on: push\njobs: {}\n",
+        }
+        for i in range(len(ha), 25):
+            ha["packages/room_%02d.yaml" % i] = "sensor:\n  - platform: template\n"
+        self.assertEqual(len(ha), 25)
+        for rel, text in ha.items():
+            write(self.dir, rel, text)
+        os.remove(os.path.join(self.dir, "debug.yaml"))
+        shutil.rmtree(os.path.join(self.dir, ".github"))  # dot-directories are not walked
+        write(self.dir, "esphome/garage.yaml", "esphome:\n  name: garage\n")
+        r = run("validate", ".", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertRegex(r.stderr, r"^leec: validated 1 project file, 3 presets and the catalog "
+                                   r"in .*: valid; skipped 25 YAML files that are not leec files "
+                                   r"\(.*-v names them\)\n$")
+        r = run("--format", "github", "validate", ".", cwd=self.dir)
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        r = run("validate", "-v", ".", cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("note: skipped: not a leec file"), 25, r.stderr)
+
+    def test_pre_commit_with_only_a_child_preset_staged(self):
+        """The hook as pre-commit runs it: a git repository whose only staged change is
+        the child preset. pre-commit itself (Debian's package) when installed, else the
+        hook's command line exactly as .pre-commit-hooks.yaml defines it."""
+        git = shutil.which("git")
+        if not git:
+            self.skipTest("git is not installed")
+        hook_repo = tempfile.mkdtemp(prefix="leec-hook-repo-")
+        self.addCleanup(shutil.rmtree, hook_repo, True)
+        bindir = os.path.join(hook_repo, "bin")
+        os.makedirs(bindir)
+        # language: system runs the leec on PATH; this one uses the catalog of the tree.
+        with open(os.path.join(bindir, "leec"), "w") as f:
+            f.write("#!/bin/sh\nexec %s --root %s \"$@\"\n" % (LEEC, SRC))
+        os.chmod(os.path.join(bindir, "leec"), 0o755)
+        env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
+                   GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.net",
+                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.net",
+                   PRE_COMMIT_HOME=os.path.join(hook_repo, "cache"))
+
+        def sh(*args, cwd=self.dir, check=True):
+            r = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
+                               timeout=300)
+            if check:
+                self.assertEqual(r.returncode, 0, "%s: %s%s" % (args, r.stdout, r.stderr))
+            return r
+
+        # A hook repository: this tree's .pre-commit-hooks.yaml, committed.
+        shutil.copy(os.path.join(SRC, ".pre-commit-hooks.yaml"), hook_repo)
+        sh(git, "init", "-q", cwd=hook_repo)
+        sh(git, "add", ".pre-commit-hooks.yaml", cwd=hook_repo)
+        sh(git, "commit", "-q", "-m", "hooks", cwd=hook_repo)
+        rev = sh(git, "rev-parse", "HEAD", cwd=hook_repo).stdout.strip()
+        write(self.dir, ".pre-commit-config.yaml",
+              "repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: leec-validate\n"
+              % (hook_repo, rev))
+        write(self.dir, ".github/workflows/ci.yaml", "on: push\njobs: {}\n")
+        sh(git, "init", "-q")
+        sh(git, "add", ".")
+        sh(git, "commit", "-q", "-m", "the house")
+        # The only staged change: the child preset.
+        write(self.dir, "presets/family_debug.yaml", FAMILY_DEBUG.replace("bad evening",
+                                                                          "long evening"))
+        sh(git, "add", "presets/family_debug.yaml")
+        pre_commit = shutil.which("pre-commit")
+        if pre_commit:
+            r = sh(pre_commit, "run", check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertRegex(r.stdout, r"leec validate\.+Passed")
+            # A broken child is refused, at its line.
+            write(self.dir, "presets/family_debug.yaml", FAMILY_DEBUG.replace("DEBUG", "LOUD"))
+            sh(git, "add", "presets/family_debug.yaml")
+            r = sh(pre_commit, "run", check=False)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn("presets/family_debug.yaml:5:", r.stdout)
+        else:
+            # entry + args + the staged files matching files:, as pre-commit would.
+            import yaml  # python3-yaml (.ci/deps demo)
+            with open(os.path.join(SRC, ".pre-commit-hooks.yaml")) as f:
+                hook = yaml.safe_load(f)[0]
+            staged = sh(git, "diff", "--cached", "--name-only").stdout.split()
+            import re
+            staged = [f for f in staged if re.search(hook["files"], f)]
+            self.assertEqual(staged, ["presets/family_debug.yaml"])
+            r = sh(*hook["entry"].split(), *hook.get("args", []), *staged, check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

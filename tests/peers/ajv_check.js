@@ -35,6 +35,10 @@ try {
   warnings.push("ajv-errors not installed");
 }
 
+// Annotations for editors (VS Code's JSON Schema extensions, which yaml-language-server
+// reads): no validation meaning, declared so that strict mode accepts them.
+ajv.addVocabulary(["markdownEnumDescriptions", "defaultSnippets", "markdownDescription"]);
+
 const out = { compile: "ok", warnings, files: {} };
 let validate;
 try {

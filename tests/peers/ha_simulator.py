@@ -21,6 +21,7 @@ Only the Python standard library is used. Binds 127.0.0.1 only.
 import argparse
 import copy
 import datetime
+import errno
 import json
 import os
 import re
@@ -1914,9 +1915,10 @@ faults (--fault MODE[:k=v,...]; path=PREFIX limits a fault to matching paths, ti
   truncated[:keep=N]             cut the reply              slow:seconds=N   answer late
   reset                          drop the connection (RST)  big:size=N       an oversized reply
 
-example:
-  ha_simulator.py --port 8123 &
-  leec_invoke.py --event examples/events/turn_on.json --env LEEC_HA_URL=http://127.0.0.1:8123""")
+example (a free port, never Home Assistant's own 8123: a real one may listen there):
+  coproc ha_simulator.py            # prints its URL, e.g. http://127.0.0.1:41234
+  read -r HA_URL <&"${COPROC[0]}"
+  leec_invoke.py --event examples/events/turn_on.json --env LEEC_HA_URL=$HA_URL""")
     ap.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     ap.add_argument("--tls-key", help="its private key (PEM)")
@@ -1944,7 +1946,14 @@ example:
     if a.break_discovery:
         rule, _, index = a.break_discovery.partition(":")
         sim.break_discovery(rule, int(index or 0))
-    sim.start()
+    try:
+        sim.start()
+    except OSError as e:  # the port is taken (a real Home Assistant on 8123?): one line
+        if e.errno not in (errno.EADDRINUSE, errno.EACCES):
+            raise
+        print("ha_simulator.py: cannot listen on 127.0.0.1:%d: %s (leave out --port to "
+              "take a free port)" % (a.port, e.strerror or e), file=sys.stderr)
+        return 2
     serve_until_terminated(sim.url, sim.stop)
     return 0
 

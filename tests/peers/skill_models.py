@@ -1,20 +1,8 @@
 #!/usr/bin/python3
-"""The Custom skill's interaction models: sources -> per-locale JSON, and Amazon's rules.
+"""The Custom skill's interaction models: Amazon's rules, checked on what leec writes.
 
-Sources (presets/skill/): intents.yaml (intents, slots, slot types, features; no words) and
-lang/<language>.yaml (per language: the locales with their invocation names, spelling and
-extra slot values, the sample utterances, the slot values). A sample is a pattern:
-"(a|b|)" is "a", "b" or nothing, so "(trigger|fire) the {Automation}( automation|)" is
-four samples.
-
-  skill_models.py generate [--features a,b] [--languages en,de] [--out DIR]
-  skill_models.py generate --project leec.yaml --out DIR     the models of that build
-  skill_models.py check                                   generated files up to date + rules
-
-`generate` writes presets/skill/models/interaction-model.<locale>.json for every locale
-and examples/interaction-model.json (en-US), both with every intent; with --features only
-the intents whose feature is listed (and those that need none) go into the models written
-to --out (a build's own model).
+`leec skill` is the only writer of the models (compiler/emit/skill_model.c, from
+presets/skill/); this module runs it (leec_skill, models_in) and checks the result.
 
 The rules (check_model) are Amazon's documented ones, from
   developer.amazon.com/docs/custom-skills/choose-the-invocation-name-for-a-custom-skill.html
@@ -26,174 +14,48 @@ plus the ones the developer console enforces when a model is saved ("Text should
 alphabets and should only contain alphabets, whitespaces, periods or apostrophes"), and two
 of this project's (at least MIN_SAMPLES samples per custom intent; no two slots side by
 side, which Alexa's recogniser handles poorly)."""
-import copy
 import json
 import os
 import re
 import sys
 
-import yaml
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
-SKILL = os.path.join(SOURCE, "presets", "skill")
-MODELS = os.path.join(SKILL, "models")
 EXAMPLE = os.path.join(SOURCE, "examples", "interaction-model.json")
-
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "fr-FR", "fr-CA", "es-ES",
-           "es-MX", "it-IT"]
-LANGUAGES = ["en", "de", "fr", "es", "it"]
-
-# --------------------------------------------------------------------------------------
-# sources -> models
-# --------------------------------------------------------------------------------------
-
-
-def expand(pattern):
-    """"(a|b|)x" -> ["ax", "bx", "x"]; groups do not nest."""
-    m = re.search(r"\(([^()]*)\)", pattern)
-    if not m:
-        return [re.sub(r"\s+", " ", pattern).strip()]
-    out = []
-    for alt in m.group(1).split("|"):
-        for rest in expand(pattern[:m.start()] + alt + pattern[m.end():]):
-            if rest not in out:
-                out.append(rest)
-    return out
-
-
-def load_sources(skill_dir=SKILL):
-    with open(os.path.join(skill_dir, "intents.yaml"), encoding="utf-8") as f:
-        schema = yaml.safe_load(f)
-    langs = {}
-    for lang in LANGUAGES:
-        with open(os.path.join(skill_dir, "lang", lang + ".yaml"), encoding="utf-8") as f:
-            langs[lang] = yaml.safe_load(f)
-    return schema, langs
-
-
-def respell(text, spelling):
-    for a, b in (spelling or {}).items():
-        text = re.sub(r"\b%s\b" % re.escape(a), b, text)
-    return text
-
-
-def _values(items, spelling):
-    """Language-file slot values -> [{"id"?, "name": {"value", "synonyms"}}]."""
-    out = []
-    for it in items:
-        if isinstance(it, dict):
-            v = {"name": {"value": respell(str(it["value"]), spelling),
-                          "synonyms": [respell(str(s), spelling)
-                                       for s in it.get("synonyms", [])]}}
-            if "id" in it:
-                v = {"id": str(it["id"]), "name": v["name"]}
-        else:
-            v = {"name": {"value": respell(str(it), spelling), "synonyms": []}}
-        out.append(v)
-    return out
-
-
-def _add_extra(values, extra, spelling):
-    """Locale extras: {value name: [synonyms]} adds synonyms, [names] adds values."""
-    if isinstance(extra, dict):
-        for name, syns in extra.items():
-            for v in values:
-                if v["name"]["value"] == name or v.get("id") == name:
-                    v["name"]["synonyms"] += [s for s in syns if s not in v["name"]["synonyms"]]
-                    break
-            else:
-                raise ValueError("extra synonyms for unknown value %r" % name)
-    else:
-        known = {v["name"]["value"] for v in values}
-        values += _values([e for e in extra if e not in known], spelling)
-
-
-def build_model(schema, langdoc, locale, features=None):
-    """The interaction model (dict) of one locale. features: None (all) or a set."""
-    loc = langdoc["locales"][locale]
-    spelling = loc.get("spelling")
-    intents, used_types = [], []
-    for name, spec in schema["intents"].items():
-        spec = spec or {}
-        if features is not None and spec.get("feature") and spec["feature"] not in features:
-            continue
-        slots = [{"name": s, "type": t} for s, t in (spec.get("slots") or {}).items()]
-        samples = []
-        for pat in langdoc["samples"].get(name, []):
-            for s in expand(respell(pat, spelling)):
-                if s not in samples:
-                    samples.append(s)
-        intents.append({"name": name, "slots": slots, "samples": samples})
-        used_types += [s["type"] for s in slots if s["type"] not in used_types]
-    for name in schema["builtin"]:
-        samples = []
-        for pat in langdoc["samples"].get(name, []):
-            samples += [s for s in expand(respell(pat, spelling)) if s not in samples]
-        intents.append({"name": name, "samples": samples})
-    types = []
-    for tname in schema["types"]:
-        if tname not in used_types:
-            continue
-        values = _values(langdoc["types"][tname], spelling)
-        extra = (loc.get("extra") or {}).get(tname)
-        if extra:
-            _add_extra(values, extra, spelling)
-        types.append({"name": tname, "values": values})
-    return {"interactionModel": {"languageModel": {
-        "invocationName": loc["invocation"], "intents": intents, "types": types}}}
 
 
 def locale_language(locale):
     return locale.split("-")[0]
 
 
-def all_models(features=None, skill_dir=SKILL, languages=None):
-    schema, langs = load_sources(skill_dir)
-    out = {}
-    for locale in LOCALES:
-        if languages is not None and locale_language(locale) not in languages:
-            continue
-        out[locale] = build_model(schema, langs[locale_language(locale)], locale, features)
-    return out
+def leec_skill(project, out, arns=None, locales=None, leec=None):
+    """Runs `leec skill` (the only writer of the models) into out; the CompletedProcess."""
+    import shutil
+    import subprocess
+    leec = leec or os.path.join(os.environ.get("LEEC_BUILD_DIR", os.path.join(SOURCE, "build")),
+                                "compiler", "leec")
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [leec, "skill", project, "-o", out]
+    for a in arns or ALL_REGIONS:
+        cmd += ["--function-arn", a]
+    if locales:
+        cmd += ["--locales", ",".join(locales)]
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def dump(model):
-    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+def models_in(out):
+    """{locale: model} of a skill package leec wrote."""
+    d = os.path.join(out, "custom", "skill-package", "interactionModels", "custom")
+    res = {}
+    for f in sorted(os.listdir(d)):
+        with open(os.path.join(d, f), encoding="utf-8") as fh:
+            res[f[:-len(".json")]] = json.load(fh)
+    return res
 
 
-def model_path(locale, out_dir=MODELS):
-    return os.path.join(out_dir, "interaction-model.%s.json" % locale)
-
-
-def generate(out_dir=MODELS, features=None, example=True, languages=None):
-    os.makedirs(out_dir, exist_ok=True)
-    models = all_models(features, languages=languages)
-    for locale, m in models.items():
-        with open(model_path(locale, out_dir), "w", encoding="utf-8") as f:
-            f.write(dump(m))
-    if example and features is None and languages is None:
-        with open(EXAMPLE, "w", encoding="utf-8") as f:
-            f.write(dump(models["en-US"]))
-    return models
-
-
-def drift():
-    """[(path, reason)] where a checked-in model differs from what the sources give."""
-    out = []
-    models = all_models()
-    for locale, m in models.items():
-        p = model_path(locale)
-        try:
-            with open(p, encoding="utf-8") as f:
-                if f.read() != dump(m):
-                    out.append((p, "differs from the sources"))
-        except OSError:
-            out.append((p, "missing"))
-    with open(EXAMPLE, encoding="utf-8") as f:
-        if f.read() != dump(models["en-US"]):
-            out.append((EXAMPLE, "differs from the en-US model"))
-    return out
+ALL_REGIONS = ["arn:aws:lambda:us-east-1:123456789012:function:leec",
+               "arn:aws:lambda:eu-west-1:123456789012:function:leec",
+               "arn:aws:lambda:us-west-2:123456789012:function:leec"]
 
 # --------------------------------------------------------------------------------------
 # Amazon's rules
@@ -407,66 +269,10 @@ def check_model(model, locale):
     return errs
 
 
-def feature_preset(name, seen=()):
-    """The features of presets/features/<name>.yaml (with what it extends)."""
-    if name in seen:
-        raise ValueError("feature preset %s extends itself" % name)
-    with open(os.path.join(SOURCE, "presets", "features", name + ".yaml"), encoding="utf-8") as f:
-        doc = yaml.safe_load(f)
-    feats = set(doc.get("features") or [])
-    if doc.get("extends"):
-        feats |= feature_preset(doc["extends"], seen + (name,))
-    return feats
-
-
-def project_choice(path):
-    """(features, languages) of a project file: its feature preset with add/remove, and
-    alexa.languages (None: all)."""
-    with open(path, encoding="utf-8") as f:
-        doc = yaml.safe_load(f) or {}
-    fs = doc.get("features", "minimal")
-    if isinstance(fs, str):
-        feats = feature_preset(fs)
-    else:
-        feats = feature_preset(fs.get("preset", "minimal")) if fs.get("preset") else set()
-        feats |= set(fs.get("add") or [])
-        feats -= set(fs.get("remove") or [])
-    langs = ((doc.get("alexa") or {}).get("languages"))
-    return feats, (set(langs) if langs else None)
-
-
 def main(argv):
-    import argparse
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    g = sub.add_parser("generate")
-    g.add_argument("--features", help="comma-separated leec features (default: all)")
-    g.add_argument("--languages", help="comma-separated languages (default: all), e.g. en,de")
-    g.add_argument("--project", help="a leec project file: its features and alexa.languages")
-    g.add_argument("--out", default=MODELS)
-    sub.add_parser("check")
-    a = ap.parse_args(argv)
-    if a.cmd == "generate":
-        feats = set(a.features.split(",")) if a.features else None
-        langs = set(a.languages.split(",")) if a.languages else None
-        if a.project:
-            feats, langs = project_choice(a.project)
-        if a.out == MODELS and (feats or langs):
-            sys.exit("--features/--languages write a build's own models: give --out DIR")
-        models = generate(a.out, feats, example=(a.out == MODELS), languages=langs)
-        bad = 0
-        for loc, m in models.items():
-            for e in check_model(m, loc):
-                print("%s: %s" % (loc, e), file=sys.stderr)
-                bad += 1
-        print("wrote %d models to %s%s" % (len(models), a.out,
-                                           ", %d rule violations" % bad if bad else ""))
-        return 1 if bad else 0
+    """skill_models.py DIR: Amazon's rules on the models of a package `leec skill` wrote."""
     bad = 0
-    for p, why in drift():
-        print("%s: %s (run tests/peers/skill_models.py generate)" % (p, why))
-        bad += 1
-    for loc, m in all_models().items():
+    for loc, m in models_in(argv[0]).items():
         for e in check_model(m, loc):
             print("%s: %s" % (loc, e))
             bad += 1
@@ -474,4 +280,6 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: skill_models.py DIR (a skill package leec skill wrote)")
     sys.exit(main(sys.argv[1:]))

@@ -168,6 +168,9 @@ class YamlLanguageServer:
                               {"dynamicRegistration": True}},
                 "textDocument": {"publishDiagnostics": {"relatedInformation": True},
                                  "hover": {"contentFormat": ["plaintext", "markdown"]},
+                                 "completion": {"completionItem": {
+                                     "snippetSupport": True,
+                                     "documentationFormat": ["markdown", "plaintext"]}},
                                  "synchronization": {"didSave": True}},
             },
             "initializationOptions": {},
@@ -210,3 +213,106 @@ class YamlLanguageServer:
         return self.request("textDocument/hover", {
             "textDocument": {"uri": file_uri(path)},
             "position": {"line": line, "character": character}})
+
+    def open(self, path, text, version=1):
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": file_uri(path), "languageId": "yaml", "version": version, "text": text}})
+
+    def close(self, path):
+        self.notify("textDocument/didClose", {"textDocument": {"uri": file_uri(path)}})
+
+    def completion(self, path, line, character):
+        """The completion items the server offers at (line, character) of an open file
+        (0-based, as LSP counts)."""
+        res = self.request("textDocument/completion", {
+            "textDocument": {"uri": file_uri(path)},
+            "position": {"line": line, "character": character}})
+        if isinstance(res, dict):
+            res = res.get("items", [])
+        return res or []
+
+
+def _offset(text, pos):
+    lines = text.split("\n")
+    return sum(len(l) + 1 for l in lines[:pos["line"]]) + pos["character"]
+
+
+def expand_snippet(body):
+    """A snippet's text as accepting it leaves it when the user types nothing more: each
+    ${n:default} becomes its default, $n / ${n} nothing, escapes unescaped (LSP snippet
+    syntax)."""
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body) and body[i + 1] in "$}\\":
+            out.append(body[i + 1])
+            i += 2
+        elif c == "$" and i + 1 < len(body) and body[i + 1].isdigit():
+            i += 1
+            while i < len(body) and body[i].isdigit():
+                i += 1
+        elif c == "$" and body[i + 1:i + 2] == "{":
+            j = i + 2
+            while j < len(body) and body[j].isdigit():
+                j += 1
+            if body[j:j + 1] == "}":
+                i = j + 1
+            elif body[j:j + 1] == ":":  # ${n:default}, default may nest
+                depth, k = 1, j + 1
+                start = k
+                while k < len(body) and depth:
+                    if body[k] == "\\":
+                        k += 2
+                        continue
+                    if body[k:k + 2] == "${":
+                        depth += 1
+                        k += 2
+                        continue
+                    if body[k] == "}":
+                        depth -= 1
+                    k += 1
+                out.append(expand_snippet(body[start:k - 1]))
+                i = k
+            elif body[j:j + 1] == "|":  # ${n|a,b|}: the first choice
+                k = body.index("|}", j + 1)
+                out.append(body[j + 1:k].split(",")[0])
+                i = k + 2
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def apply_completion(text, item, line, character):
+    """The document after accepting `item` offered at (line, character): its textEdit
+    (or insertText / label at the cursor) and additionalTextEdits, snippets expanded."""
+    edits = []
+    te = item.get("textEdit")
+    new = te["newText"] if te else item.get("insertText") or item["label"]
+    if item.get("insertTextFormat") == 2:
+        new = expand_snippet(new)
+    if item.get("insertTextMode", 2) == 2 and "\n" in new:
+        # adjustIndentation (what VS Code does): the lines after the first get the
+        # indentation of the line the completion is accepted on.
+        cur = text.split("\n")[line]
+        indent = cur[:len(cur) - len(cur.lstrip(" "))]
+        new = new.replace("\n", "\n" + indent)
+    if te:
+        rng = te.get("range") or te.get("replace")
+        edits.append((_offset(text, rng["start"]), _offset(text, rng["end"]), new))
+    else:
+        # Without a range, clients replace the word before the cursor.
+        at = _offset(text, {"line": line, "character": character})
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+            start -= 1
+        edits.append((start, at, new))
+    for e in item.get("additionalTextEdits") or []:
+        edits.append((_offset(text, e["range"]["start"]), _offset(text, e["range"]["end"]),
+                      e["newText"]))
+    for a, b, t in sorted(edits, reverse=True):
+        text = text[:a] + t + text[b:]
+    return text

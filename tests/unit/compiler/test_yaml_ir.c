@@ -502,7 +502,9 @@ START_TEST(test_syntax_error)
 {
     ck_assert_ptr_null(load("a: [1, 2\nb: 3\n"));
     ck_assert_uint_eq(diag_error_count(R.d), 1);
-    ck_assert_str_eq(out_text(), "t.yaml:2:2: error: did not find expected ',' or ']'\n"
+    ck_assert_str_eq(out_text(), "t.yaml:2:2: error: the '[' opened at line 1 is not closed "
+                                 "before this: add ']' after its last item (and ',' between "
+                                 "items) (YAML: did not find expected ',' or ']')\n"
                                  "  b: 3\n"
                                  "   ^\n"
                                  "t.yaml:1:4: note: while parsing a flow sequence\n"
@@ -511,7 +513,15 @@ START_TEST(test_syntax_error)
     teardown();
     ck_assert_ptr_null(load("a:\n  b: 1\n c: 2\n"));
     ck_assert_uint_eq(diag_error_count(R.d), 1);
-    ck_assert_ptr_nonnull(strstr(out_text(), "t.yaml:3:2: error: did not find expected key\n"));
+    /* Said with the likely cause (the indentation), libyaml's words kept for searching. */
+    ck_assert_ptr_nonnull(strstr(out_text(), "t.yaml:3:2: error: this line is indented 1 space, "
+                                             "which matches neither the line above (2)"));
+    ck_assert_ptr_nonnull(strstr(out_text(), "(YAML: did not find expected key)\n"));
+    teardown();
+    /* One extra space: a key inside the value of the line above. */
+    ck_assert_ptr_null(load("a: 1\n b: 2\n"));
+    ck_assert_ptr_nonnull(strstr(out_text(), "t.yaml:2:2: error: this key is indented 1 space "
+                                             "more than the line above"));
 }
 END_TEST
 

@@ -1,0 +1,1 @@
+--root ../.. validate broken_parent/presets/family_debug.yaml broken_parent/presets/family_quiet.yaml

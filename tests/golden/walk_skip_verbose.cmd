@@ -1,0 +1,1 @@
+--root ../.. validate -v walk_skip/
