@@ -81,4 +81,10 @@ add_dependencies(leec_dep_cjson leec_lean_deps)
 add_library(leec_dep_curl INTERFACE)
 target_link_libraries(leec_dep_curl INTERFACE leec_lean_curl)
 add_dependencies(leec_dep_curl leec_lean_deps)
+# The probe (runtime/core/probe.c) reads the server certificate through wolfSSL's own API
+# (curl's wolfSSL backend has no CURLINFO_CERTINFO).
+if(LEEC_LEAN_TLS STREQUAL "wolfssl")
+  target_include_directories(leec_dep_curl INTERFACE "${_lean_dir}/sysroot/usr/include")
+  target_compile_definitions(leec_dep_curl INTERFACE LEEC_TLS_WOLFSSL)
+endif()
 message(STATUS "leec: lean static libcurl + cJSON (${LEEC_LEAN_TLS}, ${_lean_triple}) in ${_lean_dir}")

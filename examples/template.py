@@ -2,28 +2,28 @@
 """What a deployment takes from a leec project file, and the SAM template made from it.
 
     template.py facts PROJECT [--leec LEEC]
-        memory_mb=N timeout_s=N architecture=A ssm=/a,/b     (one line, for Makefile.deploy)
+        memory_mb=N timeout_s=N architecture=A ssm=/a,/b files=f1,f2 ca_bundle=yes|
+        (one line, for Makefile.deploy)
     template.py template PROJECT --arch A --zip ZIP -o OUT [--leec LEEC] [--base T]
         writes OUT: examples/template.yaml with CodeUri -> ZIP (relative to OUT), Architectures
         [A], MemorySize and Timeout of the project's lambda.*, and ssm:GetParameter (plus
         kms:Decrypt through SSM only) for every SSM parameter the project names
 
-lambda.memory_mb / timeout / architecture are the resolved values (preset, tiers and
-overrides) as `leec explain` prints them; the timeout is rounded up to whole seconds (what
-Lambda takes). SSM parameters: every `ssm:` secret reference in the project file
-(home_assistant.token, home_assistant.headers, ...). Needs python3-yaml.
+Everything comes from the project's facts, `leec explain --format json PROJECT`
+(docs/facts.md): lambda.memory_mb / timeout_s / architecture (resolved: preset, tiers and
+overrides; the timeout already in whole seconds), secrets.ssm_parameters (every `ssm:` secret
+the project names), files (what the bootstrap opens, packaged at the same path) and
+home_assistant.tls.ca_bundle. This script never reads the YAML.
 Exit 0, or 2 with a message on stderr.
 """
 import argparse
-import math
+import json
 import os
-import re
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASE = os.path.join(HERE, "template.yaml")
-UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600}
 
 
 def die(msg):
@@ -38,54 +38,30 @@ def default_leec():
     die("no leec binary: pass --leec or build it (cmake -S . -B build && cmake --build build --target leec)")
 
 
-def lambda_values(project, leec):
-    r = subprocess.run([leec, "explain", project], capture_output=True, text=True)
+def project_facts(project, leec):
+    """The project's facts: `leec explain --format json` (docs/facts.md)."""
+    r = subprocess.run([leec, "--format", "json", "explain", project], capture_output=True,
+                       text=True)
     if r.returncode != 0:
         die("leec explain %s failed:\n%s" % (project, r.stderr))
-    vals, inside = {}, False
-    for line in r.stdout.splitlines():
-        if re.match(r"^lambda: ", line):
-            inside = True
-        elif inside and not line.strip():
-            break
-        elif inside:
-            m = re.match(r"^\s+(\w+)\s+(\S+(?: \S+)?)\s{2,}", line)
-            if m:
-                vals[m.group(1)] = m.group(2)
     try:
-        mem = int(vals["memory_mb"])
-        num, unit = re.match(r"^([0-9.]+) ?([a-z]+)$", vals["timeout"]).groups()
-        timeout = int(math.ceil(float(num) * UNITS[unit] - 1e-9))
-        arch = vals["architecture"]
-    except (KeyError, AttributeError, ValueError) as e:
-        die("cannot read lambda.* from `leec explain %s` (%s)" % (project, e))
-    return mem, timeout, arch
-
-
-def ssm_names(project):
-    import yaml
-    with open(project) as f:
-        doc = yaml.safe_load(f) or {}
-    out = []
-
-    def walk(v):
-        if isinstance(v, dict):
-            s = v.get("ssm")
-            if isinstance(s, str) and s and s not in out:
-                out.append(s)
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-    walk(doc)
-    return out
+        return json.loads(r.stdout)
+    except ValueError as e:
+        die("leec explain --format json %s: not JSON (%s)" % (project, e))
 
 
 def facts(project, leec):
-    mem, timeout, arch = lambda_values(project, leec)
-    return {"memory_mb": mem, "timeout_s": timeout, "architecture": arch,
-            "ssm": ssm_names(project)}
+    f = project_facts(project, leec)
+    try:
+        lam = f["lambda"]
+        return {"memory_mb": int(lam["memory_mb"]), "timeout_s": int(lam["timeout_s"]),
+                "architecture": lam["architecture"],
+                "ssm": list(f["secrets"]["ssm_parameters"]),
+                "files": list(f.get("files") or []),
+                "ca_bundle": bool(f["home_assistant"]["tls"].get("ca_bundle")),
+                "metrics": f["metrics"], "facts": f}
+    except (KeyError, TypeError, ValueError) as e:
+        die("the facts of %s lack %s (leec too old?)" % (project, e))
 
 
 def replace_once(text, old, new):
@@ -121,6 +97,44 @@ def render(base_text, project, arch, code_uri, f):
     t = replace_once(t, "              # leec: SSM parameters of the project file\n",
                      "              # leec: SSM parameters of the project file (%s)\n%s"
                      % (", ".join(f["ssm"]) or "none", stmts))
+    # Alarms on the compiled metric set (the facts' metrics.names: never typed here twice):
+    # BreakerOpen, the breaker opening after consecutive Home Assistant failures.
+    m = f["metrics"]
+    names = [x["name"] for x in m.get("names", [])] if m.get("enabled") else []
+    extra = ""
+    if "BreakerOpen" in names:
+        extra = ("  HomeAssistantAlarm:\n"
+                 "    Type: AWS::CloudWatch::Alarm\n"
+                 "    Condition: HasAlarms\n"
+                 "    Properties:\n"
+                 "      AlarmName: !Sub ${FunctionName}-home-assistant\n"
+                 "      AlarmDescription: !Sub \"leec: calls to Home Assistant failed until the "
+                 "breaker opened (${FunctionName})\"\n"
+                 "      Namespace: %s\n"
+                 "      MetricName: BreakerOpen\n"
+                 "      Dimensions:\n"
+                 "        - Name: service\n"
+                 "          Value: !Ref FunctionName\n"
+                 "      Statistic: Sum\n"
+                 "      Period: 3600\n"
+                 "      EvaluationPeriods: 1\n"
+                 "      Threshold: 1\n"
+                 "      ComparisonOperator: GreaterThanOrEqualToThreshold\n"
+                 "      TreatMissingData: notBreaching\n"
+                 "      AlarmActions: !If [HasAlarmTopic, [!Ref AlarmTopic], !Ref \"AWS::NoValue\"]\n"
+                 "      OKActions: !If [HasAlarmTopic, [!Ref AlarmTopic], !Ref \"AWS::NoValue\"]\n\n"
+                 % json.dumps(m["namespace"]))
+    t = replace_once(t, "  # leec: alarms on the project's compiled metrics\n",
+                     "  # leec: alarms on the project's compiled metrics\n" + extra)
+    al = f["facts"].get("alarms") or {}
+    t = replace_once(t, '    Default: "true"\n    AllowedValues: ["true", "false"]\n',
+                     '    Default: "%s"\n    AllowedValues: ["true", "false"]\n'
+                     % ("true" if al.get("enabled", True) else "false"))
+    if al.get("email"):
+        desc = ("    Description: Where alarms are mailed (the project's alarms.email; empty = "
+                "console only)\n")
+        t = replace_once(t, desc + '    Default: ""\n',
+                         desc + "    Default: %s\n" % json.dumps(al["email"]))
     head = ("# Generated by examples/template.py from %s (architecture %s): do not edit;\n"
             "# regenerate with `make -f Makefile.deploy template PROJECT=%s ARCH=%s`.\n"
             % (project, arch, project, arch))
@@ -145,8 +159,9 @@ def main(argv=None):
         die("project file %s not found" % a.project)
     f = facts(a.project, a.leec or default_leec())
     if a.cmd == "facts":
-        print("memory_mb=%d timeout_s=%d architecture=%s ssm=%s"
-              % (f["memory_mb"], f["timeout_s"], f["architecture"], ",".join(f["ssm"])))
+        print("memory_mb=%d timeout_s=%d architecture=%s ssm=%s files=%s ca_bundle=%s"
+              % (f["memory_mb"], f["timeout_s"], f["architecture"], ",".join(f["ssm"]),
+                 ",".join(f["files"]), "yes" if f["ca_bundle"] else ""))
         return 0
     with open(a.base) as fh:
         base = fh.read()

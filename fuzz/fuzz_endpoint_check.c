@@ -152,8 +152,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *txt = cJSON_PrintUnformatted(reply);
     size_t tl = txt ? strlen(txt) : 0;
     if (!eps) {
-        ORACLE_REQUIRE(dropped == 0 && (!copy || cJSON_Compare(reply, copy, 1)),
+        /* compared as printed: cJSON_Compare finds an overflowing number (inf) unequal to
+         * itself */
+        char *before_txt = copy ? cJSON_PrintUnformatted(copy) : NULL;
+        ORACLE_REQUIRE(dropped == 0 && (!copy || !before_txt || !txt || !strcmp(before_txt, txt)),
                        "a reply that is not a discovery was changed", txt, tl);
+        free(before_txt);
     } else {
         size_t after = (size_t)cJSON_GetArraySize(eps);
         ORACLE_REQUIRE(after <= before && after + dropped == before,

@@ -22,7 +22,11 @@
  * "tok-" plus 4..120 input bytes without NUL, '[' or ']' (so no secret is part of
  * the line's fixed text or of the "[REDACTED]" marker). An event registered with
  * log_add_event_secrets adds a token of 1..7 bytes that is also its endpointId and
- * userId and is logged in ordinary fields: it must not appear in any line either. */
+ * userId and is logged in ordinary fields: it must not appear in any line either. A
+ * secret may be the correlation id (on every line); with level DEBUG and a control bit
+ * the logger runs at INFO with a DEBUG buffer of 1.5 line caps (sampling 0.25 with
+ * another), and the held lines, written when the invocation fails, meet the same
+ * oracle. */
 #include "base/log.h"
 #include "base/redact.h"
 #include "base/utf8.h"
@@ -210,13 +214,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     log_shutdown();
     log_set_output(mem);
+    /* DEBUG lines held in the DEBUG buffer (level INFO), some invocations sampled, and
+     * the held lines written when the invocation fails: they meet the same oracle */
+    bool buffered = lvl == LOG_LEVEL_DEBUG && (ctl2 & 0x80);
     struct log_settings st = {.service = "fuzz",
                               .function_name = (ctl & 0x40) ? "fn" : NULL,
                               .function_version = (ctl & 0x80) ? "1" : NULL,
-                              .min_level = LOG_LEVEL_TRACE,
+                              .min_level = buffered ? LOG_LEVEL_INFO : LOG_LEVEL_TRACE,
                               .format = json ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT,
                               .line_cap = line_cap,
-                              .caller_info = (ctl2 & 1) != 0};
+                              .caller_info = (ctl2 & 1) != 0,
+                              .sample_rate = (ctl & 0x40) ? 0.25 : 0,
+                              .debug_buffer = buffered ? 3 * line_cap / 2 : 0};
     if (log_init(&st) != 0)
         abort();
 
@@ -266,6 +275,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ev && log_add_event_secrets(ev) != 0)
         abort();
     snprintf(secrets[nforbidden++], sizeof secrets[0], "%s", shorttok);
+    /* the correlation id is written on every line: a secret there is redacted too */
+    log_set_correlation_id((ctl2 & 0x08) ? secrets[nsecrets - 1] : "corr-1");
     for (size_t i = 0; i < nsecrets; i++) {
         int rc =
             (i + ctl2) & 1 ? log_add_invocation_secret(secrets[i]) : log_add_secret(secrets[i]);
@@ -346,6 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               .ha_status = 200,
                               .error_type = around[0] ? around : NULL};
     log_summary(&sum);
+    if (ctl2 & 0x40)
+        log_invocation_failed(); /* the held DEBUG lines are written */
     log_end_invocation();
 
     log_set_output(NULL);

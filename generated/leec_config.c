@@ -42,6 +42,7 @@ _Static_assert(LEEC_LAMBDA_HEADROOM >= 0 && LEEC_LAMBDA_HEADROOM <= 1073741824, 
 _Static_assert(LEEC_LAMBDA_MAX_EVENT >= 1024 && LEEC_LAMBDA_MAX_EVENT <= 6291456, "lambda.max_event range");
 _Static_assert(LEEC_LAMBDA_MAX_RESPONSE >= 1024 && LEEC_LAMBDA_MAX_RESPONSE <= 6291456, "lambda.max_response range");
 _Static_assert(LEEC_LOGGING_LINE_MAX >= 256 && LEEC_LOGGING_LINE_MAX <= 65536, "logging.line_max range");
+_Static_assert(LEEC_LOGGING_DEBUG_BUFFER >= 0 && LEEC_LOGGING_DEBUG_BUFFER <= 1048576, "logging.debug_buffer range");
 _Static_assert(LEEC_SECURITY_MAX_JSON_DEPTH >= 4 && LEEC_SECURITY_MAX_JSON_DEPTH <= 128, "security.max_json_depth range");
 _Static_assert(LEEC_SECURITY_MAX_JSON_NODES >= 64 && LEEC_SECURITY_MAX_JSON_NODES <= 1000000, "security.max_json_nodes range");
 _Static_assert(LEEC_SECURITY_RATE_PER_MINUTE >= 1 && LEEC_SECURITY_RATE_PER_MINUTE <= 6000, "security.rate_per_minute range");
@@ -127,6 +128,8 @@ const struct leec_config leec_config = {
         .caller_info = LEEC_LOGGING_CALLER_INFO,
         .summary = LEEC_LOGGING_SUMMARY,
         .log_events = LEEC_LOGGING_LOG_EVENTS,
+        .sample_rate = LEEC_LOGGING_SAMPLE_RATE,
+        .debug_buffer = LEEC_LOGGING_DEBUG_BUFFER,
     },
     .metrics = {
         .enabled = LEEC_METRICS_ENABLED,
@@ -137,6 +140,7 @@ const struct leec_config leec_config = {
         .security_events = LEEC_METRICS_SECURITY_EVENTS,
         .rate_limited = LEEC_METRICS_RATE_LIMITED,
         .pressure_events = LEEC_METRICS_PRESSURE_EVENTS,
+        .cold_start = LEEC_METRICS_COLD_START,
     },
     .security = {
         .validation = LEEC_SECURITY_VALIDATION_STANDARD,

@@ -76,6 +76,8 @@
 #define LEEC_LOGGING_CALLER_INFO 0
 #define LEEC_LOGGING_SUMMARY 1
 #define LEEC_LOGGING_LOG_EVENTS 0
+#define LEEC_LOGGING_SAMPLE_RATE 0
+#define LEEC_LOGGING_DEBUG_BUFFER UINT64_C(0)
 #define LEEC_METRICS_ENABLED 1
 #define LEEC_METRICS_HA_LATENCY 1
 #define LEEC_METRICS_CACHE_HIT_RATE 1
@@ -83,6 +85,7 @@
 #define LEEC_METRICS_SECURITY_EVENTS 0
 #define LEEC_METRICS_RATE_LIMITED 0
 #define LEEC_METRICS_PRESSURE_EVENTS 0
+#define LEEC_METRICS_COLD_START 0
 #define LEEC_SECURITY_MAX_JSON_DEPTH INT64_C(32)
 #define LEEC_SECURITY_MAX_JSON_NODES INT64_C(40000)
 #define LEEC_SECURITY_RATE_LIMIT 1
@@ -119,6 +122,7 @@
 #define LEEC_METRIC_DURATION 3
 #define LEEC_METRIC_MEMORY_USED 4
 #define LEEC_METRIC_HOME_ASSISTANT_LATENCY 5
+#define LEEC_METRIC_COLD_START -1
 #define LEEC_METRIC_SECURITY_REJECTIONS -1
 #define LEEC_METRIC_RATE_LIMITED -1
 
@@ -133,6 +137,7 @@
     X(Duration, "Milliseconds", 3) \
     X(MemoryUsed, "Bytes", 4) \
     X(HomeAssistantLatency, "Milliseconds", 5) \
+    X(ColdStart, "Count", -1) \
     X(SecurityRejections, "Count", -1) \
     X(RateLimited, "Count", -1)
 
@@ -207,6 +212,8 @@ struct leec_logging_config {
     bool caller_info;
     bool summary;
     bool log_events;
+    double sample_rate;
+    uint64_t debug_buffer;
 };
 
 struct leec_metrics_config {
@@ -218,6 +225,7 @@ struct leec_metrics_config {
     bool security_events;
     bool rate_limited;
     bool pressure_events;
+    bool cold_start;
 };
 
 struct leec_security_config {

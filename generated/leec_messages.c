@@ -1460,3 +1460,48 @@ static const struct sk_lang lang_it = {
 /* English first: the answer for every locale not compiled in. */
 const struct sk_lang *const sk_langs[] = {&lang_en, &lang_de, &lang_fr, &lang_es, &lang_it};
 const size_t sk_nlangs = sizeof sk_langs / sizeof sk_langs[0];
+
+/* presets/skill/intents.yaml and runtime/custom/intents.h name the same intents, each
+ * with the same feature (none: always built in). */
+#include "custom/intents.h"
+
+enum leec_intent_feature {
+    LEEC_INTENT_FEATURE_none,
+    LEEC_INTENT_FEATURE_automation,
+    LEEC_INTENT_FEATURE_scripts,
+    LEEC_INTENT_FEATURE_input_helpers,
+    LEEC_INTENT_FEATURE_notifications,
+    LEEC_INTENT_FEATURE_areas,
+    LEEC_INTENT_FEATURE_timers,
+    LEEC_INTENT_FEATURE_conversation,
+};
+#define LEEC_RT_INTENT(id, name, feature, token, handler) \
+    enum { leec_rt_intent_##id = LEEC_INTENT_FEATURE_##feature };
+CS_INTENTS(LEEC_RT_INTENT)
+#undef LEEC_RT_INTENT
+#define LEEC_RT_INTENT_COUNT(id, name, feature, token, handler) +1
+_Static_assert(0 CS_INTENTS(LEEC_RT_INTENT_COUNT) == 23, "runtime/custom/intents.h answers an intent presets/skill/intents.yaml does not declare");
+#undef LEEC_RT_INTENT_COUNT
+_Static_assert((int)leec_rt_intent_TriggerAutomationIntent == (int)LEEC_INTENT_FEATURE_automation, "intent TriggerAutomationIntent (presets/skill/intents.yaml, feature automation): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_ListAutomationsIntent == (int)LEEC_INTENT_FEATURE_automation, "intent ListAutomationsIntent (presets/skill/intents.yaml, feature automation): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_RunScriptIntent == (int)LEEC_INTENT_FEATURE_scripts, "intent RunScriptIntent (presets/skill/intents.yaml, feature scripts): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_ListScriptsIntent == (int)LEEC_INTENT_FEATURE_scripts, "intent ListScriptsIntent (presets/skill/intents.yaml, feature scripts): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_SetInputHelperIntent == (int)LEEC_INTENT_FEATURE_input_helpers, "intent SetInputHelperIntent (presets/skill/intents.yaml, feature input_helpers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_GetInputHelperIntent == (int)LEEC_INTENT_FEATURE_input_helpers, "intent GetInputHelperIntent (presets/skill/intents.yaml, feature input_helpers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_MakeAnnouncementIntent == (int)LEEC_INTENT_FEATURE_notifications, "intent MakeAnnouncementIntent (presets/skill/intents.yaml, feature notifications): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_SendNotificationIntent == (int)LEEC_INTENT_FEATURE_notifications, "intent SendNotificationIntent (presets/skill/intents.yaml, feature notifications): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AreaControlIntent == (int)LEEC_INTENT_FEATURE_areas, "intent AreaControlIntent (presets/skill/intents.yaml, feature areas): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_StartTimerIntent == (int)LEEC_INTENT_FEATURE_timers, "intent StartTimerIntent (presets/skill/intents.yaml, feature timers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_PauseTimerIntent == (int)LEEC_INTENT_FEATURE_timers, "intent PauseTimerIntent (presets/skill/intents.yaml, feature timers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_CancelTimerIntent == (int)LEEC_INTENT_FEATURE_timers, "intent CancelTimerIntent (presets/skill/intents.yaml, feature timers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_TimerStatusIntent == (int)LEEC_INTENT_FEATURE_timers, "intent TimerStatusIntent (presets/skill/intents.yaml, feature timers): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_HomeAssistantStatusIntent == (int)LEEC_INTENT_FEATURE_none, "intent HomeAssistantStatusIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_ConversationIntent == (int)LEEC_INTENT_FEATURE_conversation, "intent ConversationIntent (presets/skill/intents.yaml, feature conversation): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_SelectIntent == (int)LEEC_INTENT_FEATURE_none, "intent SelectIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_HelpIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.HelpIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_CancelIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.CancelIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_StopIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.StopIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_NavigateHomeIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.NavigateHomeIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_FallbackIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.FallbackIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_YesIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.YesIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");
+_Static_assert((int)leec_rt_intent_AMAZON_NoIntent == (int)LEEC_INTENT_FEATURE_none, "intent AMAZON.NoIntent (presets/skill/intents.yaml, feature none): runtime/custom/intents.h has no row for it, or another feature");

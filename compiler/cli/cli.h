@@ -36,6 +36,8 @@ int cmd_list(struct cli *c, struct diag *d);
 int cmd_diff(struct cli *c, struct diag *d);
 int cmd_optimize(struct cli *c, struct diag *d);
 int cmd_schema(struct cli *c, struct diag *d);
+int cmd_deploy(struct cli *c, struct diag *d);
+int cmd_probe(struct cli *c, struct diag *d);
 int cmd_init(struct cli *c, struct diag *d);
 int cmd_skill(struct cli *c, struct diag *d);
 int cmd_package(struct cli *c, struct diag *d);

@@ -1,4 +1,5 @@
-/* leec invoke PROJECT --event FILE|- [--env K=V]... [--bootstrap PATH] [--arch A]:
+/* leec invoke PROJECT --event FILE|- [--env K=V]... [--bootstrap PATH] [--arch A]
+ * (or --probe: the probe event, answered as a report, cli/probe_report.h):
  * packages the project for this machine (or takes --bootstrap) and runs it once under
  * the installed Lambda emulator (cli/invoke.h). Secrets the project keeps in SSM are
  * overridden from the environment, the runtime's way (LEEC_HA_TOKEN), so the same
@@ -6,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/invoke.h"
 #include "cli/package.h"
+#include "cli/probe_report.h"
 #include "cli/spawn.h"
 #include "front/util.h"
 
@@ -108,6 +110,7 @@ int cmd_invoke(struct cli *c, struct diag *d)
 {
     struct invoke_opts io = {0};
     const char *project = NULL, *arch = NULL, *timeout = NULL;
+    bool probe = false;
     for (int i = 0; i < c->argc; i++) {
         const char *kv = NULL;
         int m = cli_opt_value(c, &i, "--event", &io.event_path);
@@ -132,14 +135,22 @@ int cmd_invoke(struct cli *c, struct diag *d)
             return EXIT_USAGE;
         if (m)
             continue;
+        if (cli_opt_flag(c, i, "--probe")) {
+            probe = true;
+            continue;
+        }
         if (c->argv[i][0] == '-' || project)
             return cli_usage_error("invoke takes one project file, --event FILE|- and options "
                                    "(see leec --help)");
         project = c->argv[i];
     }
-    if (!project || !io.event_path)
+    if (probe && io.event_path)
+        return cli_usage_error("invoke: --probe is its own event; drop --event");
+    if (probe)
+        io.event_text = "{\"leec_probe\":true}";
+    if (!project || (!io.event_path && !probe))
         return cli_usage_error("invoke needs a project file and --event FILE|- (leec event "
-                               "writes sample events)");
+                               "writes sample events), or --probe");
     if (timeout) {
         char *end;
         io.timeout_s = strtod(timeout, &end);
@@ -165,7 +176,19 @@ int cmd_invoke(struct cli *c, struct diag *d)
             sbuf_printf(&boot, "%s/bootstrap", r.stage);
             io.bootstrap = boot.s;
         }
+        struct sbuf answer = {0};
+        if (probe) { /* the answer goes to a file in the work directory, then the report */
+            sbuf_printf(&answer, "%s/probe-answer.json", r.work);
+            io.answer_file = answer.s;
+        }
         rc = invoke_run(&io);
+        if (probe && rc == EXIT_OK) {
+            size_t n = 0;
+            char *text = package_read_file(answer.s, 1 << 20, &n);
+            rc = text && probe_report_print(stdout, text, n) ? EXIT_OK : EXIT_INVALID;
+            free(text);
+        }
+        sbuf_free(&answer);
     }
     for (size_t i = owned; i < io.nenv; i++)
         free((char *)io.env[i]);

@@ -123,7 +123,9 @@ int invoke_run(const struct invoke_opts *o)
         return EXIT_USAGE;
     }
     size_t len = 0;
-    char *text = read_event(o->event_path, &len);
+    char *text = o->event_text ? xstrdup(o->event_text) : read_event(o->event_path, &len);
+    if (o->event_text)
+        len = strlen(text);
     if (!text) {
         fprintf(stderr, "leec invoke: cannot read the event %s: %s\n",
                 strcmp(o->event_path, "-") ? o->event_path : "from stdin",
@@ -186,7 +188,10 @@ int invoke_run(const struct invoke_opts *o)
         argv[n++] = names[i];
     }
     argv[n] = NULL;
-    struct spawn_opts so = {.env = o->env, .stdin_data = event, .stdin_len = strlen(event)};
+    struct spawn_opts so = {.env = o->env,
+                            .stdin_data = event,
+                            .stdin_len = strlen(event),
+                            .stdout_file = o->answer_file};
     int st = spawn_run(argv, &so);
     for (size_t i = 0; i < o->nenv; i++)
         free(names[i]);

@@ -11,8 +11,10 @@
 enum { INVOKE_MAX_ENV = 64 };
 
 struct invoke_opts {
-    const char *bootstrap;  /* the executable; it runs in its own directory (/var/task) */
-    const char *event_path; /* a file, or "-" for stdin */
+    const char *bootstrap;   /* the executable; it runs in its own directory (/var/task) */
+    const char *event_path;  /* a file, or "-" for stdin */
+    const char *event_text;  /* the event itself (instead of event_path), or NULL */
+    const char *answer_file; /* the answer goes to this file instead of stdout, or NULL */
     const char *env[INVOKE_MAX_ENV + 1]; /* "K=V" for the function */
     size_t nenv;
     double timeout_s; /* 0: the tool's default */

@@ -48,6 +48,14 @@ static const char *const usage_text =
     "  event KIND [OPTIONS] [-o FILE]\n"
     "                              a sample event: discover, directive, launch, intent,\n"
     "                              health (leec event alone lists their options)\n"
+    "  deploy PROJECT [--region R] [--role ARN] [--function NAME] [--zip function.zip]\n"
+    "         [--endpoint-url URL] [--dry-run] [--ssm-token-from-env VAR | --ssm-token-stdin]\n"
+    "         [--locale xx-YY] [--env K=V...] [--arch A] [--no-alarms] [--aws PATH]\n"
+    "                              create or update the function, its role, Alexa's\n"
+    "                              permissions, alarms and hourly probe (AWS CLI; idempotent)\n"
+    "  probe FUNCTION [--region R] [--endpoint-url URL] [--aws PATH]\n"
+    "                              invoke the deployed function's probe: DNS, TCP, TLS, token\n"
+    "                              and HA's Alexa endpoint, with a remedy for what fails\n"
     "\n"
     "options:\n"
     "  --format FMT   diagnostics as text (default), json or github annotations\n"
@@ -72,6 +80,7 @@ static const struct command {
     {"schema", cmd_schema, true},      {"init", cmd_init, false},
     {"skill", cmd_skill, false},       {"package", cmd_package, false},
     {"invoke", cmd_invoke, false},     {"event", cmd_event, false},
+    {"deploy", cmd_deploy, false},     {"probe", cmd_probe, false},
 };
 
 int main(int argc, char **argv)

@@ -13,7 +13,8 @@ struct spawn_opts {
     const char *const *env; /* "K=V" set in the child (NULL-terminated), or NULL */
     const char *stdin_data; /* written to the child's stdin, then closed; NULL: inherit */
     size_t stdin_len;
-    bool stdout_to_stderr; /* the child's stdout goes to leec's stderr */
+    bool stdout_to_stderr;   /* the child's stdout goes to leec's stderr */
+    const char *stdout_file; /* the child's stdout goes to this file (created 0600), or NULL */
 };
 
 /* Runs argv[0] (looked up on PATH) and waits. Returns its exit status, 128+signal when
@@ -28,6 +29,21 @@ bool spawn_have_program(const char *name);
 char *spawn_scratch_dir(const char *prefix);
 /* Removes path and everything below it (no symbolic link is followed). */
 void spawn_remove_tree(const char *path);
+
+/* A child's captured output (spawn_capture): stdout and stderr, each cut at
+ * SPAWN_OUTPUT_MAX bytes (the rest is read and dropped). */
+#define SPAWN_OUTPUT_MAX (8u << 20)
+struct spawn_output {
+    int status;      /* exit code; 128 + signal when killed; -1 when it could not start */
+    int start_errno; /* why it could not start (ENOENT: no such program) */
+    char *out, *err; /* NUL-terminated, never NULL after spawn_capture */
+    size_t out_len, err_len;
+};
+/* Runs argv[0] (posix_spawnp: PATH when it holds no '/') with stdin from /dev/null,
+ * captures both streams (drained together with poll(), so neither can dead-lock) and
+ * waits. Returns r->status. Used to read the AWS CLI's JSON (cli/aws.c). */
+int spawn_capture(const char *const *argv, struct spawn_output *r);
+void spawn_output_free(struct spawn_output *r);
 
 /* Directory of the running leec executable, or NULL. Caller frees. */
 char *spawn_exe_dir(void);

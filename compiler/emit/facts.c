@@ -3,6 +3,7 @@
 #include "emit/facts.h"
 
 #include "front/util.h"
+#include "model/alexa_regions.h"
 #include "model/schema.h"
 
 #include <cjson/cJSON.h>
@@ -134,6 +135,7 @@ static void project_json(cJSON *root, const struct resolved *r)
     cJSON *skills = cJSON_AddObjectToObject(ax, "skills");
     cJSON_AddBoolToObject(skills, "smart_home", feature_on(r, "devices"));
     cJSON_AddBoolToObject(skills, "custom", feature_on(r, "response"));
+    cJSON_AddBoolToObject(ax, "languages_set", p->nlanguages > 0);
     if (p->nlanguages) {
         cJSON_AddItemToObject(ax, "languages", strings_json(p->languages, p->nlanguages));
     } else { /* default: every catalogue language (the schema's list) */
@@ -142,6 +144,29 @@ static void project_json(cJSON *root, const struct resolved *r)
                               s && s->of
                                   ? strings_json((const char *const *)s->of->values, s->of->nvalues)
                                   : cJSON_CreateArray());
+    }
+
+    /* Where Alexa calls the function, per region: its locales and the project's
+     * languages it serves (leec deploy refuses a region that serves none of them). */
+    cJSON *langs = cJSON_GetObjectItemCaseSensitive(ax, "languages");
+    cJSON *regions = cJSON_AddArrayToObject(ax, "regions");
+    for (size_t i = 0; i < alexa_regions_count; i++) {
+        const struct alexa_region *ar = &alexa_regions[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "region", ar->name);
+        cJSON_AddStringToObject(o, "area", ar->area);
+        size_t nl = 0;
+        while (ar->locales[nl])
+            nl++;
+        cJSON_AddItemToObject(o, "locales", strings_json(ar->locales, nl));
+        cJSON *served = cJSON_AddArrayToObject(o, "languages");
+        const cJSON *l;
+        cJSON_ArrayForEach(l, langs)
+        {
+            if (cJSON_IsString(l) && alexa_regions_serves(ar, l->valuestring))
+                cJSON_AddItemToArray(served, cJSON_CreateString(l->valuestring));
+        }
+        cJSON_AddItemToArray(regions, o);
     }
 
     /* Every secret by name: the execution role may read exactly these parameters. */
@@ -159,6 +184,12 @@ static void project_json(cJSON *root, const struct resolved *r)
     cJSON_AddItemToObject(sec, "ssm_parameters", ssm);
     cJSON_AddItemToObject(sec, "environment", env);
     cJSON_AddItemToObject(root, "files", files);
+
+    /* What leec deploy and the template set up to watch the function. */
+    cJSON *al = cJSON_AddObjectToObject(root, "alarms");
+    cJSON_AddBoolToObject(al, "enabled", p->alarms);
+    if (p->alarm_email)
+        cJSON_AddStringToObject(al, "email", p->alarm_email);
 }
 
 static cJSON *budget_json(const struct resolved *r)

@@ -336,6 +336,53 @@ static void lang_tables(struct sbuf *b, const struct skill *s, const struct skil
     sbuf_add(b, "};\n");
 }
 
+/* An intent name as a C identifier: AMAZON.HelpIntent → AMAZON_HelpIntent. */
+static void intent_ident(struct sbuf *b, const char *name)
+{
+    for (; *name; name++)
+        sbuf_printf(b, "%c", *name == '.' ? '_' : *name);
+}
+
+/* presets/skill/intents.yaml checked against the runtime's one intent list
+ * (runtime/custom/intents.h, CS_INTENTS) by the C compiler: an intent declared here
+ * without a runtime row, a runtime row declared nowhere here, or another feature stops
+ * the build of the bootstrap. */
+static void intent_checks(struct sbuf *b, const struct skill *s)
+{
+    sbuf_add(b, "\n/* presets/skill/intents.yaml and runtime/custom/intents.h name the same "
+                "intents, each\n * with the same feature (none: always built in). */\n"
+                "#include \"custom/intents.h\"\n\nenum leec_intent_feature {\n"
+                "    LEEC_INTENT_FEATURE_none,\n");
+    for (size_t i = 0; i < s->nintents; i++) {
+        const char *f = s->intents[i].feature;
+        bool seen = !f;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = s->intents[j].feature && !strcmp(s->intents[j].feature, f);
+        if (!seen)
+            sbuf_printf(b, "    LEEC_INTENT_FEATURE_%s,\n", f);
+    }
+    sbuf_add(b, "};\n#define LEEC_RT_INTENT(id, name, feature, token, handler) \\\n"
+                "    enum { leec_rt_intent_##id = LEEC_INTENT_FEATURE_##feature };\n"
+                "CS_INTENTS(LEEC_RT_INTENT)\n#undef LEEC_RT_INTENT\n"
+                "#define LEEC_RT_INTENT_COUNT(id, name, feature, token, handler) +1\n");
+    sbuf_printf(b,
+                "_Static_assert(0 CS_INTENTS(LEEC_RT_INTENT_COUNT) == %zu, \"runtime/custom/"
+                "intents.h answers an intent presets/skill/intents.yaml does not declare\");\n"
+                "#undef LEEC_RT_INTENT_COUNT\n",
+                s->nintents + s->nbuiltin);
+    for (size_t i = 0; i < s->nintents + s->nbuiltin; i++) {
+        const char *name = i < s->nintents ? s->intents[i].name : s->builtin[i - s->nintents];
+        const char *f = i < s->nintents && s->intents[i].feature ? s->intents[i].feature : "none";
+        sbuf_add(b, "_Static_assert((int)leec_rt_intent_");
+        intent_ident(b, name);
+        sbuf_printf(b,
+                    " == (int)LEEC_INTENT_FEATURE_%s, \"intent %s (presets/skill/intents.yaml, "
+                    "feature %s): runtime/custom/intents.h has no row for it, or another "
+                    "feature\");\n",
+                    f, name, f);
+    }
+}
+
 char *skill_messages_render(const struct skill *s, const char *const *codes, size_t n)
 {
     struct sbuf b = {0};
@@ -368,5 +415,6 @@ char *skill_messages_render(const struct skill *s, const char *const *codes, siz
     for (size_t i = 0; i < nc; i++)
         sbuf_printf(&b, "%s&lang_%s", i ? ", " : "", chosen[i]->code);
     sbuf_add(&b, "};\nconst size_t sk_nlangs = sizeof sk_langs / sizeof sk_langs[0];\n");
+    intent_checks(&b, s);
     return b.s;
 }

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 /* The keys read from the catalog's presets and schemas; the fixed sections that
- * follow them (home_assistant, alexa, budget) come from schemas/project.yaml. */
+ * follow them (home_assistant, alexa, budget, alarms) come from schemas/project.yaml. */
 static const char *const catalog_keys[] = {"leec",     "preset", "preset_dirs",
                                            "features", "tiers",  "overrides"};
 #define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
@@ -509,6 +509,34 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     return ok;
 }
 
+/* alarms: what leec deploy sets up to watch the function (emit/facts.c says it). */
+static bool load_alarms(struct project *p, const struct catalog *cat, struct diag *d,
+                        const struct ynode *a)
+{
+    bool ok = true;
+    if (!check_shape_keys(d, cat, a, "alarms", "alarms", &ok))
+        return false;
+    const struct ynode *n = ymap_get(a, "enabled");
+    if (n && !get_bool(d, n, &p->alarms, "alarms.enabled"))
+        ok = false;
+    n = ymap_get(a, "email");
+    if (n) {
+        const char *e = ystring(d, n, "alarms.email");
+        const char *at = e ? strchr(e, '@') : NULL;
+        if (!e)
+            ok = false;
+        else if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+                 strpbrk(e, " \t") || strlen(e) > 254 || at[1] == '.' || e[strlen(e) - 1] == '.') {
+            diag_error(d, &n->loc, "alarms.email '%s' is not an e-mail address (me@example.org)",
+                       e);
+            ok = false;
+        } else {
+            p->alarm_email = e;
+        }
+    }
+    return ok;
+}
+
 static bool load_budget(struct project *p, const struct catalog *cat, struct diag *d,
                         const struct ynode *b)
 {
@@ -799,6 +827,10 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     const struct ynode *b = ymap_get(root, "budget");
     if (b)
         ok = load_budget(p, cat, d, b) && ok;
+    p->alarms = true;
+    const struct ynode *al = ymap_get(root, "alarms");
+    if (al)
+        ok = load_alarms(p, cat, d, al) && ok;
     return ok;
 }
 

@@ -68,8 +68,10 @@ struct project {
     double invocations_per_day;
     double avg_duration; /* seconds */
     bool has_usage;
-    struct loc budget_loc; /* invocations_per_day's value, else the budget map */
-    bool allow_paid;       /* an estimate over the free tier is accepted */
+    struct loc budget_loc;   /* invocations_per_day's value, else the budget map */
+    bool allow_paid;         /* an estimate over the free tier is accepted */
+    bool alarms;             /* alarms.enabled (default true) */
+    const char *alarm_email; /* alarms.email, or NULL */
     struct loc allow_paid_loc;
 };
 

@@ -626,6 +626,7 @@ static const struct shape_need {
     {"alexa.discovery.remove_capabilities", SH_LIST},
     {"alexa.announce", SH_OBJECT},
     {"budget", SH_OBJECT},
+    {"alarms", SH_OBJECT},
 };
 
 static bool check_shapes(const struct catalog *cat, struct diag *d)

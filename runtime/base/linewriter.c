@@ -2,7 +2,6 @@
  * (see base/linewriter.h). */
 #include "base/linewriter.h"
 
-#include "base/log.h"
 #include "base/redact.h"
 #include "base/utf8.h"
 
@@ -134,7 +133,7 @@ void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode)
     }
 }
 
-size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n)
+size_t lw_redact_copy(char *dst, size_t cap, const char *src, size_t n)
 {
     if (!dst || cap == 0)
         return 0;

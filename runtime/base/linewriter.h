@@ -29,6 +29,9 @@ void lw_text(struct lw *w, const char *s, size_t n, enum lw_mode mode);
 bool lw_string(struct lw *w, const char *s, size_t n, enum lw_mode mode);
 /* A JSON number (null when not finite). */
 void lw_number(struct lw *w, double d);
+/* Redacts src[0..n) by every rule, then cuts the result at a character boundary to fit
+ * cap bytes (NUL included): base/log.h log_redact_copy. */
+size_t lw_redact_copy(char *dst, size_t cap, const char *src, size_t n);
 /* A cJSON tree, redacted (member names too); a cut keeps it valid JSON. */
 void lw_json(struct lw *w, const cJSON *j, int depth);
 

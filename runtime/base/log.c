@@ -673,6 +673,23 @@ int log_redact_json(cJSON *obj) { return obj ? log_redact_node(NULL, obj, 0) : 0
 
 /* ---- event secrets ------------------------------------------------------ */
 
+/* Alexa's own token members (endpoint/payload scope and grantee "token", a Custom
+ * skill's user "accessToken", "apiAccessToken", "consentToken"): their values are
+ * secrets whatever their length - a 3-byte test token repeated as an endpointId is
+ * still a token. A shorter value under any other key that merely looks sensitive
+ * ({"x token":"v"}) is left to the key rule: registering it would let any event blank
+ * every "v" of every line. */
+#define LOG_EVENT_SECRET_MIN 8u
+
+static bool log_alexa_token_key(const char *k)
+{
+    static const char *const keys[] = {"token", "accessToken", "apiAccessToken", "consentToken"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return true;
+    return false;
+}
+
 static int log_event_walk(const cJSON *j, const char *key, int depth)
 {
     int rc = 0;
@@ -680,15 +697,46 @@ static int log_event_walk(const cJSON *j, const char *key, int depth)
         return 0;
     for (const cJSON *c = j ? j->child : NULL; c; c = c->next) {
         const char *k = cJSON_IsObject(j) ? c->string : NULL;
-        /* whatever its length: a 3-byte token repeated as an endpointId is still a token */
+        bool grant_code = k && key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0;
         if (cJSON_IsString(c) && c->valuestring && k && c->valuestring[0] &&
-            (redact_key_sensitive(k, strlen(k)) ||
-             (key && strcmp(key, "grant") == 0 && strcmp(k, "code") == 0)))
+            (log_alexa_token_key(k) || grant_code ||
+             (redact_key_sensitive(k, strlen(k)) &&
+              strlen(c->valuestring) >= LOG_EVENT_SECRET_MIN)))
             rc |= log_add_invocation_secret(c->valuestring);
         else if (cJSON_IsObject(c) || cJSON_IsArray(c))
             rc |= log_event_walk(c, k, depth + 1);
     }
     return rc;
+}
+
+/* The secret table lives in redact.c; a refusal is logged here (an ERROR line whose
+ * message says why: string fields are redacted from then on). */
+static int secret_logged(int rc, const char *why)
+{
+    if (why)
+        log_emit(LOG_LEVEL_ERROR, why, LOG_END);
+    return rc;
+}
+
+int log_add_secret(const char *value)
+{
+    const char *why;
+    int rc = redact_add_secret(value, false, &why);
+    return secret_logged(rc, why);
+}
+
+int log_add_invocation_secret(const char *value)
+{
+    const char *why;
+    int rc = redact_add_secret(value, true, &why);
+    return secret_logged(rc, why);
+}
+
+int log_remove_secret(const char *value) { return redact_remove_secret(value); }
+
+size_t log_redact_copy(char *dst, size_t cap, const char *src, size_t n)
+{
+    return lw_redact_copy(dst, cap, src, n);
 }
 
 int log_add_event_secrets(const cJSON *event) { return log_event_walk(event, NULL, 0) ? -1 : 0; }

@@ -46,6 +46,8 @@
 #ifndef LEEC_LOG_H
 #define LEEC_LOG_H
 
+#include "base/redact.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,9 +57,9 @@
 #define LOG_LINE_MIN        512u   /* smallest line cap log_init accepts */
 #define LOG_LINE_MAX        65536u /* largest; the line buffer is static */
 #define LOG_LINE_DEFAULT    8192u  /* before log_init */
-#define LOG_SECRETS_MAX     16u    /* process secrets */
-#define LOG_INV_SECRETS_MAX 64u    /* per-invocation secrets (every token of an event) */
-#define LOG_SECRET_LEN_MAX  8192u
+#define LOG_SECRETS_MAX     REDACT_SECRETS_MAX
+#define LOG_INV_SECRETS_MAX REDACT_INV_SECRETS_MAX
+#define LOG_SECRET_LEN_MAX  REDACT_SECRET_LEN_MAX
 
 enum log_level {
     LOG_LEVEL_TRACE,
@@ -115,8 +117,10 @@ int log_add_invocation_secret(const char *value);
 /* Forgets (and wipes) a process secret that is no longer needed, e.g. an SSM
  * token two rotations old. 0 when it was registered, -1 otherwise. */
 int log_remove_secret(const char *value);
-/* Registers, as invocation secrets, every non-empty string (whatever its length)
- * under a sensitive key (see the key rule) anywhere in an event, and the code of an
+/* Registers, as invocation secrets, every non-empty string under one of Alexa's
+ * token members (token, accessToken, apiAccessToken, consentToken) whatever its
+ * length, every string of at least 8 bytes under another sensitive key (see the key
+ * rule) anywhere in an event, and the code of an
  * AcceptGrant's grant: call it before any line about the event is written, so a
  * token repeated elsewhere (a payload field, a member name, the endpointId, a
  * second scope) is redacted there too. -1 when one did not fit (see above). */

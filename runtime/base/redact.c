@@ -3,25 +3,24 @@
  * rules; base/redact.h for the pieces log.c uses). */
 #include "base/redact.h"
 
-#include "base/log.h"
 #include "base/secret.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-struct log_secret {
+struct redact_secret {
     char *s;
     size_t n;
 };
 
 static struct {
-    struct log_secret sec[LOG_SECRETS_MAX], inv[LOG_INV_SECRETS_MAX];
+    struct redact_secret sec[REDACT_SECRETS_MAX], inv[REDACT_INV_SECRETS_MAX];
     size_t nsec, ninv;
     bool sec_overflow, inv_overflow; /* a secret did not fit: redact every string */
 } R;
 
-static void log_free_secrets(struct log_secret *t, size_t *n)
+static void free_secrets(struct redact_secret *t, size_t *n)
 {
     for (size_t i = 0; i < *n; i++) {
         /* wipe: the copy should not outlive its use in a core dump */
@@ -34,50 +33,56 @@ static void log_free_secrets(struct log_secret *t, size_t *n)
 
 void redact_forget_secrets(void)
 {
-    log_free_secrets(R.sec, &R.nsec);
-    log_free_secrets(R.inv, &R.ninv);
+    free_secrets(R.sec, &R.nsec);
+    free_secrets(R.inv, &R.ninv);
     R.sec_overflow = R.inv_overflow = false;
 }
 
 void redact_forget_invocation_secrets(void)
 {
-    log_free_secrets(R.inv, &R.ninv);
+    free_secrets(R.inv, &R.ninv);
     R.inv_overflow = false;
 }
 
 bool redact_overflowed(void) { return R.sec_overflow || R.inv_overflow; }
 
 /* A secret that cannot be registered is an error, never silent: from now on every
- * string of every line is redacted (*overflow), and one ERROR line says why. */
-static int log_secret_refused(bool *overflow, const char *why)
+ * string of every line is redacted (*overflow); the first refusal's reason goes back to
+ * the caller (*why), who logs it. */
+static int secret_refused(bool *overflow, const char *reason, const char **why)
 {
-    bool first = !*overflow;
+    if (!*overflow)
+        *why = reason;
     *overflow = true;
-    if (first) /* the reason goes in the message: string fields are redacted from now on */
-        log_emit(LOG_LEVEL_ERROR, why, LOG_END);
     return -1;
 }
 
-static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const char *v,
-                          bool *overflow)
+static int secret_add(struct redact_secret *t, size_t *n, size_t max, const char *v, bool *overflow,
+                      const char **why)
 {
+    *why = NULL;
     if (!v || !*v)
         return -1;
-    size_t len = strnlen(v, LOG_SECRET_LEN_MAX + 1);
-    if (len > LOG_SECRET_LEN_MAX)
-        return log_secret_refused(overflow, "secret not registered (longer than the table takes): "
-                                            "every string value is redacted");
+    size_t len = strnlen(v, REDACT_SECRET_LEN_MAX + 1);
+    if (len > REDACT_SECRET_LEN_MAX)
+        return secret_refused(overflow,
+                              "secret not registered (longer than the table takes): "
+                              "every string value is redacted",
+                              why);
     for (size_t i = 0; i < *n; i++)
         if (t[i].n == len && memcmp(t[i].s, v, len) == 0)
             return 0;
     if (*n >= max)
-        return log_secret_refused(overflow,
-                                  "secret not registered (secret table full): every string "
-                                  "value is redacted");
+        return secret_refused(overflow,
+                              "secret not registered (secret table full): every string "
+                              "value is redacted",
+                              why);
     char *c = malloc(len + 1);
     if (!c)
-        return log_secret_refused(overflow, "secret not registered (out of memory): every string "
-                                            "value is redacted");
+        return secret_refused(overflow,
+                              "secret not registered (out of memory): every string "
+                              "value is redacted",
+                              why);
     memcpy(c, v, len + 1);
     t[*n].s = c;
     t[*n].n = len;
@@ -85,19 +90,16 @@ static int log_secret_add(struct log_secret *t, size_t *n, size_t max, const cha
     return 0;
 }
 
-int log_add_secret(const char *value)
+int redact_add_secret(const char *value, bool invocation, const char **why)
 {
-    return log_secret_add(R.sec, &R.nsec, LOG_SECRETS_MAX, value, &R.sec_overflow);
+    if (invocation)
+        return secret_add(R.inv, &R.ninv, REDACT_INV_SECRETS_MAX, value, &R.inv_overflow, why);
+    return secret_add(R.sec, &R.nsec, REDACT_SECRETS_MAX, value, &R.sec_overflow, why);
 }
 
-int log_add_invocation_secret(const char *value)
+int redact_remove_secret(const char *value)
 {
-    return log_secret_add(R.inv, &R.ninv, LOG_INV_SECRETS_MAX, value, &R.inv_overflow);
-}
-
-int log_remove_secret(const char *value)
-{
-    size_t len = value ? strnlen(value, LOG_SECRET_LEN_MAX + 1) : 0;
+    size_t len = value ? strnlen(value, REDACT_SECRET_LEN_MAX + 1) : 0;
     for (size_t i = 0; i < R.nsec; i++)
         if (R.sec[i].n == len && memcmp(R.sec[i].s, value, len) == 0) {
             secret_wipe(R.sec[i].s, R.sec[i].n);
@@ -134,11 +136,11 @@ bool redact_key_sensitive(const char *k, size_t n)
 size_t redact_secret_match(const char *s, size_t n)
 {
     size_t best = 0;
-    const struct log_secret *tabs[2] = {R.sec, R.inv};
+    const struct redact_secret *tabs[2] = {R.sec, R.inv};
     size_t counts[2] = {R.nsec, R.ninv};
     for (int t = 0; t < 2; t++)
         for (size_t i = 0; i < counts[t]; i++) {
-            const struct log_secret *x = &tabs[t][i];
+            const struct redact_secret *x = &tabs[t][i];
             if (x->n <= n && x->n > best && x->s[0] == s[0] && memcmp(x->s, s, x->n) == 0)
                 best = x->n; /* longest wins: no tail of a longer secret survives */
             else if (x->n > n && n >= REDACT_PREFIX_MIN && n > best && x->s[0] == s[0] &&

@@ -8,6 +8,19 @@
 
 #define REDACT_MARKER "[REDACTED]"
 
+#define REDACT_SECRETS_MAX     16u /* process secrets */
+#define REDACT_INV_SECRETS_MAX 64u /* per-invocation secrets (every token of an event) */
+#define REDACT_SECRET_LEN_MAX  8192u
+
+/* Registers a secret (copied) in the process or the invocation table. 0 ok (or already
+ * there), -1 empty or refused; on the first refusal (too long, table full, out of
+ * memory) *why says so and from then on every string is to be redacted
+ * (redact_overflowed). *why is NULL otherwise. The logger (base/log.h
+ * log_add_secret) logs *why. */
+int redact_add_secret(const char *value, bool invocation, const char **why);
+/* Forgets (and wipes) a process secret: 0 when it was registered, -1 otherwise. */
+int redact_remove_secret(const char *value);
+
 /* A key whose value is never logged (authorization, token, secret, ...). */
 bool redact_key_sensitive(const char *k, size_t n);
 /* A text that ends with at least this many first bytes of a secret ends inside it. */

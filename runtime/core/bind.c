@@ -259,6 +259,8 @@ int bind_app_config(struct app_config *cfg)
         .format = (enum log_format)lg->format,
         .line_cap = (size_t)lg->line_max < LOG_LINE_MIN ? LOG_LINE_MIN : (size_t)lg->line_max,
         .caller_info = lg->caller_info,
+        .sample_rate = lg->sample_rate,
+        .debug_buffer = (size_t)lg->debug_buffer,
     };
     cfg->log_summary = lg->summary;
     cfg->log_events = lg->log_events;

@@ -43,7 +43,8 @@ struct app_header_def {
     X(MemoryUsed)           \
     X(HomeAssistantLatency) \
     X(SecurityRejections)   \
-    X(RateLimited)
+    X(RateLimited)          \
+    X(ColdStart)
 
 enum app_metric {
 #define APP_METRIC_ENUM(name) APP_METRIC_##name,

@@ -2,6 +2,7 @@
 #include "core/gateway.h"
 
 #include "core/health.h"
+#include "core/probe.h"
 #include "custom/handler.h"
 #include "smarthome/handler.h"
 
@@ -11,6 +12,7 @@ static const struct gw_route routes[] = {
     {EV_SMART_HOME, "smart_home", smarthome_handler},
     {EV_CUSTOM_SKILL, "custom_skill", custom_handler},
     {EV_HEALTH, "health", health_handler},
+    {EV_PROBE, "probe", probe_handler},
     {EV_UNKNOWN, "unknown", gateway_unknown},
 };
 
@@ -21,6 +23,8 @@ enum event_kind gateway_classify(const cJSON *event)
     const cJSON *hc = cJSON_GetObjectItemCaseSensitive(event, "health_check");
     if (cJSON_IsTrue(hc))
         return EV_HEALTH;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(event, "leec_probe")))
+        return EV_PROBE;
     if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "directive")))
         return EV_SMART_HOME;
     if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(event, "request")) &&
@@ -46,5 +50,5 @@ void gateway_unknown(struct app *a, const struct rapi_invocation *inv, cJSON *ev
     out->error_type = "Gateway.UnknownEvent";
     snprintf(out->error_msg, sizeof out->error_msg,
              "not an Alexa Smart Home directive, an Alexa Custom skill request or "
-             "{\"health_check\": true}");
+             "{\"health_check\": true} or {\"leec_probe\": true}");
 }

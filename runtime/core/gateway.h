@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum event_kind { EV_SMART_HOME, EV_CUSTOM_SKILL, EV_HEALTH, EV_UNKNOWN };
+enum event_kind { EV_SMART_HOME, EV_CUSTOM_SKILL, EV_HEALTH, EV_PROBE, EV_UNKNOWN };
 
 /* What a handler produced: a response body, or an invocation error. */
 struct gw_reply {
@@ -38,7 +38,8 @@ struct gw_route {
 
 enum event_kind gateway_classify(const cJSON *event);
 /* The route of kind (EV_UNKNOWN's for a kind without one). The handlers are
- * smarthome/handler.c, custom/handler.c, core/health.c and gateway_unknown. */
+ * smarthome/handler.c, custom/handler.c, core/health.c, core/probe.c and
+ * gateway_unknown. */
 const struct gw_route *gateway_route(enum event_kind kind);
 /* An event of no known shape: Gateway.UnknownEvent. */
 void gateway_unknown(struct app *a, const struct rapi_invocation *inv, cJSON *event,

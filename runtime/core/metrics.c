@@ -33,6 +33,8 @@ void metrics_record(struct app *a, const struct gw_reply *rep, uint64_t ms)
     put_metric(a, m[APP_METRIC_Errors], (rep->alexa_error || !rep->body) ? 1 : 0);
     put_metric(a, m[APP_METRIC_Duration], (double)ms);
     put_metric(a, m[APP_METRIC_MemoryUsed], (double)memstat_rss_bytes());
+    if (a->cold) /* Powertools' ColdStart: the environment's first invocation */
+        put_metric(a, m[APP_METRIC_ColdStart], 1);
     if (rep->ha_called)
         put_metric(a, m[APP_METRIC_HomeAssistantLatency], rep->ha_ms);
     if (rep->breaker_open)

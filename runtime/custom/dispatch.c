@@ -191,8 +191,10 @@ static const struct intent_def {
     const char *feature;
     bool needs_token;
 } intents[] = {
-#define CS_FEATURE_NAME(f) (#f[0] == 'n' && #f[1] == 'o' && #f[2] == 'n' && #f[3] == 'e' ? NULL : #f)
-#define INTENT_ROW(id, name, feature, token, handler) {name, handler, CS_FEATURE_NAME(feature), token},
+#define CS_FEATURE_NAME(f) \
+    (#f[0] == 'n' && #f[1] == 'o' && #f[2] == 'n' && #f[3] == 'e' ? NULL : #f)
+#define INTENT_ROW(id, name, feature, token, handler) \
+    {name, handler, CS_FEATURE_NAME(feature), token},
     CS_INTENTS(INTENT_ROW)
 #undef INTENT_ROW
 #undef CS_FEATURE_NAME

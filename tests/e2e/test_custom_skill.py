@@ -380,6 +380,17 @@ class TestFull(Base):
         out = self.ask("HomeAssistantStatusIntent")
         self.assertEqual(self.speech(out), "Home Assistant is running, version 2026.11.1.")
 
+    def test_get_never_sent_twice(self):
+        # GET /api/ leaves a kept-alive connection; Home Assistant reads the GET
+        # /api/config on it and closes without answering. libcurl would send it again on
+        # a new connection: the bootstrap refuses, so HA sees it once (issue 20 item 4).
+        self.sim.set_fault("close", path="/api/config", times=1)
+        out = self.ask("HomeAssistantStatusIntent")
+        gets = [r for r in self.sim.requests if r["path"] == "/api/config"]
+        self.assertEqual(len(gets), 1, [(r["method"], r["path"]) for r in self.sim.requests])
+        self.assertIn("Sorry", self.speech(out))
+        self.assertEqual(len([r for r in self.sim.requests if r["path"] == "/api/"]), 1)
+
     def test_ha_failure_is_a_spoken_apology(self):
         self.sim.set_fault("status", status=503)
         out = self.ask("HomeAssistantStatusIntent")

@@ -11,7 +11,8 @@ tests/peers/lambda_emulator.py, which passes that context as Lambda does
 (Lambda-Runtime-Invoked-Function-Arn, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
 Lambda-Runtime-Trace-Id, Lambda-Runtime-Aws-Request-Id).
 
-Checked: every key of a Powertools line exists in the bootstrap's line with the same
+Checked: every key of a Powertools line (INFO, ERROR, and a WARN after setCorrelationId)
+exists in the bootstrap's line (its WARN from a directive with that messageId) with the same
 JSON type, the context keys with the same value, timestamps in the same format, the
 error object with the same members and types, the EMF document with the same shape.
 Keys the bootstrap adds beyond Powertools are allowed. Separately: the EMF lines
@@ -43,7 +44,9 @@ LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 # keys whose value is the Lambda context: equal in both lines, not just the same type
 CONTEXT_KEYS = ("service", "function_name", "function_arn", "function_memory_size",
-                "function_request_id", "xray_trace_id", "sampling_rate")
+                "function_request_id", "xray_trace_id", "sampling_rate", "correlation_id")
+# a directive's messageId: Powertools' correlation_id on every line of its invocation
+CORRELATION_ID = "6f2c9a4e-1b7d-4c3e-9a5f-0d8e7b6a5c4d"
 
 NODE_SCRIPT = r"""
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -62,6 +65,8 @@ logger.info('invocation');
 const err = new Error('event is not JSON');
 err.name = 'Runtime.InvalidEvent';
 logger.error('invocation error', err);
+logger.setCorrelationId(c.correlation_id);
+logger.warn('smart home branch');
 const metrics = new Metrics({ namespace: c.namespace, serviceName: c.function_name });
 metrics.addMetric('Invocations', MetricUnit.Count, 1);
 metrics.publishStoredMetrics();
@@ -153,7 +158,8 @@ class TestPowertoolsParity(unittest.TestCase):
                 f.write(NODE_SCRIPT)
             ctx = {"function_name": FUNCTION, "function_version": "$LATEST",
                    "function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION,
-                   "memory": str(MEMORY_MB), "request_id": REQUEST_ID, "namespace": "leec"}
+                   "memory": str(MEMORY_MB), "request_id": REQUEST_ID, "namespace": "leec",
+                   "correlation_id": CORRELATION_ID}
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "TZ": ":UTC",
                    "AWS_LAMBDA_FUNCTION_NAME": FUNCTION,
                    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(MEMORY_MB),
@@ -167,9 +173,11 @@ class TestPowertoolsParity(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
         info = [o for o in objs if o.get("level") == "INFO"]
         err = [o for o in objs if o.get("level") == "ERROR"]
+        warn = [o for o in objs if o.get("level") == "WARN"]
         emf = [o for o in objs if "_aws" in o]
-        assert len(info) == 1 and len(err) == 1 and len(emf) == 1, (p.stdout, p.stderr)
-        return {"info": info[0], "error": err[0], "emf": emf[0]}
+        assert len(info) == 1 and len(err) == 1 and len(emf) == 1 and len(warn) == 1, (
+            p.stdout, p.stderr)
+        return {"info": info[0], "error": err[0], "emf": emf[0], "warn": warn[0]}
 
     @classmethod
     def bootstrap_lines(cls):
@@ -179,6 +187,13 @@ class TestPowertoolsParity(unittest.TestCase):
             self_arn = emu.arn
             r1 = emu.invoke(HEALTH, trace_id=TRACE, request_id=REQUEST_ID)
             r2 = emu.invoke(b"nope", trace_id=TRACE, request_id=REQUEST_ID)  # same context
+            # Home Assistant unreachable: the branch line is a WARN
+            d = {"directive": {"header": {"namespace": "Alexa", "name": "ReportState",
+                                          "payloadVersion": "3", "messageId": CORRELATION_ID},
+                               "endpoint": {"scope": {"type": "BearerToken", "token": "t0k3n"},
+                                            "endpointId": "light#kitchen"},
+                               "payload": {}}}
+            r3 = emu.invoke(harness.event_bytes(d), trace_id=TRACE, request_id=REQUEST_ID)
         finally:
             emu.stop()
         assert r1["status"] == "ok" and r2["status"] == "error", (r1, r2)
@@ -188,9 +203,10 @@ class TestPowertoolsParity(unittest.TestCase):
                 and o.get("function_request_id") == REQUEST_ID]
         err = [o for o in objs2 if o.get("level") == "ERROR"]
         emf = [o for o in objs1 if "_aws" in o]
-        assert info and err and emf, (r1["logs"], r2["logs"])
+        warn = [o for ln in r3["logs"] for o in json_objects(ln) if o.get("level") == "WARN"]
+        assert info and err and emf and warn, (r1["logs"], r2["logs"], r3["logs"])
         assert self_arn.endswith(":function:" + FUNCTION)
-        return {"info": info[0], "error": err[0], "emf": emf[0]}
+        return {"info": info[0], "error": err[0], "emf": emf[0], "warn": warn[0]}
 
     def compare(self, pt, ours, what, context=True):
         rows = []
@@ -218,6 +234,11 @@ class TestPowertoolsParity(unittest.TestCase):
         self.assertEqual(ours["xray_trace_id"], ROOT_ID)
         self.assertEqual(ours["function_memory_size"], str(MEMORY_MB))
         self.assertTrue(ours["cold_start"])  # the first invocation
+
+    def test_correlation_id(self):
+        pt, ours = self.pt["warn"], self.boot["warn"]
+        self.assertEqual(pt["correlation_id"], CORRELATION_ID)
+        self.compare(pt, ours, "WARN line with a correlation id")
 
     def test_error_line(self):
         pt, ours = self.pt["error"], self.boot["error"]

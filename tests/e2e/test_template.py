@@ -127,7 +127,11 @@ class TestTemplate(unittest.TestCase):
         perms = self.by_type("AWS::Lambda::Permission")
         by_principal = {v["Properties"]["Principal"]: v for v in perms.values()}
         self.assertEqual(set(by_principal), {"alexa-connectedhome.amazon.com",
-                                             "alexa-appkit.amazon.com"})
+                                             "alexa-appkit.amazon.com", "events.amazonaws.com"})
+        # the hourly probe: only its own rule may invoke
+        probe = by_principal["events.amazonaws.com"]
+        self.assertEqual(probe["Properties"]["SourceArn"], {"Fn::GetAtt": ["ProbeSchedule", "Arn"]})
+        self.assertEqual(probe.get("Condition"), "HasAlarms")
         sh = by_principal["alexa-connectedhome.amazon.com"]
         self.assertEqual(sh["Properties"]["EventSourceToken"], {"Ref": "SmartHomeSkillId"})
         self.assertNotIn("Condition", sh)  # the Smart Home trigger is always there
@@ -136,7 +140,8 @@ class TestTemplate(unittest.TestCase):
         self.assertEqual(custom.get("Condition"), "HasCustomSkill")
         for v in perms.values():
             self.assertEqual(v["Properties"]["Action"], "lambda:InvokeFunction")
-            self.assertIn("EventSourceToken", v["Properties"])  # never an open trigger
+            # never an open trigger
+            self.assertTrue("EventSourceToken" in v["Properties"] or "SourceArn" in v["Properties"])
 
     def test_least_privilege_role(self):
         roles = self.by_type("AWS::IAM::Role")
@@ -184,12 +189,12 @@ class TestTemplate(unittest.TestCase):
 
 class TestDeployDryRun(unittest.TestCase):
     def test_command_sequence(self):
+        """Makefile.deploy deploy = leec deploy: the printed AWS commands (DRY_RUN)."""
+        leec = os.path.join(harness.build_dir(), "compiler", "leec")
+        harness.require_file(leec)
         env = dict(os.environ, DRY_RUN="1")
         r = subprocess.run(["make", "-s", "-f", "Makefile.deploy", "deploy", "REGION=us-east-1",
-                            "FUNCTION=leec-test", "ARCH=arm64",
-                            "SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-0000000000aa",
-                            "CUSTOM_SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-0000000000bb",
-                            "LOGGING_CONFIG=yes",
+                            "FUNCTION=leec-test", "ARCH=arm64", "LEEC=" + leec,
                             "ROLE_ARN=arn:aws:iam::123456789012:role/leec",
                             "ENVIRONMENT=LEEC_HA_URL=https://ha.example.org,LEEC_HA_TOKEN_SSM=/leec/t",
                             "BUILD_DIR=/nonexistent/deploy"],
@@ -197,38 +202,46 @@ class TestDeployDryRun(unittest.TestCase):
                            stderr=subprocess.PIPE)
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         cmds = [shlex.split(l) for l in r.stdout.decode().splitlines() if l.startswith("aws ")]
-        subs = [c[4] for c in cmds]  # aws lambda --region R <sub>
-        self.assertEqual(subs, ["get-function", "create-function", "wait", "update-function-code",
-                                "wait", "update-function-configuration", "wait",
-                                "remove-permission", "remove-permission", "add-permission",
+        lam = [c for c in cmds if c[1] == "lambda"]
+        subs = [c[2] for c in lam]
+        self.assertEqual(subs, ["get-function", "create-function", "wait", "wait",
+                                "update-function-code", "wait", "update-function-configuration",
+                                "wait", "get-policy", "add-permission", "add-permission",
                                 "add-permission"])
         for c in cmds:
-            self.assertEqual(c[:4], ["aws", "lambda", "--region", "us-east-1"])
+            self.assertEqual(c[c.index("--region") + 1], "us-east-1")
 
         def opt(c, name):
             return c[c.index(name) + 1]
-        create = cmds[1]
+        create = lam[1]
         self.assertEqual(opt(create, "--runtime"), "provided.al2023")
         self.assertEqual(opt(create, "--handler"), "bootstrap")
         self.assertEqual(opt(create, "--memory-size"), "128")
         self.assertGreaterEqual(int(opt(create, "--timeout")), 8)
-        self.assertEqual(opt(create, "--architectures"), "arm64")
+        self.assertEqual(opt(create, "--architectures"), "arm64")  # ARCH= (the zip's) wins
         self.assertEqual(opt(create, "--role"), "arn:aws:iam::123456789012:role/leec")
         self.assertEqual(opt(create, "--zip-file"), "fileb:///nonexistent/deploy/function.zip")
         import json
         envj = json.loads(opt(create, "--environment"))
         self.assertEqual(envj["Variables"]["LEEC_HA_URL"], "https://ha.example.org")
         self.assertEqual(envj["Variables"]["LEEC_HA_TOKEN_SSM"], "/leec/t")
-        conf = cmds[5]
+        conf = lam[6]
         self.assertEqual(opt(conf, "--environment"), opt(create, "--environment"))
         self.assertGreaterEqual(int(opt(conf, "--timeout")), 8)
-        perms = {opt(c, "--principal"): c for c in cmds if c[4] == "add-permission"}
+        perms = {opt(c, "--principal"): c for c in lam if c[2] == "add-permission"}
+        skill = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"  # examples/leec.yaml
         self.assertEqual(opt(perms["alexa-connectedhome.amazon.com"], "--event-source-token"),
-                         "amzn1.ask.skill.00000000-0000-0000-0000-0000000000aa")
-        self.assertEqual(opt(perms["alexa-appkit.amazon.com"], "--event-source-token"),
-                         "amzn1.ask.skill.00000000-0000-0000-0000-0000000000bb")
+                         skill)
+        self.assertEqual(opt(perms["alexa-appkit.amazon.com"], "--event-source-token"), skill)
+        self.assertEqual(opt(perms["events.amazonaws.com"], "--source-arn"),
+                         "arn:aws:events:us-east-1:<account>:rule/leec-test-probe")
         for c in perms.values():
             self.assertEqual(opt(c, "--action"), "lambda:InvokeFunction")
+        # the function watches itself: log retention, the errors alarm, the hourly probe
+        other = [(c[1], c[2]) for c in cmds if c[1] != "lambda"]
+        self.assertEqual(other, [("logs", "create-log-group"), ("logs", "put-retention-policy"),
+                                 ("cloudwatch", "put-metric-alarm"), ("events", "put-rule"),
+                                 ("events", "put-targets")])
 
 
 if __name__ == "__main__":

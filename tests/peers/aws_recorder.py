@@ -15,7 +15,9 @@ Library use:
     rec.stop()
 
 Operations (Lambda API 2015-03-31): GetFunction, GetFunctionConfiguration, CreateFunction,
-UpdateFunctionCode, UpdateFunctionConfiguration, AddPermission, RemovePermission. A function
+UpdateFunctionCode, UpdateFunctionConfiguration, AddPermission, RemovePermission, GetPolicy
+(404 until a statement exists), Invoke (answers rec.invoke_answer, bytes, default {});
+an operation named in rec.fail is answered 500 ServiceException. A function
 exists after CreateFunction (or from the start with function_exists=True); GetFunction of a
 missing one is 404 ResourceNotFoundException, as are RemovePermission of a missing statement.
 A request with a bad signature gets 403 InvalidSignatureException.
@@ -47,6 +49,8 @@ ROUTES = [  # (method, regex, operation)
     ("PUT", re.compile(r"^%s/([^/]+)/configuration$" % P), "UpdateFunctionConfiguration"),
     ("POST", re.compile(r"^%s/([^/]+)/policy$" % P), "AddPermission"),
     ("DELETE", re.compile(r"^%s/([^/]+)/policy/([^/]+)$" % P), "RemovePermission"),
+    ("GET", re.compile(r"^%s/([^/]+)/policy$" % P), "GetPolicy"),
+    ("POST", re.compile(r"^%s/([^/]+)/invocations$" % P), "Invoke"),
 ]
 
 
@@ -112,6 +116,8 @@ class AwsRecorder(LoopbackService):
         self.functions = {}  # name -> configuration
         self.policies = {}   # name -> {sid: statement}
         self._exists = function_exists
+        self.invoke_answer = b"{}"
+        self.fail = set()  # operations answered 500 ServiceException (a failure half-way)
 
     def _make_server(self):
         srv = ThreadingHTTPServer(("127.0.0.1", self._port), _Handler)
@@ -145,12 +151,16 @@ class AwsRecorder(LoopbackService):
     def answer(self, h, op, m, rec):
         name = rec["function"]
         body = rec["body"] or {}
+        if op in self.fail:
+            return h._reply(500, {"message": "injected failure of %s" % op}, rec,
+                            "ServiceException")
         with self.lock:
             if self._exists and not self.functions:
                 self._config(name)
             exists = name in self.functions
             if op in ("GetFunction", "GetFunctionConfiguration", "UpdateFunctionCode",
-                      "UpdateFunctionConfiguration", "AddPermission") and not exists:
+                      "UpdateFunctionConfiguration", "AddPermission", "GetPolicy",
+                      "Invoke") and not exists:
                 return h._reply(404, {"Type": "User", "message": "Function not found: "
                                       "arn:aws:lambda:%s:%s:function:%s"
                                       % (self.region, ACCOUNT, name)},
@@ -161,6 +171,25 @@ class AwsRecorder(LoopbackService):
                                 rec)
             if op == "GetFunctionConfiguration":
                 return h._reply(200, self.functions[name], rec)
+            if op == "GetPolicy":
+                pol = self.policies.get(name)
+                if not pol:
+                    return h._reply(404, {"Type": "User", "message": "The resource you "
+                                          "requested does not exist."},
+                                    rec, "ResourceNotFoundException")
+                return h._reply(200, {"Policy": json.dumps({
+                    "Version": "2012-10-17", "Id": "default",
+                    "Statement": list(pol.values())}), "RevisionId": "1"}, rec)
+            if op == "Invoke":
+                rec["status"] = 200
+                body = self.invoke_answer
+                h.send_response(200)
+                h.send_header("Content-Type", "application/json")
+                h.send_header("Content-Length", str(len(body)))
+                h.send_header("X-Amz-Executed-Version", "$LATEST")
+                h.end_headers()
+                h.wfile.write(body)
+                return
             if op == "CreateFunction":
                 if exists:
                     return h._reply(409, {"Type": "User", "message": "Function already exist: " + name},

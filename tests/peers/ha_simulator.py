@@ -1208,13 +1208,15 @@ class HASimulator(LoopbackService):
         """mode: none | status(status=503, body=..., content_type=...) | html200(body=...)
         | truncated(body=..., keep=N) | slow(seconds=N) | reset | big(size=N)
         | ban(after=N) | raw(body=BYTES, status=200, content_type=..., headers={...})
-        | bigheader(size=N, status=200)   Common params: path=PREFIX (only matching paths),
+        | bigheader(size=N, status=200) | close   Common params: path=PREFIX (only matching paths),
         times=N (then back to none).
         raw: the body bytes exactly as given (hostile replies: control characters, a BOM,
         invalid UTF-8, duplicate keys, ...); bigheader: a 200 reply with one response
-        header of about N bytes (larger than a client's header cap) and a valid body."""
+        header of about N bytes (larger than a client's header cap) and a valid body;
+        close: the request is read, then the connection is closed without an answer (what
+        a kept-alive connection Home Assistant dropped looks like to a client)."""
         modes = ("none", "status", "html200", "truncated", "slow", "reset", "big", "ban", "raw",
-                 "bigheader")
+                 "bigheader", "close")
         if mode not in modes:
             raise ValueError("unknown fault mode %r (one of %s)" % (mode, ", ".join(modes)))
         with self.lock:
@@ -1331,6 +1333,10 @@ class HASimulator(LoopbackService):
             elif m == "reset":
                 rec["status"] = "reset"
                 self._reset_conn(h)
+                return
+            elif m == "close":
+                rec["status"] = "closed"
+                h.close_connection = True  # FIN after the read request, no answer
                 return
             elif m == "status":
                 st = int(fault.get("status", 500))
@@ -1914,6 +1920,7 @@ faults (--fault MODE[:k=v,...]; path=PREFIX limits a fault to matching paths, ti
   status:status=503[,body=...]   answer with that status    html200   a login page, status 200
   truncated[:keep=N]             cut the reply              slow:seconds=N   answer late
   reset                          drop the connection (RST)  big:size=N       an oversized reply
+  close                          read, then close (no answer)
 
 example (a free port, never Home Assistant's own 8123: a real one may listen there):
   coproc ha_simulator.py            # prints its URL, e.g. http://127.0.0.1:41234

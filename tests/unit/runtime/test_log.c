@@ -734,6 +734,20 @@ START_TEST(event_secrets_short_tokens)
         free(out);
         cJSON_Delete(j);
     }
+    /* a short value under a key that only looks sensitive is not a token: the key rule
+     * hides it there, and the same letters elsewhere stay readable */
+    consumed = 0;
+    cJSON *j = cJSON_Parse("{\"payload\":{\"k\":{\"x token\":\"v\"}}}");
+    log_begin_invocation("req-4", NULL, false);
+    ck_assert_int_eq(log_add_event_secrets(j), 0);
+    set_format(LOG_FORMAT_JSON);
+    LOG_DEBUG("event", LOG_JSON("event", j));
+    char *out = take();
+    ck_assert_msg(strstr(out, "\"message\":\"event\"") && strstr(out, "\"x token\":\"[REDACTED]\""),
+                  "%s", out);
+    free(out);
+    log_end_invocation();
+    cJSON_Delete(j);
 }
 END_TEST
 
