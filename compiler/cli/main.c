@@ -138,8 +138,11 @@ int main(int argc, char **argv)
             rc = commands[i].fn(&c, d);
             if (rc == EXIT_OK && diag_error_count(d))
                 rc = EXIT_INVALID;
-            /* (diff exits 1 for "they differ", like git diff --exit-code: not an error) */
-            if (rc == EXIT_INVALID && !diag_error_count(d) && strcmp(cmd, "diff") != 0) {
+            /* For the commands whose exit 1 means "the input is invalid" (diff's 1 is
+             * "they differ", probe's "the probe failed": said in their own output). */
+            bool says_why = !strcmp(cmd, "validate") || !strcmp(cmd, "compile") ||
+                            !strcmp(cmd, "explain") || !strcmp(cmd, "optimize");
+            if (says_why && rc == EXIT_INVALID && !diag_error_count(d)) {
                 /* "invalid" always says why; a path that does not is leec's bug */
                 diag_error(d, NULL,
                            "internal error: the input was found invalid but no error was "
