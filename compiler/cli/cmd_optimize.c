@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Interfaces varied at once: 4^7 = 16384 resolves, a few seconds. */
+#define OPT_MAX_VARY 7
+
 static int tier_rank(const char *t)
 {
     static const char *const order[] = {"minimum", "standard", "performance", "maximum"};
@@ -72,9 +75,9 @@ int cmd_optimize(struct cli *c, struct diag *d)
         free(keep);
         return EXIT_INVALID;
     }
-    size_t vary[32], nv = 0;
-    int cur[32]; /* the project's own tier of each varied interface (its goal) */
-    for (size_t fi = 0; fi < cat.nifaces && nv < 32; fi++) {
+    size_t *vary = xcalloc(cat.nifaces + 1, sizeof *vary), nv = 0;
+    int *cur = xcalloc(cat.nifaces + 1, sizeof *cur); /* the project's own tier (its goal) */
+    for (size_t fi = 0; fi < cat.nifaces; fi++) {
         const struct riface *ri = &base.ifaces[fi];
         bool kept = !ri->tier || tier_rank(ri->tier) < 0;
         for (size_t k = 0; k < nkeep; k++)
@@ -90,6 +93,15 @@ int cmd_optimize(struct cli *c, struct diag *d)
             diag_error(d, NULL, "--keep: unknown interface '%s'", keep[k]);
             rc = EXIT_USAGE;
         }
+    /* The search is exhaustive, 4^nv resolves: capped (and said) rather than running for
+     * hours or overflowing its counter (4^32 is 0 in 64 bits). */
+    if (rc == EXIT_OK && nv > OPT_MAX_VARY) {
+        diag_error(d, NULL,
+                   "optimize varies at most %d interfaces at once (4^%d tier combinations); "
+                   "this project has %zu: name the ones to leave alone with --keep IFACE...",
+                   OPT_MAX_VARY, OPT_MAX_VARY, nv);
+        rc = EXIT_USAGE;
+    }
     /* Exhaustive search over 4^nv combinations (7 interfaces: 16384), quietly. The
      * project's own tiers are the goal: an interface whose schema says `optimize: raise`
      * (a richer tier answers better) scores its tier's rank; one that says keep (a
@@ -100,9 +112,7 @@ int cmd_optimize(struct cli *c, struct diag *d)
     size_t nsaved = p.ntiers;
     struct tier_choice *tc = xcalloc(nsaved + nv, sizeof *tc);
     static const char *const names[] = {"minimum", "standard", "performance", "maximum"};
-    size_t total = 1;
-    for (size_t i = 0; i < nv; i++)
-        total *= 4;
+    size_t total = rc == EXIT_OK ? (size_t)1 << (2 * nv) : 0;
     long best = 0;
     bool found = false;
     size_t best_combo = 0;
@@ -144,15 +154,15 @@ int cmd_optimize(struct cli *c, struct diag *d)
         fmt_bytes(lim, sizeof lim, max_memory);
         fmt_bytes(was, sizeof was, base.mem_total);
         if (!found) {
-            fprintf(stderr,
-                    "leec: no tier combination fits %s (the rules and budgets hold for none); "
-                    "raise --max-memory or lambda.memory_mb\n",
-                    lim);
+            diag_error(d, NULL,
+                       "no tier combination fits %s (the rules and budgets hold for none); "
+                       "raise --max-memory or lambda.memory_mb",
+                       lim);
             rc = EXIT_INVALID;
         } else {
             char m[32];
             fmt_bytes(m, sizeof m, best_mem);
-            int pick[32];
+            int pick[OPT_MAX_VARY + 1];
             size_t digits = best_combo, nchanged = 0;
             for (size_t i = 0; i < nv; i++) {
                 pick[i] = (int)(digits % 4);
@@ -212,5 +222,7 @@ int cmd_optimize(struct cli *c, struct diag *d)
     project_free(&p, &cat);
     model_free_catalog(&cat);
     free(keep);
+    free(vary);
+    free(cur);
     return rc;
 }

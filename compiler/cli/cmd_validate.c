@@ -7,6 +7,7 @@
 #include "model/skill.h"
 #include "front/util.h"
 #include "front/yaml_ir.h"
+#include "model/filekind.h"
 #include "model/project.h"
 #include "model/values.h"
 
@@ -16,54 +17,149 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Files under path; out_explicit[i] tells a file named on the command line from one
- * found by walking a directory (walks skip YAML that is not a leec file). */
-static void collect(const char *path, char ***out, bool **out_explicit, size_t *n,
-                    bool explicit_arg)
+/* The files a run reads. A walk follows links but enters each directory and reads each
+ * file once (device + inode: a link back up, "a -> ." and "b -> .", cannot loop or
+ * repeat), lists only regular .yaml and .yml files (a FIFO or a device named like YAML is
+ * an error, never opened) and stops at WALK_MAX_DEPTH. */
+#define WALK_MAX_DEPTH 64u
+
+struct walk {
+    struct diag *d;
+    char **files;
+    bool *named; /* named on the command line (a walk skips YAML that is not leec's) */
+    size_t n;
+    struct devino {
+        dev_t dev;
+        ino_t ino;
+        bool used;
+    } * seen;
+    size_t seen_cap, nseen;
+    int rc; /* EXIT_USAGE after an I/O problem */
+};
+
+/* Adds (dev, ino) to the visited set; false if it was there. */
+static bool walk_first_visit(struct walk *w, const struct stat *st)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        DIR *dp = opendir(path);
-        if (!dp)
-            return;
-        char **names = NULL;
-        size_t nn = 0;
-        struct dirent *de;
-        while ((de = readdir(dp))) {
-            if (de->d_name[0] == '.')
-                continue;
-            names = xrealloc(names, (nn + 1) * sizeof *names);
-            names[nn++] = xstrdup(de->d_name);
-        }
-        closedir(dp);
-        for (size_t i = 0; i + 1 < nn; i++)
-            for (size_t j = i + 1; j < nn; j++)
-                if (strcmp(names[i], names[j]) > 0) {
-                    char *t = names[i];
-                    names[i] = names[j];
-                    names[j] = t;
-                }
-        for (size_t i = 0; i < nn; i++) {
-            struct sbuf p = {0};
-            if (strcmp(path, ".") && strcmp(path, "./")) /* "." walks as "presets/x.yaml" */
-                sbuf_printf(&p, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
-            sbuf_add(&p, names[i]);
-            struct stat s2;
-            size_t l = strlen(names[i]);
-            if (stat(p.s, &s2) == 0 &&
-                (S_ISDIR(s2.st_mode) || (l > 5 && !strcmp(names[i] + l - 5, ".yaml")) ||
-                 (l > 4 && !strcmp(names[i] + l - 4, ".yml"))))
-                collect(p.s, out, out_explicit, n, false);
-            sbuf_free(&p);
-            free(names[i]);
-        }
-        free(names);
+    if ((w->nseen + 1) * 2 > w->seen_cap) {
+        size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
+        struct devino *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < w->seen_cap; i++)
+            if (w->seen[i].used) {
+                size_t h = ((size_t)w->seen[i].ino * 31u + (size_t)w->seen[i].dev) & (cap - 1);
+                while (t[h].used)
+                    h = (h + 1) & (cap - 1);
+                t[h] = w->seen[i];
+            }
+        free(w->seen);
+        w->seen = t;
+        w->seen_cap = cap;
+    }
+    size_t h = ((size_t)st->st_ino * 31u + (size_t)st->st_dev) & (w->seen_cap - 1);
+    for (; w->seen[h].used; h = (h + 1) & (w->seen_cap - 1))
+        if (w->seen[h].dev == st->st_dev && w->seen[h].ino == st->st_ino)
+            return false;
+    w->seen[h] = (struct devino){st->st_dev, st->st_ino, true};
+    w->nseen++;
+    return true;
+}
+
+static void walk_add(struct walk *w, const char *path, bool named)
+{
+    w->files = xrealloc(w->files, (w->n + 1) * sizeof *w->files);
+    w->named = xrealloc(w->named, (w->n + 1) * sizeof *w->named);
+    w->named[w->n] = named;
+    w->files[w->n++] = xstrdup(path);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool yaml_name(const char *name)
+{
+    size_t l = strlen(name);
+    return (l > 5 && !strcmp(name + l - 5, ".yaml")) || (l > 4 && !strcmp(name + l - 4, ".yml"));
+}
+
+static void walk_dir(struct walk *w, const char *path, unsigned depth)
+{
+    DIR *dp = opendir(path);
+    if (!dp) {
+        diag_error(w->d, NULL, "cannot read the directory '%s': %s", path, strerror(errno));
+        w->rc = EXIT_USAGE;
         return;
     }
-    *out = xrealloc(*out, (*n + 1) * sizeof **out);
-    *out_explicit = xrealloc(*out_explicit, (*n + 1) * sizeof **out_explicit);
-    (*out_explicit)[*n] = explicit_arg;
-    (*out)[(*n)++] = xstrdup(path);
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        if (de->d_name[0] == '.')
+            continue;
+        names = xrealloc(names, (nn + 1) * sizeof *names);
+        names[nn++] = xstrdup(de->d_name);
+    }
+    closedir(dp);
+    if (nn)
+        qsort(names, nn, sizeof *names, cmp_name);
+    for (size_t i = 0; i < nn; i++) {
+        struct sbuf p = {0};
+        if (strcmp(path, ".") && strcmp(path, "./")) /* "." walks as "presets/x.yaml" */
+            sbuf_printf(&p, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
+        sbuf_add(&p, names[i]);
+        bool yaml = yaml_name(names[i]);
+        struct stat st;
+        if (stat(p.s, &st) != 0) {
+            if (yaml) { /* a dangling or looping link named like YAML */
+                diag_error(w->d, NULL, "cannot open '%s': %s", p.s, strerror(errno));
+                w->rc = EXIT_USAGE;
+            }
+        } else if (S_ISDIR(st.st_mode)) {
+            if (!walk_first_visit(w, &st)) {
+                /* walked already (a link to it or above it) */
+            } else if (depth >= WALK_MAX_DEPTH) {
+                diag_error(w->d, NULL,
+                           "'%s' is more than %u directories deep: not walked (name a "
+                           "directory further down)",
+                           p.s, WALK_MAX_DEPTH);
+                w->rc = EXIT_USAGE;
+            } else {
+                walk_dir(w, p.s, depth + 1);
+            }
+        } else if (!yaml) {
+            /* not YAML */
+        } else if (!S_ISREG(st.st_mode)) {
+            diag_error(w->d, NULL,
+                       "'%s' is %s, not a file: not read (a walk reads regular files only; "
+                       "remove it or name it on the command line)",
+                       p.s,
+                       S_ISFIFO(st.st_mode)   ? "a FIFO"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "special");
+            w->rc = EXIT_USAGE;
+        } else if (walk_first_visit(w, &st)) {
+            walk_add(w, p.s, false);
+        }
+        sbuf_free(&p);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* A path named on the command line: a directory is walked, anything else is read as
+ * named (a pipe such as /dev/stdin too, once; diag_read_text refuses devices). */
+static void collect(struct walk *w, const char *path, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode)) {
+        if (walk_first_visit(w, st))
+            walk_dir(w, path, 1);
+        return;
+    }
+    if (S_ISREG(st->st_mode) && !walk_first_visit(w, st))
+        return; /* the same file again */
+    walk_add(w, path, true);
 }
 
 /* Every tier's values on their own (units, ranges, expressions): a tier no stock
@@ -73,6 +169,7 @@ static void collect(const char *path, char ***out, bool **out_explicit, size_t *
 static bool resolve_every_tier(const struct catalog *cat, struct diag *d)
 {
     struct catalog tmp = *cat;
+    tmp.preset_index = NULL; /* the extra preset below changes its name */
     tmp.presets = xcalloc(cat->npresets + 1, sizeof *tmp.presets);
     if (cat->npresets)
         memcpy(tmp.presets, cat->presets, cat->npresets * sizeof *tmp.presets);
@@ -135,10 +232,8 @@ int cmd_validate(struct cli *c, struct diag *d)
     char *own = npaths ? NULL : workspace_find_project(".");
     if (own)
         paths[npaths++] = own;
-    char **files = NULL;
-    bool *named = NULL;
-    size_t nfiles = 0;
     int rc = EXIT_OK;
+    struct walk w = {.d = d};
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
@@ -146,10 +241,16 @@ int cmd_validate(struct cli *c, struct diag *d)
             rc = EXIT_USAGE;
             continue;
         }
-        collect(paths[i], &files, &named, &nfiles, true);
+        collect(&w, paths[i], &st);
     }
     free(paths);
     free(own);
+    free(w.seen);
+    if (w.rc != EXIT_OK)
+        rc = w.rc;
+    char **files = w.files;
+    bool *named = w.named;
+    size_t nfiles = w.n;
     char *root = stock_find_root(c->root, d);
     if (!root) {
         for (size_t i = 0; i < nfiles; i++)
@@ -162,11 +263,12 @@ int cmd_validate(struct cli *c, struct diag *d)
      * edited copy of a stock file) are loaded with the catalog, project files after it,
      * with the presets beside them. Stock files named again were checked by the load. */
     enum stock_kind *kinds = xcalloc(nfiles ? nfiles : 1, sizeof *kinds);
-    struct workspace_files x = {0};
+    int *unreadable = xcalloc(nfiles ? nfiles : 1, sizeof *unreadable);
+    struct workspace_files x = {.d = d};
     size_t counts[SK_RETIRED + 1] = {0};
     bool ok = true;
     for (size_t i = 0; i < nfiles; i++) {
-        kinds[i] = stock_file_kind(files[i]);
+        kinds[i] = filekind_of_file(NULL, files[i], &unreadable[i]); /* reported below */
         if (kinds[i] == SK_PROJECT) {
             workspace_add_beside(&x, root, files[i]);
             counts[SK_PROJECT]++;
@@ -185,6 +287,31 @@ int cmd_validate(struct cli *c, struct diag *d)
                                                                                : x.items[i].kind]++;
     struct catalog cat;
     int lrc = workspace_load(&cat, c, d, &x, NULL);
+    struct diag *fallback_d = NULL;
+    if (lrc == EXIT_INVALID && x.n) {
+        /* A broken user preset must not hide the project's own errors: the projects are
+         * still checked, against the catalog without the files that had errors (read
+         * quietly: their errors are out already). */
+        struct workspace_files good = {0};
+        for (size_t i = 0; i < x.n; i++)
+            if (!diag_errors_in(d, x.items[i].path)) {
+                workspace_add_file(&good, root, x.items[i].path, x.items[i].kind);
+            }
+        if (good.n < x.n) {
+            struct catalog fallback;
+            fallback_d = diag_new(DIAG_TEXT, stderr);
+            diag_set_quiet(fallback_d, 1);
+            if (workspace_load(&fallback, c, fallback_d, &good, NULL) == EXIT_OK) {
+                model_free_catalog(&cat);
+                cat = fallback;
+                lrc = EXIT_OK;
+                ok = false; /* the broken files were reported */
+            } else {
+                model_free_catalog(&fallback);
+            }
+        }
+        workspace_files_free(&good);
+    }
     workspace_files_free(&x);
     if (lrc == EXIT_USAGE) {
         rc = lrc;
@@ -192,7 +319,7 @@ int cmd_validate(struct cli *c, struct diag *d)
     }
     if (lrc != EXIT_OK)
         ok = false;
-    else if (!resolve_all_presets(&cat, d))
+    else if (ok && !resolve_all_presets(&cat, d))
         ok = false;
     if (lrc == EXIT_OK) { /* the Custom skill's sources, which compile and skill read */
         struct skill s;
@@ -206,8 +333,9 @@ int cmd_validate(struct cli *c, struct diag *d)
         if (kinds[i] == SK_NONE && (!named[i] || skip_other)) {
             /* Other YAML (a Home Assistant configuration, CI workflows, templates):
              * counted in one line; -v names each. */
-            skipped++;
-            if (!verbose)
+            if (!unreadable[i]) /* one that cannot be read is an error, never skipped */
+                skipped++;
+            if (!verbose && !unreadable[i])
                 continue;
             int io = 0;
             const struct src_file *src = diag_read_file(d, files[i], 1 << 20, &io);
@@ -284,13 +412,15 @@ int cmd_validate(struct cli *c, struct diag *d)
         sbuf_free(&line);
     }
     sbuf_free(&skip);
-    model_free_catalog(&cat);
 out:
+    model_free_catalog(&cat);
+    diag_free(fallback_d); /* after the catalog: its locations point into these sources */
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
     free(named);
     free(kinds);
+    free(unreadable);
     free(root);
     if (rc != EXIT_OK)
         return rc;

@@ -70,42 +70,6 @@ static const char *const usage_text =
     "\n"
     "exit status: 0 valid, 1 invalid input, 2 usage or I/O error, 3 internal error\n";
 
-int cli_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "leec: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see leec --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
-int cli_opt_value(struct cli *c, int *i, const char *name, const char **val)
-{
-    const char *a = c->argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= c->argc) {
-        cli_usage_error("%s needs a value", name);
-        return -1;
-    }
-    *val = c->argv[++*i];
-    return 1;
-}
-
-bool cli_opt_flag(const struct cli *c, int i, const char *name)
-{
-    return !strcmp(c->argv[i], name);
-}
-
 static const struct command {
     const char *name;
     int (*fn)(struct cli *, struct diag *);
@@ -175,6 +139,17 @@ int main(int argc, char **argv)
             rc = commands[i].fn(&c, d);
             if (rc == EXIT_OK && diag_error_count(d))
                 rc = EXIT_INVALID;
+            /* For the commands whose exit 1 means "the input is invalid" (diff's 1 is
+             * "they differ", probe's "the probe failed": said in their own output). */
+            bool says_why = !strcmp(cmd, "validate") || !strcmp(cmd, "compile") ||
+                            !strcmp(cmd, "explain") || !strcmp(cmd, "optimize");
+            if (says_why && rc == EXIT_INVALID && !diag_error_count(d)) {
+                /* "invalid" always says why; a path that does not is leec's bug */
+                diag_error(d, NULL,
+                           "internal error: the input was found invalid but no error was "
+                           "reported; please report this with the input");
+                rc = EXIT_INTERNAL;
+            }
             diag_finish(d);
             diag_free(d);
             goto done;

@@ -5,7 +5,10 @@
 #include "front/yaml_ir.h"
 #include "model/project.h"
 
+#include "model/filekind.h"
+
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +18,38 @@
 void workspace_add_file(struct workspace_files *w, const char *root, const char *path,
                         enum stock_kind k)
 {
-    char rp[PATH_MAX], rq[PATH_MAX];
+    char rp[PATH_MAX];
     if (stock_contains(root, path) || !realpath(path, rp))
         return;
-    for (size_t i = 0; i < w->n; i++)
-        if (realpath(w->items[i].path, rq) && !strcmp(rp, rq))
+    /* Listed already? The real paths are kept (sorted), so that a presets directory of
+     * thousands of files is not n^2 realpath calls. */
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(w->reals[mid], rp);
+        if (!c)
             return;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    w->reals = xrealloc(w->reals, (w->n + 1) * sizeof *w->reals);
+    memmove(w->reals + lo + 1, w->reals + lo, (w->n - lo) * sizeof *w->reals);
+    w->reals[lo] = xstrdup(rp);
     w->items = xrealloc(w->items, (w->n + 1) * sizeof *w->items);
     w->items[w->n++] = (struct stock_extra){xstrdup(path), k};
 }
 
-/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. */
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The catalog files of a presets directory: its .yaml files, tiers/ and features/. A
+ * directory that is there but cannot be read, a file that cannot be read and anything
+ * named *.yaml that is not a regular file (a FIFO would block, a device never ends) are
+ * errors (exit 2), never skipped in silence. */
 static void add_presets_dir(struct workspace_files *w, const char *root, const char *dir)
 {
     static const char *const subs[] = {"", "/tiers", "/features"};
@@ -33,6 +57,12 @@ static void add_presets_dir(struct workspace_files *w, const char *root, const c
         struct sbuf sd = {0};
         sbuf_printf(&sd, "%s%s", dir, subs[s]);
         DIR *dp = opendir(sd.s);
+        if (!dp && errno != ENOENT && errno != ENOTDIR) {
+            if (w->d)
+                diag_error(w->d, NULL, "cannot read the presets directory '%s': %s", sd.s,
+                           strerror(errno));
+            w->io_errors++;
+        }
         char **names = NULL;
         size_t nn = 0;
         struct dirent *de;
@@ -45,18 +75,33 @@ static void add_presets_dir(struct workspace_files *w, const char *root, const c
         }
         if (dp)
             closedir(dp);
+        if (nn)
+            qsort(names, nn, sizeof *names, cmp_name);
         for (size_t i = 0; i < nn; i++) {
-            for (size_t j = i + 1; j < nn; j++)
-                if (strcmp(names[i], names[j]) > 0) {
-                    char *t = names[i];
-                    names[i] = names[j];
-                    names[j] = t;
-                }
             struct sbuf f = {0};
             sbuf_printf(&f, "%s/%s", sd.s, names[i]);
-            enum stock_kind k = stock_file_kind(f.s);
-            if (k != SK_NONE && k != SK_PROJECT)
-                workspace_add_file(w, root, f.s, k);
+            struct stat st;
+            int io = 0;
+            if (stat(f.s, &st) != 0) {
+                if (w->d)
+                    diag_error(w->d, NULL, "cannot read '%s': %s", f.s, strerror(errno));
+                w->io_errors++;
+            } else if (!S_ISREG(st.st_mode)) {
+                if (w->d)
+                    diag_error(w->d, NULL,
+                               "'%s' is not a regular file (a FIFO, a device, ...): not read "
+                               "with the presets; remove it",
+                               f.s);
+                w->io_errors++;
+            } else {
+                enum stock_kind k = filekind_of_file(w->d, f.s, &io);
+                if (io > 0)
+                    w->io_errors++;
+                else if (io < 0)
+                    w->bad_files++;
+                if (k != SK_NONE && k != SK_PROJECT)
+                    workspace_add_file(w, root, f.s, k);
+            }
             sbuf_free(&f);
             free(names[i]);
         }
@@ -100,9 +145,13 @@ void workspace_add_beside(struct workspace_files *w, const char *root, const cha
 
 void workspace_files_free(struct workspace_files *w)
 {
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++) {
         free((char *)w->items[i].path);
+        free(w->reals[i]);
+    }
     free(w->items);
+    free(w->reals);
+    w->reals = NULL;
     w->items = NULL;
     w->n = 0;
 }
@@ -195,7 +244,9 @@ int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
         *root_out = root;
     else
         free(root);
-    return ok ? EXIT_OK : EXIT_INVALID;
+    if ((w && w->io_errors) || cat->io_errors)
+        return EXIT_USAGE;
+    return ok && !(w && w->bad_files) ? EXIT_OK : EXIT_INVALID;
 }
 
 int workspace_load_stock(struct catalog *cat, const struct cli *c, struct diag *d)
@@ -211,7 +262,7 @@ int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
         memset(cat, 0, sizeof *cat);
         return EXIT_USAGE;
     }
-    struct workspace_files w = {0};
+    struct workspace_files w = {.d = d};
     workspace_add_beside(&w, root, project);
     workspace_add_project_of(&w, root, project);
     free(root);
@@ -228,7 +279,7 @@ int workspace_load_around(struct catalog *cat, const struct cli *c, struct diag 
         memset(cat, 0, sizeof *cat);
         return EXIT_USAGE;
     }
-    struct workspace_files w = {0};
+    struct workspace_files w = {.d = d};
     for (size_t i = 0; i < n; i++) {
         if (stock_file_kind(paths[i]) == SK_PROJECT)
             workspace_add_beside(&w, root, paths[i]);

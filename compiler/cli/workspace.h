@@ -12,7 +12,11 @@
 /* A growing list of catalog files outside the stock root. */
 struct workspace_files {
     struct stock_extra *items;
+    char **reals; /* the items' real paths, sorted (not in items' order) */
     size_t n;
+    struct diag *d;     /* where problems reading the presets are reported (NULL: silent) */
+    unsigned io_errors; /* unreadable files and directories: workspace_load says exit 2 */
+    unsigned bad_files; /* files over the size cap: exit 1 */
 };
 
 /* Adds one catalog file unless it is already listed (same real path) or part of the

@@ -8,11 +8,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -674,41 +676,69 @@ void emit_render(const struct resolved *r, const char *project_path, char **head
     *source = c.s;
 }
 
-int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d)
+/* The output files are staged under unique names (mkstemp: parallel compiles never share
+ * a temporary), fsync'ed, and only when every one is written are they renamed into place,
+ * under an flock on the output directory so that two leec processes writing the same
+ * directory never leave a .h from one and a .c from the other. A file that already holds
+ * exactly the new content is left alone (its timestamp too). */
+struct staged {
+    const char *name, *text;
+    char *path, *tmp; /* tmp NULL: unchanged */
+};
+
+static bool same_content(const char *path, const char *text)
 {
-    struct sbuf path = {0}, tmp = {0};
-    sbuf_printf(&path, "%s/%s", dir, name);
-    sbuf_printf(&tmp, "%s/.%s.tmp", dir, name);
     size_t len = strlen(text);
-    int rc = 0;
-    FILE *old = fopen(path.s, "rb");
-    if (old) {
-        char *buf = xmalloc(len + 2);
-        size_t n = fread(buf, 1, len + 1, old);
-        fclose(old);
-        bool same = n == len && memcmp(buf, text, len) == 0;
-        free(buf);
-        if (same)
-            goto out;
-    }
-    FILE *f = fopen(tmp.s, "wb");
-    if (!f || fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        diag_error(d, NULL, "cannot write '%s': %s", tmp.s, strerror(errno));
+    FILE *old = fopen(path, "rb");
+    if (!old)
+        return false;
+    char *buf = xmalloc(len + 2);
+    size_t n = fread(buf, 1, len + 1, old);
+    fclose(old);
+    bool same = n == len && memcmp(buf, text, len) == 0;
+    free(buf);
+    return same;
+}
+
+static int stage(const char *dir, struct staged *s, struct diag *d)
+{
+    struct sbuf p = {0}, t = {0};
+    sbuf_printf(&p, "%s/%s", dir, s->name);
+    s->path = p.s;
+    if (same_content(s->path, s->text))
+        return 0;
+    sbuf_printf(&t, "%s/.%s.XXXXXX", dir, s->name);
+    int fd = mkstemp(t.s);
+    size_t len = strlen(s->text);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f || fwrite(s->text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0 ||
+        fchmod(fileno(f), 0644) != 0) {
+        diag_error(d, NULL, "cannot write '%s': %s", t.s, strerror(errno));
         if (f)
             fclose(f);
-        unlink(tmp.s);
-        rc = 2;
-        goto out;
+        else if (fd >= 0)
+            close(fd);
+        if (fd >= 0)
+            unlink(t.s);
+        sbuf_free(&t);
+        return 2;
     }
     fclose(f);
-    if (rename(tmp.s, path.s) != 0) {
-        diag_error(d, NULL, "cannot replace '%s': %s", path.s, strerror(errno));
-        unlink(tmp.s);
+    s->tmp = t.s;
+    return 0;
+}
+
+int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d)
+{
+    struct staged s = {name, text, NULL, NULL};
+    int rc = stage(dir, &s, d);
+    if (!rc && s.tmp && rename(s.tmp, s.path) != 0) {
+        diag_error(d, NULL, "cannot replace '%s': %s", s.path, strerror(errno));
+        unlink(s.tmp);
         rc = 2;
     }
-out:
-    sbuf_free(&path);
-    sbuf_free(&tmp);
+    free(s.tmp);
+    free(s.path);
     return rc;
 }
 
@@ -724,11 +754,37 @@ int emit_config(const struct resolved *r, const char *project_path, const char *
     char rel[512];
     project_rel(r, project_path, rel, sizeof rel);
     char *facts = facts_render(r, rel);
-    int rc = emit_write_file(outdir, "leec_config.h", h, d);
-    if (!rc)
-        rc = emit_write_file(outdir, "leec_config.c", c, d);
-    if (!rc)
-        rc = emit_write_file(outdir, "leec_facts.json", facts, d);
+    struct staged files[] = {
+        {"leec_config.h", h, NULL, NULL},
+        {"leec_config.c", c, NULL, NULL},
+        {"leec_facts.json", facts, NULL, NULL},
+    };
+    enum { NFILES = sizeof files / sizeof files[0] };
+    int rc = 0;
+    for (size_t i = 0; i < NFILES && !rc; i++)
+        rc = stage(outdir, &files[i], d);
+    /* the lock is on the directory itself: no lock file left beside the output */
+    int lfd = rc ? -1 : open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!rc && (lfd < 0 || flock(lfd, LOCK_EX) != 0)) {
+        diag_error(d, NULL, "cannot lock '%s': %s", outdir, strerror(errno));
+        rc = 2;
+    }
+    for (size_t i = 0; i < NFILES; i++) {
+        bool moved = false;
+        if (files[i].tmp && !rc) {
+            moved = rename(files[i].tmp, files[i].path) == 0;
+            if (!moved) {
+                diag_error(d, NULL, "cannot replace '%s': %s", files[i].path, strerror(errno));
+                rc = 2;
+            }
+        }
+        if (files[i].tmp && !moved)
+            unlink(files[i].tmp);
+        free(files[i].tmp);
+        free(files[i].path);
+    }
+    if (lfd >= 0)
+        close(lfd); /* releases the lock */
     free(h);
     free(c);
     free(facts);

@@ -92,9 +92,99 @@ static void int_range(struct sbuf *s, unsigned long long a, unsigned long long b
     sbuf_add(s, ")");
 }
 
-/* A size or duration literal between lo and hi: per unit, the integer part between
- * floor(lo/unit) and floor(hi/unit) (never stricter than leec; at the ends a fraction
- * may pass that leec rejects), an optional fraction, an optional space. */
+/* x (>= 0, at most 1e12) split into its integer part and its fraction's digits (at most
+ * 9, trailing zeros dropped; rounded to nearest, so a bound is off by at most 1e-9 of
+ * the unit). */
+static unsigned long long split_decimal(double x, char *frac, size_t size)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.9f", x > 0 ? (x < 1e12 ? x : 1e12) : 0);
+    char *dot = strchr(buf, '.');
+    *dot = '\0';
+    size_t n = strlen(dot + 1);
+    while (n && dot[n] == '0')
+        n--;
+    snprintf(frac, size, "%.*s", (int)n, dot + 1);
+    return strtoull(buf, NULL, 10);
+}
+
+/* Digit strings (non-empty) f with 0.f <= 0.d, and with 0.f >= 0.d. */
+static void frac_le(struct sbuf *s, const char *d)
+{
+    if (!*d) {
+        sbuf_add(s, "0+");
+        return;
+    }
+    sbuf_add(s, "(?:");
+    if (d[0] > '0')
+        sbuf_printf(s, "[0-%c][0-9]*|", d[0] - 1);
+    sbuf_printf(s, "%c(?:", d[0]);
+    frac_le(s, d + 1);
+    sbuf_add(s, ")?)");
+}
+
+static void frac_ge(struct sbuf *s, const char *d)
+{
+    if (!*d) {
+        sbuf_add(s, "[0-9]+");
+        return;
+    }
+    sbuf_add(s, "(?:");
+    if (d[0] < '9')
+        sbuf_printf(s, "[%c-9][0-9]*|", d[0] + 1);
+    sbuf_printf(s, "%c", d[0]);
+    if (d[1])
+        frac_ge(s, d + 1);
+    else
+        sbuf_add(s, "[0-9]*");
+    sbuf_add(s, ")");
+}
+
+/* A decimal number (leading zeros, an optional fraction) between lo and hi, followed
+ * by the regex suffix: the fraction is bounded too at both ends, so 0.5625GiB does not
+ * pass a 512 MiB maximum. */
+static void bounded_decimal(struct sbuf *s, double lo, double hi, const char *suffix)
+{
+    char fl[16], fh[16];
+    unsigned long long a = split_decimal(lo, fl, sizeof fl), b = split_decimal(hi, fh, sizeof fh);
+    if (hi < lo)
+        b = a, strcpy(fh, fl);
+    sbuf_add(s, "(?:0*(?:");
+    bool alt = false;
+    if (a == b) {
+        sbuf_printf(s, "%llu", a);
+        if (*fl) { /* both ends in one integer: a fraction between them */
+            sbuf_add(s, "\\.(?=");
+            frac_ge(s, fl);
+            sbuf_printf(s, "%s$)", suffix);
+            frac_le(s, fh);
+        } else {
+            sbuf_add(s, "(?:\\.");
+            frac_le(s, fh);
+            sbuf_add(s, ")?");
+        }
+    } else {
+        if (a + 1 <= b - 1) {
+            int_range(s, a + 1, b - 1);
+            sbuf_add(s, "(?:\\.[0-9]+)?");
+            alt = true;
+        }
+        sbuf_printf(s, "%s%llu", alt ? "|" : "", a);
+        if (*fl) {
+            sbuf_add(s, "\\.");
+            frac_ge(s, fl);
+        } else {
+            sbuf_add(s, "(?:\\.[0-9]+)?");
+        }
+        sbuf_printf(s, "|%llu(?:\\.", b);
+        frac_le(s, fh);
+        sbuf_add(s, ")?");
+    }
+    sbuf_printf(s, ")%s)", suffix);
+}
+
+/* A size or duration literal between lo and hi: per unit, a decimal number bounded at
+ * both ends (fraction included), an optional space, the unit. */
 static char *literal_pattern(enum ptype t, double lo, double hi)
 {
     const struct unit_def *u[16];
@@ -103,12 +193,20 @@ static char *literal_pattern(enum ptype t, double lo, double hi)
     sbuf_add(&s, "^(?:");
     for (size_t i = 0; i < n; i++) {
         double scale = u[i]->mul / u[i]->div;
-        double a = floor(lo / scale + 1e-9), b = floor(hi / scale + 1e-9);
-        if (b > 1e12)
-            b = 1e12;
-        sbuf_printf(&s, "%s0*", i ? "|" : "");
-        int_range(&s, (unsigned long long)a, (unsigned long long)b);
-        sbuf_printf(&s, "(?:\\.[0-9]+)? ?%s", u[i]->name);
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, " ?%s", u[i]->name);
+        if (i)
+            sbuf_add(&s, "|");
+        if (scale * ptype_def(t)->c_scale == 1) {
+            /* the unit leec emits in (B, ms): a fraction of it is an error */
+            double a = lo / scale, b = hi / scale;
+            sbuf_add(&s, "(?:0*");
+            int_range(&s, (unsigned long long)ceil(a > 0 ? (a < 1e12 ? a : 1e12) : 0),
+                      (unsigned long long)floor(b > 0 ? (b < 1e12 ? b : 1e12) : 0));
+            sbuf_printf(&s, "(?:\\.0+)?%s)", suffix);
+        } else {
+            bounded_decimal(&s, lo / scale, hi / scale, suffix);
+        }
     }
     sbuf_add(&s, ")$");
     return s.s;
@@ -426,10 +524,10 @@ static cJSON *param_schema(const struct catalog *cat, size_t fi, size_t pi)
         cJSON_AddItemToArray(any, lit);
         if (p->type == PT_RATIO) {
             struct sbuf pct = {0};
-            sbuf_add(&pct, "^0*");
-            int_range(&pct, (unsigned long long)floor(p->has_range ? p->min * 100 : 0),
-                      (unsigned long long)floor(p->has_range ? p->max * 100 : 100));
-            sbuf_add(&pct, "(?:\\.[0-9]+)?%$");
+            sbuf_add(&pct, "^");
+            bounded_decimal(&pct, p->has_range ? p->min * 100 : 0,
+                            p->has_range ? p->max * 100 : 100, "%");
+            sbuf_add(&pct, "$");
             cJSON_AddItemToArray(any, str(pct.s, msg, NULL));
             sbuf_free(&pct);
         }
@@ -719,8 +817,18 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
     default:
         s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "type", sh->kind == SH_MAP ? "object" : "array");
-        cJSON_AddItemToObject(s, sh->kind == SH_MAP ? "additionalProperties" : "items",
-                              shape_schema(cat, sh->of));
+        cJSON *item = shape_schema(cat, sh->of);
+        if (sh->kind == SH_LIST) {
+            /* leec: no item twice, no empty name (project.c string_list) */
+            cJSON_AddBoolToObject(s, "uniqueItems", 1);
+            if (sh->of->kind == SH_STRING && !cJSON_GetObjectItem(item, "minLength"))
+                cJSON_AddNumberToObject(item, "minLength", 1);
+            if (!strcmp(sh->name, "languages")) { /* project.c: "must hold en" */
+                cJSON *has = cJSON_AddObjectToObject(s, "contains");
+                cJSON_AddStringToObject(has, "const", "en");
+            }
+        }
+        cJSON_AddItemToObject(s, sh->kind == SH_MAP ? "additionalProperties" : "items", item);
         break;
     }
     const struct limit_def *lim = sh->limit ? catalog_limit(cat, sh->limit) : NULL;
@@ -965,6 +1073,17 @@ char *schema_json_render(const struct catalog *cat)
         free(pdocs[i]);
     free(pdocs);
     free(presets);
+    /* project.c check_preset_dirs: directories of the project's own presets */
+    cJSON *pd = cJSON_AddObjectToObject(p, "preset_dirs");
+    cJSON_AddStringToObject(pd, "type", "array");
+    cJSON_AddBoolToObject(pd, "uniqueItems", 1);
+    cJSON *pdi = cJSON_AddObjectToObject(pd, "items");
+    cJSON_AddStringToObject(pdi, "type", "string");
+    cJSON_AddNumberToObject(pdi, "minLength", 1);
+    cJSON_AddItemToObject(pd, "default", cJSON_CreateArray()); /* completing inserts [] */
+    cJSON_AddStringToObject(pd, "description",
+                            "Directories of the project's own presets, relative to the project "
+                            "file (presets/ beside it is always read). Default: none (empty).");
     add_features(p, cat);
     add_tiers_overrides(p, cat);
     for (size_t i = 0; i < cat->sections.nkeys; i++)

@@ -140,14 +140,19 @@ int expr_lex(struct lexer *lx, const struct expr *e, struct tok *t, struct diag 
             $ { SET_TOK(); return 0; }
             [ \t\r\n]+ { continue; }
 
-            digits " "+ ident {
-                /* "5 MiB", "2 m": a unit after spaces. Anything else ("2 max", "2 m2") is a
-                 * number and then a name, as before. */
+            digits " "+ (ident | "%") {
+                /* "5 MiB", "2 m", "85 %": a unit after spaces, spelt as without them, so
+                 * "1 S" and "1S" get the same "unknown unit" message. A reference or a call
+                 * ("2 max(", "2 cache.ttl") is a number and then a name, as before. */
+                bool more = cur < lim && (*cur == '.' || *cur == '(');
+                /* a word that is no unit nor near one ("2 foo") stays a name */
                 const char *u = cur;
                 while (u > s && u[-1] != ' ')
                     u--;
-                bool more = cur < lim && ((*cur >= '0' && *cur <= '9') || *cur == '.');
-                if (!unit_find(u, (size_t)(cur - u)) || more) {
+                size_t ul = (size_t)(cur - u);
+                if (!unit_find(u, ul) && !unit_suggest(u, ul) && u[ul - 1] != 'B')
+                    more = true;
+                if (more) {
                     cur = s;
                     while (cur < lim && ((*cur >= '0' && *cur <= '9') || *cur == '.'))
                         cur++;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 /* Ascending within each dimension (units_of_dim relies on it). */
@@ -86,10 +87,26 @@ void units_pattern(struct dim dim, char *buf, size_t size)
 
 bool units_parse(const char *s, struct dim dim, double *out)
 {
+    /* Digits, an optional fraction, an optional space, the unit: as a literal in a
+     * project file. strtod alone would also take nan, inf, hex and exponents. */
+    size_t i = 0;
+    while (s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 0)
+        return false;
+    if (s[i] == '.') {
+        size_t f = ++i;
+        while (s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == f)
+            return false;
+    }
     char *end;
     double v = strtod(s, &end);
-    if (end == s || v <= 0)
+    if (end != s + i || !(v > 0) || !isfinite(v))
         return false;
+    if (*end == ' ')
+        end++;
     const struct unit_def *u = unit_find(end, strlen(end));
     if (!u || !dim_eq(u->dim, dim))
         return false;

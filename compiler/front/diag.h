@@ -20,7 +20,19 @@ struct src_file {
     char *path; /* as given on the command line (relative stays relative) */
     char *text; /* whole file, NUL-terminated */
     size_t len;
+    unsigned shown, hidden; /* errors and warnings printed / held back (DIAG_MAX_PER_FILE) */
 };
+
+/* Output stays bounded whatever the input: at most DIAG_MAX_PER_FILE errors and warnings
+ * per file (and as many without a location) are printed with their notes, then one line
+ * says how many more there were; a source line longer than DIAG_LINE_WINDOW characters
+ * is shown as the part around the caret, with "..." where it is cut. Control characters
+ * and bytes that are not UTF-8 never reach the output raw: in messages and paths they
+ * are written as \xNN (\n for a newline), in source lines as '?' (the caret still lines
+ * up), so a key cannot forge a "file:line:col: error:" line and --format json stays
+ * valid UTF-8. */
+#define DIAG_MAX_PER_FILE 50u
+#define DIAG_LINE_WINDOW  160u
 
 struct loc {
     const struct src_file *file; /* NULL: no location */
@@ -45,6 +57,13 @@ const struct src_file *diag_add_source(struct diag *d, const char *path, char *t
  * *io_error (I/O problems are exit 2, not 1). */
 const struct src_file *diag_read_file(struct diag *d, const char *path, size_t max_bytes,
                                       int *io_error);
+/* The same read without registering the text (caller frees it; *len_out its length); d
+ * NULL reads silently. Regular files and pipes only: the file is opened non-blocking and
+ * fstat'ed before any read, so a device (/dev/zero) is refused, a FIFO without a writer
+ * does not wait, and nothing past max_bytes is read. A pipe (/dev/stdin, <(cat f)) is
+ * read once: later reads of the same name get the same bytes. */
+char *diag_read_text(struct diag *d, const char *path, size_t max_bytes, size_t *len_out,
+                     int *io_error);
 
 /* Emits one diagnostic. A DIAG_NOTE or DIAG_HELP attaches to the previous error/warning. */
 void diag_emit(struct diag *d, enum diag_level lvl, const struct loc *at, const char *fmt, ...)
@@ -59,6 +78,8 @@ void diag_vemit(struct diag *d, enum diag_level lvl, const struct loc *at, const
 
 unsigned diag_error_count(const struct diag *d);
 unsigned diag_warning_count(const struct diag *d);
+/* Errors and warnings printed or held back at sources shown as path. */
+unsigned diag_errors_in(const struct diag *d, const char *path);
 
 /* Display names. diag_map_path(d, from, to): a source registered later under the path
  * `from` is shown as `to`; a `from` ending in '/' maps every path under it (prefix

@@ -9,8 +9,8 @@
  *
  * Memory: every node is its own allocation, owned by its parent (the root by the
  * ydoc). Anchor names are owned by the ydoc (nodes point at them). An alias is
- * expanded by deep copy, after checking the copy against YIR_MAX_NODES and
- * YIR_MAX_DEPTH, so the final tree is never deeper than YIR_MAX_DEPTH collections
+ * expanded by deep copy, after checking the copy against YIR_MAX_NODES,
+ * YIR_MAX_TEXT_BYTES and YIR_MAX_DEPTH, so the final tree is never deeper than YIR_MAX_DEPTH collections
  * (recursion over it is bounded). */
 #include "front/yaml_ir.h"
 
@@ -153,6 +153,7 @@ struct loader {
     struct shash anchor_index; /* name -> latest index in defs */
     uint64_t seq;
     size_t nnodes;
+    size_t nbytes; /* scalar text in the tree, copies included (<= YIR_MAX_TEXT_BYTES) */
     unsigned errors;
     bool stop; /* fatal: no more events */
     bool too_many;
@@ -400,16 +401,19 @@ static void attach(struct loader *L, struct ynode *n)
     shash_put(&f->keys, n->str, n->len, p->npairs - 1);
 }
 
-/* Nodes in n, and its height in collections; stops counting past budget. */
-static size_t subtree_size(const struct ynode *n, size_t budget, uint32_t *height)
+/* Nodes in n, its scalar bytes (*bytes) and its height in collections; stops counting
+ * past budget. */
+static size_t subtree_size(const struct ynode *n, size_t budget, uint32_t *height, size_t *bytes)
 {
     size_t total = 1;
     uint32_t h = 0;
     *height = 0;
-    if (n->kind == YN_SEQ) {
+    if (n->kind == YN_SCALAR) {
+        *bytes += n->len;
+    } else if (n->kind == YN_SEQ) {
         for (size_t i = 0; i < n->nitems && total <= budget; i++) {
             uint32_t ch;
-            total += subtree_size(n->items[i], budget - total, &ch);
+            total += subtree_size(n->items[i], budget - total, &ch, bytes);
             if (ch > h)
                 h = ch;
         }
@@ -417,11 +421,11 @@ static size_t subtree_size(const struct ynode *n, size_t budget, uint32_t *heigh
     } else if (n->kind == YN_MAP) {
         for (size_t i = 0; i < n->npairs && total <= budget; i++) {
             uint32_t ch;
-            total += subtree_size(n->pairs[i].key, budget - total, &ch);
+            total += subtree_size(n->pairs[i].key, budget - total, &ch, bytes);
             if (ch > h)
                 h = ch;
             if (total <= budget && n->pairs[i].value) {
-                total += subtree_size(n->pairs[i].value, budget - total, &ch);
+                total += subtree_size(n->pairs[i].value, budget - total, &ch, bytes);
                 if (ch > h)
                     h = ch;
             }
@@ -487,12 +491,22 @@ static void on_alias(struct loader *L, const yaml_event_t *ev)
     } else {
         uint32_t height;
         size_t budget = YIR_MAX_NODES - (L->nnodes < YIR_MAX_NODES ? L->nnodes : YIR_MAX_NODES);
-        size_t size = subtree_size(def->node, budget, &height);
+        size_t bytes = 0;
+        size_t size = subtree_size(def->node, budget, &height, &bytes);
         if (size > budget) {
             LERR(L, &at, "alias expansion exceeds %u nodes", YIR_MAX_NODES);
             L->stop = true;
             return;
         }
+        /* Nodes alone do not bound memory: one long anchored scalar repeated by many
+         * aliases is few nodes and gigabytes of text. */
+        if (bytes > YIR_MAX_TEXT_BYTES - L->nbytes) {
+            LERR(L, &at, "alias expansion exceeds %u bytes of text (%u MiB)", YIR_MAX_TEXT_BYTES,
+                 YIR_MAX_TEXT_BYTES >> 20);
+            L->stop = true;
+            return;
+        }
+        L->nbytes += bytes;
         if (L->nframes + height > YIR_MAX_DEPTH) {
             LERR(L, &at, "alias expansion nests deeper than %u levels", YIR_MAX_DEPTH);
             L->stop = true;
@@ -588,6 +602,7 @@ static void on_scalar(struct loader *L, const yaml_event_t *ev)
     }
     if (n->len > YIR_MAX_SCALAR_BYTES)
         LERR(L, &n->loc, "scalar is longer than %u bytes", YIR_MAX_SCALAR_BYTES);
+    L->nbytes += n->len; /* at most the file's size: the cap is for alias copies */
     if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
         /* libyaml decodes "\0" into the value; C strings would silently end there. */
         struct loc nat = n->loc;
@@ -871,6 +886,19 @@ struct ydoc *ydoc_load_source(struct diag *d, const struct src_file *src)
         free(doc);
         return NULL;
     }
+    /* YAML reads a carriage return alone as a line break; diagnostics count lines at
+     * '\n' (as editors showing LF or CRLF files do): a file with old Mac line ends would
+     * be all line 1, so it is refused with what to do. */
+    for (const char *cr = memchr(src->text, '\r', src->len); cr;
+         cr = memchr(cr + 1, '\r', src->len - (size_t)(cr + 1 - src->text)))
+        if ((size_t)(cr + 1 - src->text) >= src->len || cr[1] != '\n') {
+            struct loc at = loc_at_byte(src, (size_t)(cr - src->text));
+            diag_error(d, &at,
+                       "a carriage return without a newline (old Mac line ends): save the file "
+                       "with LF or CRLF line ends");
+            free(doc);
+            return NULL;
+        }
     struct loader *L = xcalloc(1, sizeof *L);
     L->d = d;
     L->src = src;
@@ -1122,4 +1150,64 @@ const char *ynode_kind_name(const struct ynode *n)
     default:
         return "string";
     }
+}
+
+/* ---- root keys, for telling file kinds apart ------------------------------------ */
+
+uint32_t yir_root_keys(const char *text, size_t len, const char *const *keys, size_t nkeys)
+{
+    uint32_t found = 0;
+    yaml_parser_t p;
+    if (nkeys > 32 || !yaml_parser_initialize(&p))
+        return 0;
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text + bom, len - bom);
+    /* depth counts open collections; in the root mapping (depth 1) nodes alternate
+     * key, value. Stops at the first error, the end of the root or of the document. */
+    size_t depth = 0, pos = 0;
+    bool root_map = false, done = false;
+    while (!done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev))
+            break;
+        switch (ev.type) {
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            if (depth == 0)
+                root_map = ev.type == YAML_MAPPING_START_EVENT;
+            else if (depth == 1)
+                pos++;
+            /* Past the loader's cap the file is an error anyway, and libyaml's work per
+             * token grows with the nesting of flow collections. */
+            done = ++depth > YIR_MAX_DEPTH;
+            break;
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            done = --depth == 0;
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+            if (depth == 0) {
+                done = true;
+            } else if (depth == 1) {
+                if (root_map && pos % 2 == 0 && ev.type == YAML_SCALAR_EVENT)
+                    for (size_t i = 0; i < nkeys; i++)
+                        if (ev.data.scalar.length == strlen(keys[i]) &&
+                            !memcmp(ev.data.scalar.value, keys[i], ev.data.scalar.length))
+                            found |= UINT32_C(1) << i;
+                pos++;
+            }
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return found;
 }

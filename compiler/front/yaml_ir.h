@@ -21,12 +21,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Caps (bad input gets an error, never a crash or a hang). */
 #define YIR_MAX_FILE_BYTES   (1u << 20) /* 1 MiB per file */
 #define YIR_MAX_DEPTH        64u        /* nesting of collections */
 #define YIR_MAX_NODES        200000u    /* total nodes after alias expansion */
 #define YIR_MAX_SCALAR_BYTES (64u << 10)
+#define YIR_MAX_TEXT_BYTES   (4u << 20) /* scalar text after alias expansion */
 
 enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
 enum yscalar_style { YS_PLAIN, YS_SINGLE, YS_DOUBLE, YS_LITERAL, YS_FOLDED };
@@ -97,6 +99,12 @@ struct loc yir_scalar_loc(const struct ynode *n, size_t off, size_t len);
  * "note: expanded from alias '*NAME' here" at n->alias_loc; otherwise it does
  * nothing. Typical use:  diag_error(d, &n->loc, ...); yir_note_alias(d, n); */
 void yir_note_alias(struct diag *d, const struct ynode *n);
+
+/* Which of keys[] (at most 32; bit i for keys[i]) are keys of the first document's root
+ * mapping, read with libyaml's events up to the first YAML error, so that a file with a
+ * syntax error further down still says what it is. Flow mappings, quoted keys, "---"
+ * and a UTF-8 BOM are what YAML says they are; the text is not registered with a diag. */
+uint32_t yir_root_keys(const char *text, size_t len, const char *const *keys, size_t nkeys);
 
 /* Short name of a kind for messages: "mapping", "sequence", "string", ... */
 const char *ynode_kind_name(const struct ynode *n);

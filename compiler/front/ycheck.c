@@ -3,6 +3,7 @@
 
 #include "front/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
@@ -89,4 +90,44 @@ const char *ystring(struct diag *d, const struct ynode *n, const char *what)
     diag_error(d, n ? &n->loc : NULL, "%s must be a string, got %s %s", what, article(k), k);
     ynote_alias(d, n);
     return NULL;
+}
+
+static const struct ynode *const *dup_items;
+
+static int dup_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(dup_items[i]->str, dup_items[j]->str);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* Sorted, so a list of n copies is n - 1 errors in n log n, not n^2 / 2 notes. */
+bool ycheck_unique(struct diag *d, const struct ynode *n, const char *what)
+{
+    size_t *idx = xmalloc((n->nitems ? n->nitems : 1) * sizeof *idx), m = 0;
+    for (size_t i = 0; i < n->nitems; i++)
+        if (n->items[i]->kind == YN_SCALAR)
+            idx[m++] = i;
+    dup_items = (const struct ynode *const *)n->items;
+    qsort(idx, m, sizeof *idx, dup_cmp);
+    bool *dup = xcalloc(n->nitems ? n->nitems : 1, sizeof *dup);
+    size_t *first = xmalloc((n->nitems ? n->nitems : 1) * sizeof *first);
+    for (size_t k = 0, g = 0; k < m; k++) {
+        if (k == 0 || strcmp(n->items[idx[k]]->str, n->items[idx[g]]->str) != 0)
+            g = k;
+        else
+            dup[idx[k]] = true;
+        first[idx[k]] = idx[g];
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n->nitems; i++) /* in source order */
+        if (dup[i]) {
+            diag_error(d, &n->items[i]->loc, "'%s' is listed twice in %s", n->items[i]->str, what);
+            diag_note(d, &n->items[first[i]]->loc, "first listed here");
+            ok = false;
+        }
+    free(idx);
+    free(dup);
+    free(first);
+    return ok;
 }

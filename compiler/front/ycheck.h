@@ -16,6 +16,9 @@ const struct ynode *yrequire(struct diag *d, const struct ynode *map, const char
                              const char *what);
 /* A scalar used as a name or text: plain or quoted, not null/bool/number when plain. */
 const char *ystring(struct diag *d, const struct ynode *n, const char *what);
+/* Each scalar item of seq written again is an error at itself ("listed twice in what")
+ * with a note at the first one: reported once, in n log n. */
+bool ycheck_unique(struct diag *d, const struct ynode *seq, const char *what);
 /* Reports where an error inside alias-expanded data came from. */
 void ynote_alias(struct diag *d, const struct ynode *n);
 

@@ -11,8 +11,10 @@ const struct ynode *catalog_load_doc(struct catalog *cat, struct diag *d, const 
 {
     int io = 0;
     struct ydoc *doc = ydoc_load_file(d, path, &io);
-    if (!doc)
+    if (!doc) {
+        cat->io_errors += io != 0; /* exit 2, not "invalid" */
         return NULL;
+    }
     cat->docs = xrealloc(cat->docs, (cat->ndocs + 1) * sizeof *cat->docs);
     cat->docs[cat->ndocs++] = doc;
     const struct ynode *root = ydoc_root(doc);
@@ -110,11 +112,80 @@ const struct tier_def *catalog_tier(const struct catalog *cat, const char *name)
     return NULL;
 }
 
+/* ---- presets by name: a hash index (10 000 presets, chains of links) ---- */
+
+struct name_index {
+    size_t *slots; /* preset index + 1, 0 = empty */
+    size_t cap;    /* power of two */
+    size_t n;      /* presets[0..n) are indexed */
+};
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void index_put(struct name_index *x, const struct preset_def *presets, size_t i)
+{
+    if ((x->n + 1) * 2 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        size_t *slots = xcalloc(cap, sizeof *slots);
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->slots[k]) {
+                size_t h = name_hash(presets[x->slots[k] - 1].name) & (cap - 1);
+                while (slots[h])
+                    h = (h + 1) & (cap - 1);
+                slots[h] = x->slots[k];
+            }
+        free(x->slots);
+        x->slots = slots;
+        x->cap = cap;
+    }
+    size_t h = name_hash(presets[i].name) & (x->cap - 1);
+    while (x->slots[h]) {
+        if (!strcmp(presets[x->slots[h] - 1].name, presets[i].name))
+            return; /* a second one of that name: the first is the one found */
+        h = (h + 1) & (x->cap - 1);
+    }
+    x->slots[h] = i + 1;
+}
+
+struct name_index *catalog_index_new(void) { return xcalloc(1, sizeof(struct name_index)); }
+
+void catalog_index_free(struct name_index *x)
+{
+    if (x)
+        free(x->slots);
+    free(x);
+}
+
+void catalog_index_reset(struct catalog *cat)
+{
+    if (!cat->preset_index)
+        return;
+    free(cat->preset_index->slots);
+    memset(cat->preset_index, 0, sizeof *cat->preset_index);
+}
+
 const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name)
 {
-    for (size_t i = 0; i < cat->npresets; i++)
-        if (strcmp(cat->presets[i].name, name) == 0)
-            return &cat->presets[i];
+    struct name_index *x = cat->preset_index;
+    if (!x) { /* a catalog put together by hand (validate's tier check): few lookups */
+        for (size_t i = 0; i < cat->npresets; i++)
+            if (strcmp(cat->presets[i].name, name) == 0)
+                return &cat->presets[i];
+        return NULL;
+    }
+    for (; x->n < cat->npresets; x->n++) /* catch up with presets added since */
+        index_put(x, cat->presets, x->n);
+    if (!x->cap)
+        return NULL;
+    for (size_t h = name_hash(name) & (x->cap - 1); x->slots[h]; h = (h + 1) & (x->cap - 1))
+        if (!strcmp(cat->presets[x->slots[h] - 1].name, name))
+            return &cat->presets[x->slots[h] - 1];
     return NULL;
 }
 

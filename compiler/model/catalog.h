@@ -27,7 +27,13 @@ const struct limit_def *catalog_limit(const struct catalog *cat, const char *nam
 const struct tier_def *catalog_tier(const struct catalog *cat, const char *name);
 /* Follows aliases. */
 const struct preset_def *catalog_preset(const struct catalog *cat, const char *name);
+/* By name, through cat->preset_index (a hash; NULL: a linear search). */
 const struct preset_def *catalog_preset_raw(const struct catalog *cat, const char *name);
+/* The index: made by model_load_catalog, freed with the catalog; reset after presets
+ * move in the array (it catches up with appended ones by itself). */
+struct name_index *catalog_index_new(void);
+void catalog_index_free(struct name_index *x);
+void catalog_index_reset(struct catalog *cat);
 const struct feature_preset_def *catalog_fpreset(const struct catalog *cat, const char *name);
 /* A key of an object shape. */
 const struct shape *catalog_shape_key(const struct shape *s, const char *name);

@@ -182,7 +182,9 @@ struct catalog {
     struct loc baseline_loc;
     struct ydoc **docs; /* owned YAML documents (nodes are referenced) */
     size_t ndocs;
-    char *root; /* repository root the catalog was read from */
+    char *root;                      /* repository root the catalog was read from */
+    unsigned io_errors;              /* files that could not be read, TMPDIR unusable: exit 2 */
+    struct name_index *preset_index; /* presets by name (catalog.c) */
     /* Names of preset files that did not load (reported at the file): a preset that
      * extends one is not reported again as extending an unknown preset. */
     char **broken_presets;

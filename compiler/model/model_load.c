@@ -1,5 +1,6 @@
 /* model_load: see model_load.h. */
 #include "model/model_load.h"
+#include "model/catalog.h"
 
 #include "front/util.h"
 #include "model/presets.h"
@@ -81,6 +82,7 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
     static const char *const none[] = {NULL};
     memset(cat, 0, sizeof *cat);
     cat->root = xstrdup(root);
+    cat->preset_index = catalog_index_new();
     struct sbuf p = {0};
     bool ok = true;
     sbuf_printf(&p, "%s%sschemas", ROOT_PREFIX(root));
@@ -125,6 +127,8 @@ bool model_load_catalog(struct catalog *cat, const char *root, struct diag *d)
 
 void model_free_catalog(struct catalog *cat)
 {
+    catalog_index_free(cat->preset_index);
+    cat->preset_index = NULL;
     for (size_t i = 0; i < cat->nifaces; i++) {
         struct iface_def *f = &cat->ifaces[i];
         for (size_t j = 0; j < f->nparams; j++) {

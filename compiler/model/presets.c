@@ -155,6 +155,7 @@ bool presets_load_preset(struct catalog *cat, struct diag *d, const char *path)
         memmove(&cat->presets[at], &cat->presets[at + 1],
                 (cat->npresets - at - 1) * sizeof *cat->presets);
         cat->npresets--;
+        catalog_index_reset(cat); /* positions moved: indexed again on the next lookup */
     }
     cat->presets = xrealloc(cat->presets, (cat->npresets + 1) * sizeof *cat->presets);
     struct preset_def *p = &cat->presets[cat->npresets++];
@@ -387,12 +388,25 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             free(pnames);
             continue;
         }
-        /* Cycles through extends/alias: walk and print the whole chain. */
+        /* Cycles through extends/alias: walk and print the whole chain. The walk stops
+         * past PRESET_MAX_CHAIN: a longer chain is an error, reported once, at the
+         * preset that makes it too long (so linear in the catalog). */
         const struct preset_def *q = p;
         size_t steps = 0;
-        while (q && (q->alias_of || q->extends) && steps <= cat->npresets) {
+        while (q && (q->alias_of || q->extends)) {
             q = catalog_preset_raw(cat, q->alias_of ? q->alias_of : q->extends);
             steps++;
+            if (q && q != p && steps == PRESET_MAX_CHAIN) {
+                if (!q->alias_of && !q->extends) {
+                    diag_error(
+                        d, tl,
+                        "preset '%s' is %u links (extends, alias) from the preset that names "
+                        "its tier: at most %u are allowed (extend a preset nearer the tier)",
+                        p->name, PRESET_MAX_CHAIN, PRESET_MAX_CHAIN - 1);
+                    ok = false;
+                }
+                break;
+            }
             if (q == p) {
                 struct sbuf chain = {0};
                 const struct preset_def *r = p;
@@ -417,8 +431,18 @@ bool presets_check_links(struct catalog *cat, struct diag *d)
             continue;
         }
         const struct feature_preset_def *q = f;
-        for (size_t steps = 0; q && q->extends && steps <= cat->nfpresets; steps++) {
+        for (size_t steps = 0; q && q->extends; steps++) {
             q = catalog_fpreset(cat, q->extends);
+            if (q && q != f && steps + 1 == PRESET_MAX_CHAIN) {
+                if (!q->extends) { /* reported once, at the one that makes it too long */
+                    diag_error(d, &f->extends_loc,
+                               "feature preset '%s' is %u feature presets away from the first: "
+                               "at most %u are allowed",
+                               f->name, PRESET_MAX_CHAIN, PRESET_MAX_CHAIN - 1);
+                    ok = false;
+                }
+                break;
+            }
             if (q == f) {
                 diag_error(d, &f->extends_loc, "feature preset '%s' extends itself through a cycle",
                            f->name);

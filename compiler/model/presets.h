@@ -17,4 +17,8 @@ void presets_free_preset(struct preset_def *p, size_t nifaces);
 /* Checks that span files: every name links, no cycles, the standard tiers exist. */
 bool presets_check_links(struct catalog *cat, struct diag *d);
 
+/* Presets from one to its tier (extends and alias links), at most: a longer chain is an
+ * error, so resolving stays linear. Feature presets likewise. */
+#define PRESET_MAX_CHAIN 64u
+
 #endif

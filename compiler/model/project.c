@@ -7,6 +7,7 @@
 #include "model/values.h"
 #include "model/skill.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,12 +55,18 @@ static bool string_list(struct diag *d, const struct ynode *n, const char ***out
     bool ok = true;
     for (size_t i = 0; i < n->nitems; i++) {
         const char *s = ystring(d, n->items[i], what);
-        if (s)
-            (*out)[(*count)++] = s;
-        else
+        if (s && !*s) {
+            diag_error(d, &n->items[i]->loc, "an empty string in %s: give a name or remove it",
+                       what);
             ok = false;
+        } else if (s) {
+            (*out)[(*count)++] = s;
+        } else {
+            ok = false;
+        }
     }
-    return ok;
+    /* A name listed twice is a mistake (a skill ID, a feature, an entity). */
+    return ycheck_unique(d, n, what) && ok;
 }
 
 static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref *out,
@@ -104,14 +111,76 @@ static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref 
     return keys_ok;
 }
 
-static bool is_loopback_url(const char *url)
+/* A dotted-quad IPv4 address in 127.0.0.0/8. */
+static bool is_loopback_v4(const char *h, size_t n)
 {
-    const char *h = strstr(url, "://");
-    if (!h)
-        return false;
-    h += 3;
-    return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
-           strncmp(h, "[::1]", 5) == 0;
+    unsigned parts = 0, first = 0;
+    size_t i = 0;
+    while (i < n && parts < 4) {
+        unsigned v = 0, digits = 0;
+        while (i < n && h[i] >= '0' && h[i] <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(h[i++] - '0');
+            digits++;
+        }
+        if (!digits || v > 255)
+            return false;
+        if (parts++ == 0)
+            first = v;
+        if (i < n && (h[i] != '.' || parts == 4))
+            return false;
+        if (i < n)
+            i++;
+        else
+            break;
+    }
+    return parts == 4 && i == n && first == 127;
+}
+
+/* The authority of an http(s) URL, checked: exact host (a name, an IPv4 address or an
+ * [IPv6] literal), optional port 1..65535, no user info. *loopback when the host is
+ * localhost, 127.0.0.0/8 or [::1]. Returns NULL or what is wrong. */
+static const char *url_authority(const char *us, bool *loopback)
+{
+    *loopback = false;
+    for (const unsigned char *c = (const unsigned char *)us; *c; c++)
+        if (*c <= ' ' || *c == 0x7F)
+            return "url must not contain spaces or control characters";
+    const char *h = strstr(us, "://") + 3;
+    size_t alen = strcspn(h, "/?#");
+    if (memchr(h, '@', alen))
+        return "url must not carry user info (user:password@): the token goes under token:";
+    size_t hlen;
+    if (*h == '[') {
+        const char *close = memchr(h, ']', alen);
+        if (!close)
+            return "url has an IPv6 host without its closing ']'";
+        hlen = (size_t)(close - h) + 1;
+        if (hlen == 2 || strspn(h + 1, "0123456789abcdefABCDEF:.") != hlen - 2)
+            return "url's host is not an IPv6 address: write https://[ADDRESS]:PORT";
+        *loopback = hlen == 5 && !memcmp(h, "[::1]", 5);
+    } else {
+        hlen = strcspn(h, ":/?#");
+        if (hlen == 0)
+            return "url has no host: write https://HOST or https://HOST:PORT";
+        for (size_t i = 0; i < hlen; i++)
+            if (!isalnum((unsigned char)h[i]) && h[i] != '.' && h[i] != '-' && h[i] != '_')
+                return "url's host has a character a host name cannot hold";
+        *loopback = (hlen == 9 && !strncasecmp(h, "localhost", 9)) || is_loopback_v4(h, hlen);
+    }
+    if (hlen < alen) {
+        if (h[hlen] != ':')
+            return "url's host is followed by something other than :PORT";
+        const char *port = h + hlen + 1;
+        size_t plen = alen - hlen - 1;
+        unsigned long v = 0;
+        if (plen == 0 || plen > 5 || strspn(port, "0123456789") < plen)
+            return "url's port must be a number from 1 to 65535";
+        for (size_t i = 0; i < plen; i++)
+            v = v * 10 + (unsigned long)(port[i] - '0');
+        if (v < 1 || v > 65535)
+            return "url's port must be a number from 1 to 65535";
+    }
+    return NULL;
 }
 
 static bool load_token(struct project *p, const struct catalog *cat, struct diag *d,
@@ -219,13 +288,21 @@ static bool check_url(struct project *p, struct diag *d, const char *us, const s
     bool ok = true;
     p->ha_url = us;
     p->ha_url_loc = url->loc;
+    bool loopback = false;
+    const char *bad = NULL;
     if (strncmp(us, "https://", 8) != 0 && strncmp(us, "http://", 7) != 0) {
         diag_error(d, &url->loc, "url must start with https:// (or http:// for loopback)");
         ok = false;
-    } else if (strncmp(us, "http://", 7) == 0 && !is_loopback_url(us) && !p->allow_http) {
-        diag_error(
-            d, &url->loc,
-            "plain http:// sends the token unencrypted; use https:// or set allow_http: true");
+    } else if ((bad = url_authority(us, &loopback))) {
+        diag_error(d, &url->loc, "%s", bad);
+        ok = false;
+    } else if (strncmp(us, "http://", 7) == 0 && !loopback && !p->allow_http) {
+        /* The exact host decides: http://127.0.0.1@evil.example or
+         * http://localhost.evil.example are other hosts. */
+        diag_error(d, &url->loc,
+                   "plain http:// sends the token unencrypted to a host that is not this "
+                   "machine (loopback is localhost, 127.0.0.0/8 or [::1]); use https:// or set "
+                   "allow_http: true");
         ok = false;
     }
     if (strlen(us) > 0 && us[strlen(us) - 1] == '/') {
@@ -403,7 +480,10 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
     if (nt && !(p->notify_target = ystring(d, nt, "notify_target")))
         ok = false;
     const struct ynode *langs = ymap_get(a, "languages");
-    if (langs && string_list(d, langs, &p->languages, &p->nlanguages, "languages")) {
+    /* A repeated language is reported by string_list; the others are still checked. */
+    if (langs && !string_list(d, langs, &p->languages, &p->nlanguages, "languages"))
+        ok = false;
+    if (langs && langs->kind == YN_SEQ && p->nlanguages == langs->nitems) {
         size_t nknown; /* the schema's enum: the one list of catalogue languages */
         const char *const *known = skill_languages(cat, &nknown);
         char names[256];
@@ -413,12 +493,6 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
             bool k = false;
             for (size_t j = 0; j < nknown; j++)
                 k = k || strcmp(p->languages[i], known[j]) == 0;
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(p->languages[i], p->languages[j]) == 0) {
-                    diag_error(d, &langs->items[i]->loc, "language '%s' given twice",
-                               p->languages[i]);
-                    ok = false;
-                }
             if (!k) {
                 diag_error(d, &langs->items[i]->loc, "'%s' is not a Custom-skill language (%s)",
                            p->languages[i], names);
@@ -431,8 +505,6 @@ static bool load_alexa(struct project *p, const struct catalog *cat, struct diag
                        "alexa.languages must hold en (the answer for every other locale)");
             ok = false;
         }
-    } else if (langs) {
-        ok = false;
     }
     return ok;
 }
@@ -615,6 +687,16 @@ static bool load_features(struct project *p, const struct catalog *cat, struct d
                 ok = false;
             }
     }
+    /* Known and listed once each: both lists are at most the feature set. */
+    for (size_t i = 0; ok && i < p->nadd; i++)
+        for (size_t j = 0; j < p->nremove; j++)
+            if (!strcmp(p->features_add[i], p->features_remove[j])) {
+                diag_error(d, &p->remove_locs[j],
+                           "feature '%s' is both added and removed: keep one of the two",
+                           p->features_remove[j]);
+                diag_note(d, &p->add_locs[i], "added here");
+                keys_ok = false;
+            }
     return ok && keys_ok;
 }
 

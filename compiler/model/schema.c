@@ -10,6 +10,43 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* Names from schemas end up in generated C (struct fields, LEEC_<IFACE>_<PARAM>_<VALUE>
+ * macros, the metric X-macro list) and in the editor schema's regular expressions: each
+ * must be a C identifier, lower case for interfaces and parameters (so "my-iface" and
+ * "my_iface" cannot both exist), letters and digits for metrics. */
+static bool c_name(struct diag *d, const struct loc *at, const char *s, const char *what,
+                   bool metric)
+{
+    bool ok = *s != '\0';
+    for (const char *c = s; ok && *c; c++) {
+        bool lower = *c >= 'a' && *c <= 'z', upper = *c >= 'A' && *c <= 'Z';
+        bool digit = *c >= '0' && *c <= '9';
+        ok = metric ? (upper || (c > s && (lower || digit)))
+                    : (lower || (c > s && (digit || *c == '_')));
+    }
+    if (!ok)
+        diag_error(d, at, "%s '%s' is not a name leec can put into C: use %s", what, s,
+                   metric ? "letters and digits, starting with a capital (CamelCase)"
+                          : "lower-case letters, digits and '_', starting with a letter");
+    return ok;
+}
+
+/* An enum value becomes part of a macro name, upper-cased. */
+static bool enum_value_name(struct diag *d, const struct loc *at, const char *s)
+{
+    bool ok = *s != '\0';
+    for (const char *c = s; ok && *c; c++)
+        ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+             *c == '_';
+    if (!ok)
+        diag_error(d, at,
+                   "enum value '%s' is not a name leec can put into C: use letters, digits and "
+                   "'_'",
+                   s);
+    return ok;
+}
 
 static bool load_param(struct diag *d, struct param_def *p, const struct ypair *pair)
 {
@@ -18,6 +55,8 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
     const struct ynode *m = pair->value;
     p->name = xstrdup(pair->key->str);
     p->loc = pair->key->loc;
+    if (!c_name(d, &p->loc, p->name, "parameter", false))
+        return false;
     if (!ycheck_map(d, m, "a parameter") || !ycheck_keys(d, m, keys, 7, "a parameter"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a parameter");
@@ -45,8 +84,15 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
         }
         const struct ynode *mi = ymap_get(m, "max_items");
         double v = 64;
-        if (mi && !values_const_number(d, mi, DIM_NONE, &v))
+        if (mi && !values_const_number(d, mi, DIM_NONE, &v)) {
             ok = false;
+            v = 64;
+        } else if (!(v >= 1 && v <= 1e6) || v != (double)(size_t)v) {
+            /* checked before the cast: (size_t) of -1 or 1e30 is undefined */
+            diag_error(d, &mi->loc, "max_items is a whole number from 1 to 1000000");
+            ok = false;
+            v = 64;
+        }
         p->max_items = (size_t)v;
     }
     bool enumish = p->type == PT_ENUM || (p->type == PT_LIST && p->item_type == PT_ENUM);
@@ -59,7 +105,15 @@ static bool load_param(struct diag *d, struct param_def *p, const struct ypair *
         for (size_t i = 0; i < values->nitems; i++) {
             const char *s = ystring(d, values->items[i], "an enum value");
             p->values[p->nvalues++] = xstrdup(s ? s : "");
-            ok = ok && s;
+            if (!s || !enum_value_name(d, &values->items[i]->loc, s))
+                ok = false;
+            for (size_t j = 0; s && j + 1 < p->nvalues; j++) /* one macro each */
+                if (!strcasecmp(p->values[j], s)) {
+                    diag_error(d, &values->items[i]->loc,
+                               "enum value '%s' and '%s' give the same C macro name", s,
+                               p->values[j]);
+                    ok = false;
+                }
         }
     } else if (values) {
         diag_error(d, &values->loc, "'values' is only for enum parameters");
@@ -118,15 +172,24 @@ bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
     struct iface_def *f = &cat->ifaces[cat->nifaces++];
     memset(f, 0, sizeof *f);
     f->name = xstrdup(ns);
+    bool ok = c_name(d, &name->loc, ns, "interface", false);
     f->file = name->loc.file;
     f->loc = name->loc;
     f->tiered = true;
-    bool ok = true;
     f->doc = catalog_doc_text(root);
     const struct ynode *tiered = ymap_get(root, "tiered");
     if (tiered && !ynode_bool(tiered, &f->tiered)) {
         diag_error(d, &tiered->loc, "tiered must be true or false");
         ok = false;
+    } else if (tiered && !f->tiered && strcmp(ns, "features") != 0) {
+        /* Values of an untiered interface come from a feature preset, and only the
+         * features interface has those. */
+        diag_error(d, &tiered->loc,
+                   "only the features interface is untiered: interface '%s' takes its values "
+                   "from tiers, remove 'tiered: false'",
+                   ns);
+        ok = false;
+        f->tiered = true;
     }
     /* leec optimize: raise (a richer tier answers better: raised as far as the memory
      * allows) or keep (a richer tier costs logs, metrics or a bigger function: the
@@ -184,6 +247,8 @@ bool schema_load_iface(struct catalog *cat, struct diag *d, const char *path)
             const char *nms = nm ? ystring(d, nm, "name") : NULL;
             const char *uns = un ? ystring(d, un, "unit") : NULL;
             md->name = xstrdup(nms ? nms : "");
+            if (nms && !c_name(d, &nm->loc, nms, "metric", true))
+                nms = NULL;
             md->unit = xstrdup(uns ? uns : "");
             md->when = wh ? model_parse_expr(d, wh) : NULL;
             ok = ok && nms && uns && md->when;
@@ -284,8 +349,12 @@ bool schema_load_limits(struct catalog *cat, struct diag *d, const char *path)
             ok = false;
             continue;
         }
-        if (m < 0 || m != (double)(size_t)m) {
-            diag_error(d, &mx->loc, "a limit is a whole number of items");
+        if (!(m >= 0 && m <= 1e6) || m != (double)(size_t)m) {
+            diag_error(d, &mx->loc, "a limit is a whole number of items, at most 1000000");
+            ok = false;
+            continue;
+        }
+        if (!c_name(d, &k->loc, k->str, "limit", false)) {
             ok = false;
             continue;
         }

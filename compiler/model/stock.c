@@ -1,6 +1,7 @@
 /* stock: see stock.h. */
 #include "model/stock.h"
 #include "model/catalog.h"
+#include "model/filekind.h"
 #include "model/model_load.h"
 
 #include "front/util.h"
@@ -141,29 +142,7 @@ bool stock_contains(const char *root, const char *path)
     return !strncmp(p + l + 1, "schemas/", 8) || !strncmp(p + l + 1, "presets/", 8);
 }
 
-enum stock_kind stock_file_kind(const char *path)
-{
-    static const struct {
-        const char *key;
-        enum stock_kind kind;
-    } keys[] = {{"leec:", SK_PROJECT},      {"preset:", SK_PRESET},
-                {"tier:", SK_TIER},         {"feature_preset:", SK_FPRESET},
-                {"aliases:", SK_ALIASES},   {"interface:", SK_SCHEMA},
-                {"baseline:", SK_BASELINE}, {"retired:", SK_RETIRED}};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return SK_NONE;
-    char line[512];
-    enum stock_kind k = SK_NONE;
-    while (k == SK_NONE && fgets(line, sizeof line, f))
-        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-            if (!strncmp(line, keys[i].key, strlen(keys[i].key))) {
-                k = keys[i].kind;
-                break;
-            }
-    fclose(f);
-    return k;
-}
+enum stock_kind stock_file_kind(const char *path) { return filekind_of_file(NULL, path, NULL); }
 
 const char *stock_kind_name(enum stock_kind k, size_t count)
 {
@@ -270,14 +249,21 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
     struct sbuf tmp = {0};
     sbuf_printf(&tmp, "%s/leec-catalog-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(tmp.s)) {
-        diag_error(d, NULL, "cannot create a temporary directory %s: %s", tmp.s, strerror(errno));
+        diag_error(d, NULL,
+                   "cannot create a temporary directory %s: %s (set TMPDIR to a writable "
+                   "directory)",
+                   tmp.s, strerror(errno));
         sbuf_free(&tmp);
         memset(cat, 0, sizeof *cat);
+        cat->io_errors = 1;
         return false;
     }
     bool ok = true;
     for (int i = 0; i < NOVERLAY; i++)
         ok = overlay_fill(tmp.s, root, overlay_dirs[i]) && ok;
+    if (!ok)
+        diag_error(d, NULL, "cannot link the catalog in %s into %s: %s", root, tmp.s,
+                   strerror(errno));
     for (size_t i = 0; ok && i < n; i++) {
         const char *base = strrchr(x[i].path, '/');
         base = base ? base + 1 : x[i].path;
@@ -312,6 +298,7 @@ bool stock_load(struct catalog *cat, const char *root, const struct stock_extra 
         overlay_remove(tmp.s);
         sbuf_free(&tmp);
         memset(cat, 0, sizeof *cat);
+        cat->io_errors = 1;
         return false;
     }
     /* Everything else under the overlay shows as the stock file it links to. */

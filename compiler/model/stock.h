@@ -8,6 +8,7 @@
 #ifndef LEEC_STOCK_H
 #define LEEC_STOCK_H
 
+#include "model/filekind.h"
 #include "model/model.h"
 
 #include <stdbool.h>
@@ -24,18 +25,8 @@ bool stock_is_foreign(const char *root);
 /* Does path (any spelling) name a file of root's schemas/ or presets/? */
 bool stock_contains(const char *root, const char *path);
 
-enum stock_kind {
-    SK_NONE,     /* not a leec file */
-    SK_PROJECT,  /* leec: */
-    SK_PRESET,   /* preset: */
-    SK_TIER,     /* tier: */
-    SK_FPRESET,  /* feature_preset: */
-    SK_ALIASES,  /* aliases: */
-    SK_SCHEMA,   /* interface: */
-    SK_BASELINE, /* baseline: */
-    SK_RETIRED,  /* retired: */
-};
-/* What a file is, from its first top-level leec key (works on broken YAML too). */
+/* What a file is, from the keys of its root mapping (model/filekind.h; silent: a file
+ * that cannot be read is SK_NONE). */
 enum stock_kind stock_file_kind(const char *path);
 const char *stock_kind_name(enum stock_kind k, size_t count);
 

@@ -254,14 +254,8 @@ static bool pvalue_parse_1(struct diag *d, const struct param_def *p, const stru
             }
             if (p->item_type == PT_ENUM && !is_enum_value(p, s, d, n->items[i]))
                 ok = false;
-            for (size_t j = 0; j < i; j++)
-                if (n->items[j]->kind == YN_SCALAR && strcmp(n->items[j]->str, s) == 0) {
-                    diag_error(d, &n->items[i]->loc, "'%s' is listed twice in %s", s, p->name);
-                    diag_note(d, &n->items[j]->loc, "first listed here");
-                    ok = false;
-                }
         }
-        return ok;
+        return ycheck_unique(d, n, p->name) && ok;
     }
     }
     return false;

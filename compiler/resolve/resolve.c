@@ -99,8 +99,30 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
         diag_error(c->d, at, "%s.%s must be a whole number", iface, p->name);
         return false;
     }
-    if (!p->has_range || (rv->num >= p->min - 1e-9 && rv->num <= p->max + 1e-9))
+    /* Sizes are emitted in bytes and durations in milliseconds: a fraction of either
+     * would be rounded by the emitter (1999.6ms passing a check that 2000 fails, 0.4B
+     * passing as a budget and emitted as 0), so it is an error here. */
+    const struct ptype_def *t = ptype_def(p->type);
+    if (t->c_literal && t->c_scale >= 1) {
+        double x = rv->num * t->c_scale;
+        if (fabs(x - round(x)) > 1e-6 * fmax(1.0, fabs(x))) {
+            char v[48];
+            struct value a = {.kind = V_NUM, .num = rv->num, .dim = ptype_dim(p->type)};
+            value_format(&a, v, sizeof v);
+            diag_error(c->d, at, "%s.%s = %s is not a whole number of %s", iface, p->name, v,
+                       t->c_scale == 1 ? "bytes" : "milliseconds");
+            return false;
+        }
+    }
+    if (!p->has_range)
         return true;
+    if (t->c_literal) { /* whole bytes, milliseconds or numbers: compared exactly */
+        double k = t->c_scale, x = round(rv->num * k);
+        if (x >= round(p->min * k) && x <= round(p->max * k))
+            return true;
+    } else if (rv->num >= p->min - 1e-9 && rv->num <= p->max + 1e-9) {
+        return true; /* a ratio: 1e-9 for what decimal fractions cannot hold exactly */
+    }
     char v[48], lo[48], hi[48];
     struct value a = {.kind = V_NUM, .num = rv->num, .dim = ptype_dim(p->type)};
     struct value b = a, e = a;
@@ -109,6 +131,11 @@ static bool check_range(struct ctx *c, const struct param_def *p, const struct r
     value_format(&a, v, sizeof v);
     value_format(&b, lo, sizeof lo);
     value_format(&e, hi, sizeof hi);
+    if (!strcmp(v, lo) || !strcmp(v, hi)) /* rounded alike: say the exact number */
+        snprintf(v, sizeof v, "%.17g%s", rv->num,
+                 p->type == PT_SIZE       ? " B"
+                 : p->type == PT_DURATION ? " s"
+                                          : "");
     diag_error(c->d, at, "%s.%s = %s is out of range [%s, %s]", iface, p->name, v, lo, hi);
     return false;
 }
@@ -659,6 +686,18 @@ static bool compute_memory(struct ctx *c)
     r->mem_limit = mb->num * 1024.0 * 1024.0 - hr->num;
     if (r->mem_total <= r->mem_limit)
         return true;
+    if (r->mem_limit <= 0) { /* not "the limit is -402653184 B": say which value is wrong */
+        char hrs[32];
+        fmt_bytes(hrs, sizeof hrs, hr->num);
+        const struct loc *at = hr->origin.loc.file ? &hr->origin.loc : best_loc(r);
+        diag_error(c->d, at,
+                   "lambda.headroom = %s leaves no memory for the bootstrap: memory_mb is %.0f MB; "
+                   "lower the headroom or raise memory_mb",
+                   hrs, mb->num);
+        if (mb->origin.loc.file)
+            diag_note(c->d, &mb->origin.loc, "lambda.memory_mb = %.0f set here", mb->num);
+        return false;
+    }
     char tot[32], lim[32], mbs[32], hrs[32];
     fmt_bytes(tot, sizeof tot, r->mem_total);
     fmt_bytes(lim, sizeof lim, r->mem_limit);

@@ -71,6 +71,8 @@ INEXPRESSIBLE = {
     "int_not_whole": "evaluating an expression (a whole number)",
     "feature_dependency": "feature dependencies resolved after the preset's features",
     "memory_budget": "the memory estimate (a sum over the resolved configuration)",
+    "headroom_over_memory": "lambda.headroom against lambda.memory_mb: two resolved values "
+                            "in different units (preset + overrides)",
     "format_github_stock": "the memory estimate (as memory_budget)",
     "memory_budget_user_preset": "the memory estimate (as memory_budget)",
     "rule_http_connect": "a cross-field rule over resolved values (preset + overrides)",

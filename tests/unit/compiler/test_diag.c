@@ -185,12 +185,14 @@ START_TEST(test_github)
     open_cap(DIAG_GITHUB);
     const struct src_file *f = add("odd:dir,x/g.yaml", "a: 1\n");
     struct loc at = loc_make(f, 1, 4, 1);
+    /* a newline in a message is written as \n (it could forge an annotation), then
+     * escaped for GitHub like the rest */
     diag_error(C.d, &at, "100%% wrong\nsecond line: a,b");
     diag_warning(C.d, &at, "w");
     diag_note(C.d, NULL, "n");
     ck_assert_str_eq(text(),
                      "::error file=odd%3Adir%2Cx/g.yaml,line=1,col=4,endLine=1,endColumn=4,"
-                     "title=leec error::100%25 wrong%0Asecond line: a,b\n"
+                     "title=leec error::100%25 wrong\\nsecond line: a,b\n"
                      "::warning file=odd%3Adir%2Cx/g.yaml,line=1,col=4,endLine=1,endColumn=4,"
                      "title=leec warning::w\n"
                      "::notice title=leec note::n\n");

@@ -2,6 +2,7 @@
 #include "front/yaml_ir.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,54 @@ START_TEST(test_alias_expansion)
 }
 END_TEST
 
+/* yir_root_keys: the root mapping's keys from libyaml's events (file kinds, issue 22). */
+START_TEST(test_root_keys)
+{
+    static const char *const keys[] = {"leec", "preset"};
+    static const struct {
+        const char *text;
+        uint32_t want;
+    } cases[] = {
+        {"leec: 1\npreset: x\n", 3},
+        {"{leec: 1, preset: x}\n", 3},       /* flow mapping */
+        {"\"leec\": 1\n", 1},                /* quoted key */
+        {"---\nleec: 1\n", 1},               /* under a document marker */
+        {"\xEF\xBB\xBFpreset: x\n", 2},      /* BOM */
+        {"preset: x\nleec: 1\n", 3},         /* order does not matter */
+        {"a:\n  leec: 1\n", 0},              /* not at the root */
+        {"- leec: 1\n", 0},                  /* a sequence root */
+        {"leec: 1\nbad: [\npreset: x\n", 1}, /* keys before a YAML error count */
+        {"leec: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", 1},
+        {"# leec: 1\nother: 2\n", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t got = yir_root_keys(cases[i].text, strlen(cases[i].text), keys, 2);
+        ck_assert_msg(got == cases[i].want, "case %zu: got %u, want %u", i, (unsigned)got,
+                      (unsigned)cases[i].want);
+    }
+}
+END_TEST
+
+/* One long anchored scalar and many aliases: few nodes, too much text (issue 22). */
+START_TEST(test_alias_text_cap)
+{
+    size_t n = 60000, aliases = 100; /* under the scalar cap, 6 MB expanded */
+    char *text = malloc(n + aliases * 4 + 64);
+    char *p = text + sprintf(text, "x: &a \"");
+    memset(p, 'a', n);
+    p += n;
+    p += sprintf(p, "\"\ny: [");
+    for (size_t i = 0; i < aliases; i++)
+        p += sprintf(p, "%s*a", i ? "," : "");
+    sprintf(p, "]\n");
+    ck_assert_ptr_null(load(text));
+    ck_assert_msg(strstr(out_text(), "alias expansion exceeds 4194304 bytes of text"), "%s",
+                  out_text());
+    free(text);
+}
+END_TEST
+
 START_TEST(test_alias_bomb)
 {
     const char *bomb =
@@ -589,6 +638,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_duplicate_key_many);
     tcase_add_test(tc, test_alias_expansion);
     tcase_add_test(tc, test_alias_bomb);
+    tcase_add_test(tc, test_alias_text_cap);
+    tcase_add_test(tc, test_root_keys);
     tcase_add_test(tc, test_alias_errors);
     tcase_add_test(tc, test_depth_cap);
     tcase_add_test(tc, test_multiple_documents);

@@ -1,0 +1,1 @@
+--root ../.. --format json validate CASE
