@@ -170,7 +170,9 @@ class TestSkill(unittest.TestCase):
         os.makedirs(ro)
         os.chmod(ro, 0o500)
         cases = [
-            ([], 2, "needs --function-arn"),
+            # no --function-arn: the deployed function is looked up; an AWS CLI that is not
+            # there (offline, deterministic) says what to install and to deploy first
+            (["--aws", "/nonexistent/aws"], 2, "run leec deploy first, or give --function-arn"),
             (["--function-arn", "arn:aws:lambda:us-east-1:1234:function:x"], 1,
              "is not a Lambda function ARN"),
             (["--function-arn", "arn:aws:s3:::bucket"], 1, "is not a Lambda function ARN"),
