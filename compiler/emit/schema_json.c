@@ -893,6 +893,12 @@ static cJSON *at_path(cJSON *root_props, const char *path)
 static void add_section_rules(cJSON *p, const struct catalog *cat)
 {
     cJSON *ha = at_path(p, "home_assistant");
+    cJSON *url = at_path(p, "home_assistant.url");
+    if (url && !cJSON_GetObjectItem(url, "default"))
+        /* The value an editor inserts for the required url (a new file's whole-file item):
+         * a placeholder that validates, to replace with the house's own address. leec has
+         * no default: the key is required. */
+        cJSON_AddStringToObject(url, "default", "https://homeassistant.example.org:8123");
     if (ha && at_path(p, "home_assistant.allow_http")) {
         /* http:// that is not loopback needs allow_http: true. */
         cJSON *nt = cJSON_AddObjectToObject(cJSON_AddObjectToObject(ha, "if"), "not");

@@ -327,8 +327,12 @@ static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d
         ok = false;
     else
         ok = check_url(p, d, us, url) && ok;
-    const struct ynode *tok = yrequire(d, ha, "token", "home_assistant");
-    ok = (tok && load_token(p, cat, d, tok)) && ok;
+    /* Left out: account linking (the token each directive carries; p is zeroed). */
+    const struct ynode *tok = ymap_get(ha, "token");
+    if (tok)
+        ok = load_token(p, cat, d, tok) && ok;
+    else
+        p->token_mode = TOKEN_ACCOUNT_LINKING;
     p->tls_verify = true;
     const struct ynode *tls = ymap_get(ha, "tls");
     if (tls)
