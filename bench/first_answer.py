@@ -30,6 +30,8 @@ Usage: /usr/bin/python3 bench/first_answer.py [--build build] [--bootstrap PATH 
            [--work build-bench] [--smoke]
   --bootstrap PATH  measure this bootstrap (e.g. build/runtime/bootstrap) instead of building
                     the package (make -f Makefile.deploy package, cached as bench/lean.py does)
+  --wrap CMD        run the bootstrap through CMD (e.g. "qemu-aarch64 -L ROOT": an arm64
+                    bootstrap under qemu-user; its CPU is then the emulator's, not an arm core's)
   --smoke           one round, checks that both programs answer and that the figures are
                     there, exit status 1 otherwise (the CTest bench_first_answer_smoke)
 """
@@ -232,6 +234,9 @@ def main():
     ap.add_argument("--period-us", type=int, default=100000)
     ap.add_argument("--work", default=os.path.join(SRC, "build-bench"))
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--wrap", default="",
+                    help="run the bootstrap through this command, e.g. 'qemu-aarch64 -L ROOT' "
+                         "for an arm64 bootstrap (its CPU is then the emulator's)")
     a = ap.parse_args()
     if a.smoke:
         a.runs = 1
@@ -243,9 +248,9 @@ def main():
                                          "FLOOR_CA_BUNDLE": ca}}]
     if a.bootstrap:
         boot = os.path.abspath(a.bootstrap)
-        progs.append({"name": "bootstrap", "cmd": [boot], "root": os.path.dirname(boot),
-                      "env": {}})
-        what = boot
+        progs.append({"name": "bootstrap", "cmd": a.wrap.split() + [boot],
+                      "root": os.path.dirname(boot), "env": {}})
+        what = boot + (" under " + a.wrap if a.wrap else "")
     else:
         import lean  # noqa: E402  (bench/lean.py: the cached package build)
         print("building lean package TLS=%s ..." % a.tls, file=sys.stderr, flush=True)
