@@ -4,7 +4,7 @@ the floor, in one run, as ratios.
 
 A 128 MB Lambda function gets 128/1769 of one vCPU; only its init phase (exec -> first
 GET /next) runs unthrottled. This measures, for the packaged bootstrap and for the floor
-client (bench/floor_client built with OpenSSL, FLOOR_HA_URL: one verified OpenSSL handshake
+client (bench/floor_client_tls: floor_client.c built with OpenSSL, FLOOR_HA_URL: one verified OpenSSL handshake
 and one POST of the same directive, opened in the invocation), both under the local Lambda
 emulator, POSTing a Smart Home TurnOn directive to the HA simulator over HTTPS:
 
@@ -240,9 +240,10 @@ def main():
     a = ap.parse_args()
     if a.smoke:
         a.runs = 1
-    floor = os.path.join(a.build, "bench", "floor_client")
+    floor = os.path.join(a.build, "bench", "floor_client_tls")
     if not os.path.exists(floor):
-        raise SystemExit("%s not built: cmake --build %s -j2" % (floor, a.build))
+        raise SystemExit("%s not built (needs libssl-dev at configure time): cmake --build %s -j2"
+                         % (floor, a.build))
     progs = [{"name": "floor_client", "cmd": [floor], "root": os.path.dirname(floor), "env": {},
               "ha_env": lambda url, ca: {"FLOOR_HA_URL": url, "FLOOR_HA_TOKEN": TOKEN,
                                          "FLOOR_CA_BUNDLE": ca}}]
