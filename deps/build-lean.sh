@@ -107,6 +107,15 @@ build_wolfssl() {
   ws=$(find "$src" -maxdepth 1 -type d -name 'wolfssl-*' | head -1)
   [ -n "$ws" ] || { echo "build-lean.sh: wolfssl source missing in $src" >&2; exit 1; }
   b=$out/wolfssl-build
+  # wolfSSL_get_verify_mode / wolfSSL_CTX_get_verify_mode (runtime/core/probe.c) are compiled
+  # only with OPENSSL_ALL or an application flavour (stunnel, nginx, ...), which pull in much
+  # more: the two guards also accept WOLFSSL_LEEC_LEAN (deps/wolfssl-options.h). Idempotent.
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/src/ssl.c" ||
+    sed -i 's/^#if defined(OPENSSL_ALL) || (defined(OPENSSL_EXTRA) \&\& defined(HAVE_STUNNEL)) \\$/#if defined(WOLFSSL_LEEC_LEAN) || defined(OPENSSL_ALL) || (defined(OPENSSL_EXTRA) \&\& defined(HAVE_STUNNEL)) \\/' "$ws/src/ssl.c"
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/wolfssl/ssl.h" ||
+    perl -0pi -e 's/#if defined\(OPENSSL_ALL\) \|\| \\\n(    defined\(HAVE_STUNNEL\) \|\| defined\(WOLFSSL_MYSQL_COMPATIBLE\) \|\| \\\n    defined\(WOLFSSL_NGINX\) \|\| defined\(WOLFSSL_HAPROXY\)\n\nWOLFSSL_API int wolfSSL_get_verify_mode)/#if defined(WOLFSSL_LEEC_LEAN) || defined(OPENSSL_ALL) || \\\n$1/' "$ws/wolfssl/ssl.h"
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/src/ssl.c" && grep -q 'WOLFSSL_LEEC_LEAN' "$ws/wolfssl/ssl.h" ||
+    { echo "build-lean.sh: could not enable wolfSSL_CTX_get_verify_mode in $ws" >&2; exit 1; }
   mkdir -p "$b/obj" "$out/include"
   cp -r "$ws/wolfssl" "$out/include/"
   rm -f "$out/include/wolfssl/options.h.in" "$out/include/wolfssl/"*.am
