@@ -6,7 +6,15 @@
  * response. The real bootstrap is compared with this (init time to the first
  * /next, per-invocation time, RSS).
  *
- * Build: cc -O2 -Wall -Wextra -Werror bench/floor_client.c -o floor_client
+ * With FLOOR_HA_URL set (https://HOST:PORT, built with OpenSSL: -DFLOOR_TLS -lssl -lcrypto)
+ * it is instead the floor of a Smart Home proxy: each event is POSTed as is to
+ * FLOOR_HA_URL/api/alexa/smart_home (Authorization: Bearer FLOOR_HA_TOKEN) over one new,
+ * verified TLS connection (FLOOR_CA_BUNDLE: the CA file; peer and host name or IP address
+ * verified) opened in the invocation, and Home Assistant's reply body is the response:
+ * one handshake and one POST, no JSON parsing (bench/first_answer.py).
+ *
+ * Build: cc -O2 -Wall -Wextra -Werror [-DFLOOR_TLS] bench/floor_client.c -o floor_client
+ *        [-lssl -lcrypto]
  * Run:   AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 ./floor_client */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +28,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#ifdef FLOOR_TLS
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#endif
 
 #define MAX_BODY (16u * 1024u * 1024u)
 #define HEAD_MAX 16384
@@ -186,6 +200,137 @@ static int request(const char *method, const char *path, const char *body, size_
     return -1;
 }
 
+#ifdef FLOOR_TLS
+/* One verified HTTPS POST of body to ha_url + path; the reply body (Content-Length) is
+ * returned in *out (malloc'd). A new connection and handshake every call. */
+static int ha_post(const char *ha_url, const char *token, const char *ca, const char *body,
+                   size_t blen, char **out, size_t *olen)
+{
+    char h[256], p[16];
+    const char *hp = ha_url + 8; /* after https:// */
+    const char *col = strrchr(hp, ':');
+    if (strncmp(ha_url, "https://", 8) != 0 || col == NULL || (size_t)(col - hp) >= sizeof h ||
+        strlen(col + 1) >= sizeof p)
+        return -1;
+    memcpy(h, hp, (size_t)(col - hp));
+    h[col - hp] = '\0';
+    snprintf(p, sizeof p, "%s", col + 1);
+    char *slash = strchr(p, '/');
+    if (slash)
+        *slash = '\0';
+
+    struct addrinfo hints, *res, *ai;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(h, p, &hints, &res) != 0)
+        return -1;
+    int s = -1;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (s < 0)
+            continue;
+        if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0)
+            break;
+        close(s);
+        s = -1;
+    }
+    freeaddrinfo(res);
+    if (s < 0)
+        return -1;
+    int one = 1;
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+    int rc = -1;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = NULL;
+    char *b = NULL;
+    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1)
+        goto done;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    ssl = SSL_new(ctx);
+    if (ssl == NULL)
+        goto done;
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, h, addr) == 1 || inet_pton(AF_INET6, h, addr) == 1) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), h);
+    } else {
+        SSL_set_tlsext_host_name(ssl, h);
+        SSL_set1_host(ssl, h);
+    }
+    SSL_set_fd(ssl, s);
+    if (SSL_connect(ssl) != 1 || SSL_get_verify_result(ssl) != X509_V_OK)
+        goto done;
+
+    char head[1024];
+    int hn = snprintf(head, sizeof head,
+                      "POST /api/alexa/smart_home HTTP/1.1\r\nHost: %s:%s\r\n"
+                      "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                      h, p, token, blen);
+    if (hn < 0 || (size_t)hn >= sizeof head)
+        goto done;
+    /* one TLS record for head and body, as libcurl sends a small POST */
+    char *req = malloc((size_t)hn + blen);
+    if (req == NULL)
+        goto done;
+    memcpy(req, head, (size_t)hn);
+    memcpy(req + hn, body, blen);
+    int w = SSL_write(ssl, req, (int)((size_t)hn + blen));
+    free(req);
+    if (w <= 0)
+        goto done;
+
+    size_t cap = 65536, len = 0;
+    b = malloc(cap + 1);
+    if (b == NULL)
+        goto done;
+    size_t cl = 0, hl = 0;
+    for (;;) {
+        if (len == cap) {
+            char *nb = realloc(b, cap * 2 + 1);
+            if (nb == NULL)
+                goto done;
+            b = nb;
+            cap *= 2;
+        }
+        int n = SSL_read(ssl, b + len, (int)(cap - len));
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        b[len] = '\0';
+        if (hl == 0) {
+            char *e = strstr(b, "\r\n\r\n");
+            if (e == NULL)
+                continue;
+            hl = (size_t)(e - b) + 4;
+            for (char *l = strstr(b, "\r\n"); l != NULL && l < e; l = strstr(l + 2, "\r\n"))
+                if (strncasecmp(l + 2, "Content-Length:", 15) == 0)
+                    cl = strtoul(l + 17, NULL, 10);
+        }
+        if (hl > 0 && len >= hl + cl)
+            break;
+    }
+    if (hl == 0 || len < hl + cl)
+        goto done;
+    memmove(b, b + hl, cl);
+    b[cl] = '\0';
+    *out = b;
+    *olen = cl;
+    b = NULL;
+    rc = 0;
+done:
+    free(b);
+    if (ssl != NULL) {
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+    }
+    SSL_CTX_free(ctx);
+    close(s);
+    return rc;
+}
+#endif
+
 int main(void)
 {
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
@@ -201,6 +346,16 @@ int main(void)
     memcpy(host, api, (size_t)(colon - api));
     host[colon - api] = '\0';
     strcpy(port, colon + 1);
+#ifdef FLOOR_TLS
+    const char *ha_url = getenv("FLOOR_HA_URL");
+    const char *ha_token = getenv("FLOOR_HA_TOKEN");
+    const char *ha_ca = getenv("FLOOR_CA_BUNDLE");
+#else
+    if (getenv("FLOOR_HA_URL") != NULL) {
+        fprintf(stderr, "floor_client: built without TLS (OpenSSL): FLOOR_HA_URL unsupported\n");
+        return 2;
+    }
+#endif
 
     for (;;) {
         int status;
@@ -217,6 +372,20 @@ int main(void)
             return 1;
         }
         snprintf(path, sizeof path, "/2018-06-01/runtime/invocation/%s/response", rid);
+#ifdef FLOOR_TLS
+        if (ha_url != NULL) {
+            char *reply;
+            size_t rlen2;
+            if (ha_post(ha_url, ha_token ? ha_token : "", ha_ca ? ha_ca : "", event, elen, &reply,
+                        &rlen2) < 0) {
+                fprintf(stderr, "floor_client: the HTTPS POST failed\n");
+                return 1;
+            }
+            free(event);
+            event = reply;
+            elen = rlen2;
+        }
+#endif
         int rc = request("POST", path, event, elen, &status, &ack, &alen, NULL, 0);
         free(event);
         if (rc < 0) {

@@ -238,7 +238,8 @@ class Load:
             # (security.max_json_nodes) and must be refused, not parsed.
             if what == "discovery-dense" and kind == "Discover.Response":
                 raise RuntimeError("discovery-dense: parsed a reply over the node cap")
-            if what not in ("discovery-big", "discovery-dense", "discovery-dense-cap") and \
+            if what not in ("discovery-big", "discovery-dense", "discovery-dense-cap",
+                            "discovery-dense-cap-big-event") and \
                     kind != "Discover.Response":
                 raise RuntimeError("%s: answered %s %s" % (what, kind, body[:300]))
             if kind == "Discover.Response":
@@ -305,6 +306,15 @@ class Load:
             self.sim.set_fault("status", status=200, body=body, content_type="application/json",
                                path="/api/alexa/smart_home", times=1)
             self.call(self.discover_msg(), "discovery-dense-cap")
+            # the counted worst case at once: a Discovery directive of nearly max_event bytes
+            # with nearly max_json_nodes values (the event's tree, held while Home Assistant
+            # answers) and a reply tree just under the node cap (issue 21)
+            body = self.sim_body = dense_reply(self.template, self.max_reply - 256,
+                                               self.nodes - 256)
+            self.sim.set_fault("status", status=200, body=body, content_type="application/json",
+                               path="/api/alexa/smart_home", times=1)
+            self.call(padded(json.loads(self.discover_msg()), target, self.nodes,
+                             lambda o: o["directive"]["payload"]), "discovery-dense-cap-big-event")
         h = self.health()
         measured = h["peak_rss_bytes"]
         st = h.get("cache", {}).get("state", {})

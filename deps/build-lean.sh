@@ -49,12 +49,11 @@ case "$triple" in
 esac
 libdir=/usr/lib/$triple
 case "$tls" in
-  # libwolfssl-dev is not Multi-Arch: same (amd64 and arm64 cannot be installed together), so
-  # its .deb for the target architecture is downloaded and unpacked here (apt-get download).
-  wolfssl) libdir=$out/sysroot/usr/lib/$triple
-           tls_args=(-DCURL_USE_WOLFSSL=ON -DCURL_USE_OPENSSL=OFF
-                     -DWolfSSL_INCLUDE_DIR="$out/sysroot/usr/include" -DWolfSSL_LIBRARY="$libdir/libwolfssl.a")
-           tls_libs="$libdir/libwolfssl.a"; tls_pkg=libwolfssl-dev ;;
+  # wolfSSL is built here from Debian's wolfssl source package (apt-get source), configured by
+  # deps/wolfssl-options.h (SP math with assembly, only what curl needs): build_wolfssl below.
+  wolfssl) tls_args=(-DCURL_USE_WOLFSSL=ON -DCURL_USE_OPENSSL=OFF
+                     -DWolfSSL_INCLUDE_DIR="$out/include" -DWolfSSL_LIBRARY="$out/lib/libwolfssl.a")
+           tls_libs=""; tls_pkg=libwolfssl-dev ;;
   openssl) tls_args=(-DCURL_USE_OPENSSL=ON -DOPENSSL_USE_STATIC_LIBS=ON
                      -DOPENSSL_SSL_LIBRARY="$libdir/libssl.a" -DOPENSSL_CRYPTO_LIBRARY="$libdir/libcrypto.a"
                      -DOPENSSL_INCLUDE_DIR=/usr/include)
@@ -67,25 +66,15 @@ case "$tls" in
 esac
 # Debian's current versions (after apt-get update): a security update of curl, cJSON or
 # wolfSSL changes them, and then the sources are fetched and everything is rebuilt.
-wolf_pkg=""; [ "$tls" = wolfssl ] && wolf_pkg="libwolfssl-dev:$deb_arch"
+wolf_pkg=""; [ "$tls" = wolfssl ] && wolf_pkg=libwolfssl-dev
 # (apt-cache is asked again only when apt's lists changed since the last answer.)
-if [ ! -s "$out/.versions" ] ||
+if [ ! -s "$out/.versions" ] || [ "$(cat "$out/.versions.query" 2>/dev/null)" != "$wolf_pkg" ] ||
    [ -n "$(find /var/lib/apt/lists -maxdepth 1 -newer "$out/.versions" 2>/dev/null | head -1)" ]; then
   apt-cache policy curl libcjson-dev $wolf_pkg 2>/dev/null |
     awk '/^[^ ]/{p=$1} /Candidate:/{printf "%s%s ", p, $2}' >"$out/.versions"
+  echo "$wolf_pkg" >"$out/.versions.query"
 fi
 versions=$(cat "$out/.versions")
-if [ "$tls" = wolfssl ] && [ "$(cat "$out/sysroot/.fetched" 2>/dev/null)" != "$versions" ]; then
-  rm -rf "$out/sysroot" "$out/debs"; mkdir -p "$out/debs"
-  if ! (cd "$out/debs" && apt-get download -qq "libwolfssl-dev:$deb_arch" >download.log 2>&1); then
-    cat "$out/debs/download.log" >&2
-    echo "build-lean.sh: apt-get download libwolfssl-dev:$deb_arch failed (bash .ci/deps lean|cross)" >&2
-    exit 1
-  fi
-  dpkg-deb -x "$out"/debs/libwolfssl-dev_*.deb "$out/sysroot"
-  dpkg-deb -f "$out"/debs/libwolfssl-dev_*.deb Version >"$out/sysroot/.version"
-  echo "$versions" >"$out/sysroot/.fetched"
-fi
 for f in $tls_libs; do
   [[ "$f" == -* ]] || [ -f "$f" ] ||
     { echo "build-lean.sh: $f missing: install $tls_pkg for $triple (bash .ci/deps lean|cross)" >&2; exit 1; }
@@ -96,8 +85,60 @@ if [ "$tls" = wolfssl ] && [ "$ca" != none ]; then
   embed=1
 fi
 
-config="v3 versions=$versions tls=$tls triple=$triple cc=$($cc -dumpfullversion) cflags=$cflags embed=$embed"
-config+=" script=$(cat "$0" "$here"/patches/*.patch | sha256sum | cut -c1-16)"
+wolf_opts=""; [ "$tls" = wolfssl ] && wolf_opts=$(sha256sum <"$here/wolfssl-options.h" | cut -c1-16)
+config="v4 versions=$versions tls=$tls triple=$triple cc=$($cc -dumpfullversion) cflags=$cflags embed=$embed"
+config+=" wolfssl-options=$wolf_opts script=$(cat "$0" "$here"/patches/*.patch | sha256sum | cut -c1-16)"
+
+# ---- wolfSSL: Debian's source package, deps/wolfssl-options.h ------------------------------
+# No autotools: the library's sources compiled with one options header (what configure would
+# pass as -D flags), installed as <wolfssl/options.h> for curl. Every wolfcrypt/wolfSSL source
+# file guards itself with its feature macros; the files that ssl.c / the inline code include
+# themselves, the sniffer and the other architectures' SP code are left out.
+case "$triple" in
+  x86_64-linux-gnu) wolf_arch="SP x86_64 asm"
+    wolf_defs="WOLFSSL_X86_64_BUILD WOLFSSL_SP_X86_64 WOLFSSL_SP_ASM WOLFSSL_SP_X86_64_ASM"
+    wolf_sp="wolfcrypt/src/sp_x86_64.c wolfcrypt/src/sp_x86_64_asm.S" ;;
+  aarch64-linux-gnu) wolf_arch="SP arm64 asm"
+    wolf_defs="WOLFSSL_AARCH64_BUILD WOLFSSL_SP_ARM64 WOLFSSL_SP_ASM WOLFSSL_SP_ARM64_ASM"
+    wolf_sp="wolfcrypt/src/sp_arm64.c" ;;
+esac
+build_wolfssl() {
+  local ws b f o objs=()
+  ws=$(find "$src" -maxdepth 1 -type d -name 'wolfssl-*' | head -1)
+  [ -n "$ws" ] || { echo "build-lean.sh: wolfssl source missing in $src" >&2; exit 1; }
+  b=$out/wolfssl-build
+  # wolfSSL_get_verify_mode / wolfSSL_CTX_get_verify_mode (runtime/core/probe.c) are compiled
+  # only with OPENSSL_ALL or an application flavour (stunnel, nginx, ...), which pull in much
+  # more: the two guards also accept WOLFSSL_LEEC_LEAN (deps/wolfssl-options.h). Idempotent.
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/src/ssl.c" ||
+    sed -i 's/^#if defined(OPENSSL_ALL) || (defined(OPENSSL_EXTRA) \&\& defined(HAVE_STUNNEL)) \\$/#if defined(WOLFSSL_LEEC_LEAN) || defined(OPENSSL_ALL) || (defined(OPENSSL_EXTRA) \&\& defined(HAVE_STUNNEL)) \\/' "$ws/src/ssl.c"
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/wolfssl/ssl.h" ||
+    perl -0pi -e 's/#if defined\(OPENSSL_ALL\) \|\| \\\n(    defined\(HAVE_STUNNEL\) \|\| defined\(WOLFSSL_MYSQL_COMPATIBLE\) \|\| \\\n    defined\(WOLFSSL_NGINX\) \|\| defined\(WOLFSSL_HAPROXY\)\n\nWOLFSSL_API int wolfSSL_get_verify_mode)/#if defined(WOLFSSL_LEEC_LEAN) || defined(OPENSSL_ALL) || \\\n$1/' "$ws/wolfssl/ssl.h"
+  grep -q 'WOLFSSL_LEEC_LEAN' "$ws/src/ssl.c" && grep -q 'WOLFSSL_LEEC_LEAN' "$ws/wolfssl/ssl.h" ||
+    { echo "build-lean.sh: could not enable wolfSSL_CTX_get_verify_mode in $ws" >&2; exit 1; }
+  mkdir -p "$b/obj" "$out/include"
+  cp -r "$ws/wolfssl" "$out/include/"
+  rm -f "$out/include/wolfssl/options.h.in" "$out/include/wolfssl/"*.am
+  {
+    sed '/^#endif$/,$d' "$here/wolfssl-options.h"
+    echo "/* $triple (deps/build-lean.sh) */"
+    for d in $wolf_defs; do echo "#define $d"; done
+    echo "#endif"
+  } >"$out/include/wolfssl/options.h"
+  local wflags="$cflags -DWOLFSSL_IGNORE_FILE_WARN -DHAVE_SYS_TIME_H -DHAVE___UINT128_T=1"
+  wflags+=" -include $out/include/wolfssl/options.h -I$out/include -I$ws"
+  local files
+  files=$(cd "$ws" && ls src/*.c wolfcrypt/src/*.c |
+    grep -Ev '^src/(bio|x509|x509_str|pk|ssl_misc|conf|sniffer)\.c$' |
+    grep -Ev '^wolfcrypt/src/(evp|misc|sp_(arm32|arm64|armthumb|c32|c64|cortexm|dsp32|x86_64)|wc_dsp)\.c$')
+  for f in $files $wolf_sp; do objs+=("$b/obj/$(echo "$f" | tr / _).o"); done
+  for f in $files $wolf_sp; do
+    echo "$cc $wflags -c $ws/$f -o $b/obj/$(echo "$f" | tr / _).o"
+  done | xargs -P "$jobs" -I{} sh -c '{} 2>>'"$b"'/build.log' ||
+    { tail -40 "$b/build.log" >&2; echo "build-lean.sh: wolfSSL build failed" >&2; exit 1; }
+  rm -f "$out/lib/libwolfssl.a"
+  $ar rcs "$out/lib/libwolfssl.a" "${objs[@]}"
+}
 
 build_libs() {
 rm -f "$out/stamp" "$out/ca.stamp"
@@ -105,11 +146,12 @@ echo "-- lean deps: building libcurl ($tls) and cJSON for $triple in $out"
 
 # ---- sources: Debian's source packages --------------------------------------------------
 src=$out/src
-if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$versions" ]; then
+srcpkgs="curl cjson"; [ "$tls" = wolfssl ] && srcpkgs+=" wolfssl"
+if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$versions$srcpkgs" ]; then
   rm -rf "$src"; mkdir -p "$src"
-  if ! (cd "$src" && apt-get source -qq curl cjson >fetch.log 2>&1); then
+  if ! (cd "$src" && apt-get source -qq $srcpkgs >fetch.log 2>&1); then
     cat "$src/fetch.log" >&2
-    echo "build-lean.sh: apt-get source curl cjson failed: needs a deb-src entry (bash .ci/deps lean)" >&2
+    echo "build-lean.sh: apt-get source $srcpkgs failed: needs a deb-src entry (bash .ci/deps lean)" >&2
     exit 1
   fi
   curl_src=$(find "$src" -maxdepth 1 -type d -name 'curl-*' | head -1)
@@ -122,14 +164,15 @@ if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$versions" ]; then
   for p in "$here"/patches/*.patch; do
     patch -d "$curl_src" -p1 -s <"$p"
   done
-  echo "$versions" >"$src/.fetched"
+  echo "$versions$srcpkgs" >"$src/.fetched"
 fi
 curl_src=$(find "$src" -maxdepth 1 -type d -name 'curl-*' | head -1)
 cjson_src=$(find "$src" -maxdepth 1 -type d -name 'cjson-*' | head -1)
 [ -n "$curl_src" ] && [ -n "$cjson_src" ] || { echo "build-lean.sh: sources missing in $src" >&2; exit 1; }
 
-rm -rf "$out/lib" "$out/include" "$out/curl-build"
+rm -rf "$out/lib" "$out/include" "$out/curl-build" "$out/wolfssl-build"
 mkdir -p "$out/lib" "$out/include/cjson"
+[ "$tls" = wolfssl ] && build_wolfssl
 
 extra_cflags=""
 ((embed)) && extra_cflags=" -DLEEC_EMBEDDED_CA"
@@ -166,13 +209,15 @@ cp "$cjson_src/cJSON.h" "$out/include/cjson/"
 
 # The static TLS libraries next to libcurl.a (cmake/LeecDeps.cmake links lib/*.a from here).
 for f in $tls_libs; do cp "$f" "$out/lib/"; done
+wolfssl_src=$(find "$src" -maxdepth 1 -type d -name 'wolfssl-*' | head -1)
 {
   echo "curl $(basename "$curl_src") $(head -1 "$curl_src/debian/changelog" | sed -E 's/.*\((.*)\).*/\1/')"
   echo "cjson $(basename "$cjson_src") $(head -1 "$cjson_src/debian/changelog" | sed -E 's/.*\((.*)\).*/\1/')"
-  if [ "$tls" = wolfssl ]; then echo "tls $tls_pkg:$deb_arch $(cat "$out/sysroot/.version")"
+  if [ "$tls" = wolfssl ]; then
+    echo "tls wolfssl $(basename "$wolfssl_src") $(head -1 "$wolfssl_src/debian/changelog" | sed -E 's/.*\((.*)\).*/\1/') (deps/wolfssl-options.h, $wolf_arch)"
   else echo "tls $tls_pkg:$deb_arch $(dpkg-query -W -f='${Version}' "$tls_pkg:$deb_arch" 2>/dev/null)"; fi
 } >"$out/versions.txt"
-rm -rf "$out/curl-build" "$out"/*.o
+rm -rf "$out/curl-build" "$out/wolfssl-build" "$out"/*.o
 echo "$config" >"$out/stamp"
 echo "-- lean deps: done ($(cat "$out/versions.txt" | tr '\n' ';'))"
 }

@@ -6,6 +6,7 @@
 #include "core/bind.h"
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,6 +15,11 @@ int main(void)
     /* init_ms in health: from here (after exec and the dynamic loader, which only
      * Lambda's Init Duration sees) to the first /next, curl_global_init included. */
     uint64_t t_main_us = clock_mono_us();
+    /* libcurl runs with CURLOPT_NOSIGNAL, so it does not ignore SIGPIPE itself, and the TLS
+     * library writes with plain send(): a peer that closed the connection (e.g. Home
+     * Assistant refusing a TLS client without certificate) must be an EPIPE error of that
+     * request, not the death of the process. */
+    signal(SIGPIPE, SIG_IGN);
     static struct app app;
     static struct app_config cfg; /* from the compiled tables (core/bind.c) */
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");

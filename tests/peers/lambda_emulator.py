@@ -18,12 +18,19 @@ LambdaEmulator(command=None, env=None, *, timeout_s=8.0, memory_mb=128,
                function_name="leec-function", function_version="$LATEST",
                region="eu-west-1", handler="leec", task_root=None,
                log_format=None, log_level=None, init_timeout_s=10.0,
-               port=0, cwd=None, echo_logs=False, after_answer_s=2.0)
+               port=0, cwd=None, echo_logs=False, after_answer_s=2.0,
+               preexec_fn=None, on_first_next=None, on_answer=None)
     command: argv list (or one path string); default LEEC_BUILD_DIR/runtime/bootstrap.
     env: extra environment for the function (added after Lambda's variables).
     after_answer_s: how long invoke() waits, after the answer, for the runtime to ask for
          the next event (so the invocation's late log lines are in its own window; capped by
          the invocation's deadline). Lines later than that go to the next window.
+    preexec_fn: run in the child between fork and exec (bench/first_answer.py puts the
+         process into a CPU-accounting cgroup there).
+    on_first_next(pid): called when a process asks for its first event, before the event
+         is sent (the end of init: bench/first_answer.py moves it into a CPU-quota cgroup).
+    on_answer(pid): called when an invocation's response or error arrives, before it is
+         acknowledged (bench/first_answer.py reads the CPU used up to the answer).
   .start() -> self                 binds 127.0.0.1:port (0 = free port)
   .address                         "127.0.0.1:PORT" (AWS_LAMBDA_RUNTIME_API)
   .invoke(event, trace_id=None, timeout_s=None, client_context=None,
@@ -253,7 +260,8 @@ class LambdaEmulator:
     def __init__(self, command=None, env=None, *, timeout_s=8.0, memory_mb=128,
                  function_name="leec-function", function_version="$LATEST", region="eu-west-1",
                  handler="leec", task_root=None, log_format=None, log_level=None,
-                 init_timeout_s=10.0, port=0, cwd=None, echo_logs=False, after_answer_s=2.0):
+                 init_timeout_s=10.0, port=0, cwd=None, echo_logs=False, after_answer_s=2.0,
+                 preexec_fn=None, on_first_next=None, on_answer=None):
         if command is None:
             command = [default_bootstrap()]
         elif isinstance(command, str):
@@ -276,6 +284,9 @@ class LambdaEmulator:
         self.cwd = cwd or self.task_root
         self.echo_logs = echo_logs
         self.after_answer_s = float(after_answer_s)
+        self.preexec_fn = preexec_fn
+        self.on_first_next = on_first_next
+        self.on_answer = on_answer
         self.arn = "arn:aws:lambda:%s:%s:function:%s" % (region, ACCOUNT, function_name)
 
         self.init_times_ms = []
@@ -380,7 +391,8 @@ class LambdaEmulator:
             self._spawned_at = time.monotonic()
             proc = subprocess.Popen(self.command, env=self.function_env(), cwd=self.cwd,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+                                    stderr=subprocess.PIPE, start_new_session=True,
+                                    preexec_fn=self.preexec_fn)
             self._proc = proc
             self._pipes = [proc.stdout, proc.stderr]
             gen = self._gen
@@ -494,6 +506,8 @@ class LambdaEmulator:
                 self._first_next_at = time.monotonic()
                 self.init_times_ms.append((self._first_next_at - self._spawned_at) * 1000.0)
                 self._cond.notify_all()
+                if self.on_first_next is not None and self._proc is not None:
+                    self.on_first_next(self._proc.pid)
             while not self._queue and gen == self._gen and not self._stopping:
                 self._cond.wait()
             if gen != self._gen or self._stopping:
@@ -523,7 +537,14 @@ class LambdaEmulator:
             headers["Lambda-Runtime-Aws-Tenant-Id"] = inv.tenant_id
         h._send(200, inv.event, headers)
 
+    def _answered(self):
+        if self.on_answer is not None:
+            proc = self._proc
+            if proc is not None:
+                self.on_answer(proc.pid)
+
     def _response(self, rid, body, total):
+        self._answered()
         with self._cond:
             inv = self._inflight.get(rid)
             if inv is None:
@@ -538,6 +559,7 @@ class LambdaEmulator:
         return 202, {"status": "OK"}
 
     def _error(self, rid, error_type, body):
+        self._answered()
         with self._cond:
             inv = self._inflight.pop(rid, None)
         if inv is None:
