@@ -700,13 +700,13 @@ static bool same_content(const char *path, const char *text)
     return same;
 }
 
+/* Writes the file's new content to a temporary beside it (always: whether it differs
+ * from the file in place is decided under the lock, when nothing else can change it). */
 static int stage(const char *dir, struct staged *s, struct diag *d)
 {
     struct sbuf p = {0}, t = {0};
     sbuf_printf(&p, "%s/%s", dir, s->name);
     s->path = p.s;
-    if (same_content(s->path, s->text))
-        return 0;
     sbuf_printf(&t, "%s/.%s.XXXXXX", dir, s->name);
     int fd = mkstemp(t.s);
     size_t len = strlen(s->text);
@@ -728,10 +728,22 @@ static int stage(const char *dir, struct staged *s, struct diag *d)
     return 0;
 }
 
+/* One file on its own (rename is atomic): unchanged content is left alone. */
+static int same_content_or_stage(const char *dir, struct staged *s, struct diag *d)
+{
+    struct sbuf p = {0};
+    sbuf_printf(&p, "%s/%s", dir, s->name);
+    bool same = same_content(p.s, s->text);
+    sbuf_free(&p);
+    if (same)
+        return 0; /* s->tmp stays NULL: nothing to rename */
+    return stage(dir, s, d);
+}
+
 int emit_write_file(const char *dir, const char *name, const char *text, struct diag *d)
 {
     struct staged s = {name, text, NULL, NULL};
-    int rc = stage(dir, &s, d);
+    int rc = same_content_or_stage(dir, &s, d);
     if (!rc && s.tmp && rename(s.tmp, s.path) != 0) {
         diag_error(d, NULL, "cannot replace '%s': %s", s.path, strerror(errno));
         unlink(s.tmp);
@@ -771,6 +783,12 @@ int emit_config(const struct resolved *r, const char *project_path, const char *
     }
     for (size_t i = 0; i < NFILES; i++) {
         bool moved = false;
+        /* under the lock: a file that already holds exactly this content keeps its mtime */
+        if (files[i].tmp && !rc && same_content(files[i].path, files[i].text)) {
+            unlink(files[i].tmp);
+            free(files[i].tmp);
+            files[i].tmp = NULL;
+        }
         if (files[i].tmp && !rc) {
             moved = rename(files[i].tmp, files[i].path) == 0;
             if (!moved) {
