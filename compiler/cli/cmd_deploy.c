@@ -60,6 +60,20 @@ static const char *jstr(const cJSON *o, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The ARN AWS gave (known), else the one it will have (a dry run, or an answer without
+ * it): arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE. malloc'd. */
+static char *arn_of(const struct deploy *dp, const char *known, const char *service,
+                    const char *resource)
+{
+    struct sbuf a = {0};
+    if (known && *known && !dp->aws.dry_run)
+        sbuf_add(&a, known);
+    else
+        sbuf_printf(&a, "arn:%s:%s:%s:%s:%s", dp->partition ? dp->partition : "aws", service,
+                    dp->aws.region, dp->account ? dp->account : "<account>", resource);
+    return a.s;
+}
+
 static void note_done(struct deploy *dp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void note_done(struct deploy *dp, const char *fmt, ...)
@@ -978,14 +992,7 @@ static int ensure_watch(struct deploy *dp)
         const char *mk[] = {"create-topic", "--name", name.s, NULL};
         if ((rc = step(dp, "sns", mk, "creating the alarm topic", &c)))
             goto out;
-        const char *arn = jstr(c.json, "TopicArn");
-        struct sbuf t = {0};
-        if (dp->aws.dry_run || !arn)
-            sbuf_printf(&t, "arn:%s:sns:%s:%s:%s", dp->partition ? dp->partition : "aws",
-                        dp->aws.region, dp->account ? dp->account : "<account>", name.s);
-        else
-            sbuf_add(&t, arn);
-        topic = t.s;
+        topic = arn_of(dp, jstr(c.json, "TopicArn"), "sns", name.s);
         aws_call_free(&c);
         note_done(dp, "SNS topic %s", topic);
         const char *ls[] = {"list-subscriptions-by-topic", "--topic-arn", topic, NULL};
@@ -1053,25 +1060,20 @@ static int ensure_watch(struct deploy *dp)
                           NULL};
     if ((rc = step(dp, "events", rule, "creating the hourly probe rule", &c)))
         goto out;
-    const char *rarn = jstr(c.json, "RuleArn");
-    struct sbuf r = {0};
-    if (dp->aws.dry_run || !rarn)
-        sbuf_printf(&r, "arn:%s:events:%s:%s:rule/%s", dp->partition ? dp->partition : "aws",
-                    dp->aws.region, dp->account ? dp->account : "<account>", name.s);
-    else
-        sbuf_add(&r, rarn);
-    dp->rule_arn = r.s;
+    struct sbuf rule_res = {0};
+    sbuf_printf(&rule_res, "rule/%s", name.s);
+    dp->rule_arn = arn_of(dp, jstr(c.json, "RuleArn"), "events", rule_res.s);
+    sbuf_free(&rule_res);
     aws_call_free(&c);
     cJSON *targets = cJSON_CreateArray();
     cJSON *t = cJSON_CreateObject();
     cJSON_AddStringToObject(t, "Id", "leec-probe");
-    struct sbuf fa = {0};
-    if (dp->function_arn && *dp->function_arn)
-        sbuf_add(&fa, dp->function_arn);
-    else
-        sbuf_printf(&fa, "arn:%s:lambda:%s:%s:function:%s", dp->partition ? dp->partition : "aws",
-                    dp->aws.region, dp->account ? dp->account : "<account>", F);
-    cJSON_AddStringToObject(t, "Arn", fa.s);
+    struct sbuf fn_res = {0};
+    sbuf_printf(&fn_res, "function:%s", F);
+    char *fa = dp->function_arn && *dp->function_arn ? xstrdup(dp->function_arn)
+                                                     : arn_of(dp, NULL, "lambda", fn_res.s);
+    sbuf_free(&fn_res);
+    cJSON_AddStringToObject(t, "Arn", fa);
     cJSON_AddStringToObject(t, "Input", "{\"leec_probe\":true,\"scheduled\":true}");
     cJSON_AddItemToArray(targets, t);
     char *tj = cJSON_PrintUnformatted(targets);
@@ -1079,7 +1081,7 @@ static int ensure_watch(struct deploy *dp)
     const char *put[] = {"put-targets", "--rule", name.s, "--targets", tj, NULL};
     rc = step(dp, "events", put, "pointing the hourly probe at the function", &c);
     cJSON_free(tj);
-    sbuf_free(&fa);
+    free(fa);
     if (!rc) {
         aws_call_free(&c);
         note_done(dp, "EventBridge rule %s (hourly probe)", name.s);
