@@ -39,13 +39,40 @@ AS_NOBODY = ([SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups"]
 CAN_TEST_UNREADABLE = os.geteuid() != 0 or bool(AS_NOBODY)
 
 
+_NOBODY_TOOL = None
+
+
+def nobody_tool():
+    """leec and the catalog copied where nobody can read them (the source and build trees
+    may sit in a directory only root can enter, as a CI clone in a 0700 mktemp does):
+    (binary, catalog root)."""
+    global _NOBODY_TOOL
+    if _NOBODY_TOOL is None:
+        top = tempfile.mkdtemp(prefix="leec-nobody-")
+        os.chmod(top, 0o755)
+        exe = os.path.join(top, "leec")
+        shutil.copy2(LEEC, exe)
+        os.chmod(exe, 0o755)
+        for d in ("schemas", "presets"):
+            shutil.copytree(os.path.join(SRC, d), os.path.join(top, d))
+        for root, dirs, files in os.walk(top):
+            for x in dirs:
+                os.chmod(os.path.join(root, x), 0o755)
+            for x in files:
+                if x != "leec":
+                    os.chmod(os.path.join(root, x), 0o644)
+        _NOBODY_TOOL = (exe, top)
+    return _NOBODY_TOOL
+
+
 def run(args, cwd, timeout=30, stdin=None, env=None, unprivileged=False):
     """leec ARGS in cwd; (exit code, stderr text). Fails on a timeout or on more than
     OUTPUT_CAP bytes of output."""
+    exe, root = nobody_tool() if unprivileged else (LEEC, SRC)
     prefix = AS_NOBODY if unprivileged else []
     with tempfile.TemporaryFile() as err:
         try:
-            p = subprocess.run(prefix + [LEEC, "--root", SRC] + args, cwd=cwd, stdin=stdin,
+            p = subprocess.run(prefix + [exe, "--root", root] + args, cwd=cwd, stdin=stdin,
                                stdout=subprocess.DEVNULL, stderr=err, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
             raise AssertionError("leec %s: no answer after %d s" % (" ".join(args), timeout))
