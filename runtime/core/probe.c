@@ -244,7 +244,9 @@ static bool probe_connect(struct app *a, const struct rapi_invocation *inv, stru
     /* TCP */
     if (rc == CURLE_COULDNT_CONNECT || (rc == CURLE_OPERATION_TIMEDOUT && !t_tcp) ||
         (rc != CURLE_OK && !is_tls_error(rc) && !t_tcp)) {
-        snprintf(f, sizeof f, "no connection to %s port %s: %s", *ipbuf ? ipbuf : host, port,
+        /* bounded fields: the finding fits f whatever curl says */
+        snprintf(f, sizeof f, "no connection to %.200s port %.8s: %.250s", *ipbuf ? ipbuf : host,
+                 port,
                  rc == CURLE_OPERATION_TIMEDOUT ? "timed out (dropped by a firewall?)"
                  : *cerr                        ? cerr
                                                 : curl_easy_strerror(rc));
@@ -276,8 +278,8 @@ static bool probe_connect(struct app *a, const struct rapi_invocation *inv, stru
     else
         snprintf(cert, sizeof cert, "certificate details not available from this TLS library");
     if (rc != CURLE_OK) {
-        snprintf(f, sizeof f, "verification failed: %s; %s", *cerr ? cerr : curl_easy_strerror(rc),
-                 cert);
+        snprintf(f, sizeof f, "verification failed: %.200s; %.280s",
+                 *cerr ? cerr : curl_easy_strerror(rc), cert);
         add_check(p, "tls", false, span_ms(t_tcp, t_tls), f);
         if (cs.have && cs.not_after[0] && cs.days_left < 0)
             snprintf(p->remedy, sizeof p->remedy,
