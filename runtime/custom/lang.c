@@ -202,6 +202,8 @@ size_t sk_normalise(const char *in, char *out, size_t len)
             out[at++] = (char)ch; /* Latin-1 capital → small: second byte + 0x20 */
             out[at++] = (char)(s[1] + 0x20);
         } else {
+            if (at + l >= len) /* a whole character and the NUL must fit: stop before it */
+                break;
             memcpy(out + at, s, l);
             at += l;
         }
