@@ -183,7 +183,7 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
     if (init_guards(a, error_type, why, whylen) != 0 ||
         init_secrets(a, error_type, why, whylen) != 0 || init_ha_client(a, why, whylen) != 0)
         return -1;
-    if (a->settings.preconnect)
+    if (a->settings.preconnect && ha_client_can_preconnect())
         preconnect_ha(a);
 
     log_emit(LOG_LEVEL_INFO, "bootstrap ready", LOG_STR("version", LEEC_VERSION),

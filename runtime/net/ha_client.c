@@ -641,22 +641,21 @@ int ha_client_get(struct ha_client *c, const char *path, const char *bearer_toke
     return do_request(c, false, path, bearer_token, NULL, 0, budget_ms, res);
 }
 
+/* Defined by leec's curl patch (deps/patches/leec-curl-reuse-preconnected.patch); absent from
+ * a libcurl without it (the non-lean build's Debian libcurl), where a connect-only connection
+ * is closed, not handed over, and connecting early would cost a second handshake. */
+extern const int leec_curl_connect_only_handover __attribute__((weak));
+
+bool ha_client_can_preconnect(void) { return &leec_curl_connect_only_handover != NULL; }
+
 int ha_client_preconnect(struct ha_client *c, uint64_t budget_ms, struct ha_result *res)
 {
-    memset(res, 0, sizeof *res);
-    res->outcome = HA_INVALID;
-    if (!c || !c->h) {
-        snprintf(res->error, sizeof res->error, "no client");
+    char url[HA_MAX_URL]; /* the base URL: the connection is matched on scheme, host, port */
+    if (check_request(c, false, "/", NULL, NULL, 0, budget_ms, url, sizeof url, res) != 0)
         return -1;
-    }
-    if (budget_ms == 0) {
-        res->outcome = HA_TIMEOUT;
-        snprintf(res->error, sizeof res->error, "no time left");
-        return -1;
-    }
-    char url[HA_MAX_URL];
-    if ((size_t)snprintf(url, sizeof url, "%s/", c->base) >= sizeof url) {
-        snprintf(res->error, sizeof res->error, "url too long");
+    if (!ha_client_can_preconnect()) {
+        snprintf(res->error, sizeof res->error,
+                 "this libcurl closes a connect-only connection (leec's lean build hands it over)");
         return -1;
     }
     char ebuf[CURL_ERROR_SIZE] = "";

@@ -100,6 +100,9 @@ int ha_client_get(struct ha_client *c, const char *path, const char *bearer_toke
  * Lambda's init, which runs at a full CPU. 0 when connected; res says what failed
  * (bytes_sent_maybe is never set: no request exists). */
 int ha_client_preconnect(struct ha_client *c, uint64_t budget_ms, struct ha_result *res);
+/* Whether the linked libcurl hands a connection made by ha_client_preconnect to the next
+ * request (leec's lean build: deps/patches); without it ha_client_preconnect refuses. */
+bool ha_client_can_preconnect(void);
 void ha_result_free(struct ha_result *res);
 
 const char *ha_outcome_name(enum ha_outcome o); /* "ok", "http_error", ... */

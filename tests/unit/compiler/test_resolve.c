@@ -72,7 +72,7 @@ START_TEST(test_catalog_loads)
     ck_assert_uint_eq(Cat.ntiers, 5);
     ck_assert_uint_ge(Cat.npresets, 26);
     ck_assert_uint_eq(Cat.nfpresets, 5);
-    ck_assert(near(Cat.baseline_rss, 4 * MiB)); /* schemas/baseline.yaml */
+    ck_assert(near(Cat.baseline_rss, 3.5 * MiB)); /* schemas/baseline.yaml */
     for (const char *const *t =
              (const char *const[]){"minimum", "standard", "performance", "maximum", "user", NULL};
          *t; t++)
@@ -229,9 +229,9 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     ck_assert(resolve(&r, &Cat, "ultra_conservative", NULL, "full", D));
     const double cache = 1 * MiB + 50 * 2 * 64; /* state pool + index (response pool empty) */
     const double breaker = 512;
-    const double features = 7 * 8 * KiB;                         /* full: 7 counted */
-    const double http = 3 * MiB + 256 * KiB * 2 + 20000 * 112.0; /* + reply tree */
-    const double lambda = 64 * KiB * 2 + 20000 * 112.0 + 256 * KiB * 2;
+    const double features = 7 * 8 * KiB;                      /* full: 7 counted */
+    const double http = 768 * KiB + 256 * KiB + 20000 * 88.0; /* + reply tree */
+    const double lambda = 64 * KiB + 20000 * 88.0 + 256 * KiB;
     const double logging = 1 * KiB * 4;
     const double metrics = 4 * KiB;
     const double security = 16 * 96.0 + 16 * KiB; /* rate_limit on */
@@ -241,7 +241,7 @@ START_TEST(test_memory_ultra_conservative_by_hand)
     } want[] = {{"cache", cache},     {"circuit_breaker", breaker}, {"features", features},
                 {"http", http},       {"lambda", lambda},           {"logging", logging},
                 {"metrics", metrics}, {"security", security}};
-    double total = 4 * MiB; /* schemas/baseline.yaml */
+    double total = 3.5 * MiB; /* schemas/baseline.yaml */
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct riface *ri = resolved_iface(&r, want[i].name);
         ck_assert_ptr_nonnull(ri);

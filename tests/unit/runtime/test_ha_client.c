@@ -199,6 +199,117 @@ START_TEST(reused_connection_dies_no_resend_get)
 }
 END_TEST
 
+/* The connection made during init is the one the first request goes on; nothing is sent
+ * by the connect itself. */
+START_TEST(preconnect_then_request_reuses)
+{
+    if (!ha_client_can_preconnect())
+        return; /* Debian's libcurl (non-lean build): ha_client_preconnect refuses, tested below */
+    struct lsrv *s = ls_start();
+    struct ha_client *c = client_for(s->port, 0);
+    struct ha_result r;
+    ck_assert_int_eq(ha_client_preconnect(c, 1000, &r), 0);
+    ck_assert_int_eq(r.outcome, HA_OK);
+    ck_assert(!r.bytes_sent_maybe);
+    usleep(100 * 1000);
+    ck_assert_int_eq(s->connections, 1);
+    ck_assert_int_eq(ls_requests(s), 0);
+    ls_set(s, LS_RESPOND, 200, "{\"event\":{}}", 0);
+    ck_assert_int_eq(ha_client_post_json(c, "/p", "T", "{\"a\":1}", 7, 2000, &r), 0);
+    ha_result_free(&r);
+    ck_assert_int_eq(ls_requests(s), 1);
+    ck_assert_int_eq(s->connections, 1);
+    ha_client_free(c);
+    ls_stop(s);
+}
+END_TEST
+
+/* A server that closes its first connection at once (FIN) and answers one request on the
+ * second. */
+struct close_first {
+    int lfd, port, connections, requests;
+};
+
+static void *close_first_serve(void *arg)
+{
+    struct close_first *cf = arg;
+    for (int i = 0; i < 2; i++) {
+        int fd = accept(cf->lfd, NULL, NULL);
+        if (fd < 0)
+            return NULL;
+        cf->connections++;
+        if (i == 0) {
+            close(fd);
+            continue;
+        }
+        char buf[4096];
+        size_t n = 0;
+        ssize_t r;
+        while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0) {
+            n += (size_t)r;
+            buf[n] = '\0';
+            char *end = strstr(buf, "\r\n\r\n");
+            if (end && strlen(end + 4) >= 7) /* the 7-byte body */
+                break;
+        }
+        cf->requests++;
+        static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 12\r\n\r\n{\"event\":{}}";
+        ssize_t w = write(fd, reply, sizeof reply - 1);
+        (void)w;
+        usleep(200 * 1000);
+        close(fd);
+    }
+    return NULL;
+}
+
+/* A pre-connected socket the server closed is found dead before the request leaves: the
+ * request goes on a new connection, once. */
+START_TEST(preconnect_closed_by_server_is_replaced)
+{
+    if (!ha_client_can_preconnect())
+        return;
+    struct close_first cf = {.lfd = socket(AF_INET, SOCK_STREAM, 0)};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    ck_assert_int_eq(bind(cf.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(cf.lfd, 4), 0);
+    ck_assert_int_eq(getsockname(cf.lfd, (struct sockaddr *)&sa, &sl), 0);
+    cf.port = ntohs(sa.sin_port);
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, close_first_serve, &cf), 0);
+    struct ha_client *c = client_for(cf.port, 0);
+    struct ha_result r;
+    ck_assert_int_eq(ha_client_preconnect(c, 1000, &r), 0);
+    usleep(100 * 1000); /* the FIN arrives */
+    int rc = ha_client_post_json(c, "/p", "T", "{\"a\":1}", 7, 2000, &r);
+    ck_assert_msg(rc == 0, "%s: %s", ha_outcome_name(r.outcome), r.error);
+    ck_assert_uint_eq(r.attempts, 1);
+    ha_result_free(&r);
+    pthread_join(th, NULL);
+    ck_assert_int_eq(cf.connections, 2);
+    ck_assert_int_eq(cf.requests, 1);
+    close(cf.lfd);
+    ha_client_free(c);
+}
+END_TEST
+
+START_TEST(preconnect_failures)
+{
+    struct ha_result r;
+    ck_assert_int_eq(ha_client_preconnect(NULL, 1000, &r), -1);
+    ck_assert_int_eq(r.outcome, HA_INVALID);
+    struct ha_client *c = client_for(ls_closed_port(), 0);
+    ck_assert_int_eq(ha_client_preconnect(c, 0, &r), -1);
+    ck_assert_int_eq(r.outcome, HA_TIMEOUT);
+    ck_assert_int_eq(ha_client_preconnect(c, 1000, &r), -1);
+    ck_assert_int_eq(r.outcome, ha_client_can_preconnect() ? HA_CONNECT_FAILED : HA_INVALID);
+    ck_assert(!r.bytes_sent_maybe);
+    ck_assert_msg(r.error[0], "a reason");
+    ha_client_free(c);
+}
+END_TEST
+
 START_TEST(refused_retried_once)
 {
     struct ha_client *c = client_for(ls_closed_port(), 0);
@@ -438,6 +549,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, settings_validation);
+    tcase_add_test(tc, preconnect_then_request_reuses);
+    tcase_add_test(tc, preconnect_closed_by_server_is_replaced);
+    tcase_add_test(tc, preconnect_failures);
     tcase_add_test(tc, post_ok_keepalive_and_headers);
     tcase_add_test(tc, http_errors_one_request_each);
     tcase_add_test(tc, reset_and_close_never_retried);
