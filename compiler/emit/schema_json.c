@@ -701,7 +701,7 @@ static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
 
 #define ENV_PATTERN "^[A-Za-z_][A-Za-z0-9_]*$"
 #define ENV_MSG     "an environment variable name: letters, digits and _, not starting with a digit"
-#define SSM_MSG     "SSM parameter names start with '/'"
+#define SSM_MSG     "an SSM parameter name, which starts with '/'"
 
 static cJSON *secret_schema(void)
 {

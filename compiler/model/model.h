@@ -135,6 +135,7 @@ struct shape {
     bool required;
     char *doc;
     char *pattern; /* SH_STRING: JSON Schema pattern, or NULL */
+    void *re;      /* pattern compiled (model/shape.h), or NULL */
     char **values; /* SH_ENUM */
     size_t nvalues;
     bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */

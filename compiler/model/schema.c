@@ -4,6 +4,7 @@
 #include "model/schema.h"
 
 #include "model/catalog.h"
+#include "model/shape.h"
 #include "front/util.h"
 #include "model/values.h"
 #include "front/ycheck.h"
@@ -406,6 +407,15 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
         const char *ps = ystring(d, n, "pattern");
         sh->pattern = ps ? xstrdup(ps) : NULL;
         ok = ok && ps;
+        /* leec checks values against the pattern too (model/shape.c): it must compile. */
+        char err[160];
+        if (ps && sh->kind != SH_STRING) {
+            diag_error(d, &n->loc, "a pattern is for a string shape");
+            ok = false;
+        } else if (ps && !(sh->re = shape_pattern_compile(ps, err, sizeof err))) {
+            diag_error(d, &n->loc, "pattern '%s' cannot be used: %s", ps, err);
+            ok = false;
+        }
     }
     if ((n = ymap_get(m, "limit"))) {
         const char *ls = ystring(d, n, "limit");
@@ -532,6 +542,7 @@ void schema_free_shape(struct shape *s)
     free(s->name);
     free(s->doc);
     free(s->pattern);
+    shape_pattern_free(s->re);
     free(s->limit);
     free(s->message);
     free(s->default_text);
@@ -611,22 +622,46 @@ static bool check_need(const struct catalog *cat, struct diag *d, const struct n
     return true;
 }
 
-/* The project-file shapes compiler/project.c reads by path. */
+/* The project-file shapes model/project.c reads by path (its hooks and the copy into
+ * struct project): a schema that renames or retypes one fails here, located. */
 static const struct shape_need {
     const char *path;
     enum shape_kind kind;
 } shape_needs[] = {
     {"home_assistant", SH_OBJECT},
+    {"home_assistant.url", SH_STRING},
+    {"home_assistant.allow_http", SH_BOOL},
     {"home_assistant.token", SH_OBJECT},
+    {"home_assistant.token.mode", SH_ENUM},
+    {"home_assistant.token.env", SH_STRING},
+    {"home_assistant.token.ssm", SH_STRING},
     {"home_assistant.tls", SH_OBJECT},
+    {"home_assistant.tls.verify", SH_BOOL},
+    {"home_assistant.tls.ca_bundle", SH_STRING},
+    {"home_assistant.tls.client_cert", SH_STRING},
+    {"home_assistant.tls.client_key", SH_STRING},
     {"home_assistant.headers", SH_MAP},
     {"alexa", SH_OBJECT},
+    {"alexa.skill_ids", SH_LIST},
     {"alexa.discovery", SH_OBJECT},
+    {"alexa.discovery.include", SH_LIST},
+    {"alexa.discovery.exclude", SH_LIST},
+    {"alexa.discovery.friendly_names", SH_MAP},
     {"alexa.discovery.categories", SH_MAP},
     {"alexa.discovery.remove_capabilities", SH_LIST},
     {"alexa.announce", SH_OBJECT},
+    {"alexa.announce.tts_entity", SH_STRING},
+    {"alexa.announce.media_players", SH_LIST},
+    {"alexa.notify_target", SH_STRING},
+    {"alexa.languages", SH_LIST},
     {"budget", SH_OBJECT},
+    {"budget.free_tier_metrics", SH_BOOL},
+    {"budget.allow_paid", SH_BOOL},
+    {"budget.invocations_per_day", SH_INT},
+    {"budget.avg_duration", SH_DURATION},
     {"alarms", SH_OBJECT},
+    {"alarms.enabled", SH_BOOL},
+    {"alarms.email", SH_STRING},
 };
 
 static bool check_shapes(const struct catalog *cat, struct diag *d)
@@ -647,8 +682,17 @@ static bool check_shapes(const struct catalog *cat, struct diag *d)
         ok = false;
     }
     const struct shape *rc = catalog_shape(cat, "alexa.discovery.remove_capabilities");
-    if (rc && rc->kind == SH_LIST && rc->of->kind != SH_OBJECT) {
-        diag_error(d, &rc->loc, "alexa.discovery.remove_capabilities must be a list of objects");
+    if (rc && rc->kind == SH_LIST &&
+        (rc->of->kind != SH_OBJECT || !catalog_shape_key(rc->of, "endpoint") ||
+         !catalog_shape_key(rc->of, "interface"))) {
+        diag_error(d, &rc->loc,
+                   "alexa.discovery.remove_capabilities must be a list of objects with endpoint "
+                   "and interface");
+        ok = false;
+    }
+    const struct shape *h0 = catalog_shape(cat, "home_assistant.headers");
+    if (h0 && h0->kind == SH_MAP && h0->of->kind != SH_SECRET) {
+        diag_error(d, &h0->loc, "home_assistant.headers must be a map of secrets");
         ok = false;
     }
     const struct shape *h = catalog_shape(cat, "home_assistant.headers");
