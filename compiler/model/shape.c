@@ -347,14 +347,16 @@ static bool too_many(struct walk *w, const struct shape *sh, const char *path,
 }
 
 static bool read_object(struct walk *w, const struct shape *sh, const char *path, const char *what,
-                        const struct ynode *n, struct sval *v)
+                        const struct ynode *n, struct sval *v, bool *typed)
 {
     v->items = xcalloc(sh->nkeys + 1, sizeof *v->items);
     v->n = sh->nkeys;
     bool ok = true;
+    *typed = n != NULL;
     if (n && !ycheck_map(w->d, n, what)) {
         ok = false;
         n = NULL; /* its keys are defaults, not read */
+        *typed = false;
     } else if (n && !ycheck_keys(w->d, n, sh->key_names, sh->nkeys, what)) {
         ok = false;
     }
@@ -440,9 +442,9 @@ static bool read_value(struct walk *w, const struct shape *sh, const char *path,
     v->node = n;
     v->loc = n ? n->loc : parent ? parent->loc : sh->loc;
     v->set = n != NULL;
-    bool ok;
+    bool ok, typed = true;
     if (sh->kind == SH_OBJECT) {
-        ok = read_object(w, sh, path, what, n, v);
+        ok = read_object(w, sh, path, what, n, v, &typed);
     } else if (!n) {
         apply_default(sh, v);
         v->ok = true;
@@ -455,8 +457,11 @@ static bool read_value(struct walk *w, const struct shape *sh, const char *path,
         v->ok = read_scalar(w, sh, path, what, n, key, parent, v);
         return v->ok;
     }
-    /* Containers: the code checks once every child is read. */
-    if (n || sh->kind != SH_OBJECT)
+    /* Containers: the code checks once every child is read (of one that is there, of
+     * the right kind). */
+    if (sh->kind != SH_OBJECT)
+        typed = v->items != NULL;
+    if (typed)
         ok = run_hook(w, path, key, parent, v) && ok;
     v->ok = ok;
     return ok;
