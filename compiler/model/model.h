@@ -149,6 +149,7 @@ struct shape {
     size_t nkeys;
     struct shape *of; /* SH_MAP values, SH_LIST items */
     char *limit;      /* name in limits.yaml, or NULL */
+    char *runtime;    /* a section the bootstrap reads: its C name (leec_config.<runtime>) */
     struct loc loc;
 };
 
