@@ -455,6 +455,8 @@ static bool read_value(struct walk *w, const struct shape *sh, const char *path,
         ok = read_map(w, sh, path, what, n, v);
     } else {
         v->ok = read_scalar(w, sh, path, what, n, key, parent, v);
+        if (!v->ok && sh->kind == SH_BOOL) /* rejected: later phases see the default */
+            apply_default(sh, v);
         return v->ok;
     }
     /* Containers: the code checks once every child is read (of one that is there, of
