@@ -819,11 +819,11 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
         cJSON_AddStringToObject(s, "type", sh->kind == SH_MAP ? "object" : "array");
         cJSON *item = shape_schema(cat, sh->of);
         if (sh->kind == SH_LIST) {
-            /* leec: no item twice, no empty name (project.c string_list) */
+            /* leec: no item twice, no empty name (model/shape.c) */
             cJSON_AddBoolToObject(s, "uniqueItems", 1);
             if (sh->of->kind == SH_STRING && !cJSON_GetObjectItem(item, "minLength"))
                 cJSON_AddNumberToObject(item, "minLength", 1);
-            if (!strcmp(sh->name, "languages")) { /* project.c: "must hold en" */
+            if (!strcmp(sh->name, "languages")) { /* model/project.c: "must hold en" */
                 cJSON *has = cJSON_AddObjectToObject(s, "contains");
                 cJSON_AddStringToObject(has, "const", "en");
             }
