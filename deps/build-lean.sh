@@ -147,7 +147,9 @@ echo "-- lean deps: building libcurl ($tls) and cJSON for $triple in $out"
 # ---- sources: Debian's source packages --------------------------------------------------
 src=$out/src
 srcpkgs="curl cjson"; [ "$tls" = wolfssl ] && srcpkgs+=" wolfssl"
-if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$versions$srcpkgs" ]; then
+# the sources are fetched again when leec's patches change (they are applied only here)
+fetched="$versions$srcpkgs patches=$(cat "$here"/patches/*.patch | sha256sum | cut -c1-16)"
+if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$fetched" ]; then
   rm -rf "$src"; mkdir -p "$src"
   if ! (cd "$src" && apt-get source -qq $srcpkgs >fetch.log 2>&1); then
     cat "$src/fetch.log" >&2
@@ -164,7 +166,7 @@ if [ "$(cat "$src/.fetched" 2>/dev/null)" != "$versions$srcpkgs" ]; then
   for p in "$here"/patches/*.patch; do
     patch -d "$curl_src" -p1 -s <"$p"
   done
-  echo "$versions$srcpkgs" >"$src/.fetched"
+  echo "$fetched" >"$src/.fetched"
 fi
 curl_src=$(find "$src" -maxdepth 1 -type d -name 'curl-*' | head -1)
 cjson_src=$(find "$src" -maxdepth 1 -type d -name 'cjson-*' | head -1)

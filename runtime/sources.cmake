@@ -7,8 +7,8 @@
 #
 # LEEC_RT_<ROOM>: the sources that never see the generated tables; they go into leec_rt
 # (a static library: a feature's intent file is linked only when core/bind.c names it).
-set(LEEC_RT_CORE app.c credentials.c gateway.c health.c probe.c metrics.c shed.c rapi.c settings.c
-    envparse.c)
+set(LEEC_RT_CORE app.c credentials.c gateway.c ha_breaker.c health.c probe.c metrics.c shed.c rapi.c
+    settings.c envparse.c)
 set(LEEC_RT_BASE log.c linewriter.c redact.c emf.c clock.c memstat.c jsonguard.c dynbuf.c secret.c utf8.c)
 set(LEEC_RT_GUARD breaker.c cache.c ratelimit.c)
 set(LEEC_RT_NET ha_client.c ssm.c)

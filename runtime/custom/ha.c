@@ -2,6 +2,7 @@
  * (see custom/intent.h). */
 #include "custom/ha.h"
 
+#include "core/ha_breaker.h"
 #include "custom/pending.h"
 #include "custom/speech.h"
 
@@ -52,20 +53,8 @@ int cs_ha_call(struct cs_ctx *c, bool post, const char *path, const char *body,
     c->ha_calls++;
     c->ha_status = res->http_status;
     c->ha_ms += res->total_ms;
-    if (c->breaker) {
-        enum breaker_outcome o = BREAKER_SUCCESS;
-        if (res->outcome == HA_TIMEOUT)
-            o = BREAKER_TIMEOUT;
-        else if (res->outcome == HA_HTTP_ERROR)
-            o = res->http_status >= 500 ? BREAKER_HTTP_5XX : BREAKER_HTTP_4XX;
-        else if (res->outcome != HA_OK && res->outcome != HA_REPLY_TOO_LARGE &&
-                 res->outcome != HA_INVALID)
-            o = BREAKER_TRANSPORT_ERROR;
-        if (res->outcome == HA_INVALID)
-            breaker_cancel(c->breaker);
-        else
-            breaker_record(c->breaker, o);
-    }
+    if (c->breaker)
+        breaker_record(c->breaker, ha_breaker_outcome(res));
     if (res->outcome == HA_HTTP_ERROR && res->http_status == 401 && c->state_cache) {
         /* HA rejects the token: what was cached under it is not served any more */
         cache_forget_token(c->state_cache, c->token);

@@ -60,8 +60,31 @@ bool breaker_allow(struct breaker *b)
     return false;
 }
 
+const char *breaker_outcome_name(enum breaker_outcome o)
+{
+    switch (o) {
+    case BREAKER_SUCCESS:
+        return "success";
+    case BREAKER_TRANSPORT_ERROR:
+        return "transport";
+    case BREAKER_TIMEOUT:
+        return "timeout";
+    case BREAKER_HTTP_5XX:
+        return "http_5xx";
+    case BREAKER_HTTP_4XX:
+        return "http_4xx";
+    case BREAKER_NOT_CALLED:
+        return "not_called";
+    }
+    return "unknown";
+}
+
 void breaker_record(struct breaker *b, enum breaker_outcome outcome)
 {
+    if (outcome == BREAKER_NOT_CALLED) {
+        breaker_cancel(b);
+        return;
+    }
     bool ok = outcome == BREAKER_SUCCESS || outcome == BREAKER_HTTP_4XX;
     uint64_t now = clock_mono_ms();
     if (ok) {

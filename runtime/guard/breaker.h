@@ -32,7 +32,8 @@ enum breaker_outcome {
     BREAKER_TRANSPORT_ERROR,
     BREAKER_TIMEOUT,
     BREAKER_HTTP_5XX,
-    BREAKER_HTTP_4XX, /* counts as success */
+    BREAKER_HTTP_4XX,   /* counts as success */
+    BREAKER_NOT_CALLED, /* the call was not made: breaker_record gives the slot back */
 };
 
 struct breaker_stats {
@@ -62,6 +63,8 @@ bool breaker_allow(struct breaker *b);
 
 /* The result of a call that breaker_allow() permitted. */
 void breaker_record(struct breaker *b, enum breaker_outcome outcome);
+/* "success", "transport", "timeout", "http_5xx", "http_4xx", "not_called" (logs). */
+const char *breaker_outcome_name(enum breaker_outcome o);
 
 /* The permitted call was not made after all (e.g. no time left). */
 void breaker_cancel(struct breaker *b);

@@ -452,29 +452,22 @@ static struct curl_slist *build_headers(const struct ha_client *c, bool post, co
     return hdrs;
 }
 
-/* One attempt's options on the (reset) easy handle: left ms for the whole attempt. */
-static void setup_transfer(const struct ha_client *c, CURL *h, const char *url,
-                           struct curl_slist *hdrs, char *ebuf, uint64_t left, struct dynbuf *w,
-                           struct rd_state *r, bool post, size_t len)
+/* The options a connection is matched on, the same for the connection made during
+ * init and every request (curl reuses a connection only for equal TLS options):
+ * left ms for the whole attempt. */
+static void setup_connection(const struct ha_client *c, CURL *h, const char *url, char *ebuf,
+                             uint64_t left)
 {
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
-    curl_easy_setopt(h, CURLOPT_PREREQDATA, r);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)(c->connect_ms < left ? c->connect_ms : left));
     curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, c->max_idle_s);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, dynbuf_curl_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, w);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_reply);
     if (c->ca_bundle)
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
     if (c->client_cert)
@@ -485,6 +478,22 @@ static void setup_transfer(const struct ha_client *c, CURL *h, const char *url,
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+}
+
+/* One attempt's options on the (reset) easy handle: left ms for the whole attempt. */
+static void setup_transfer(const struct ha_client *c, CURL *h, const char *url,
+                           struct curl_slist *hdrs, char *ebuf, uint64_t left, struct dynbuf *w,
+                           struct rd_state *r, bool post, size_t len)
+{
+    setup_connection(c, h, url, ebuf, left);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, prereq_cb);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, r);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, dynbuf_curl_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, w);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_reply);
     if (post) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
@@ -630,6 +639,47 @@ int ha_client_get(struct ha_client *c, const char *path, const char *bearer_toke
                   uint64_t budget_ms, struct ha_result *res)
 {
     return do_request(c, false, path, bearer_token, NULL, 0, budget_ms, res);
+}
+
+int ha_client_preconnect(struct ha_client *c, uint64_t budget_ms, struct ha_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->outcome = HA_INVALID;
+    if (!c || !c->h) {
+        snprintf(res->error, sizeof res->error, "no client");
+        return -1;
+    }
+    if (budget_ms == 0) {
+        res->outcome = HA_TIMEOUT;
+        snprintf(res->error, sizeof res->error, "no time left");
+        return -1;
+    }
+    char url[HA_MAX_URL];
+    if ((size_t)snprintf(url, sizeof url, "%s/", c->base) >= sizeof url) {
+        snprintf(res->error, sizeof res->error, "url too long");
+        return -1;
+    }
+    char ebuf[CURL_ERROR_SIZE] = "";
+    uint64_t t0 = clock_mono_ms();
+    setup_connection(c, c->h, url, ebuf, budget_ms);
+    /* DNS, TCP and TLS (verified) only: no request byte is sent, and the connection
+     * stays in the handle's cache for the next request (deps/patches) */
+    curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 1L);
+    CURLcode rc = curl_easy_perform(c->h);
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(c->h, CURLINFO_APPCONNECT_TIME_T, &connect_us);
+    if (connect_us == 0)
+        curl_easy_getinfo(c->h, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 0L);
+    res->attempts = 1;
+    res->curl_code = (int)rc;
+    res->connect_ms = (uint32_t)(connect_us / 1000);
+    res->total_ms = (uint32_t)(clock_mono_ms() - t0);
+    res->outcome = classify(rc, false);
+    if (rc != CURLE_OK)
+        safe_error(c, NULL, ebuf, rc, res->error, sizeof res->error);
+    return rc == CURLE_OK ? 0 : -1;
 }
 
 void ha_result_free(struct ha_result *res)

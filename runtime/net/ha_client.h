@@ -93,6 +93,13 @@ int ha_client_post_json(struct ha_client *c, const char *path, const char *beare
                         const char *body, size_t len, uint64_t budget_ms, struct ha_result *res);
 int ha_client_get(struct ha_client *c, const char *path, const char *bearer_token,
                   uint64_t budget_ms, struct ha_result *res);
+/* Resolves the host and connects (TLS handshake and verification included) without
+ * sending anything, within budget_ms: the next request on this client reuses the
+ * connection if it is still in place (an idle connection is checked before any byte
+ * of a request leaves; a closed one is replaced by a new connection). Called during
+ * Lambda's init, which runs at a full CPU. 0 when connected; res says what failed
+ * (bytes_sent_maybe is never set: no request exists). */
+int ha_client_preconnect(struct ha_client *c, uint64_t budget_ms, struct ha_result *res);
 void ha_result_free(struct ha_result *res);
 
 const char *ha_outcome_name(enum ha_outcome o); /* "ok", "http_error", ... */

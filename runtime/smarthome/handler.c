@@ -11,33 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* What the HA call did → the Home Assistant breaker (a call not made gives back
- * the slot breaker_allow took). */
-static void record_breaker(struct app *a, enum sh_breaker_outcome ev, bool allowed)
-{
-    switch (ev) {
-    case SH_BREAKER_NOT_CALLED:
-        if (allowed)
-            breaker_cancel(&a->ha_breaker);
-        break;
-    case SH_BREAKER_SUCCESS:
-        breaker_record(&a->ha_breaker, BREAKER_SUCCESS);
-        break;
-    case SH_BREAKER_HTTP_4XX:
-        breaker_record(&a->ha_breaker, BREAKER_HTTP_4XX);
-        break;
-    case SH_BREAKER_HTTP_5XX:
-        breaker_record(&a->ha_breaker, BREAKER_HTTP_5XX);
-        break;
-    case SH_BREAKER_TIMEOUT:
-        breaker_record(&a->ha_breaker, BREAKER_TIMEOUT);
-        break;
-    case SH_BREAKER_TRANSPORT:
-        breaker_record(&a->ha_breaker, BREAKER_TRANSPORT_ERROR);
-        break;
-    }
-}
-
 void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *event,
                        struct gw_reply *out)
 {
@@ -71,7 +44,8 @@ void smarthome_handler(struct app *a, const struct rapi_invocation *inv, cJSON *
     };
     struct smarthome_reply rep;
     smarthome_handle(&ctx, inv->event, inv->event_len, event, &rep);
-    record_breaker(a, rep.breaker, allowed);
+    if (allowed) /* a call not made gives back the slot breaker_allow took */
+        breaker_record(&a->ha_breaker, rep.breaker);
     if (rep.ha_status == 401) /* HA rejects this token: nothing cached under it is served */
         cache_forget_token(
             a->state_cache,

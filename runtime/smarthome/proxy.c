@@ -9,28 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/ha_breaker.h"
 #include "smarthome/alexa_error.h"
 #include "smarthome/directive.h"
 #include "smarthome/endpoint_check.h"
-
-const char *sh_breaker_outcome_name(enum sh_breaker_outcome b)
-{
-    switch (b) {
-    case SH_BREAKER_NOT_CALLED:
-        return "not_called";
-    case SH_BREAKER_SUCCESS:
-        return "success";
-    case SH_BREAKER_TRANSPORT:
-        return "transport";
-    case SH_BREAKER_TIMEOUT:
-        return "timeout";
-    case SH_BREAKER_HTTP_5XX:
-        return "http_5xx";
-    case SH_BREAKER_HTTP_4XX:
-        return "http_4xx";
-    }
-    return "unknown";
-}
 
 static uint64_t ctx_now(const struct smarthome_ctx *ctx)
 {
@@ -113,21 +95,21 @@ static int on_success(const struct smarthome_ctx *ctx, struct smarthome_reply *o
                        : cJSON_ParseWithLength(res->body, res->body_len);
     if (!reply && jerr.kind != JSONGUARD_OK && jerr.kind != JSONGUARD_SYNTAX) {
         /* Over the compiled caps: HA is alive, but its reply cannot be handled in budget. */
-        out->breaker = SH_BREAKER_SUCCESS;
+        out->breaker = BREAKER_SUCCESS;
         notef(out, "Home Assistant reply over the compiled caps: %s", jerr.msg);
         return fail(out, ev, d->is_accept_grant, ALEXA_ERR_INTERNAL_ERROR, "ha_reply_too_complex",
                     "Home Assistant's reply is larger or deeper than this build accepts");
     }
     if (!reply_has_event(reply)) {
         cJSON_Delete(reply);
-        out->breaker = SH_BREAKER_TRANSPORT;
+        out->breaker = BREAKER_TRANSPORT_ERROR; /* a 2xx that is not HA's: a proxy's page */
         notef(out,
               "HA answered %ld but not with an Alexa event (content-type %s): proxy or login page?",
               res->http_status, res->content_type[0] ? res->content_type : "none");
         return fail(out, ev, d->is_accept_grant, ALEXA_ERR_BRIDGE_UNREACHABLE, "ha_not_json",
                     "Home Assistant did not answer with an Alexa message");
     }
-    out->breaker = SH_BREAKER_SUCCESS;
+    out->breaker = BREAKER_SUCCESS;
     const char *bad = reply_not_strict(res->body, res->body_len, reply, &jerr);
     if (bad) {
         /* HA answered (alive), but with bytes Alexa's schema does not accept. */
@@ -216,6 +198,7 @@ static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *o
 {
     bool ag = d->is_accept_grant;
     long st = res->http_status;
+    out->breaker = ha_breaker_outcome(res);
     switch (res->outcome) {
     case HA_OK:
         return on_success(ctx, out, ev, d, res);
@@ -231,7 +214,6 @@ static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *o
                                             [HA_TLS_FAILED] = "ha_tls",
                                             [HA_RESET] = "ha_reset",
                                             [HA_TIMEOUT] = "ha_timeout"};
-        out->breaker = res->outcome == HA_TIMEOUT ? SH_BREAKER_TIMEOUT : SH_BREAKER_TRANSPORT;
         notef(out, "%s after %u attempt(s): %s%s", ha_outcome_name(res->outcome), res->attempts,
               res->error,
               res->outcome == HA_TLS_FAILED ? " (set a CA bundle for a private certificate)" : "");
@@ -239,20 +221,15 @@ static int map_result(const struct smarthome_ctx *ctx, struct smarthome_reply *o
                     "Home Assistant could not be reached");
     }
     case HA_REPLY_TOO_LARGE:
-        out->breaker = SH_BREAKER_SUCCESS;
         notef(out, "HA reply exceeds max_reply_bytes");
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_too_large",
                     "Home Assistant's reply was too large");
     case HA_INVALID:
     default:
-        out->breaker = SH_BREAKER_NOT_CALLED;
         notef(out, "request not sent: %s", res->error);
         return fail(out, ev, ag, ALEXA_ERR_INTERNAL_ERROR, "ha_invalid", "internal error");
     }
 
-    out->breaker = st >= 500   ? SH_BREAKER_HTTP_5XX
-                   : st >= 400 ? SH_BREAKER_HTTP_4XX
-                               : SH_BREAKER_TRANSPORT;
     if (st == 401) {
         if (jwt_visibly_expired(token, ctx_now(ctx) / 1000u)) {
             notef(out, "HA 401: token expired");
@@ -302,6 +279,7 @@ int smarthome_handle(const struct smarthome_ctx *ctx, const char *event, size_t 
 {
     memset(out, 0, sizeof *out);
     out->ha_outcome = HA_INVALID;
+    out->breaker = BREAKER_NOT_CALLED;
     cJSON *own = NULL;
     const cJSON *ev = parsed_event;
     if (!ev && event)

@@ -49,6 +49,7 @@
 
 #include "smarthome/discovery.h"
 #include "base/jsonguard.h"
+#include "guard/breaker.h"
 #include "net/ha_client.h"
 
 #define SH_DEFAULT_PATH          "/api/alexa/smart_home"
@@ -59,15 +60,6 @@ enum sh_token_mode {
     SH_TOKEN_ACCOUNT_LINKING = 0,       /* token from the directive (default) */
     SH_TOKEN_LONG_LIVED,                /* the configured token, always */
     SH_TOKEN_DIRECTIVE_THEN_LONG_LIVED, /* HA docs' DEBUG mode: directive token, else configured */
-};
-
-enum sh_breaker_outcome {
-    SH_BREAKER_NOT_CALLED = 0,
-    SH_BREAKER_SUCCESS,   /* HA answered 2xx (or a too-large reply: HA is alive) */
-    SH_BREAKER_TRANSPORT, /* dns/connect/tls/reset, 2xx-not-JSON, 3xx */
-    SH_BREAKER_TIMEOUT,
-    SH_BREAKER_HTTP_5XX,
-    SH_BREAKER_HTTP_4XX,
 };
 
 struct smarthome_ctx {
@@ -107,7 +99,7 @@ struct smarthome_reply {
     unsigned attempts;
     bool bytes_sent_maybe;
     uint64_t budget_ms;
-    enum sh_breaker_outcome breaker;
+    enum breaker_outcome breaker; /* core/ha_breaker.h; BREAKER_NOT_CALLED: HA not called */
     size_t discovery_before, discovery_after;
     size_t discovery_dropped; /* endpoints Alexa's schema rejects (endpoint_check) */
     bool discovery_over_limit;
@@ -124,6 +116,5 @@ void smarthome_reply_free(struct smarthome_reply *out);
  * an "event" object (then passed through only if also strict, see ha_reply_invalid),
  * false otherwise (→ BRIDGE_UNREACHABLE). */
 bool smarthome_reply_is_alexa_event(const char *body, size_t len);
-const char *sh_breaker_outcome_name(enum sh_breaker_outcome b);
 
 #endif

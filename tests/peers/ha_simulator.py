@@ -8,6 +8,10 @@ Library use:
     sim.set_fault("status", status=503)
     sim.requests          -> recorded requests (Authorization redacted)
     sim.reset(); sim.stop()
+    sim.connections       -> connections accepted (HTTPS: handshakes completed)
+    sim.close_after_handshake = N   close the next N connections once TLS is up
+                                    (close_notify, FIN), counted in closed_after_handshake
+    sim.keepalive_timeout_s = S     close a kept-alive connection idle S seconds (FIN)
 
 CLI: ha_simulator.py [--port N] [--tls-cert F --tls-key F] [--client-ca F]
                      [--token T]... [--ban-after N] [--fault MODE[:k=v,...]]
@@ -1067,11 +1071,28 @@ class _Server(ThreadingHTTPServer):
                 except OSError:
                     pass
                 return
+            with self.sim.lock:
+                self.sim.connections += 1
+                close_now = self.sim.close_after_handshake > 0
+                if close_now:
+                    self.sim.close_after_handshake -= 1
+            if close_now:
+                # like a proxy closing an idle connection: close_notify, then FIN
+                try:
+                    request.settimeout(0.5)
+                    request.unwrap().close()
+                except (ssl.SSLError, OSError):
+                    request.close()
+                with self.sim.lock:
+                    self.sim.closed_after_handshake += 1
+                return
             try:
                 self.RequestHandlerClass(request, client_address, self)
             finally:
                 self.shutdown_request(request)
             return
+        with self.sim.lock:
+            self.sim.connections += 1
         self.RequestHandlerClass(request, client_address, self)
 
     def handle_error(self, request, client_address):
@@ -1082,6 +1103,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Python/3 aiohttp/3.11"
     sys_version = ""
+
+    def setup(self):
+        # keep-alive: an idle connection is closed (FIN) after keepalive_timeout_s
+        self.timeout = self.server.sim.keepalive_timeout_s
+        super().setup()
 
     def log_message(self, fmt, *args):
         if self.server.sim.verbose:
@@ -1166,6 +1192,10 @@ class HASimulator(LoopbackService):
             self.banned = set()
             self.fault = {"mode": "none"}
             self.discovery_break = None
+            self.connections = 0            # accepted (HTTPS: handshakes completed)
+            self.close_after_handshake = 0  # close the next N connections once TLS is up
+            self.closed_after_handshake = 0
+            self.keepalive_timeout_s = None  # close a kept-alive connection idle this long
             self.entities = build_house()
             if getattr(self, "custom_skill", False):
                 self.entities.update(build_custom_skill_extras())

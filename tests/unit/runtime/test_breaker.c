@@ -1,5 +1,6 @@
 #include "guard/breaker.h"
 #include "base/clock.h"
+#include "core/ha_breaker.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -121,6 +122,56 @@ START_TEST(cancelled_probe_frees_its_slot)
 }
 END_TEST
 
+START_TEST(not_called_gives_the_probe_slot_back)
+{
+    fail_n(3, BREAKER_TIMEOUT);
+    now_ms += 20000;
+    ck_assert(breaker_allow(&b));
+    ck_assert(breaker_allow(&b));
+    ck_assert(!breaker_allow(&b));
+    struct breaker_stats before, after;
+    breaker_get_stats(&b, &before);
+    breaker_record(&b, BREAKER_NOT_CALLED);
+    breaker_get_stats(&b, &after);
+    ck_assert_uint_eq(after.failures, before.failures);   /* neither a failure */
+    ck_assert_uint_eq(after.successes, before.successes); /* nor a success */
+    ck_assert(breaker_allow(&b));                         /* the slot is free again */
+    ck_assert_int_eq(breaker_state(&b), BREAKER_HALF_OPEN);
+}
+END_TEST
+
+/* The one mapping of a Home Assistant result to the breaker (both skills use it). */
+START_TEST(ha_results_map_once)
+{
+    static const struct {
+        enum ha_outcome o;
+        long status;
+        enum breaker_outcome want;
+    } cases[] = {
+        {HA_OK, 200, BREAKER_SUCCESS},
+        {HA_REPLY_TOO_LARGE, 200, BREAKER_SUCCESS},
+        {HA_HTTP_ERROR, 401, BREAKER_HTTP_4XX},
+        {HA_HTTP_ERROR, 404, BREAKER_HTTP_4XX},
+        {HA_HTTP_ERROR, 500, BREAKER_HTTP_5XX},
+        {HA_HTTP_ERROR, 503, BREAKER_HTTP_5XX},
+        {HA_HTTP_ERROR, 302, BREAKER_TRANSPORT_ERROR},
+        {HA_HTTP_ERROR, 101, BREAKER_TRANSPORT_ERROR},
+        {HA_TIMEOUT, 0, BREAKER_TIMEOUT},
+        {HA_DNS_FAILED, 0, BREAKER_TRANSPORT_ERROR},
+        {HA_CONNECT_FAILED, 0, BREAKER_TRANSPORT_ERROR},
+        {HA_TLS_FAILED, 0, BREAKER_TRANSPORT_ERROR},
+        {HA_RESET, 0, BREAKER_TRANSPORT_ERROR},
+        {HA_INVALID, 0, BREAKER_NOT_CALLED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ha_result r = {.outcome = cases[i].o, .http_status = cases[i].status};
+        ck_assert_msg(ha_breaker_outcome(&r) == cases[i].want, "case %zu (%s %ld): %s", i,
+                      ha_outcome_name(cases[i].o), cases[i].status,
+                      breaker_outcome_name(ha_breaker_outcome(&r)));
+    }
+}
+END_TEST
+
 START_TEST(lost_probes_are_reclaimed_after_recovery_time)
 {
     fail_n(3, BREAKER_HTTP_5XX);
@@ -162,6 +213,8 @@ int main(void)
     tcase_add_test(tc, half_open_after_recovery_and_probe_success_closes);
     tcase_add_test(tc, probe_failure_reopens_and_restarts_timer);
     tcase_add_test(tc, cancelled_probe_frees_its_slot);
+    tcase_add_test(tc, not_called_gives_the_probe_slot_back);
+    tcase_add_test(tc, ha_results_map_once);
     tcase_add_test(tc, lost_probes_are_reclaimed_after_recovery_time);
     tcase_add_test(tc, threshold_one_single_probe);
     suite_add_tcase(s, tc);

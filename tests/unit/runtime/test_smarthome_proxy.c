@@ -107,7 +107,7 @@ START_TEST(passthrough_byte_for_byte)
     run(&ctx, EV_TURNON, &out, NULL, "passthrough");
     ck_assert_uint_eq(out.len, sizeof reply - 1);
     ck_assert_mem_eq(out.body, reply, out.len);
-    ck_assert_int_eq(out.breaker, SH_BREAKER_SUCCESS);
+    ck_assert_int_eq(out.breaker, BREAKER_SUCCESS);
     ck_assert_int_eq(out.ha_status, 200);
     ck_assert(out.ha_called);
     ck_assert_int_eq(ls_requests(srv), 1);
@@ -125,24 +125,23 @@ END_TEST
 struct status_case {
     int status;
     const char *type, *branch, *note_part;
-    enum sh_breaker_outcome brk;
+    enum breaker_outcome brk;
 };
 
 START_TEST(every_status_mapped_one_post_each)
 {
     static const struct status_case cases[] = {
-        {401, "INVALID_AUTHORIZATION_CREDENTIAL", "ha_401", "401", SH_BREAKER_HTTP_4XX},
-        {403, "INVALID_AUTHORIZATION_CREDENTIAL", "ha_403", "ip may be banned",
-         SH_BREAKER_HTTP_4XX},
+        {401, "INVALID_AUTHORIZATION_CREDENTIAL", "ha_401", "401", BREAKER_HTTP_4XX},
+        {403, "INVALID_AUTHORIZATION_CREDENTIAL", "ha_403", "ip may be banned", BREAKER_HTTP_4XX},
         {404, "INTERNAL_ERROR", "ha_404", "alexa: smart_home: not configured or wrong base path",
-         SH_BREAKER_HTTP_4XX},
-        {500, "INTERNAL_ERROR", "ha_500", "500", SH_BREAKER_HTTP_5XX},
-        {502, "BRIDGE_UNREACHABLE", "ha_5xx", "502", SH_BREAKER_HTTP_5XX},
-        {503, "BRIDGE_UNREACHABLE", "ha_5xx", "503", SH_BREAKER_HTTP_5XX},
-        {504, "BRIDGE_UNREACHABLE", "ha_5xx", "504", SH_BREAKER_HTTP_5XX},
-        {429, "RATE_LIMIT_EXCEEDED", "ha_429", "429", SH_BREAKER_HTTP_4XX},
-        {400, "INTERNAL_ERROR", "ha_4xx", "400", SH_BREAKER_HTTP_4XX},
-        {302, "BRIDGE_UNREACHABLE", "ha_3xx", "302", SH_BREAKER_TRANSPORT},
+         BREAKER_HTTP_4XX},
+        {500, "INTERNAL_ERROR", "ha_500", "500", BREAKER_HTTP_5XX},
+        {502, "BRIDGE_UNREACHABLE", "ha_5xx", "502", BREAKER_HTTP_5XX},
+        {503, "BRIDGE_UNREACHABLE", "ha_5xx", "503", BREAKER_HTTP_5XX},
+        {504, "BRIDGE_UNREACHABLE", "ha_5xx", "504", BREAKER_HTTP_5XX},
+        {429, "RATE_LIMIT_EXCEEDED", "ha_429", "429", BREAKER_HTTP_4XX},
+        {400, "INTERNAL_ERROR", "ha_4xx", "400", BREAKER_HTTP_4XX},
+        {302, "BRIDGE_UNREACHABLE", "ha_3xx", "302", BREAKER_TRANSPORT_ERROR},
     };
     struct smarthome_ctx ctx = base_ctx();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -170,7 +169,7 @@ START_TEST(not_json_and_too_large)
     ls_set(srv, LS_RESPOND, 200, NULL, 0);
     ls_set_body(srv, html, sizeof html - 1, "text/html");
     run(&ctx, EV_TURNON, &out, "BRIDGE_UNREACHABLE", "ha_not_json");
-    ck_assert_int_eq(out.breaker, SH_BREAKER_TRANSPORT);
+    ck_assert_int_eq(out.breaker, BREAKER_TRANSPORT_ERROR);
     smarthome_reply_free(&out);
     ls_set(srv, LS_RESPOND, 200, "{\"no_event\":1}", 0);
     run(&ctx, EV_TURNON, &out, "BRIDGE_UNREACHABLE", "ha_not_json");
@@ -203,7 +202,7 @@ START_TEST(reply_over_node_cap)
     snprintf(body + n, sizeof body - n, "]}}");
     ls_set(srv, LS_RESPOND, 200, body, 0);
     run(&ctx, EV_TURNON, &out, "INTERNAL_ERROR", "ha_reply_too_complex");
-    ck_assert_int_eq(out.breaker, SH_BREAKER_SUCCESS);
+    ck_assert_int_eq(out.breaker, BREAKER_SUCCESS);
     smarthome_reply_free(&out);
     ctx.reply_limits.max_nodes = 1000; /* the same reply within the cap passes through */
     run(&ctx, EV_TURNON, &out, NULL, "passthrough");
@@ -277,7 +276,7 @@ START_TEST(early_errors_make_no_call)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run(&ctx, cases[i].ev, &out, cases[i].type, cases[i].branch);
         ck_assert(!out.ha_called);
-        ck_assert_int_eq(out.breaker, SH_BREAKER_NOT_CALLED);
+        ck_assert_int_eq(out.breaker, BREAKER_NOT_CALLED);
         smarthome_reply_free(&out);
     }
     ctx.rate_limited = true;
@@ -320,7 +319,7 @@ START_TEST(deadline_respected)
     queue_validate(out.body, out.len);
     ck_assert_uint_le(out.budget_ms, 300);
     ck_assert_uint_ge(out.budget_ms, 250);
-    ck_assert_int_eq(out.breaker, SH_BREAKER_TIMEOUT);
+    ck_assert_int_eq(out.breaker, BREAKER_TIMEOUT);
     ck_assert(out.bytes_sent_maybe);
     ck_assert_int_eq(ls_requests(srv), 1);
     smarthome_reply_free(&out);
@@ -334,7 +333,7 @@ START_TEST(transport_failures)
     ls_set(srv, LS_RESET, 200, "", 0);
     run(&ctx, EV_TURNON, &out, "BRIDGE_UNREACHABLE", "ha_reset");
     ck_assert_uint_eq(out.attempts, 1);
-    ck_assert_int_eq(out.breaker, SH_BREAKER_TRANSPORT);
+    ck_assert_int_eq(out.breaker, BREAKER_TRANSPORT_ERROR);
     smarthome_reply_free(&out);
     ck_assert_int_eq(ls_requests(srv), 1);
     /* refused: one retry, then BRIDGE_UNREACHABLE */
@@ -466,7 +465,7 @@ START_TEST(loose_replies_are_not_forwarded)
         ls_set_body(srv, bad[i].body, bad[i].len, "application/json");
         struct smarthome_reply out;
         run(&ctx, EV_TURNON, &out, "INTERNAL_ERROR", "ha_reply_invalid");
-        ck_assert_int_eq(out.breaker, SH_BREAKER_SUCCESS);
+        ck_assert_int_eq(out.breaker, BREAKER_SUCCESS);
         ck_assert_msg(!memmem(out.note, strlen(out.note), "\xff", 1), "note quotes the reply");
         smarthome_reply_free(&out);
     }
