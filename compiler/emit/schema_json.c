@@ -17,6 +17,7 @@
 #include "emit/schema_json.h"
 
 #include "model/project.h"
+#include "model/shape.h"
 #include "resolve/resolve.h"
 #include "model/schema.h"
 #include "expr/units.h"
@@ -699,10 +700,6 @@ static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
     cJSON_AddItemToObject(p, "overrides", o);
 }
 
-#define ENV_PATTERN "^[A-Za-z_][A-Za-z0-9_]*$"
-#define ENV_MSG     "an environment variable name: letters, digits and _, not starting with a digit"
-#define SSM_MSG     "an SSM parameter name, which starts with '/'"
-
 static cJSON *secret_schema(void)
 {
     cJSON *o = obj();
@@ -710,11 +707,12 @@ static cJSON *secret_schema(void)
                             "A secret by reference: {env: VARIABLE} or {ssm: /parameter/name}, "
                             "never the value.");
     cJSON *p = props(o);
-    cJSON_AddItemToObject(
-        p, "env",
-        str(ENV_PATTERN, ENV_MSG, "Environment variable holding the value. Default: none."));
+    cJSON_AddItemToObject(p, "env",
+                          str(SHAPE_ENV_PATTERN, SHAPE_ENV_MESSAGE,
+                              "Environment variable holding the value. Default: none."));
     cJSON_AddItemToObject(p, "ssm",
-                          str("^/", SSM_MSG, "SSM parameter holding the value. Default: none."));
+                          str(SHAPE_SSM_PATTERN, SHAPE_SSM_MESSAGE,
+                              "SSM parameter holding the value. Default: none."));
     cJSON_AddNumberToObject(o, "minProperties", 1);
     cJSON_AddNumberToObject(o, "maxProperties", 1);
     cJSON_AddStringToObject(o, "errorMessage",

@@ -253,6 +253,7 @@ static bool check_pattern(struct walk *w, const struct shape *sh, const char *wh
     return false;
 }
 
+/* SHAPE_ENV_PATTERN */
 static bool env_name(const char *s)
 {
     if (!*s || (*s >= '0' && *s <= '9'))
@@ -291,14 +292,11 @@ static bool read_secret(struct walk *w, const struct ynode *n, const char *what,
     v->str = s;
     v->loc = r->loc;
     if (ssm && s[0] != '/') {
-        diag_error(w->d, &r->loc, "'%s' is not an SSM parameter name, which starts with '/'", s);
+        diag_error(w->d, &r->loc, "'%s' is not " SHAPE_SSM_MESSAGE, s);
         return false;
     }
     if (env && !env_name(s)) {
-        diag_error(w->d, &r->loc,
-                   "'%s' is not an environment variable name: letters, digits and _, not "
-                   "starting with a digit",
-                   s);
+        diag_error(w->d, &r->loc, "'%s' is not " SHAPE_ENV_MESSAGE, s);
         return false;
     }
     return ok;

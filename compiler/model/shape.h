@@ -11,6 +11,14 @@
 
 enum secret_kind { SECRET_NONE, SECRET_ENV, SECRET_SSM };
 
+/* The secret form, {env: VARIABLE} or {ssm: /parameter/name}: what its names look
+ * like, for leec (shape.c) and for editors (emit/schema_json.c). */
+#define SHAPE_ENV_PATTERN "^[A-Za-z_][A-Za-z0-9_]*$"
+#define SHAPE_ENV_MESSAGE \
+    "an environment variable name: letters, digits and _, not starting with a digit"
+#define SHAPE_SSM_PATTERN "^/"
+#define SHAPE_SSM_MESSAGE "an SSM parameter name, which starts with '/'"
+
 /* One value of a section. Strings point into the YAML document or the shape. */
 struct sval {
     const struct shape *shape;
