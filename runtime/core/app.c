@@ -183,7 +183,8 @@ int app_init(struct app *a, const struct app_config *cfg, const char **error_typ
     if (init_guards(a, error_type, why, whylen) != 0 ||
         init_secrets(a, error_type, why, whylen) != 0 || init_ha_client(a, why, whylen) != 0)
         return -1;
-    preconnect_ha(a);
+    if (a->settings.preconnect)
+        preconnect_ha(a);
 
     log_emit(LOG_LEVEL_INFO, "bootstrap ready", LOG_STR("version", LEEC_VERSION),
              LOG_STR("preset", cfg->health.preset), LOG_STR("features", cfg->health.feature_preset),

@@ -166,16 +166,22 @@ static int load_skill_ids(struct settings *s, const struct settings_defaults *d,
 int settings_load(struct settings *s, const struct settings_defaults *d, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    static const char *const all[] = {
-        "LEEC_HA_URL",        "LEEC_HA_TOKEN",       "LEEC_HA_TOKEN_SSM", "LEEC_SKILL_IDS",
-        "LEEC_SSM_ENDPOINT",  "LEEC_CA_BUNDLE",      "BASE_URL",          "LONG_LIVED_ACCESS_TOKEN",
-        "HOME_ASSISTANT_URL", "HOME_ASSISTANT_TOKEN"};
+    static const char *const all[] = {"LEEC_HA_URL",        "LEEC_HA_TOKEN",
+                                      "LEEC_HA_TOKEN_SSM",  "LEEC_SKILL_IDS",
+                                      "LEEC_SSM_ENDPOINT",  "LEEC_CA_BUNDLE",
+                                      "BASE_URL",           "LONG_LIVED_ACCESS_TOKEN",
+                                      "HOME_ASSISTANT_URL", "HOME_ASSISTANT_TOKEN",
+                                      "LEEC_HA_PRECONNECT"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (too_long(all[i], getenv(all[i]), err, errlen))
             return -1;
 
     if (load_url(s, d, err, errlen) || load_tls(s, d, err, errlen) ||
         load_token(s, d, err, errlen) || load_skill_ids(s, d, err, errlen))
+        return -1;
+    /* false: no connection during init (the first request connects) */
+    s->preconnect = true;
+    if (flag("LEEC_HA_PRECONNECT", &s->preconnect, NULL, err, errlen))
         return -1;
     return 0;
 }

@@ -43,6 +43,7 @@ struct settings {
     const char *insecure_source;
     const char *ca_bundle;
     bool debug;               /* DEBUG=true (HA docs' function): DEBUG logs */
+    bool preconnect;          /* connect to HA during init (LEEC_HA_PRECONNECT, default true) */
     const char *ssm_endpoint; /* LEEC_SSM_ENDPOINT (tests) */
     const char *skill_ids[SETTINGS_MAX_SKILL_IDS];
     size_t nskill_ids;

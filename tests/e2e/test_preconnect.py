@@ -21,6 +21,8 @@ between init and a directive that arrives later.
                   with one WARN saying the first request connects again; the directive gets
                   BRIDGE_UNREACHABLE, and once HA is up the next directive works
   HA silent       a listener that never answers the handshake: init is bounded (1 s)
+  turned off      LEEC_HA_PRECONNECT=false: no connection until the first request; a value
+                  that is not a boolean stops init naming the variable
 """
 import json
 import os
@@ -69,9 +71,10 @@ class PreconnectCase(unittest.TestCase):
         self.addCleanup(s.stop)
         return s
 
-    def emu(self, url):
-        emu = harness.start_emulator([harness.bootstrap_path()],
-                                     env={"LEEC_HA_URL": url, "LEEC_CA_BUNDLE": self.fx.ca_cert})
+    def emu(self, url, **env):
+        e = {"LEEC_HA_URL": url, "LEEC_CA_BUNDLE": self.fx.ca_cert}
+        e.update(env)
+        emu = harness.start_emulator([harness.bootstrap_path()], env=e)
         self.addCleanup(emu.stop)
         return emu
 
@@ -131,6 +134,22 @@ class TestPreconnect(PreconnectCase):
         self.assert_response(reply)
         self.assertEqual(sim.connections, 3)
         self.assertEqual(len(sim.posts("/api/alexa/smart_home")), 3)
+
+    def test_turned_off(self):
+        sim = self.sim()
+        emu = self.emu(sim.url, LEEC_HA_PRECONNECT="false")
+        _, r = self.invoke(emu, HEALTH)
+        self.assertNotIn("during init", logs_text(r))
+        time.sleep(0.2)
+        self.assertEqual(sim.connections, 0)
+        self.assert_response(self.directive(emu)[0])  # the first request connects
+        self.assertEqual(sim.connections, 1)
+
+    def test_setting_is_parsed_strictly(self):
+        emu = self.emu("https://127.0.0.1:9", LEEC_HA_PRECONNECT="nope")
+        r = emu.invoke(harness.event_bytes(HEALTH))
+        self.assertEqual((r["status"], r["error_type"]), ("init_error", "Runtime.ConfigError"), r)
+        self.assertIn(b"LEEC_HA_PRECONNECT must be true, false", r["body"])
 
     def test_ha_down_init_finishes_and_first_directive_fails_cleanly(self):
         port = harness.free_port()
