@@ -2,13 +2,16 @@
  * with schemas/ and presets/. DO NOT EDIT: run `leec compile`. */
 #include "leec_config.h"
 
-static const char *const skill_ids[] = {"amzn1.ask.skill.00000000-0000-0000-0000-000000000000"};
-static const char *const discovery_exclude[] = {"sensor#*_battery", "switch#*_internal"};
-static const struct leec_name_pair friendly_names[] = {
+static const char *const alexa_skill_ids[] = {"amzn1.ask.skill.00000000-0000-0000-0000-000000000000"};
+static const char *const alexa_discovery_exclude[] = {"sensor#*_battery", "switch#*_internal"};
+static const struct leec_name_pair alexa_discovery_friendly_names[] = {
     {"light#kitchen", "Kitchen Lights"},
 };
-static const struct leec_name_pair remove_capabilities[] = {
-    {"light#*", "Alexa.ColorTemperatureController"},
+static const struct leec_alexa_discovery_remove_capabilities_item alexa_discovery_remove_capabilities[] = {
+    {
+        .endpoint = "light#*",
+        .interface = "Alexa.ColorTemperatureController",
+    },
 };
 _Static_assert(LEEC_MEMORY_ESTIMATE <= LEEC_MEMORY_LIMIT,
                "memory estimate exceeds lambda.memory_mb minus headroom");
@@ -155,19 +158,18 @@ const struct leec_config leec_config = {
     .ha = {
         .url = "https://homeassistant.example.org:8123",
         .allow_http = false,
-        .token_mode = LEEC_TOKEN_ACCOUNT_LINKING,
-        .token = {LEEC_SECRET_NONE, NULL},
+        .token_mode = LEEC_HA_TOKEN_MODE_ACCOUNT_LINKING,
         .tls_verify = true,
     },
     .alexa = {
-        .skill_ids = skill_ids,
+        .skill_ids = alexa_skill_ids,
         .skill_ids_count = 1,
-        .discovery_exclude = discovery_exclude,
+        .discovery_exclude = alexa_discovery_exclude,
         .discovery_exclude_count = 2,
-        .friendly_names = friendly_names,
-        .friendly_names_count = 1,
-        .remove_capabilities = remove_capabilities,
-        .remove_capabilities_count = 1,
+        .discovery_friendly_names = alexa_discovery_friendly_names,
+        .discovery_friendly_names_count = 1,
+        .discovery_remove_capabilities = alexa_discovery_remove_capabilities,
+        .discovery_remove_capabilities_count = 1,
     },
     .metric_defs = metric_defs,
     .metric_defs_count = 6,

@@ -9,7 +9,7 @@
 /* Bumped when the shape of the generated structs or of the fixed types in
  * runtime/leec_abi.h changes; the generated header stops the build with #error
  * unless LEEC_ABI_VERSION_RUNTIME (leec_abi.h) is the same. */
-#define LEEC_ABI_VERSION 2
+#define LEEC_ABI_VERSION 3
 
 /* Returns 0, or 2 on an I/O error (after a diagnostic). */
 int emit_config(const struct resolved *r, const char *project_path, const char *outdir,

@@ -17,6 +17,7 @@
 #include "emit/schema_json.h"
 
 #include "model/project.h"
+#include "model/shape.h"
 #include "resolve/resolve.h"
 #include "model/schema.h"
 #include "expr/units.h"
@@ -699,10 +700,6 @@ static void add_tiers_overrides(cJSON *p, const struct catalog *cat)
     cJSON_AddItemToObject(p, "overrides", o);
 }
 
-#define ENV_PATTERN "^[A-Za-z_][A-Za-z0-9_]*$"
-#define ENV_MSG     "an environment variable name: letters, digits and _, not starting with a digit"
-#define SSM_MSG     "SSM parameter names start with '/'"
-
 static cJSON *secret_schema(void)
 {
     cJSON *o = obj();
@@ -710,11 +707,12 @@ static cJSON *secret_schema(void)
                             "A secret by reference: {env: VARIABLE} or {ssm: /parameter/name}, "
                             "never the value.");
     cJSON *p = props(o);
-    cJSON_AddItemToObject(
-        p, "env",
-        str(ENV_PATTERN, ENV_MSG, "Environment variable holding the value. Default: none."));
+    cJSON_AddItemToObject(p, "env",
+                          str(SHAPE_ENV_PATTERN, SHAPE_ENV_MESSAGE,
+                              "Environment variable holding the value. Default: none."));
     cJSON_AddItemToObject(p, "ssm",
-                          str("^/", SSM_MSG, "SSM parameter holding the value. Default: none."));
+                          str(SHAPE_SSM_PATTERN, SHAPE_SSM_MESSAGE,
+                              "SSM parameter holding the value. Default: none."));
     cJSON_AddNumberToObject(o, "minProperties", 1);
     cJSON_AddNumberToObject(o, "maxProperties", 1);
     cJSON_AddStringToObject(o, "errorMessage",
@@ -819,11 +817,11 @@ static cJSON *shape_schema(const struct catalog *cat, const struct shape *sh)
         cJSON_AddStringToObject(s, "type", sh->kind == SH_MAP ? "object" : "array");
         cJSON *item = shape_schema(cat, sh->of);
         if (sh->kind == SH_LIST) {
-            /* leec: no item twice, no empty name (project.c string_list) */
+            /* leec: no item twice, no empty name (model/shape.c) */
             cJSON_AddBoolToObject(s, "uniqueItems", 1);
             if (sh->of->kind == SH_STRING && !cJSON_GetObjectItem(item, "minLength"))
                 cJSON_AddNumberToObject(item, "minLength", 1);
-            if (!strcmp(sh->name, "languages")) { /* project.c: "must hold en" */
+            if (!strcmp(sh->name, "languages")) { /* model/project.c: "must hold en" */
                 cJSON *has = cJSON_AddObjectToObject(s, "contains");
                 cJSON_AddStringToObject(has, "const", "en");
             }

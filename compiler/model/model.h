@@ -135,6 +135,7 @@ struct shape {
     bool required;
     char *doc;
     char *pattern; /* SH_STRING: JSON Schema pattern, or NULL */
+    void *re;      /* pattern compiled (model/shape.h), or NULL */
     char **values; /* SH_ENUM */
     size_t nvalues;
     bool has_min, has_max; /* SH_INT, SH_DURATION (seconds) */
@@ -148,6 +149,7 @@ struct shape {
     size_t nkeys;
     struct shape *of; /* SH_MAP values, SH_LIST items */
     char *limit;      /* name in limits.yaml, or NULL */
+    char *runtime;    /* a section the bootstrap reads: its C name (leec_config.<runtime>) */
     struct loc loc;
 };
 

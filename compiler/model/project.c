@@ -19,33 +19,6 @@ static const char *const catalog_keys[] = {"leec",     "preset", "preset_dirs",
                                            "features", "tiers",  "overrides"};
 #define NCATALOG_KEYS (sizeof catalog_keys / sizeof catalog_keys[0])
 
-/* The keys of a section or sub-section, from schemas/project.yaml (the catalog
- * checked at load that every path read here exists). false (after an error) when n is
- * not a mapping; an unknown key is reported and clears *ok, and the caller still checks
- * the known keys, so that every independent error is reported. */
-static bool check_shape_keys(struct diag *d, const struct catalog *cat, const struct ynode *n,
-                             const char *path, const char *what, bool *ok)
-{
-    const struct shape *sh = catalog_shape(cat, path);
-    if (!ycheck_map(d, n, what))
-        return false;
-    if (!ycheck_keys(d, n, sh->key_names, sh->nkeys, what))
-        *ok = false;
-    return true;
-}
-
-static bool get_bool(struct diag *d, const struct ynode *n, bool *out, const char *what)
-{
-    if (ynode_bool(n, out))
-        return true;
-    if (ynode_looks_like_bool(n))
-        diag_error(d, &n->loc, "'%s' is not a boolean here: booleans are true or false", n->str);
-    else
-        diag_error(d, &n->loc, "%s must be true or false, got %s", what, ynode_kind_name(n));
-    ynote_alias(d, n);
-    return false;
-}
-
 static bool string_list(struct diag *d, const struct ynode *n, const char ***out, size_t *count,
                         const char *what)
 {
@@ -67,48 +40,6 @@ static bool string_list(struct diag *d, const struct ynode *n, const char ***out
     }
     /* A name listed twice is a mistake (a skill ID, a feature, an entity). */
     return ycheck_unique(d, n, what) && ok;
-}
-
-static bool secret_ref(struct diag *d, const struct ynode *n, struct secret_ref *out,
-                       const char *what)
-{
-    /* A token block also carries its mode, checked by the caller. */
-    static const char *const keys[] = {"env", "ssm", "mode"};
-    if (n->kind == YN_SCALAR) {
-        diag_error(
-            d, &n->loc,
-            "%s is a secret: give {env: VARIABLE} or {ssm: /parameter/name}, never the value",
-            what);
-        return false;
-    }
-    if (!ycheck_map(d, n, what))
-        return false;
-    bool keys_ok = ycheck_keys(d, n, keys, ymap_get(n, "mode") ? 3 : 2, what);
-    const struct ynode *env = ymap_get(n, "env"), *ssm = ymap_get(n, "ssm");
-    if ((env != NULL) == (ssm != NULL)) {
-        diag_error(d, &n->loc, "%s needs exactly one of 'env' or 'ssm'", what);
-        return false;
-    }
-    const struct ynode *v = env ? env : ssm;
-    const char *s = ystring(d, v, env ? "env" : "ssm");
-    if (!s)
-        return false;
-    out->kind = env ? SECRET_ENV : SECRET_SSM;
-    out->name = s;
-    out->loc = v->loc;
-    if (ssm && s[0] != '/') {
-        diag_error(d, &v->loc, "SSM parameter names start with '/'");
-        return false;
-    }
-    if (env) {
-        for (const char *c = s; *c; c++)
-            if (!(*c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-                  (*c >= '0' && *c <= '9'))) {
-                diag_error(d, &v->loc, "'%s' is not an environment variable name", s);
-                return false;
-            }
-    }
-    return keys_ok;
 }
 
 /* A dotted-quad IPv4 address in 127.0.0.0/8. */
@@ -183,440 +114,266 @@ static const char *url_authority(const char *us, bool *loopback)
     return NULL;
 }
 
-static bool load_token(struct project *p, const struct catalog *cat, struct diag *d,
-                       const struct ynode *tok)
-{
-    bool ok = true;
-    if (!check_shape_keys(d, cat, tok, "home_assistant.token", "token", &ok))
-        return false;
-    const struct ynode *mode = yrequire(d, tok, "mode", "token");
-    const char *ms = mode ? ystring(d, mode, "mode") : NULL;
-    const struct ynode *env = ymap_get(tok, "env"), *ssm = ymap_get(tok, "ssm");
-    if (ms && strcmp(ms, "account_linking") == 0) {
-        p->token_mode = TOKEN_ACCOUNT_LINKING;
-        if (env || ssm) {
-            diag_error(d, &(env ? env : ssm)->loc,
-                       "account_linking takes the token from each directive; remove '%s'",
-                       env ? "env" : "ssm");
-            return false;
-        }
-        return ok;
-    }
-    if (ms && strcmp(ms, "long_lived") == 0) {
-        p->token_mode = TOKEN_LONG_LIVED;
-        return secret_ref(d, tok, &p->token, "a long-lived token") && ok;
-    }
-    if (ms)
-        diag_error(d, &mode->loc, "unknown token mode '%s'; expected account_linking or long_lived",
-                   ms);
-    return false;
-}
+/* ---- the fixed sections ----
+ * home_assistant, alexa, budget and alarms are read against their shapes in
+ * schemas/project.yaml (model/shape.c: types, required keys, defaults, patterns, enum
+ * values, ranges, list limits, unique items, secrets). What follows are the checks
+ * that need code, hooked by path, and the copy into struct project. */
 
-static bool load_tls(struct project *p, const struct catalog *cat, struct diag *d,
-                     const struct ynode *tls)
+/* https://, or http:// to loopback or with allow_http; no trailing '/'. Before the
+ * shape's pattern, which it implies, for a message that says what is wrong. */
+static bool check_url(const struct shape_at *at, struct sval *v)
 {
-    bool ok = true;
-    if (!check_shape_keys(d, cat, tls, "home_assistant.tls", "tls", &ok))
-        return false;
-    const struct ynode *v = ymap_get(tls, "verify");
-    if (v && !get_bool(d, v, &p->tls_verify, "verify"))
-        ok = false;
-    if (v)
-        p->tls_verify_loc = v->loc;
-    if (v && !p->tls_verify)
-        diag_warning(d, &v->loc,
-                     "TLS verification is off: anyone on the path can read the token; "
-                     "prefer ca_bundle with your own CA");
-    const struct ynode *ca = ymap_get(tls, "ca_bundle");
-    const struct ynode *cc = ymap_get(tls, "client_cert");
-    const struct ynode *ck = ymap_get(tls, "client_key");
-    p->ca_bundle = ca ? ystring(d, ca, "ca_bundle") : NULL;
-    p->client_cert = cc ? ystring(d, cc, "client_cert") : NULL;
-    p->client_key = ck ? ystring(d, ck, "client_key") : NULL;
-    if ((ca && !p->ca_bundle) || (cc && !p->client_cert) || (ck && !p->client_key))
-        ok = false;
-    if ((cc != NULL) != (ck != NULL)) {
-        diag_error(d, &(cc ? cc : ck)->loc, "client_cert and client_key go together (mutual TLS)");
-        ok = false;
-    }
-    return ok;
-}
-
-/* Extra headers: names a proxy may need, values only by reference, at most the
- * limit schemas/project.yaml names (the runtime's table holds that many). */
-static bool load_headers(struct project *p, const struct catalog *cat, struct diag *d,
-                         const struct ynode *hdr)
-{
-    if (!ycheck_map(d, hdr, "headers"))
-        return false;
-    bool ok = true;
-    const struct limit_def *lim =
-        catalog_limit(cat, catalog_shape(cat, "home_assistant.headers")->limit);
-    if (hdr->npairs > lim->max) {
-        diag_error(d, &hdr->loc, "home_assistant.headers has %zu entries, at most %zu are allowed",
-                   hdr->npairs, lim->max);
-        diag_note(d, &lim->loc, "the limit the runtime is built for");
-        ok = false;
-    }
-    p->headers = xcalloc(hdr->npairs, sizeof *p->headers);
-    for (size_t i = 0; i < hdr->npairs; i++) {
-        const struct ynode *k = hdr->pairs[i].key;
-        bool good = k->len > 0;
-        for (const char *c = k->str; *c; c++)
-            if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-                  (*c >= '0' && *c <= '9')))
-                good = false;
-        if (!good || strcasecmp(k->str, "authorization") == 0 || strcasecmp(k->str, "host") == 0 ||
-            strcasecmp(k->str, "content-length") == 0) {
-            diag_error(d, &k->loc, "'%s' cannot be set as an extra header", k->str);
-            ok = false;
-            continue;
-        }
-        struct header_def *h = &p->headers[p->nheaders];
-        h->name = k->str;
-        if (secret_ref(d, hdr->pairs[i].value, &h->value, "a header value"))
-            p->nheaders++;
-        else
-            ok = false;
-    }
-    return ok;
-}
-
-/* https://, or http:// to loopback or with allow_http; no trailing '/'. */
-static bool check_url(struct project *p, struct diag *d, const char *us, const struct ynode *url)
-{
-    bool ok = true;
-    p->ha_url = us;
-    p->ha_url_loc = url->loc;
-    bool loopback = false;
+    struct diag *d = at->d;
+    const char *us = v->str;
+    bool ok = true, allow_http = false, loopback = false;
+    const struct ynode *ah = ymap_get(at->parent, "allow_http");
+    if (ah && !ynode_bool(ah, &allow_http))
+        allow_http = false; /* reported as allow_http's own error */
     const char *bad = NULL;
     if (strncmp(us, "https://", 8) != 0 && strncmp(us, "http://", 7) != 0) {
-        diag_error(d, &url->loc, "url must start with https:// (or http:// for loopback)");
+        diag_error(d, &v->loc, "url must start with https:// (or http:// for loopback)");
         ok = false;
     } else if ((bad = url_authority(us, &loopback))) {
-        diag_error(d, &url->loc, "%s", bad);
+        diag_error(d, &v->loc, "%s", bad);
         ok = false;
-    } else if (strncmp(us, "http://", 7) == 0 && !loopback && !p->allow_http) {
+    } else if (strncmp(us, "http://", 7) == 0 && !loopback && !allow_http) {
         /* The exact host decides: http://127.0.0.1@evil.example or
          * http://localhost.evil.example are other hosts. */
-        diag_error(d, &url->loc,
+        diag_error(d, &v->loc,
                    "plain http:// sends the token unencrypted to a host that is not this "
                    "machine (loopback is localhost, 127.0.0.0/8 or [::1]); use https:// or set "
                    "allow_http: true");
         ok = false;
     }
     if (strlen(us) > 0 && us[strlen(us) - 1] == '/') {
-        diag_error(d, &url->loc, "url must not end with '/'");
+        diag_error(d, &v->loc, "url must not end with '/'");
         ok = false;
     }
     return ok;
 }
 
-static bool load_ha(struct project *p, const struct catalog *cat, struct diag *d,
-                    const struct ynode *ha)
+/* The mode decides where the token comes from: each directive, or env/ssm. */
+static bool check_token(const struct shape_at *at, struct sval *v)
 {
-    bool ok = true;
-    if (!check_shape_keys(d, cat, ha, "home_assistant", "home_assistant", &ok))
-        return false;
-    const struct ynode *url = yrequire(d, ha, "url", "home_assistant");
-    const char *us = url ? ystring(d, url, "url") : NULL;
-    const struct ynode *ah = ymap_get(ha, "allow_http");
-    if (ah && !get_bool(d, ah, &p->allow_http, "allow_http"))
-        ok = false;
-    if (!us)
-        ok = false;
-    else
-        ok = check_url(p, d, us, url) && ok;
-    /* Left out: account linking (the token each directive carries; p is zeroed). */
-    const struct ynode *tok = ymap_get(ha, "token");
-    if (tok)
-        ok = load_token(p, cat, d, tok) && ok;
-    else
-        p->token_mode = TOKEN_ACCOUNT_LINKING;
-    p->tls_verify = true;
-    const struct ynode *tls = ymap_get(ha, "tls");
-    if (tls)
-        ok = load_tls(p, cat, d, tls) && ok;
-    const struct ynode *hdr = ymap_get(ha, "headers");
-    if (hdr)
-        ok = load_headers(p, cat, d, hdr) && ok;
-    return ok;
-}
-
-static bool valid_skill_id(const char *s)
-{
-    const char *prefix = "amzn1.ask.skill.";
-    if (strncmp(s, prefix, strlen(prefix)) != 0)
-        return false;
-    s += strlen(prefix);
-    if (strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        char c = s[i];
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+    const struct sval *mode = shape_get(v, "mode");
+    const struct sval *env = shape_get(v, "env"), *ssm = shape_get(v, "ssm");
+    if (!mode->set || !mode->ok)
+        return true; /* reported by the shape */
+    if (strcmp(mode->str, "account_linking") == 0) {
+        if (env->set || ssm->set) {
+            diag_error(at->d, &(env->set ? env : ssm)->loc,
+                       "account_linking takes the token from each directive; remove '%s'",
+                       env->set ? "env" : "ssm");
             return false;
+        }
+        return true;
+    }
+    if (env->set == ssm->set) {
+        diag_error(at->d, &v->loc, "a long-lived token needs exactly one of 'env' or 'ssm'");
+        return false;
     }
     return true;
 }
 
-static bool pairs_map(struct diag *d, const struct ynode *m, struct name_pair **out, size_t *n,
-                      const char *what)
+static bool warn_verify_off(const struct shape_at *at, struct sval *v)
 {
-    if (!ycheck_map(d, m, what))
-        return false;
-    *out = xcalloc(m->npairs, sizeof **out);
-    bool ok = true;
-    for (size_t i = 0; i < m->npairs; i++) {
-        const char *v = ystring(d, m->pairs[i].value, what);
-        if (!v) {
-            ok = false;
-            continue;
-        }
-        (*out)[*n].key = m->pairs[i].key->str;
-        (*out)[*n].value = v;
-        (*out)[(*n)++].loc = m->pairs[i].key->loc;
-    }
-    return ok;
+    if (!v->b)
+        diag_warning(at->d, &v->loc,
+                     "TLS verification is off: anyone on the path can read the token; "
+                     "prefer ca_bundle with your own CA");
+    return true;
 }
 
-static bool load_alexa(struct project *p, const struct catalog *cat, struct diag *d,
-                       const struct ynode *a)
+static bool check_tls(const struct shape_at *at, struct sval *v)
 {
-    bool ok = true;
-    if (!check_shape_keys(d, cat, a, "alexa", "alexa", &ok))
+    const struct sval *cc = shape_get(v, "client_cert"), *ck = shape_get(v, "client_key");
+    if (cc->set != ck->set) {
+        diag_error(at->d, &(cc->set ? cc : ck)->loc,
+                   "client_cert and client_key go together (mutual TLS)");
         return false;
-    const struct ynode *ids = ymap_get(a, "skill_ids");
-    if (ids) {
-        ok = string_list(d, ids, &p->skill_ids, &p->nskill_ids, "skill_ids") && ok;
-        for (size_t i = 0; i < p->nskill_ids; i++)
-            if (!valid_skill_id(p->skill_ids[i])) {
-                diag_error(d, &ids->items[i]->loc,
-                           "'%s' is not an Alexa skill ID (amzn1.ask.skill.<uuid>, lower case)",
-                           p->skill_ids[i]);
-                ok = false;
-            }
     }
-    const struct ynode *disc = ymap_get(a, "discovery");
-    if (disc) {
-        if (!check_shape_keys(d, cat, disc, "alexa.discovery", "discovery", &ok)) {
-            ok = false;
-            disc = NULL;
-        }
-    }
-    if (disc) {
-        const struct ynode *n;
-        if ((n = ymap_get(disc, "include")))
-            ok = string_list(d, n, &p->include, &p->ninclude, "include") && ok;
-        if ((n = ymap_get(disc, "exclude")))
-            ok = string_list(d, n, &p->exclude, &p->nexclude, "exclude") && ok;
-        if ((n = ymap_get(disc, "friendly_names")))
-            ok = pairs_map(d, n, &p->friendly_names, &p->nfriendly, "friendly_names") && ok;
-        if ((n = ymap_get(disc, "categories"))) {
-            ok = pairs_map(d, n, &p->categories, &p->ncategories, "categories") && ok;
-            const struct shape *dc = catalog_shape(cat, "alexa.discovery.categories")->of;
-            const char *const *alexa_display_categories = (const char *const *)dc->values;
-            size_t alexa_ndisplay_categories = dc->nvalues;
-            for (size_t i = 0; i < p->ncategories; i++) {
-                bool known = false;
-                for (size_t j = 0; j < alexa_ndisplay_categories && !known; j++)
-                    known = strcmp(p->categories[i].value, alexa_display_categories[j]) == 0;
-                if (!known) {
-                    const char *s = suggest(p->categories[i].value, alexa_display_categories,
-                                            alexa_ndisplay_categories);
-                    const struct ynode *vn = n->pairs[i].value;
-                    diag_error(d, &vn->loc, "'%s' is not an Alexa display category%s%s%s",
-                               p->categories[i].value, s ? "; did you mean '" : "", s ? s : "",
-                               s ? "'?" : "");
-                    ok = false;
-                }
-            }
-        }
-        if ((n = ymap_get(disc, "remove_capabilities"))) {
-            if (!ycheck_seq(d, n, "remove_capabilities"))
-                ok = false;
-            size_t nitems = n->kind == YN_SEQ ? n->nitems : 0;
-            p->remove_caps = xcalloc(nitems + 1, sizeof *p->remove_caps);
-            for (size_t i = 0; i < nitems; i++) {
-                const struct shape *rs =
-                    catalog_shape(cat, "alexa.discovery.remove_capabilities")->of;
-                const struct ynode *r = n->items[i];
-                if (!ycheck_map(d, r, "a capability removal") ||
-                    !ycheck_keys(d, r, rs->key_names, rs->nkeys, "a capability removal")) {
-                    ok = false;
-                    continue;
-                }
-                const struct ynode *e = yrequire(d, r, "endpoint", "a capability removal");
-                const struct ynode *f = yrequire(d, r, "interface", "a capability removal");
-                const char *es = e ? ystring(d, e, "endpoint") : NULL;
-                const char *fs = f ? ystring(d, f, "interface") : NULL;
-                if (!es || !fs) {
-                    ok = false;
-                    continue;
-                }
-                if (strncmp(fs, "Alexa", 5) != 0) {
-                    diag_error(d, &f->loc, "'%s' is not an Alexa interface (Alexa.Something)", fs);
-                    ok = false;
-                    continue;
-                }
-                p->remove_caps[p->nremove_caps].key = es;
-                p->remove_caps[p->nremove_caps].value = fs;
-                p->remove_caps[p->nremove_caps++].loc = r->loc;
-            }
-        }
-    }
-    const struct ynode *ann = ymap_get(a, "announce");
-    if (ann) {
-        if (!check_shape_keys(d, cat, ann, "alexa.announce", "announce", &ok)) {
-            ok = false;
-            ann = NULL;
-        }
-    }
-    if (ann) {
-        const struct ynode *t = ymap_get(ann, "tts_entity");
-        if (t && !(p->tts_entity = ystring(d, t, "tts_entity")))
-            ok = false;
-        const struct ynode *mp = ymap_get(ann, "media_players");
-        if (mp)
-            ok = string_list(d, mp, &p->media_players, &p->nmedia_players, "media_players") && ok;
-    }
-    const struct ynode *nt = ymap_get(a, "notify_target");
-    if (nt && !(p->notify_target = ystring(d, nt, "notify_target")))
-        ok = false;
-    const struct ynode *langs = ymap_get(a, "languages");
-    /* A repeated language is reported by string_list; the others are still checked. */
-    if (langs && !string_list(d, langs, &p->languages, &p->nlanguages, "languages"))
-        ok = false;
-    if (langs && langs->kind == YN_SEQ && p->nlanguages == langs->nitems) {
-        size_t nknown; /* the schema's enum: the one list of catalogue languages */
-        const char *const *known = skill_languages(cat, &nknown);
-        char names[256];
-        join_names(names, sizeof names, known, nknown, ", ");
-        bool en = false;
-        for (size_t i = 0; i < p->nlanguages; i++) {
-            bool k = false;
-            for (size_t j = 0; j < nknown; j++)
-                k = k || strcmp(p->languages[i], known[j]) == 0;
-            if (!k) {
-                diag_error(d, &langs->items[i]->loc, "'%s' is not a Custom-skill language (%s)",
-                           p->languages[i], names);
-                ok = false;
-            }
-            en = en || strcmp(p->languages[i], "en") == 0;
-        }
-        if (!en) {
-            diag_error(d, &langs->loc,
-                       "alexa.languages must hold en (the answer for every other locale)");
-            ok = false;
-        }
-    }
-    return ok;
+    return true;
 }
 
-/* alarms: what leec deploy sets up to watch the function (emit/facts.c says it). */
-static bool load_alarms(struct project *p, const struct catalog *cat, struct diag *d,
-                        const struct ynode *a)
+/* Extra headers: a name a proxy may need, not one libcurl or the token sets. */
+static bool check_header_name(const struct shape_at *at, struct sval *v)
 {
-    bool ok = true;
-    if (!check_shape_keys(d, cat, a, "alarms", "alarms", &ok))
+    (void)v;
+    const struct ynode *k = at->key;
+    bool good = k->len > 0;
+    for (const char *c = k->str; *c; c++)
+        if (!(*c == '-' || *c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+              (*c >= '0' && *c <= '9')))
+            good = false;
+    if (!good || strcasecmp(k->str, "authorization") == 0 || strcasecmp(k->str, "host") == 0 ||
+        strcasecmp(k->str, "content-length") == 0) {
+        diag_error(at->d, &k->loc, "'%s' cannot be set as an extra header", k->str);
         return false;
-    const struct ynode *n = ymap_get(a, "enabled");
-    if (n && !get_bool(d, n, &p->alarms, "alarms.enabled"))
-        ok = false;
-    n = ymap_get(a, "email");
-    if (n) {
-        const char *e = ystring(d, n, "alarms.email");
-        const char *at = e ? strchr(e, '@') : NULL;
-        if (!e)
-            ok = false;
-        else if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
-                 strpbrk(e, " \t") || strlen(e) > 254 || at[1] == '.' || e[strlen(e) - 1] == '.') {
-            diag_error(d, &n->loc, "alarms.email '%s' is not an e-mail address (me@example.org)",
-                       e);
-            ok = false;
-        } else {
-            p->alarm_email = e;
-        }
     }
-    return ok;
+    return true;
 }
 
-static bool load_budget(struct project *p, const struct catalog *cat, struct diag *d,
-                        const struct ynode *b)
+/* English answers every locale the list leaves out. */
+static bool check_languages(const struct shape_at *at, struct sval *v)
 {
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].str && strcmp(v->items[i].str, "en") == 0)
+            return true;
+    diag_error(at->d, &v->loc, "alexa.languages must hold en (the answer for every other locale)");
+    return false;
+}
+
+static bool check_email(const struct shape_at *at, struct sval *v)
+{
+    if (strlen(v->str) <= 254) /* RFC 5321's longest path */
+        return true;
+    diag_error(at->d, &v->loc, "alarms.email is longer than an e-mail address can be (254)");
+    return false;
+}
+
+/* The usage figures go together: the estimate needs both. */
+static bool check_budget(const struct shape_at *at, struct sval *v)
+{
+    if (shape_get(v, "invocations_per_day")->set == shape_get(v, "avg_duration")->set)
+        return true;
+    diag_error(at->d, &v->loc, "budget needs both invocations_per_day and avg_duration");
+    return false;
+}
+
+static const struct shape_hook section_hooks[] = {
+    {"home_assistant.url", check_url},
+    {"home_assistant.token", check_token},
+    {"home_assistant.tls.verify", warn_verify_off},
+    {"home_assistant.tls", check_tls},
+    {"home_assistant.headers[]", check_header_name},
+    {"alexa.languages", check_languages},
+    {"alarms.email", check_email},
+    {"budget", check_budget},
+};
+
+/* ---- the copy into struct project (what resolve, the emitters and the commands read) */
+
+static const struct sval *at(const struct project *p, const char *path)
+{
+    return shape_get(&p->sections, path);
+}
+
+/* The value, or NULL when left out (with no default) or rejected. */
+static const char *str_at(const struct project *p, const char *path)
+{
+    const struct sval *v = at(p, path);
+    return v->set && v->ok ? v->str : NULL;
+}
+
+static struct loc loc_at(const struct project *p, const char *path)
+{
+    const struct sval *v = at(p, path);
+    return v->node ? v->loc : (struct loc){0};
+}
+
+/* The items of a list of names that were accepted. */
+static const char **strings_at(const struct project *p, const char *path, size_t *n)
+{
+    const struct sval *v = at(p, path);
+    const char **out = xcalloc(v->n + 1, sizeof *out);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].ok && v->items[i].str)
+            out[(*n)++] = v->items[i].str;
+    return out;
+}
+
+/* A map of names (entity id → name), located at the keys. */
+static struct name_pair *pairs_at(const struct project *p, const char *path, size_t *n)
+{
+    const struct sval *v = at(p, path);
+    struct name_pair *out = xcalloc(v->n + 1, sizeof *out);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->items[i].ok)
+            out[(*n)++] = (struct name_pair){v->keys[i]->str, v->items[i].str, v->keys[i]->loc};
+    return out;
+}
+
+static void fill_project(struct project *p)
+{
+    p->ha_url = str_at(p, "home_assistant.url");
+    p->ha_url_loc = loc_at(p, "home_assistant.url");
+    p->allow_http = at(p, "home_assistant.allow_http")->b;
+    const char *mode = str_at(p, "home_assistant.token.mode");
+    p->token_mode = mode && !strcmp(mode, "long_lived") ? TOKEN_LONG_LIVED : TOKEN_ACCOUNT_LINKING;
+    for (int k = 0; k < 2 && p->token_mode == TOKEN_LONG_LIVED; k++) {
+        const char *path = k ? "home_assistant.token.ssm" : "home_assistant.token.env";
+        if (str_at(p, path))
+            p->token =
+                (struct secret_ref){k ? SECRET_SSM : SECRET_ENV, str_at(p, path), loc_at(p, path)};
+    }
+    p->tls_verify = at(p, "home_assistant.tls.verify")->b;
+    p->tls_verify_loc = loc_at(p, "home_assistant.tls.verify");
+    p->ca_bundle = str_at(p, "home_assistant.tls.ca_bundle");
+    p->client_cert = str_at(p, "home_assistant.tls.client_cert");
+    p->client_key = str_at(p, "home_assistant.tls.client_key");
+    const struct sval *h = at(p, "home_assistant.headers");
+    p->headers = xcalloc(h->n + 1, sizeof *p->headers);
+    for (size_t i = 0; i < h->n; i++)
+        if (h->items[i].ok)
+            p->headers[p->nheaders++] = (struct header_def){
+                h->keys[i]->str, {h->items[i].secret, h->items[i].str, h->items[i].loc}};
+    p->skill_ids = strings_at(p, "alexa.skill_ids", &p->nskill_ids);
+    p->include = strings_at(p, "alexa.discovery.include", &p->ninclude);
+    p->exclude = strings_at(p, "alexa.discovery.exclude", &p->nexclude);
+    p->friendly_names = pairs_at(p, "alexa.discovery.friendly_names", &p->nfriendly);
+    p->categories = pairs_at(p, "alexa.discovery.categories", &p->ncategories);
+    const struct sval *rc = at(p, "alexa.discovery.remove_capabilities");
+    p->remove_caps = xcalloc(rc->n + 1, sizeof *p->remove_caps);
+    for (size_t i = 0; i < rc->n; i++)
+        if (rc->items[i].ok)
+            p->remove_caps[p->nremove_caps++] =
+                (struct name_pair){shape_get(&rc->items[i], "endpoint")->str,
+                                   shape_get(&rc->items[i], "interface")->str, rc->items[i].loc};
+    p->tts_entity = str_at(p, "alexa.announce.tts_entity");
+    p->media_players = strings_at(p, "alexa.announce.media_players", &p->nmedia_players);
+    p->notify_target = str_at(p, "alexa.notify_target");
+    p->languages = strings_at(p, "alexa.languages", &p->nlanguages);
+    p->free_tier_metrics = at(p, "budget.free_tier_metrics")->b;
+    p->free_tier_loc = loc_at(p, "budget.free_tier_metrics");
+    p->allow_paid = at(p, "budget.allow_paid")->b;
+    p->allow_paid_loc = loc_at(p, "budget.allow_paid");
+    const struct sval *inv = at(p, "budget.invocations_per_day");
+    const struct sval *avg = at(p, "budget.avg_duration");
+    p->budget_loc = inv->node ? inv->loc : loc_at(p, "budget");
+    p->has_usage = inv->set && avg->set && at(p, "budget")->ok;
+    if (p->has_usage) {
+        p->invocations_per_day = inv->num;
+        p->avg_duration = avg->num;
+    }
+    p->alarms = at(p, "alarms.enabled")->b;
+    p->alarm_email = str_at(p, "alarms.email");
+}
+
+/* Every section in schemas/project.yaml's order, each against its shape; a section
+ * left out gets its defaults. */
+static bool load_sections(struct project *p, const struct catalog *cat, struct diag *d,
+                          const struct ynode *root)
+{
+    const struct shape *top = &cat->sections;
+    struct sval *s = &p->sections;
+    *s = (struct sval){.shape = top, .node = root, .loc = root->loc, .set = true};
+    s->items = xcalloc(top->nkeys + 1, sizeof *s->items);
+    s->n = top->nkeys;
     bool ok = true;
-    if (!check_shape_keys(d, cat, b, "budget", "budget", &ok))
-        return false;
-    p->budget_loc = b->loc;
-    const struct ynode *ap = ymap_get(b, "allow_paid");
-    if (ap) {
-        ok = get_bool(d, ap, &p->allow_paid, "allow_paid") && ok;
-        p->allow_paid_loc = ap->loc;
-    }
-    const struct ynode *f = ymap_get(b, "free_tier_metrics");
-    if (f) {
-        ok = get_bool(d, f, &p->free_tier_metrics, "free_tier_metrics") && ok;
-        p->free_tier_loc = f->loc;
-    }
-    static const struct param_def inv = {.name = "invocations_per_day", .type = PT_INT};
-    static const struct param_def dur = {.name = "avg_duration", .type = PT_DURATION};
-    const struct ynode *i = ymap_get(b, "invocations_per_day");
-    const struct ynode *a = ymap_get(b, "avg_duration");
-    if (i)
-        p->budget_loc = i->loc;
-    if (i || a) {
-        if (!i || !a) {
-            diag_error(d, &b->loc, "budget needs both invocations_per_day and avg_duration");
-            return false;
+    for (size_t i = 0; i < top->nkeys; i++) {
+        const struct shape *sh = &top->keys[i];
+        const struct ynode *n = ymap_get(root, sh->name);
+        if (!n && sh->required) {
+            yrequire(d, root, sh->name, "a project file");
+            ok = false;
         }
-        struct pvalue pv;
-        for (int k = 0; k < 2; k++) {
-            const struct param_def *pd = k ? &dur : &inv;
-            const struct ynode *n = k ? a : i;
-            if (!pvalue_parse(d, pd, n, &pv)) {
-                ok = false;
-                continue;
-            }
-            struct value v;
-            bool good = false;
-            /* Constants only: usage figures do not depend on the configuration. */
-            if (pv.expr && expr_is_literal(pv.expr)) {
-                good = model_eval_const(pv.expr, &v, d) && v.kind == V_NUM &&
-                       dim_eq(v.dim, ptype_dim(pd->type)) && v.num >= 0;
-            }
-            expr_free(pv.expr);
-            /* The ranges of schemas/project.yaml: a home's skill, not a web service. */
-            const struct shape *sh =
-                catalog_shape(cat, k ? "budget.avg_duration" : "budget.invocations_per_day");
-            if (!good) {
-                diag_error(d, &n->loc, "%s must be a non-negative %s", pd->name,
-                           k ? "duration such as 150ms" : "number");
-                ok = false;
-            } else if ((sh->has_min && v.num < sh->min) || (sh->has_max && v.num > sh->max)) {
-                char got[48], lo[48], hi[48];
-                struct value l = v, h = v;
-                l.num = sh->has_min ? sh->min : 0;
-                h.num = sh->max;
-                value_format(&v, got, sizeof got);
-                value_format(&l, lo, sizeof lo);
-                value_format(&h, hi, sizeof hi);
-                if (k)
-                    diag_error(d, &n->loc, "budget.%s = %s is out of range [%s, %s]", pd->name, got,
-                               lo, hi);
-                else
-                    diag_error(d, &n->loc,
-                               "budget.%s = %s is out of range [%s, %s] (%s a day is about %.0f "
-                               "a second; a home's skill makes a few hundred)",
-                               pd->name, got, lo, hi, hi, sh->max / 86400.0);
-                ok = false;
-            } else if (k) {
-                p->avg_duration = v.num;
-            } else {
-                p->invocations_per_day = v.num;
-            }
-        }
-        p->has_usage = ok;
+        ok = shape_read(d, cat, sh, sh->name, n, root, section_hooks,
+                        sizeof section_hooks / sizeof section_hooks[0], NULL, &s->items[i]) &&
+             ok;
     }
+    s->ok = ok;
+    fill_project(p);
     return ok;
 }
 
@@ -739,8 +496,6 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
                   int *io_error)
 {
     memset(p, 0, sizeof *p);
-    p->free_tier_metrics = true;
-    p->tls_verify = true;
     p->doc = ydoc_load_file(d, path, io_error);
     if (!p->doc)
         return false;
@@ -823,18 +578,7 @@ bool project_load(struct project *p, const struct catalog *cat, const char *path
     ok = iface_values_parse(d, cat, ymap_get(root, "overrides"), &p->overrides, "overrides",
                             false) &&
          ok;
-    const struct ynode *ha = yrequire(d, root, "home_assistant", "a project file");
-    ok = (ha && load_ha(p, cat, d, ha)) && ok;
-    const struct ynode *a = ymap_get(root, "alexa");
-    if (a)
-        ok = load_alexa(p, cat, d, a) && ok;
-    const struct ynode *b = ymap_get(root, "budget");
-    if (b)
-        ok = load_budget(p, cat, d, b) && ok;
-    p->alarms = true;
-    const struct ynode *al = ymap_get(root, "alarms");
-    if (al)
-        ok = load_alarms(p, cat, d, al) && ok;
+    ok = load_sections(p, cat, d, root) && ok;
     return ok;
 }
 
@@ -864,6 +608,7 @@ void project_free(struct project *p, const struct catalog *cat)
     free(p->remove_caps);
     free(p->media_players);
     free(p->languages);
+    shape_free(&p->sections);
     ydoc_free(p->doc);
     memset(p, 0, sizeof *p);
 }

@@ -5,9 +5,9 @@
 #define LEEC_PROJECT_H
 
 #include "model/catalog.h"
+#include "model/shape.h"
 
 enum token_mode { TOKEN_ACCOUNT_LINKING, TOKEN_LONG_LIVED };
-enum secret_kind { SECRET_NONE, SECRET_ENV, SECRET_SSM };
 
 struct secret_ref {
     enum secret_kind kind;
@@ -39,6 +39,9 @@ struct project {
     struct tier_choice *tiers;
     size_t ntiers;
     struct iface_values *overrides;
+    /* The fixed sections as read against schemas/project.yaml (model/shape.h), one item
+     * per section in its order; the fields below are copied from it. */
+    struct sval sections;
     /* home_assistant */
     const char *ha_url;
     struct loc ha_url_loc;

@@ -4,6 +4,7 @@
 #include "model/schema.h"
 
 #include "model/catalog.h"
+#include "model/shape.h"
 #include "front/util.h"
 #include "model/values.h"
 #include "front/ycheck.h"
@@ -376,10 +377,10 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
 {
     static const char *const keys[] = {"type",    "doc",     "required", "pattern", "values",
                                        "min",     "max",     "keys",     "of",      "limit",
-                                       "message", "default", "examples"};
+                                       "message", "default", "examples", "runtime"};
     sh->name = xstrdup(name);
     sh->loc = m->loc;
-    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 13, "a shape"))
+    if (!ycheck_map(d, m, "a shape") || !ycheck_keys(d, m, keys, 14, "a shape"))
         return false;
     const struct ynode *t = yrequire(d, m, "type", "a shape");
     const char *ts = t ? ystring(d, t, "type") : NULL;
@@ -406,6 +407,20 @@ static bool load_shape(struct diag *d, struct shape *sh, const char *name, const
         const char *ps = ystring(d, n, "pattern");
         sh->pattern = ps ? xstrdup(ps) : NULL;
         ok = ok && ps;
+        /* leec checks values against the pattern too (model/shape.c): it must compile. */
+        char err[160];
+        if (ps && sh->kind != SH_STRING) {
+            diag_error(d, &n->loc, "a pattern is for a string shape");
+            ok = false;
+        } else if (ps && !(sh->re = shape_pattern_compile(ps, err, sizeof err))) {
+            diag_error(d, &n->loc, "pattern '%s' cannot be used: %s", ps, err);
+            ok = false;
+        }
+    }
+    if ((n = ymap_get(m, "runtime"))) {
+        const char *rs = ystring(d, n, "runtime");
+        sh->runtime = rs ? xstrdup(rs) : NULL;
+        ok = ok && rs;
     }
     if ((n = ymap_get(m, "limit"))) {
         const char *ls = ystring(d, n, "limit");
@@ -532,7 +547,9 @@ void schema_free_shape(struct shape *s)
     free(s->name);
     free(s->doc);
     free(s->pattern);
+    shape_pattern_free(s->re);
     free(s->limit);
+    free(s->runtime);
     free(s->message);
     free(s->default_text);
     for (size_t i = 0; i < s->nexamples; i++)
@@ -611,27 +628,120 @@ static bool check_need(const struct catalog *cat, struct diag *d, const struct n
     return true;
 }
 
-/* The project-file shapes compiler/project.c reads by path. */
+/* The project-file shapes model/project.c reads by path (its hooks and the copy into
+ * struct project): a schema that renames or retypes one fails here, located. */
 static const struct shape_need {
     const char *path;
     enum shape_kind kind;
 } shape_needs[] = {
     {"home_assistant", SH_OBJECT},
+    {"home_assistant.url", SH_STRING},
+    {"home_assistant.allow_http", SH_BOOL},
     {"home_assistant.token", SH_OBJECT},
+    {"home_assistant.token.mode", SH_ENUM},
+    {"home_assistant.token.env", SH_STRING},
+    {"home_assistant.token.ssm", SH_STRING},
     {"home_assistant.tls", SH_OBJECT},
+    {"home_assistant.tls.verify", SH_BOOL},
+    {"home_assistant.tls.ca_bundle", SH_STRING},
+    {"home_assistant.tls.client_cert", SH_STRING},
+    {"home_assistant.tls.client_key", SH_STRING},
     {"home_assistant.headers", SH_MAP},
     {"alexa", SH_OBJECT},
+    {"alexa.skill_ids", SH_LIST},
     {"alexa.discovery", SH_OBJECT},
+    {"alexa.discovery.include", SH_LIST},
+    {"alexa.discovery.exclude", SH_LIST},
+    {"alexa.discovery.friendly_names", SH_MAP},
     {"alexa.discovery.categories", SH_MAP},
     {"alexa.discovery.remove_capabilities", SH_LIST},
     {"alexa.announce", SH_OBJECT},
+    {"alexa.announce.tts_entity", SH_STRING},
+    {"alexa.announce.media_players", SH_LIST},
+    {"alexa.notify_target", SH_STRING},
+    {"alexa.languages", SH_LIST},
     {"budget", SH_OBJECT},
+    {"budget.free_tier_metrics", SH_BOOL},
+    {"budget.allow_paid", SH_BOOL},
+    {"budget.invocations_per_day", SH_INT},
+    {"budget.avg_duration", SH_DURATION},
     {"alarms", SH_OBJECT},
+    {"alarms.enabled", SH_BOOL},
+    {"alarms.email", SH_STRING},
 };
+
+static bool c_ident(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* A section the bootstrap reads becomes C types and tables (emit/sections.c): its key
+ * names are C identifiers, and each kind is one the emitter has a C type for. */
+static bool check_runtime_shape(struct diag *d, const struct shape *sh, bool in_item)
+{
+    bool ok = true;
+    for (size_t i = 0; i < sh->nkeys; i++) {
+        const struct shape *k = &sh->keys[i];
+        if (k->runtime) {
+            diag_error(d, &k->loc, "'runtime' names a whole section, not the key '%s'", k->name);
+            ok = false;
+        }
+        if (!c_ident(k->name)) {
+            diag_error(d, &k->loc,
+                       "'%s' becomes a C field of the runtime's tables: lower case letters, "
+                       "digits and _",
+                       k->name);
+            ok = false;
+        }
+        ok = check_runtime_shape(d, k, in_item) && ok;
+    }
+    const struct shape *of = sh->of;
+    if (sh->kind == SH_LIST || sh->kind == SH_MAP) {
+        bool names = of->kind == SH_STRING || of->kind == SH_ENUM;
+        bool fits = in_item               ? false
+                    : sh->kind == SH_LIST ? names || of->kind == SH_OBJECT
+                                          : names || of->kind == SH_SECRET;
+        if (!fits) {
+            diag_error(d, &sh->loc, "the runtime's tables have no C type for a %s of %s%s",
+                       shape_kinds[sh->kind], shape_kinds[of->kind],
+                       in_item ? " inside a list item" : "");
+            ok = false;
+        } else if (of->kind == SH_OBJECT) {
+            ok = check_runtime_shape(d, of, true) && ok;
+        }
+    }
+    return ok;
+}
 
 static bool check_shapes(const struct catalog *cat, struct diag *d)
 {
     bool ok = true;
+    for (size_t i = 0; i < cat->sections.nkeys; i++) {
+        const struct shape *s = &cat->sections.keys[i];
+        if (!s->runtime)
+            continue;
+        bool named = c_ident(s->runtime) && !catalog_iface(cat, s->runtime);
+        for (size_t j = 0; j < i; j++)
+            named = named && !(cat->sections.keys[j].runtime &&
+                               !strcmp(cat->sections.keys[j].runtime, s->runtime));
+        if (!named) {
+            diag_error(d, &s->loc,
+                       "section '%s' has runtime name '%s': a C name (lower case letters, digits "
+                       "and _) that no interface or other section has",
+                       s->name, s->runtime);
+            ok = false;
+        }
+        if (s->kind != SH_OBJECT) {
+            diag_error(d, &s->loc, "a section the runtime reads is an object");
+            ok = false;
+        }
+        ok = check_runtime_shape(d, s, false) && ok;
+    }
     for (size_t i = 0; i < sizeof shape_needs / sizeof shape_needs[0]; i++) {
         const struct shape *s = catalog_shape(cat, shape_needs[i].path);
         if (s && s->kind == shape_needs[i].kind)
@@ -647,8 +757,17 @@ static bool check_shapes(const struct catalog *cat, struct diag *d)
         ok = false;
     }
     const struct shape *rc = catalog_shape(cat, "alexa.discovery.remove_capabilities");
-    if (rc && rc->kind == SH_LIST && rc->of->kind != SH_OBJECT) {
-        diag_error(d, &rc->loc, "alexa.discovery.remove_capabilities must be a list of objects");
+    if (rc && rc->kind == SH_LIST &&
+        (rc->of->kind != SH_OBJECT || !catalog_shape_key(rc->of, "endpoint") ||
+         !catalog_shape_key(rc->of, "interface"))) {
+        diag_error(d, &rc->loc,
+                   "alexa.discovery.remove_capabilities must be a list of objects with endpoint "
+                   "and interface");
+        ok = false;
+    }
+    const struct shape *h0 = catalog_shape(cat, "home_assistant.headers");
+    if (h0 && h0->kind == SH_MAP && h0->of->kind != SH_SECRET) {
+        diag_error(d, &h0->loc, "home_assistant.headers must be a map of secrets");
         ok = false;
     }
     const struct shape *h = catalog_shape(cat, "home_assistant.headers");

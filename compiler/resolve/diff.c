@@ -1,8 +1,11 @@
 /* diff: see diff.h. */
 #include "resolve/diff.h"
 
+#include "expr/expr.h"
+#include "expr/units.h"
 #include "front/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,170 +56,154 @@ static void list_change(struct out *o, const char *label, const char *const *a, 
             }
 }
 
-static void pairs_change(struct out *o, const char *label, const struct name_pair *a, size_t na,
-                         const struct name_pair *b, size_t nb)
+/* ---- the project file's sections, walked along their shapes (schemas/project.yaml):
+ * every key is compared, so a key added there shows here without a change. ---- */
+
+/* A scalar's text: as written, else its default, else NULL ("(none)"). */
+static const char *scalar_text(char *buf, size_t size, const struct shape *sh, const struct sval *v)
 {
-    for (size_t i = 0; i < nb; i++) {
-        const struct name_pair *m = NULL;
-        for (size_t j = 0; j < na && !m; j++)
-            if (strcmp(a[j].key, b[i].key) == 0)
-                m = &a[j];
-        if (!m) {
-            fprintf(o->f, "  %s: + \"%s\": %s\n", label, b[i].key, b[i].value);
-            o->n++;
-        } else if (strcmp(m->value, b[i].value) != 0) {
-            fprintf(o->f, "  %s.\"%s\": %s -> %s\n", label, b[i].key, m->value, b[i].value);
-            o->n++;
-        }
+    bool has = v && v->set && v->ok;
+    if (!has && !sh->default_text)
+        return NULL;
+    switch (sh->kind) {
+    case SH_BOOL:
+        return (has ? v->b : strcmp(sh->default_text, "true") == 0) ? "true" : "false";
+    case SH_INT:
+    case SH_DURATION: {
+        if (!has)
+            return sh->default_text;
+        struct value x = {
+            .kind = V_NUM, .num = v->num, .dim = sh->kind == SH_DURATION ? DIM_SECS : DIM_NONE};
+        value_format(&x, buf, size);
+        return buf;
     }
-    for (size_t i = 0; i < na; i++) {
-        bool kept = false;
-        for (size_t j = 0; j < nb && !kept; j++)
-            kept = strcmp(a[i].key, b[j].key) == 0;
-        if (!kept) {
-            fprintf(o->f, "  %s: - \"%s\"\n", label, a[i].key);
-            o->n++;
-        }
+    case SH_SECRET:
+        if (!has)
+            return NULL;
+        snprintf(buf, size, "%s %s", v->secret == SECRET_ENV ? "env" : "ssm", v->str);
+        return buf;
+    default:
+        return has ? v->str : sh->default_text;
     }
 }
 
-/* "endpoint interface" strings of the capability removals, for list_change. */
-static const char **caps(const struct project *p, size_t *n)
+/* A list item: its text, or an object item's values joined ("light#* Alexa.X"). */
+static char *item_text(const struct shape *of, const struct sval *v)
 {
-    *n = p ? p->nremove_caps : 0;
-    const char **v = xcalloc(*n + 1, sizeof *v);
-    for (size_t i = 0; i < *n; i++) {
-        struct sbuf s = {0};
-        sbuf_printf(&s, "%s %s", p->remove_caps[i].key, p->remove_caps[i].value);
-        v[i] = s.s;
+    struct sbuf s = {0};
+    char buf[160];
+    if (of->kind == SH_OBJECT) {
+        for (size_t i = 0; i < of->nkeys && i < v->n; i++) {
+            const char *t = scalar_text(buf, sizeof buf, &of->keys[i], &v->items[i]);
+            if (t)
+                sbuf_printf(&s, "%s%s", s.len ? " " : "", t);
+        }
+    } else {
+        const char *t = scalar_text(buf, sizeof buf, of, v);
+        sbuf_add(&s, t ? t : "");
     }
-    return v;
+    return s.s ? s.s : xstrdup("");
 }
 
-static void free_strs(const char **v, size_t n)
+/* The accepted entries of a list or map (NULL: none). */
+static size_t entries(const struct sval *v) { return v && v->set && v->ok ? v->n : 0; }
+
+static void list_diff(struct out *o, const char *path, const struct shape *sh, const struct sval *a,
+                      const struct sval *b)
+{
+    size_t na = entries(a), nb = entries(b);
+    const char **x = xcalloc(na + 1, sizeof *x), **y = xcalloc(nb + 1, sizeof *y);
+    for (size_t i = 0; i < na; i++)
+        x[i] = item_text(sh->of, &a->items[i]);
+    for (size_t i = 0; i < nb; i++)
+        y[i] = item_text(sh->of, &b->items[i]);
+    list_change(o, path, x, na, y, nb, sh->of->kind != SH_OBJECT);
+    for (size_t i = 0; i < na; i++)
+        free((char *)x[i]);
+    for (size_t i = 0; i < nb; i++)
+        free((char *)y[i]);
+    free(x);
+    free(y);
+}
+
+static const struct sval *map_entry(const struct sval *m, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
-        free((char *)v[i]);
-    free(v);
+        if (strcmp(m->keys[i]->str, key) == 0)
+            return &m->items[i];
+    return NULL;
 }
 
-static void secret_text(char *buf, size_t size, const struct secret_ref *s)
+/* Entries added, changed and removed; a map of secrets names its keys bare (header
+ * names), a map of names quotes them (entity ids). */
+static void map_diff(struct out *o, const char *path, const struct shape *sh, const struct sval *a,
+                     const struct sval *b)
 {
-    if (s->kind == SECRET_ENV)
-        snprintf(buf, size, "env %s", s->name);
-    else if (s->kind == SECRET_SSM)
-        snprintf(buf, size, "ssm %s", s->name);
-    else
-        snprintf(buf, size, "(none)");
-}
-
-static void token_text(char *buf, size_t size, const struct project *p)
-{
-    if (!p) {
-        snprintf(buf, size, "(none)");
-        return;
-    }
-    if (p->token_mode == TOKEN_ACCOUNT_LINKING) {
-        snprintf(buf, size, "account_linking");
-        return;
-    }
-    char s[160];
-    secret_text(s, sizeof s, &p->token);
-    snprintf(buf, size, "long_lived, %s", s);
-}
-
-static void headers_change(struct out *o, const struct project *a, const struct project *b)
-{
-    size_t na = a ? a->nheaders : 0, nb = b ? b->nheaders : 0;
-    char x[160], y[160];
+    size_t na = entries(a), nb = entries(b);
+    bool bare = sh->of->kind == SH_SECRET;
+    const char *q = bare ? "" : "\"";
+    char x[200], y[200];
     for (size_t i = 0; i < nb; i++) {
-        const struct header_def *m = NULL;
-        for (size_t j = 0; j < na && !m; j++)
-            if (strcasecmp(a->headers[j].name, b->headers[i].name) == 0)
-                m = &a->headers[j];
-        secret_text(y, sizeof y, &b->headers[i].value);
+        const char *key = b->keys[i]->str;
+        const struct sval *m = na ? map_entry(a, na, key) : NULL;
+        const char *ty = scalar_text(y, sizeof y, sh->of, &b->items[i]);
         if (!m) {
-            fprintf(o->f, "  home_assistant.headers: + %s (%s)\n", b->headers[i].name, y);
+            if (bare)
+                fprintf(o->f, "  %s: + %s (%s)\n", path, key, or_none(ty));
+            else
+                fprintf(o->f, "  %s: + \"%s\": %s\n", path, key, or_none(ty));
             o->n++;
             continue;
         }
-        secret_text(x, sizeof x, &m->value);
-        if (strcmp(x, y) != 0) {
-            fprintf(o->f, "  home_assistant.headers.%s: %s -> %s\n", b->headers[i].name, x, y);
+        const char *tx = scalar_text(x, sizeof x, sh->of, m);
+        if (strcmp(or_none(tx), or_none(ty)) != 0) {
+            fprintf(o->f, "  %s.%s%s%s: %s -> %s\n", path, q, key, q, or_none(tx), or_none(ty));
             o->n++;
         }
     }
-    for (size_t i = 0; i < na; i++) {
-        bool kept = false;
-        for (size_t j = 0; j < nb && !kept; j++)
-            kept = strcasecmp(a->headers[i].name, b->headers[j].name) == 0;
-        if (!kept) {
-            fprintf(o->f, "  home_assistant.headers: - %s\n", a->headers[i].name);
+    for (size_t i = 0; i < na; i++)
+        if (!(nb && map_entry(b, nb, a->keys[i]->str))) {
+            fprintf(o->f, "  %s: - %s%s%s\n", path, q, a->keys[i]->str, q);
             o->n++;
         }
+}
+
+static void section_diff(struct out *o, const char *path, const struct shape *sh,
+                         const struct sval *a, const struct sval *b)
+{
+    char x[200], y[200];
+    switch (sh->kind) {
+    case SH_OBJECT:
+        for (size_t i = 0; i < sh->nkeys; i++) {
+            struct sbuf kp = {0};
+            sbuf_printf(&kp, "%s.%s", path, sh->keys[i].name);
+            section_diff(o, kp.s, &sh->keys[i], a && i < a->n ? &a->items[i] : NULL,
+                         b && i < b->n ? &b->items[i] : NULL);
+            sbuf_free(&kp);
+        }
+        break;
+    case SH_LIST:
+        list_diff(o, path, sh, a, b);
+        break;
+    case SH_MAP:
+        map_diff(o, path, sh, a, b);
+        break;
+    default:
+        change(o, path, scalar_text(x, sizeof x, sh, a), scalar_text(y, sizeof y, sh, b));
+        break;
     }
 }
 
-static void bool_change(struct out *o, const char *label, bool a, bool b)
+/* The fixed sections. A preset alone has none of them: compared with a project, each
+ * shows as (none), or as its default. */
+static void project_fields(struct out *o, const struct catalog *cat, const struct project *a,
+                           const struct project *b)
 {
-    change(o, label, a ? "true" : "false", b ? "true" : "false");
-}
-
-static void budget_text(char *inv, char *dur, size_t size, const struct project *p)
-{
-    if (!p || !p->has_usage) {
-        snprintf(inv, size, "(none)");
-        snprintf(dur, size, "(none)");
-        return;
+    for (size_t i = 0; i < cat->sections.nkeys; i++) {
+        const struct shape *sh = &cat->sections.keys[i];
+        section_diff(o, sh->name, sh, a && i < a->sections.n ? &a->sections.items[i] : NULL,
+                     b && i < b->sections.n ? &b->sections.items[i] : NULL);
     }
-    snprintf(inv, size, "%.0f", p->invocations_per_day);
-    struct value v = {.kind = V_NUM, .num = p->avg_duration, .dim = {0, 1}};
-    value_format(&v, dur, size);
-}
-
-/* The project-file fields that are not parameters. A preset alone has none of them:
- * compared with a project, each shows as (none). */
-static void project_fields(struct out *o, const struct project *a, const struct project *b)
-{
-    static const struct project empty = {.tls_verify = true, .free_tier_metrics = true};
-    const struct project *x = a ? a : &empty, *y = b ? b : &empty;
-    change(o, "home_assistant.url", x->ha_url, y->ha_url);
-    bool_change(o, "home_assistant.allow_http", x->allow_http, y->allow_http);
-    char t1[200], t2[200];
-    token_text(t1, sizeof t1, a);
-    token_text(t2, sizeof t2, b);
-    change(o, "home_assistant.token", t1, t2);
-    bool_change(o, "home_assistant.tls.verify", x->tls_verify, y->tls_verify);
-    change(o, "home_assistant.tls.ca_bundle", x->ca_bundle, y->ca_bundle);
-    change(o, "home_assistant.tls.client_cert", x->client_cert, y->client_cert);
-    change(o, "home_assistant.tls.client_key", x->client_key, y->client_key);
-    headers_change(o, a, b);
-    list_change(o, "alexa.skill_ids", x->skill_ids, x->nskill_ids, y->skill_ids, y->nskill_ids,
-                false);
-    list_change(o, "alexa.discovery.include", x->include, x->ninclude, y->include, y->ninclude,
-                true);
-    list_change(o, "alexa.discovery.exclude", x->exclude, x->nexclude, y->exclude, y->nexclude,
-                true);
-    pairs_change(o, "alexa.discovery.friendly_names", x->friendly_names, x->nfriendly,
-                 y->friendly_names, y->nfriendly);
-    pairs_change(o, "alexa.discovery.categories", x->categories, x->ncategories, y->categories,
-                 y->ncategories);
-    size_t nca, ncb;
-    const char **ca = caps(a, &nca), **cb = caps(b, &ncb);
-    list_change(o, "alexa.discovery.remove_capabilities", ca, nca, cb, ncb, false);
-    free_strs(ca, nca);
-    free_strs(cb, ncb);
-    change(o, "alexa.announce.tts_entity", x->tts_entity, y->tts_entity);
-    list_change(o, "alexa.announce.media_players", x->media_players, x->nmedia_players,
-                y->media_players, y->nmedia_players, true);
-    change(o, "alexa.notify_target", x->notify_target, y->notify_target);
-    char i1[64], d1[64], i2[64], d2[64];
-    budget_text(i1, d1, sizeof i1, a);
-    budget_text(i2, d2, sizeof i2, b);
-    change(o, "budget.invocations_per_day", i1, i2);
-    change(o, "budget.avg_duration", d1, d2);
-    bool_change(o, "budget.free_tier_metrics", x->free_tier_metrics, y->free_tier_metrics);
-    bool_change(o, "budget.allow_paid", x->allow_paid, y->allow_paid);
 }
 
 static void chain_text(struct sbuf *s, const struct resolved *r)
@@ -260,7 +247,7 @@ size_t diff_print(FILE *f, const struct resolved *a, const struct project *pa,
         }
     }
     if (pa || pb)
-        project_fields(&o, pa, pb);
+        project_fields(&o, cat, pa, pb);
     char m1[32], m2[32];
     fmt_bytes(m1, sizeof m1, a->mem_total);
     fmt_bytes(m2, sizeof m2, b->mem_total);

@@ -1,8 +1,8 @@
 /* diff: `leec diff A B` — every resolved field of two projects (or presets) that
  * differs: the preset and feature preset, tiers and parameters (with the origin of the
- * new value), features, the Home Assistant connection (URL, allow_http, token mode
- * and source, TLS, header names and sources), skill IDs, discovery rules, announce and
- * notify targets, the budget, and the memory and metric totals. */
+ * new value), features, every key of the project file's fixed sections (walked along
+ * their shapes in schemas/project.yaml: the Home Assistant connection, secrets by
+ * source and name, Alexa, budget, alarms), and the memory and metric totals. */
 #ifndef LEEC_DIFF_H
 #define LEEC_DIFF_H
 

@@ -108,38 +108,6 @@ static const struct cs_feature *const intent_features[] = {
     NULL,
 };
 
-static int bind_discovery(struct discovery_rules *dr)
-{
-    const struct leec_alexa_config *al = &leec_config.alexa;
-    struct discovery_cap_removal *cr = forever(al->remove_capabilities_count, sizeof *cr);
-    struct discovery_name_override *nm = forever(al->friendly_names_count, sizeof *nm);
-    struct discovery_category_override *ct = forever(al->categories_count, sizeof *ct);
-    if (!cr || !nm || !ct)
-        return -1;
-    for (size_t i = 0; i < al->remove_capabilities_count; i++)
-        cr[i] = (struct discovery_cap_removal){al->remove_capabilities[i].key,
-                                               al->remove_capabilities[i].value};
-    for (size_t i = 0; i < al->friendly_names_count; i++)
-        nm[i] = (struct discovery_name_override){al->friendly_names[i].key,
-                                                 al->friendly_names[i].value};
-    for (size_t i = 0; i < al->categories_count; i++)
-        ct[i] =
-            (struct discovery_category_override){al->categories[i].key, al->categories[i].value};
-    *dr = (struct discovery_rules){
-        .include = al->discovery_include,
-        .n_include = al->discovery_include_count,
-        .exclude = al->discovery_exclude,
-        .n_exclude = al->discovery_exclude_count,
-        .cap_removals = cr,
-        .n_cap_removals = al->remove_capabilities_count,
-        .names = nm,
-        .n_names = al->friendly_names_count,
-        .categories = ct,
-        .n_categories = al->categories_count,
-    };
-    return 0;
-}
-
 static int bind_guards(struct app_config *cfg)
 {
     const struct leec_circuit_breaker_config *cb = &leec_config.circuit_breaker;
@@ -190,37 +158,210 @@ static int bind_metrics(struct app_config *cfg)
     return 0;
 }
 
-static int bind_ha(struct app_config *cfg)
+/* ---- the project file's sections ----
+ * struct leec_ha_config and struct leec_alexa_config are generated from the shapes in
+ * schemas/project.yaml, with LEEC_HA_FIELDS(X) and LEEC_ALEXA_FIELDS(X). Each field has
+ * its binder here, bind_<section>_<field>, and the binders are called through those
+ * lists: a key added to project.yaml without a binder is an undeclared identifier
+ * below, and a binder whose key is gone reads a field that no longer exists. */
+
+/* home_assistant.token.mode: the runtime's enum has the schema's values, in order. */
+#define SAME_TOKEN_MODE(v)                                           \
+    _Static_assert((int)LEEC_HA_TOKEN_MODE_##v == (int)SH_TOKEN_##v, \
+                   "home_assistant.token.mode " #v);
+LEEC_HA_TOKEN_MODE_VALUES(SAME_TOKEN_MODE)
+#undef SAME_TOKEN_MODE
+
+static int bind_ha_url(struct app_config *cfg, const struct leec_ha_config *ha)
 {
-    const struct leec_ha_config *ha = &leec_config.ha;
-    cfg->settings = (struct settings_defaults){
-        .ha_url = ha->url,
-        .tls_verify = ha->tls_verify,
-        .ca_bundle = ha->ca_bundle,
-        .token_mode = ha->token_mode == LEEC_TOKEN_LONG_LIVED ? SH_TOKEN_LONG_LIVED
-                                                              : SH_TOKEN_ACCOUNT_LINKING,
-        .token = secret_of(&ha->token),
-        .skill_ids = leec_config.alexa.skill_ids,
-        .n_skill_ids = leec_config.alexa.skill_ids_count,
-    };
-    cfg->client_cert = ha->client_cert;
-    cfg->client_key = ha->client_key;
+    cfg->settings.ha_url = ha->url;
+    return 0;
+}
+
+static int bind_ha_allow_http(struct app_config *cfg, const struct leec_ha_config *ha)
+{
     cfg->allow_http = ha->allow_http;
+    return 0;
+}
+
+/* Left out, the token block is zero: account linking, the schema's first mode. */
+static int bind_ha_token_mode(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    cfg->settings.token_mode = (enum sh_token_mode)ha->token_mode;
+    return 0;
+}
+
+/* The token by reference only: the variable's or the SSM parameter's name. */
+static int bind_ha_token_env(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    if (ha->token_env)
+        cfg->settings.token = (struct secret_ref){SECRET_ENV, ha->token_env};
+    return 0;
+}
+
+static int bind_ha_token_ssm(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    if (ha->token_ssm)
+        cfg->settings.token = (struct secret_ref){SECRET_SSM, ha->token_ssm};
+    return 0;
+}
+
+static int bind_ha_tls_verify(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    cfg->settings.tls_verify = ha->tls_verify;
+    return 0;
+}
+
+static int bind_ha_tls_ca_bundle(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    cfg->settings.ca_bundle = ha->tls_ca_bundle;
+    return 0;
+}
+
+static int bind_ha_tls_client_cert(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    cfg->client_cert = ha->tls_client_cert;
+    return 0;
+}
+
+static int bind_ha_tls_client_key(struct app_config *cfg, const struct leec_ha_config *ha)
+{
+    cfg->client_key = ha->tls_client_key;
+    return 0;
+}
+
+static int bind_ha_headers(struct app_config *cfg, const struct leec_ha_config *ha)
+{
     size_t nh = ha->headers_count < APP_MAX_HEADERS ? ha->headers_count : APP_MAX_HEADERS;
     struct app_header_def *hd = forever(nh, sizeof *hd);
     if (!hd)
         return -1;
     for (size_t i = 0; i < nh; i++)
-        hd[i] = (struct app_header_def){ha->headers[i].name, secret_of(&ha->headers[i].value)};
+        hd[i] = (struct app_header_def){ha->headers[i].key, secret_of(&ha->headers[i].value)};
     cfg->headers = hd;
     cfg->n_headers = nh;
+    return 0;
+}
+
+static int bind_alexa_skill_ids(struct app_config *cfg, const struct leec_alexa_config *al)
+{
+    cfg->settings.skill_ids = al->skill_ids;
+    cfg->settings.n_skill_ids = al->skill_ids_count;
+    return 0;
+}
+
+static int bind_alexa_discovery_include(struct app_config *cfg, const struct leec_alexa_config *al)
+{
+    cfg->discovery.include = al->discovery_include;
+    cfg->discovery.n_include = al->discovery_include_count;
+    return 0;
+}
+
+static int bind_alexa_discovery_exclude(struct app_config *cfg, const struct leec_alexa_config *al)
+{
+    cfg->discovery.exclude = al->discovery_exclude;
+    cfg->discovery.n_exclude = al->discovery_exclude_count;
+    return 0;
+}
+
+static int bind_alexa_discovery_friendly_names(struct app_config *cfg,
+                                               const struct leec_alexa_config *al)
+{
+    struct discovery_name_override *nm = forever(al->discovery_friendly_names_count, sizeof *nm);
+    if (!nm)
+        return -1;
+    for (size_t i = 0; i < al->discovery_friendly_names_count; i++)
+        nm[i] = (struct discovery_name_override){al->discovery_friendly_names[i].key,
+                                                 al->discovery_friendly_names[i].value};
+    cfg->discovery.names = nm;
+    cfg->discovery.n_names = al->discovery_friendly_names_count;
+    return 0;
+}
+
+static int bind_alexa_discovery_categories(struct app_config *cfg,
+                                           const struct leec_alexa_config *al)
+{
+    struct discovery_category_override *ct = forever(al->discovery_categories_count, sizeof *ct);
+    if (!ct)
+        return -1;
+    for (size_t i = 0; i < al->discovery_categories_count; i++)
+        ct[i] = (struct discovery_category_override){al->discovery_categories[i].key,
+                                                     al->discovery_categories[i].value};
+    cfg->discovery.categories = ct;
+    cfg->discovery.n_categories = al->discovery_categories_count;
+    return 0;
+}
+
+static int bind_alexa_discovery_remove_capabilities(struct app_config *cfg,
+                                                    const struct leec_alexa_config *al)
+{
+    size_t n = al->discovery_remove_capabilities_count;
+    struct discovery_cap_removal *cr = forever(n, sizeof *cr);
+    if (!cr)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        cr[i] = (struct discovery_cap_removal){al->discovery_remove_capabilities[i].endpoint,
+                                               al->discovery_remove_capabilities[i].interface};
+    cfg->discovery.cap_removals = cr;
+    cfg->discovery.n_cap_removals = n;
+    return 0;
+}
+
+static int bind_alexa_announce_tts_entity(struct app_config *cfg,
+                                          const struct leec_alexa_config *al)
+{
+    cfg->tts_entity = al->announce_tts_entity;
+    return 0;
+}
+
+static int bind_alexa_announce_media_players(struct app_config *cfg,
+                                             const struct leec_alexa_config *al)
+{
+    cfg->media_players = al->announce_media_players;
+    cfg->n_media_players = al->announce_media_players_count;
+    return 0;
+}
+
+static int bind_alexa_notify_target(struct app_config *cfg, const struct leec_alexa_config *al)
+{
+    cfg->notify_target = al->notify_target;
+    return 0;
+}
+
+static int bind_alexa_languages(struct app_config *cfg, const struct leec_alexa_config *al)
+{
+    cfg->languages = al->languages;
+    cfg->n_languages = al->languages_count;
+    return 0;
+}
+
+static int bind_sections(struct app_config *cfg)
+{
+#define BIND_HA(field) bind_ha_##field,
+    static int (*const ha[])(struct app_config *,
+                             const struct leec_ha_config *) = {LEEC_HA_FIELDS(BIND_HA)};
+#undef BIND_HA
+#define BIND_ALEXA(field) bind_alexa_##field,
+    static int (*const alexa[])(struct app_config *,
+                                const struct leec_alexa_config *) = {LEEC_ALEXA_FIELDS(BIND_ALEXA)};
+#undef BIND_ALEXA
+    for (size_t i = 0; i < sizeof ha / sizeof ha[0]; i++)
+        if (ha[i](cfg, &leec_config.ha))
+            return -1;
+    for (size_t i = 0; i < sizeof alexa / sizeof alexa[0]; i++)
+        if (alexa[i](cfg, &leec_config.alexa))
+            return -1;
+    return 0;
+}
+
+static void bind_http(struct app_config *cfg)
+{
     const struct leec_http_config *http = &leec_config.http;
     cfg->connect_timeout_ms = (uint32_t)http->connect_timeout_ms;
     cfg->total_timeout_ms = (uint32_t)http->total_timeout_ms;
     cfg->deadline_margin_ms = (uint32_t)http->deadline_margin_ms;
     cfg->max_reply = (size_t)http->max_reply;
     cfg->no_connect_retry = http->connect_retries == 0;
-    return 0;
 }
 
 static int bind_health(struct health_info *h)
@@ -277,18 +418,12 @@ int bind_app_config(struct app_config *cfg)
     cfg->reply_limits.max_bytes = (size_t)leec_config.http.max_reply;
     cfg->strict_skill_ids = leec_config.security.validation == LEEC_SECURITY_VALIDATION_STRICT;
     cfg->timestamp_tolerance_ms = leec_config.security.timestamp_tolerance_ms;
-    cfg->tts_entity = leec_config.alexa.tts_entity;
-    cfg->media_players = leec_config.alexa.media_players;
-    cfg->n_media_players = leec_config.alexa.media_players_count;
-    cfg->notify_target = leec_config.alexa.notify_target;
-    cfg->languages = leec_config.alexa.languages;
-    cfg->n_languages = leec_config.alexa.languages_count;
     cfg->intent_features = intent_features;
     cfg->n_intent_features = sizeof intent_features / sizeof intent_features[0] - 1;
     cfg->feature_presets = feature_presets;
     cfg->n_feature_presets = sizeof feature_presets / sizeof feature_presets[0];
-    if (bind_guards(cfg) || bind_metrics(cfg) || bind_ha(cfg) || bind_discovery(&cfg->discovery) ||
-        bind_health(&cfg->health))
+    bind_http(cfg);
+    if (bind_guards(cfg) || bind_metrics(cfg) || bind_sections(cfg) || bind_health(&cfg->health))
         return -1;
     return 0;
 }

@@ -439,8 +439,9 @@ class ListDiffOptimize(unittest.TestCase):
         self.assertGreater(int(m.group(1)), 0)
 
     def test_diff_every_field(self):
-        # Every resolved field: tiers and parameters, features, the Home Assistant
-        # connection, skill IDs, discovery rules, announce/notify targets, budget.
+        # Every resolved field: tiers and parameters, features, and every key of the
+        # project file's sections (the Home Assistant connection, skill IDs, discovery
+        # rules, announce/notify targets, languages, budget, alarms).
         a = """leec: 1
 preset: production_balanced
 features: smart_home
@@ -487,7 +488,9 @@ alexa:
     remove_capabilities: [{endpoint: "fan#*", interface: Alexa.RangeController}]
   announce: {tts_entity: tts.b, media_players: [media_player.b]}
   notify_target: phone_b
+  languages: [en, de]
 budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false}
+alarms: {email: me@example.org}
 """
         with tempfile.TemporaryDirectory() as d:
             for name, text in (("a.yaml", a), ("b.yaml", b)):
@@ -503,7 +506,8 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                     "cache.ttl: 5 m -> 7 m",
                     "features.timers: false -> true",
                     "home_assistant.url: https://a.example.net -> https://b.example.net",
-                    "home_assistant.token: account_linking -> long_lived, ssm /leec/token",
+                    "home_assistant.token.mode: account_linking -> long_lived",
+                    "home_assistant.token.ssm: (none) -> /leec/token",
                     "home_assistant.tls.ca_bundle: (none) -> ca.pem",
                     "home_assistant.tls.client_cert: (none) -> c.pem",
                     "home_assistant.tls.client_key: (none) -> k.pem",
@@ -523,7 +527,10 @@ budget: {invocations_per_day: 200, avg_duration: 150ms, free_tier_metrics: false
                     "alexa.notify_target: phone_a -> phone_b",
                     "budget.invocations_per_day: 100 -> 200",
                     "budget.avg_duration: 100 ms -> 150 ms",
-                    "budget.free_tier_metrics: true -> false"):
+                    "budget.free_tier_metrics: true -> false",
+                    # every key of schemas/project.yaml, walked along its shape
+                    "alexa.languages: + de",
+                    "alarms.email: (none) -> me@example.org"):
                 self.assertIn(want, out)
             r = run("diff", "a.yaml", "a.yaml", cwd=d)
             self.assertIn("\n0 differences\n", r.stdout)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""One list, every consumer (issue 18): a metric, an enum value or an intent added to
-leec's YAML without its runtime counterpart stops the build of the bootstrap, and so
-does one the runtime has that the YAML does not declare. Each case edits a copy of the
+"""One list, every consumer (issue 18): a metric, an enum value, an intent or a project
+file key added to leec's YAML without its runtime counterpart stops the build of the
+bootstrap, and so does one the runtime has that the YAML does not declare. Each case edits a copy of the
 catalog, compiles the example project with it (leec --root), and compiles core/bind.c
 and leec_messages.c against the result with the C compiler (-fsyntax-only)."""
 import os
@@ -105,6 +105,43 @@ class OneList(unittest.TestCase):
         rc, out = self.build()
         self.assertNotEqual(rc, 0)
         self.assertIn("intent ListScriptsIntent", out)
+
+
+    def test_project_key_without_a_binder(self):
+        # schemas/project.yaml's alexa section gains a key: leec_config.h's struct and
+        # LEEC_ALEXA_FIELDS get the field, core/bind.c has no binder for it.
+        self.edit("schemas/project.yaml", "      notify_target:\n",
+                  "      notify_title:\n        type: string\n        doc: a title\n"
+                  "      notify_target:\n")
+        rc, out = self.build()
+        self.assertNotEqual(rc, 0)
+        self.assertIn("bind_alexa_notify_title", out)
+
+    def test_binder_for_a_key_the_schema_does_not_have(self):
+        rt = os.path.join(self.tmp, "runtime")
+        shutil.copytree(RUNTIME, rt)
+        p = os.path.join(rt, "core", "bind.c")
+        with open(p) as f:
+            text = f.read()
+        anchor = "static int bind_sections(struct app_config *cfg)\n"
+        self.assertIn(anchor, text)
+        with open(p, "w") as f:
+            f.write(text.replace(
+                anchor,
+                "static int bind_alexa_notify_title(struct app_config *cfg,\n"
+                "                                   const struct leec_alexa_config *al)\n"
+                "{\n    cfg->notify_target = al->notify_title;\n    return 0;\n}\n\n"
+                + anchor, 1))
+        rc, out = self.build(runtime=rt)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("notify_title", out)
+
+    def test_project_enum_value_without_a_runtime_value(self):
+        self.edit("schemas/project.yaml", "values: [account_linking, long_lived]",
+                  "values: [account_linking, long_lived, oauth]")
+        rc, out = self.build()
+        self.assertNotEqual(rc, 0)
+        self.assertIn("SH_TOKEN_OAUTH", out)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,17 @@ _Static_assert(LEEC_LOGGING_LEVEL_TRACE == 0, "the first value is 0");
 LEEC_LIMITS(LIMIT)
 _Static_assert(limit_headers == LEEC_MAX_HEADERS, "LEEC_LIMITS and LEEC_MAX_HEADERS agree");
 
+/* The sections' field lists name members of the sections' structs, each once. */
+#define HA_MEMBER(f)    +(sizeof(((struct leec_ha_config *)0)->f) > 0)
+#define ALEXA_MEMBER(f) +(sizeof(((struct leec_alexa_config *)0)->f) > 0)
+#define HA_FIELD(f)     ha_field_##f,
+#define ALEXA_FIELD(f)  alexa_field_##f,
+enum { LEEC_HA_FIELDS(HA_FIELD) ha_fields };
+enum { LEEC_ALEXA_FIELDS(ALEXA_FIELD) alexa_fields };
+_Static_assert(0 LEEC_HA_FIELDS(HA_MEMBER) == ha_fields, "every home_assistant field is a member");
+_Static_assert(0 LEEC_ALEXA_FIELDS(ALEXA_MEMBER) == alexa_fields, "every alexa field is a member");
+_Static_assert(LEEC_HA_TOKEN_MODE_ACCOUNT_LINKING == 0, "a left-out token is account linking");
+
 const void *emit_consumer_tables(int *n);
 const void *emit_consumer_tables(int *n)
 {

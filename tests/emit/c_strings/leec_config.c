@@ -2,9 +2,9 @@
  * with schemas/ and presets/. DO NOT EDIT: run `leec compile`. */
 #include "leec_config.h"
 
-static const char *const skill_ids[] = {"amzn1.ask.skill.11111111-2222-3333-4444-555555555555"};
-static const char *const discovery_exclude[] = {"light.a\?\?/", "light.back\\slash*", "light.q\?\?=\?\?(\?\?)\?\?!\?\?<\?\?>\?\?-\?\?'"};
-static const struct leec_name_pair friendly_names[] = {
+static const char *const alexa_skill_ids[] = {"amzn1.ask.skill.11111111-2222-3333-4444-555555555555"};
+static const char *const alexa_discovery_exclude[] = {"light.a\?\?/", "light.back\\slash*", "light.q\?\?=\?\?(\?\?)\?\?!\?\?<\?\?>\?\?-\?\?'"};
+static const struct leec_name_pair alexa_discovery_friendly_names[] = {
     {"light.kitchen_ceiling", "Kitchen \?\?/ light"},
     {"light.hall", "Say \"hi\" \\ there\?\?="},
     {"light.cafe", "Caf\303\251 \342\230\225 \345\214\227\344\272\254 1\0112"},
@@ -156,17 +156,17 @@ const struct leec_config leec_config = {
     .ha = {
         .url = "https://ha.example.net/api\?\?/x\?a=1",
         .allow_http = false,
-        .token_mode = LEEC_TOKEN_LONG_LIVED,
-        .token = {LEEC_SECRET_ENV, "HA_TOKEN"},
+        .token_mode = LEEC_HA_TOKEN_MODE_LONG_LIVED,
+        .token_env = "HA_TOKEN",
         .tls_verify = true,
     },
     .alexa = {
-        .skill_ids = skill_ids,
+        .skill_ids = alexa_skill_ids,
         .skill_ids_count = 1,
-        .discovery_exclude = discovery_exclude,
+        .discovery_exclude = alexa_discovery_exclude,
         .discovery_exclude_count = 3,
-        .friendly_names = friendly_names,
-        .friendly_names_count = 5,
+        .discovery_friendly_names = alexa_discovery_friendly_names,
+        .discovery_friendly_names_count = 5,
     },
     .metric_defs = metric_defs,
     .metric_defs_count = 6,

@@ -7,7 +7,7 @@
  * budgets) and LEEC_ABI_VERSION_RUNTIME: runtime/leec_abi.h. */
 #include "leec_abi.h"
 
-#define LEEC_ABI_VERSION 2
+#define LEEC_ABI_VERSION 3
 #define LEEC_GEN_VERSION "0.1.0"
 #if LEEC_ABI_VERSION_RUNTIME != LEEC_ABI_VERSION
 #error "leec_config.h was generated for another runtime ABI (leec_abi.h): rerun leec compile"
@@ -153,6 +153,73 @@ enum leec_logging_format { LEEC_LOGGING_FORMAT_JSON, LEEC_LOGGING_FORMAT_TEXT };
 #define LEEC_LOGGING_FORMAT_VALUES(X) X(JSON) X(TEXT)
 enum leec_security_validation { LEEC_SECURITY_VALIDATION_BASIC, LEEC_SECURITY_VALIDATION_STANDARD, LEEC_SECURITY_VALIDATION_STRICT };
 #define LEEC_SECURITY_VALIDATION_VALUES(X) X(BASIC) X(STANDARD) X(STRICT)
+
+/* The project file's home_assistant section, from its shape in schemas/project.yaml.
+ * LEEC_HA_FIELDS(X): every field, which core/bind.c binds one by one. */
+enum leec_ha_token_mode { LEEC_HA_TOKEN_MODE_ACCOUNT_LINKING, LEEC_HA_TOKEN_MODE_LONG_LIVED };
+#define LEEC_HA_TOKEN_MODE_VALUES(X) X(ACCOUNT_LINKING) X(LONG_LIVED)
+struct leec_ha_config {
+    const char *url; /* home_assistant.url */
+    bool allow_http; /* home_assistant.allow_http */
+    enum leec_ha_token_mode token_mode; /* home_assistant.token.mode */
+    const char *token_env; /* home_assistant.token.env */
+    const char *token_ssm; /* home_assistant.token.ssm */
+    bool tls_verify; /* home_assistant.tls.verify */
+    const char *tls_ca_bundle; /* home_assistant.tls.ca_bundle */
+    const char *tls_client_cert; /* home_assistant.tls.client_cert */
+    const char *tls_client_key; /* home_assistant.tls.client_key */
+    const struct leec_secret_pair *headers; /* home_assistant.headers */
+    size_t headers_count;
+};
+#define LEEC_HA_FIELDS(X) \
+    X(url) \
+    X(allow_http) \
+    X(token_mode) \
+    X(token_env) \
+    X(token_ssm) \
+    X(tls_verify) \
+    X(tls_ca_bundle) \
+    X(tls_client_cert) \
+    X(tls_client_key) \
+    X(headers)
+
+/* The project file's alexa section, from its shape in schemas/project.yaml.
+ * LEEC_ALEXA_FIELDS(X): every field, which core/bind.c binds one by one. */
+struct leec_alexa_discovery_remove_capabilities_item {
+    const char *endpoint; /* alexa.discovery.remove_capabilities[].endpoint */
+    const char *interface; /* alexa.discovery.remove_capabilities[].interface */
+};
+struct leec_alexa_config {
+    const char *const *skill_ids; /* alexa.skill_ids */
+    size_t skill_ids_count;
+    const char *const *discovery_include; /* alexa.discovery.include */
+    size_t discovery_include_count;
+    const char *const *discovery_exclude; /* alexa.discovery.exclude */
+    size_t discovery_exclude_count;
+    const struct leec_name_pair *discovery_friendly_names; /* alexa.discovery.friendly_names */
+    size_t discovery_friendly_names_count;
+    const struct leec_name_pair *discovery_categories; /* alexa.discovery.categories */
+    size_t discovery_categories_count;
+    const struct leec_alexa_discovery_remove_capabilities_item *discovery_remove_capabilities; /* alexa.discovery.remove_capabilities */
+    size_t discovery_remove_capabilities_count;
+    const char *announce_tts_entity; /* alexa.announce.tts_entity */
+    const char *const *announce_media_players; /* alexa.announce.media_players */
+    size_t announce_media_players_count;
+    const char *notify_target; /* alexa.notify_target */
+    const char *const *languages; /* alexa.languages */
+    size_t languages_count;
+};
+#define LEEC_ALEXA_FIELDS(X) \
+    X(skill_ids) \
+    X(discovery_include) \
+    X(discovery_exclude) \
+    X(discovery_friendly_names) \
+    X(discovery_categories) \
+    X(discovery_remove_capabilities) \
+    X(announce_tts_entity) \
+    X(announce_media_players) \
+    X(notify_target) \
+    X(languages)
 
 struct leec_cache_config {
     bool enabled;

@@ -147,8 +147,7 @@ const struct leec_config leec_config = {
     .ha = {
         .url = "https://ha.example.net",
         .allow_http = false,
-        .token_mode = LEEC_TOKEN_ACCOUNT_LINKING,
-        .token = {LEEC_SECRET_NONE, NULL},
+        .token_mode = LEEC_HA_TOKEN_MODE_ACCOUNT_LINKING,
         .tls_verify = true,
     },
     .metric_defs = metric_defs,

@@ -2,19 +2,21 @@
  * with schemas/ and presets/. DO NOT EDIT: run `leec compile`. */
 #include "leec_config.h"
 
-static const struct leec_header_def ha_headers[] = {
+static const struct leec_secret_pair ha_headers[] = {
     {"CF-Access-Client-Id", {LEEC_SECRET_ENV, "CF_CLIENT_ID"}},
     {"CF-Access-Client-Secret", {LEEC_SECRET_SSM, "/leec/cloudflare/client_secret"}},
 };
-static const char *const skill_ids[] = {"amzn1.ask.skill.11111111-2222-3333-4444-555555555555"};
-static const char *const discovery_exclude[] = {"light.garage_*"};
-static const struct leec_name_pair friendly_names[] = {
+_Static_assert(sizeof ha_headers / sizeof ha_headers[0] <= LEEC_MAX_HEADERS,
+               "headers: more entries than schemas/limits.yaml allows");
+static const char *const alexa_skill_ids[] = {"amzn1.ask.skill.11111111-2222-3333-4444-555555555555"};
+static const char *const alexa_discovery_exclude[] = {"light.garage_*"};
+static const struct leec_name_pair alexa_discovery_friendly_names[] = {
     {"light.kitchen_ceiling", "Kitchen Light"},
 };
-static const struct leec_name_pair categories[] = {
+static const struct leec_name_pair alexa_discovery_categories[] = {
     {"switch.coffee", "COFFEE_MAKER"},
 };
-static const char *const media_players[] = {"media_player.kitchen_speaker"};
+static const char *const alexa_announce_media_players[] = {"media_player.kitchen_speaker"};
 _Static_assert(LEEC_MEMORY_ESTIMATE <= LEEC_MEMORY_LIMIT,
                "memory estimate exceeds lambda.memory_mb minus headroom");
 _Static_assert(!LEEC_FREE_TIER_METRICS || LEEC_METRIC_COUNT <= 10,
@@ -54,8 +56,6 @@ _Static_assert(LEEC_SECURITY_RATE_PER_MINUTE >= 1 && LEEC_SECURITY_RATE_PER_MINU
 _Static_assert(LEEC_SECURITY_RATE_BURST >= 1 && LEEC_SECURITY_RATE_BURST <= 1000, "security.rate_burst range");
 _Static_assert(LEEC_SECURITY_RATE_USERS >= 1 && LEEC_SECURITY_RATE_USERS <= 100000, "security.rate_users range");
 _Static_assert(LEEC_SECURITY_TIMESTAMP_TOLERANCE_MS >= 1000 && LEEC_SECURITY_TIMESTAMP_TOLERANCE_MS <= 150000, "security.timestamp_tolerance range");
-_Static_assert(sizeof ha_headers / sizeof ha_headers[0] <= LEEC_MAX_HEADERS,
-               "more extra headers than schemas/limits.yaml allows");
 
 static const enum leec_cache_shed_order cache_shed_order[] = {LEEC_CACHE_SHED_ORDER_EXPIRE, LEEC_CACHE_SHED_ORDER_EVICT, LEEC_CACHE_SHED_ORDER_SHRINK, LEEC_CACHE_SHED_ORDER_QUIET_LOGS};
 static const struct leec_tier_choice tiers[] = {
@@ -162,25 +162,25 @@ const struct leec_config leec_config = {
     .ha = {
         .url = "https://ha.example.net",
         .allow_http = false,
-        .token_mode = LEEC_TOKEN_LONG_LIVED,
-        .token = {LEEC_SECRET_ENV, "HA_TOKEN"},
+        .token_mode = LEEC_HA_TOKEN_MODE_LONG_LIVED,
+        .token_env = "HA_TOKEN",
         .tls_verify = true,
-        .ca_bundle = "certs/home-ca.pem",
+        .tls_ca_bundle = "certs/home-ca.pem",
         .headers = ha_headers,
         .headers_count = 2,
     },
     .alexa = {
-        .skill_ids = skill_ids,
+        .skill_ids = alexa_skill_ids,
         .skill_ids_count = 1,
-        .discovery_exclude = discovery_exclude,
+        .discovery_exclude = alexa_discovery_exclude,
         .discovery_exclude_count = 1,
-        .friendly_names = friendly_names,
-        .friendly_names_count = 1,
-        .categories = categories,
-        .categories_count = 1,
-        .tts_entity = "tts.home_assistant_cloud",
-        .media_players = media_players,
-        .media_players_count = 1,
+        .discovery_friendly_names = alexa_discovery_friendly_names,
+        .discovery_friendly_names_count = 1,
+        .discovery_categories = alexa_discovery_categories,
+        .discovery_categories_count = 1,
+        .announce_tts_entity = "tts.home_assistant_cloud",
+        .announce_media_players = alexa_announce_media_players,
+        .announce_media_players_count = 1,
         .notify_target = "mobile_app_phone",
     },
     .metric_defs = metric_defs,

@@ -2,7 +2,7 @@
  * with schemas/ and presets/. DO NOT EDIT: run `leec compile`. */
 #include "leec_config.h"
 
-static const char *const languages[] = {"en", "de"};
+static const char *const alexa_languages[] = {"en", "de"};
 _Static_assert(LEEC_MEMORY_ESTIMATE <= LEEC_MEMORY_LIMIT,
                "memory estimate exceeds lambda.memory_mb minus headroom");
 _Static_assert(!LEEC_FREE_TIER_METRICS || LEEC_METRIC_COUNT <= 10,
@@ -146,12 +146,11 @@ const struct leec_config leec_config = {
     .ha = {
         .url = "https://ha.example.net",
         .allow_http = false,
-        .token_mode = LEEC_TOKEN_ACCOUNT_LINKING,
-        .token = {LEEC_SECRET_NONE, NULL},
+        .token_mode = LEEC_HA_TOKEN_MODE_ACCOUNT_LINKING,
         .tls_verify = true,
     },
     .alexa = {
-        .languages = languages,
+        .languages = alexa_languages,
         .languages_count = 2,
     },
     .metric_defs = metric_defs,
