@@ -22,6 +22,10 @@ The packages run from the unpacked zip with Lambda's environment (LD_LIBRARY_PAT
 
 Usage: /usr/bin/python3 bench/lean.py [--build build] [--tls wolfssl,openssl,mbedtls] [--shared]
                                       [--cold 10] [--warm 10] [--work build-bench]
+                                      [--no-init-conn]
+--no-init-conn adds, for each lean package, the same zip with LEEC_HA_PRECONNECT=false: the
+bootstrap then makes no connection to Home Assistant during init (the init figures here use an
+unreachable Home Assistant, http://127.0.0.1:9; the directive figures a reachable one).
 """
 import argparse
 import json
@@ -159,6 +163,9 @@ def main():
     ap.add_argument("--cold", type=int, default=10)
     ap.add_argument("--warm", type=int, default=10)
     ap.add_argument("--work", default=os.path.join(SRC, "build-bench"))
+    ap.add_argument("--no-init-conn", action="store_true",
+                    help="also each lean package with LEEC_HA_PRECONNECT=false (no connection "
+                         "to Home Assistant during init), in the same run")
     a = ap.parse_args()
     floor = os.path.join(a.build, "bench", "floor_client")
     if not os.path.exists(floor):
@@ -171,6 +178,9 @@ def main():
     for t in [x for x in a.tls.split(",") if x]:
         print("building lean package TLS=%s ..." % t, file=sys.stderr, flush=True)
         progs.append(package(a.work, "lean-" + t, ["TLS=" + t]))
+        if a.no_init_conn:
+            progs.append(dict(progs[-1], name="lean-%s-noinit" % t,
+                              env=dict(progs[-1]["env"], LEEC_HA_PRECONNECT="false")))
     if a.shared:
         print("building shared package LEAN=OFF ...", file=sys.stderr, flush=True)
         progs.append(package(a.work, "shared-libcurl", ["LEAN=OFF"]))
