@@ -5,6 +5,8 @@
 #include "model/project.h"
 #include "resolve/resolve.h"
 
+#include "diag_capture.h"
+
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,36 +17,8 @@
 #define KiB 1024.0
 #define MiB (1024.0 * 1024.0)
 
-/* Diagnostics go to a memory stream so a failing test can show them. */
-static struct diag *D;
-static FILE *Mem;
-static char *Out;
-static size_t Outlen;
 static struct catalog Cat;
 static bool Cat_ok;
-
-static const char *diag_text(void)
-{
-    fflush(Mem);
-    return Out ? Out : "";
-}
-
-static void open_diag(void)
-{
-    Mem = open_memstream(&Out, &Outlen);
-    ck_assert_ptr_nonnull(Mem);
-    D = diag_new(DIAG_TEXT, Mem);
-}
-
-static void close_diag(void)
-{
-    diag_free(D);
-    fclose(Mem);
-    free(Out);
-    D = NULL;
-    Mem = NULL;
-    Out = NULL;
-}
 
 static void setup(void)
 {

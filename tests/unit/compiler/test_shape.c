@@ -4,30 +4,20 @@
 #include "model/model_load.h"
 #include "model/shape.h"
 
+#include "diag_capture.h"
+
 #include <check.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct diag *D;
-static FILE *Mem;
-static char *Out;
-static size_t Outlen;
 static struct catalog Cat;
 static struct ydoc *Doc;
 
-static const char *diag_text(void)
-{
-    fflush(Mem);
-    return Out ? Out : "";
-}
-
 static void setup(void)
 {
-    Mem = open_memstream(&Out, &Outlen);
-    ck_assert_ptr_nonnull(Mem);
-    D = diag_new(DIAG_TEXT, Mem);
+    open_diag();
     ck_assert_msg(model_load_catalog(&Cat, LEEC_SOURCE_DIR, D), "%s", diag_text());
 }
 
@@ -36,10 +26,7 @@ static void teardown(void)
     ydoc_free(Doc);
     Doc = NULL;
     model_free_catalog(&Cat);
-    diag_free(D);
-    fclose(Mem);
-    free(Out);
-    Out = NULL;
+    close_diag();
 }
 
 static bool matches(const char *pattern, const char *s)

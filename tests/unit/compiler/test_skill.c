@@ -6,30 +6,20 @@
 #include "model/model_load.h"
 #include "model/skill.h"
 
+#include "diag_capture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct diag *D;
-static FILE *Mem;
-static char *Out;
-static size_t Outlen;
 static struct catalog Cat;
 static struct skill Sk;
 static bool Ok;
 
-static const char *diag_text(void)
-{
-    fflush(Mem);
-    return Out ? Out : "";
-}
-
 static void setup(void)
 {
-    Mem = open_memstream(&Out, &Outlen);
-    ck_assert_ptr_nonnull(Mem);
-    D = diag_new(DIAG_TEXT, Mem);
+    open_diag();
     Ok = model_load_catalog(&Cat, LEEC_SOURCE_DIR, D) && skill_load(&Sk, &Cat, LEEC_SOURCE_DIR, D);
 }
 
@@ -37,10 +27,7 @@ static void teardown(void)
 {
     skill_free(&Sk);
     model_free_catalog(&Cat);
-    diag_free(D);
-    fclose(Mem);
-    free(Out);
-    Out = NULL;
+    close_diag();
 }
 
 #define ck_loaded() ck_assert_msg(Ok, "presets/skill did not load:\n%s", diag_text())
