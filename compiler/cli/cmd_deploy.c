@@ -408,6 +408,20 @@ static const char trust_policy[] =
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
     "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
+/* Looks a resource up with a get-* call: *exists, and c filled for the caller to read and
+ * free; the not_found error code means absent. Any other failure: what failed and why,
+ * c freed, the exit code. A dry run only prints the call: absent. */
+static int lookup(struct deploy *dp, const char *service, const char *const *args,
+                  const char *not_found, const char *what, struct aws_call *c, bool *exists)
+{
+    *exists = aws_run(&dp->aws, service, args, c);
+    if (dp->aws.dry_run || *exists || (c->code && !strcmp(c->code, not_found)))
+        return EXIT_OK;
+    int rc = failed(dp, what, c->message);
+    aws_call_free(c);
+    return rc;
+}
+
 static int ensure_role(struct deploy *dp, bool *created)
 {
     *created = false;
@@ -423,10 +437,9 @@ static int ensure_role(struct deploy *dp, bool *created)
     const char *get[] = {"get-role", "--role-name", name, NULL};
     if (dp->aws.dry_run)
         printf("# the execution role %s: created when get-role finds none\n", name);
-    bool exists = aws_run(&dp->aws, "iam", get, &c);
-    if (!dp->aws.dry_run && !exists && !(c.code && !strcmp(c.code, "NoSuchEntity"))) {
-        rc = failed(dp, "looking up the execution role", c.message);
-        aws_call_free(&c);
+    bool exists;
+    rc = lookup(dp, "iam", get, "NoSuchEntity", "looking up the execution role", &c, &exists);
+    if (rc) {
         free(name);
         return rc;
     }
@@ -606,12 +619,11 @@ static int ensure_function(struct deploy *dp, bool role_created, bool logconf)
     const char *get[] = {"get-function", "--function-name", F, NULL};
     if (dp->aws.dry_run)
         printf("# the function %s: created when get-function finds none, else updated\n", F);
-    bool exists = aws_run(&dp->aws, "lambda", get, &c);
-    if (!dp->aws.dry_run && !exists && !(c.code && !strcmp(c.code, "ResourceNotFoundException"))) {
-        rc = failed(dp, "looking up the function", c.message);
-        aws_call_free(&c);
+    bool exists;
+    rc = lookup(dp, "lambda", get, "ResourceNotFoundException", "looking up the function", &c,
+                &exists);
+    if (rc)
         goto out;
-    }
     if (exists && !dp->aws.dry_run)
         dp->function_arn = xstrdup(jstr(c.json, "Configuration.FunctionArn")
                                        ? jstr(c.json, "Configuration.FunctionArn")
@@ -809,12 +821,11 @@ static int ensure_permissions(struct deploy *dp)
     if (dp->aws.dry_run)
         printf("# invoke permissions (Alexa, the hourly probe): added when get-policy lacks "
                "them\n");
-    bool have = aws_run(&dp->aws, "lambda", get, &c);
-    if (!dp->aws.dry_run && !have && !(c.code && !strcmp(c.code, "ResourceNotFoundException"))) {
-        int rc = failed(dp, "reading the function's policy", c.message);
-        aws_call_free(&c);
+    bool have;
+    int rc = lookup(dp, "lambda", get, "ResourceNotFoundException", "reading the function's policy",
+                    &c, &have);
+    if (rc)
         return rc;
-    }
     cJSON *policy = NULL;
     if (have && !dp->aws.dry_run && jstr(c.json, "Policy"))
         policy = cJSON_Parse(jstr(c.json, "Policy"));
@@ -836,7 +847,7 @@ static int ensure_permissions(struct deploy *dp)
             continue;
         const char *rm[] = {"remove-permission", "--function-name", F, "--statement-id", sid, NULL};
         if (!aws_run(&dp->aws, "lambda", rm, &c)) {
-            int rc = failed(dp, "removing a stale invoke permission", c.message);
+            rc = failed(dp, "removing a stale invoke permission", c.message);
             aws_call_free(&c);
             cJSON_Delete(policy);
             return rc;
@@ -860,7 +871,7 @@ static int ensure_permissions(struct deploy *dp)
                              want[i].token ? want[i].token : want[i].source_arn,
                              NULL};
         if (!aws_run(&dp->aws, "lambda", add, &c)) {
-            int rc = failed(dp, "adding an invoke permission", c.message);
+            rc = failed(dp, "adding an invoke permission", c.message);
             aws_call_free(&c);
             cJSON_Delete(policy);
             return rc;
