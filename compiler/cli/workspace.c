@@ -249,11 +249,6 @@ int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
     return ok && !(w && w->bad_files) ? EXIT_OK : EXIT_INVALID;
 }
 
-int workspace_load_stock(struct catalog *cat, const struct cli *c, struct diag *d)
-{
-    return workspace_load(cat, c, d, NULL, NULL);
-}
-
 int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
                        const char *project)
 {

@@ -43,9 +43,7 @@ bool workspace_add_project_of(struct workspace_files *w, const char *root, const
  * (optional) gets the root (caller frees). */
 int workspace_load(struct catalog *cat, const struct cli *c, struct diag *d,
                    const struct workspace_files *w, char **root_out);
-/* The catalog alone, or with the presets beside `project` and those of the project
- * it belongs to. */
-int workspace_load_stock(struct catalog *cat, const struct cli *c, struct diag *d);
+/* The catalog with the presets beside `project` and those of the project it belongs to. */
 int workspace_load_for(struct catalog *cat, const struct cli *c, struct diag *d,
                        const char *project);
 

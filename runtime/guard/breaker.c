@@ -60,25 +60,6 @@ bool breaker_allow(struct breaker *b)
     return false;
 }
 
-const char *breaker_outcome_name(enum breaker_outcome o)
-{
-    switch (o) {
-    case BREAKER_SUCCESS:
-        return "success";
-    case BREAKER_TRANSPORT_ERROR:
-        return "transport";
-    case BREAKER_TIMEOUT:
-        return "timeout";
-    case BREAKER_HTTP_5XX:
-        return "http_5xx";
-    case BREAKER_HTTP_4XX:
-        return "http_4xx";
-    case BREAKER_NOT_CALLED:
-        return "not_called";
-    }
-    return "unknown";
-}
-
 void breaker_record(struct breaker *b, enum breaker_outcome outcome)
 {
     if (outcome == BREAKER_NOT_CALLED) {

@@ -63,8 +63,6 @@ bool breaker_allow(struct breaker *b);
 
 /* The result of a call that breaker_allow() permitted. */
 void breaker_record(struct breaker *b, enum breaker_outcome outcome);
-/* "success", "transport", "timeout", "http_5xx", "http_4xx", "not_called" (logs). */
-const char *breaker_outcome_name(enum breaker_outcome o);
 
 /* The permitted call was not made after all (e.g. no time left). */
 void breaker_cancel(struct breaker *b);
