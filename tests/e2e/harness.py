@@ -28,6 +28,9 @@ API
                                    memory_mb, log_format, log_level, function_name, ...).
                                    Use as a context manager or call .stop().
   event_bytes(obj) -> bytes        JSON-encode an event
+  cmake_cache(key) -> str|None     a value of the build tree's CMakeCache.txt (None: absent)
+  lean_build() -> bool             the build under test links the lean libcurl (LEEC_LEAN=ON:
+                                   what the zip ships: static wolfSSL, leec's curl patches)
 """
 import json
 import os
@@ -99,3 +102,18 @@ def start_emulator(command=None, env=None, **kw):
 
 def event_bytes(obj):
     return json.dumps(obj).encode()
+
+
+def cmake_cache(key):
+    try:
+        with open(os.path.join(build_dir(), "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def lean_build():
+    return (cmake_cache("LEEC_LEAN") or "").upper() in ("ON", "TRUE", "1", "YES")

@@ -201,18 +201,6 @@ class TestHealthAndGateway(Base):
         self.assertEqual(emu.exits, [])
 
 
-def harness_cache(key):
-    """A value of the build tree's CMakeCache.txt (None when absent)."""
-    try:
-        with open(os.path.join(harness.build_dir(), "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip().upper()
-    except OSError:
-        pass
-    return None
-
-
 class TestMemoryPressure(Base):
     def test_sheds_but_keeps_answering(self):
         """memory_mb far below the bootstrap's RSS: every invocation sheds in the compiled
@@ -482,7 +470,7 @@ class TestNoConfigAtRunTime(Base):
             self.skipTest("ldd missing")
         out = subprocess.run(["ldd", harness.bootstrap_path()], capture_output=True,
                              text=True).stdout
-        if harness_cache("LEEC_LEAN") in ("ON", "TRUE", "1"):
+        if harness.lean_build():
             # the lean build links libcurl statically: nothing but the glibc family
             libs = [ln.split()[0] for ln in out.splitlines() if ln.strip()]
             self.assertTrue(libs, out)

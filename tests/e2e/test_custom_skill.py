@@ -41,15 +41,9 @@ def _build_full(out):
     boot = os.path.join(out, "runtime", "bootstrap")
     src = harness.source_dir()
     if not os.path.exists(os.path.join(out, "CMakeCache.txt")):
-        extra = []
-        try:  # same sanitizer setting and build type as the main build
-            with open(os.path.join(harness.build_dir(), "CMakeCache.txt")) as f:
-                for line in f:
-                    if line.startswith(("LEEC_SANITIZE:", "CMAKE_BUILD_TYPE:")):
-                        k, v = line.strip().split("=", 1)
-                        extra.append("-D%s=%s" % (k.split(":")[0], v))
-        except OSError:
-            pass
+        # same sanitizer setting and build type as the main build
+        extra = ["-D%s=%s" % (k, harness.cmake_cache(k))
+                 for k in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE") if harness.cmake_cache(k) is not None]
         subprocess.run(["cmake", "-S", src, "-B", out,
                         "-DLEEC_CONFIG=%s" % os.path.join(src, "examples", "full.yaml"),
                         "-DLEEC_BUILD_TESTS=OFF"] + extra, check=True,

@@ -36,7 +36,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402  (puts tests/peers on sys.path)
 import alexa_validate  # noqa: E402
 import capability_plans  # noqa: E402
-import variant_build  # noqa: E402
 from ha_simulator import HASimulator  # noqa: E402
 from tls_fixtures import TLSFixtures  # noqa: E402
 
@@ -51,10 +50,6 @@ def turn_on(ep="switch#coffee_maker"):
 def logs_text(r):
     return "\n".join(x if isinstance(x, str) else x.decode(errors="replace")
                      for x in (r.get("logs") or []))
-
-
-def lean_build():
-    return (variant_build._parent_cache("LEEC_LEAN") or "").upper() in ("ON", "TRUE", "1")
 
 
 def wait_for(cond, timeout=5.0):
@@ -100,7 +95,7 @@ class PreconnectCase(unittest.TestCase):
 class TestPreconnect(PreconnectCase):
     @classmethod
     def setUpClass(cls):
-        if not lean_build():
+        if not harness.lean_build():
             raise unittest.SkipTest("not a lean build (LEEC_LEAN=OFF): Debian's libcurl closes a "
                                     "connect-only connection, so the bootstrap connects at its "
                                     "first request (TestWithoutHandover)")
@@ -216,14 +211,13 @@ class TestPreconnect(PreconnectCase):
         self.assertLess(init_ms, 1500, health)  # APP_PRECONNECT_MAX_MS (1000) + the rest
 
 
-
 class TestWithoutHandover(PreconnectCase):
     """The non-lean build links Debian's libcurl, which closes a connect-only connection:
     connecting during init would cost a second handshake, so the bootstrap does not."""
 
     @classmethod
     def setUpClass(cls):
-        if lean_build():
+        if harness.lean_build():
             raise unittest.SkipTest("a lean build: its libcurl hands the connection over")
         super().setUpClass()
 

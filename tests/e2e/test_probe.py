@@ -35,15 +35,6 @@ def logs_text(r):
                      for x in (r.get("logs") or []))
 
 
-
-def lean_build():
-    """The build under test links the lean wolfSSL libcurl (what the zip ships)."""
-    try:
-        with open(os.path.join(harness.build_dir(), "CMakeCache.txt")) as f:
-            return any(line.strip() == "LEEC_LEAN:BOOL=ON" for line in f)
-    except OSError:
-        return False
-
 class ProbeCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -156,7 +147,7 @@ class ProbeCase(unittest.TestCase):
         self.assertEqual(self.checks(a), [("dns", True), ("tcp", True), ("tls", False)])
         f = a["checks"][2]["finding"]
         self.assertIn("verification failed", f)
-        if lean_build():  # the shipped wolfSSL build reads the refused certificate too
+        if harness.lean_build():  # the shipped wolfSSL build reads the refused certificate too
             self.assertRegex(f, r"expires 20\d\d-\d\d-\d\d")
         else:  # Debian's libcurl (the sanitizer build) gives no certinfo for a refused one
             self.assertRegex(f, r"expires 20\d\d-\d\d-\d\d|certificate details not available")

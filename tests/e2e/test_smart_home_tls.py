@@ -172,9 +172,9 @@ class TestEmbeddedCA(TLSCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if (variant_build._parent_cache("LEEC_LEAN") or "").upper() not in ("ON", "TRUE", "1"):
+        if not harness.lean_build():
             raise unittest.SkipTest("not a lean build (LEEC_LEAN=OFF: Debian's libcurl)")
-        if (variant_build._parent_cache("LEEC_LEAN_TLS") or "wolfssl") != "wolfssl":
+        if (harness.cmake_cache("LEEC_LEAN_TLS") or "wolfssl") != "wolfssl":
             raise unittest.SkipTest("the compiled-in CA bundle is the wolfSSL build's")
         harness.require_file(os.path.join(harness.build_dir(), "compiler", "leec"))
         with open(os.path.join(harness.source_dir(), "examples", "leec.yaml")) as f:

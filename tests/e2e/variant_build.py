@@ -31,17 +31,6 @@ def example_with(replacements):
     return text
 
 
-def _parent_cache(key):
-    try:
-        with open(os.path.join(harness.build_dir(), "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
 def variant_bootstrap(name, yaml_text, extra_args=()):
     leec = os.path.join(harness.build_dir(), "compiler", "leec")
     harness.require_file(leec)
@@ -62,7 +51,7 @@ def variant_bootstrap(name, yaml_text, extra_args=()):
                 "-DLEEC_HOST_TOOL=" + leec]
         for key in ("LEEC_SANITIZE", "CMAKE_BUILD_TYPE", "LEEC_WERROR", "LEEC_LEAN", "LEEC_LEAN_TLS",
                     "LEEC_LEAN_CA_BUNDLE", "LEEC_LEAN_DEPS_DIR"):
-            v = _parent_cache(key)
+            v = harness.cmake_cache(key)
             if v is not None:
                 args.append("-D%s=%s" % (key, v))
         args += list(extra_args)  # after the inherited ones: they win
