@@ -40,6 +40,7 @@ struct lsrv {
     /* behaviour */
     enum ls_mode mode;
     int status, delay_ms;
+    int close_accepts; /* close the next N connections as soon as they are accepted (FIN) */
     char *body;
     size_t body_len;
     char ctype[64];
@@ -202,10 +203,16 @@ static inline void *ls_thread(void *arg)
                  * delayed ACK hold every reply ~40 ms */
                 int nd = 1;
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nd, sizeof nd);
-                s->c[slot].fd = fd;
                 pthread_mutex_lock(&s->mu);
                 s->connections++;
+                bool drop = s->close_accepts > 0;
+                if (drop)
+                    s->close_accepts--;
                 pthread_mutex_unlock(&s->mu);
+                if (drop)
+                    close(fd);
+                else
+                    s->c[slot].fd = fd;
             }
         }
         for (int k = 2; k < n; k++) {

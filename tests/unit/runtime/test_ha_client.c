@@ -224,73 +224,29 @@ START_TEST(preconnect_then_request_reuses)
 }
 END_TEST
 
-/* A server that closes its first connection at once (FIN) and answers one request on the
- * second. */
-struct close_first {
-    int lfd, port, connections, requests;
-};
-
-static void *close_first_serve(void *arg)
-{
-    struct close_first *cf = arg;
-    for (int i = 0; i < 2; i++) {
-        int fd = accept(cf->lfd, NULL, NULL);
-        if (fd < 0)
-            return NULL;
-        cf->connections++;
-        if (i == 0) {
-            close(fd);
-            continue;
-        }
-        char buf[4096];
-        size_t n = 0;
-        ssize_t r;
-        while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0) {
-            n += (size_t)r;
-            buf[n] = '\0';
-            char *end = strstr(buf, "\r\n\r\n");
-            if (end && strlen(end + 4) >= 7) /* the 7-byte body */
-                break;
-        }
-        cf->requests++;
-        static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                    "Content-Length: 12\r\n\r\n{\"event\":{}}";
-        ssize_t w = write(fd, reply, sizeof reply - 1);
-        (void)w;
-        usleep(200 * 1000);
-        close(fd);
-    }
-    return NULL;
-}
-
 /* A pre-connected socket the server closed is found dead before the request leaves: the
  * request goes on a new connection, once. */
 START_TEST(preconnect_closed_by_server_is_replaced)
 {
     if (!ha_client_can_preconnect())
         return;
-    struct close_first cf = {.lfd = socket(AF_INET, SOCK_STREAM, 0)};
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t sl = sizeof sa;
-    ck_assert_int_eq(bind(cf.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-    ck_assert_int_eq(listen(cf.lfd, 4), 0);
-    ck_assert_int_eq(getsockname(cf.lfd, (struct sockaddr *)&sa, &sl), 0);
-    cf.port = ntohs(sa.sin_port);
-    pthread_t th;
-    ck_assert_int_eq(pthread_create(&th, NULL, close_first_serve, &cf), 0);
-    struct ha_client *c = client_for(cf.port, 0);
+    struct lsrv *s = ls_start();
+    pthread_mutex_lock(&s->mu);
+    s->close_accepts = 1; /* the connection made by the preconnect: FIN at once */
+    pthread_mutex_unlock(&s->mu);
+    struct ha_client *c = client_for(s->port, 0);
     struct ha_result r;
     ck_assert_int_eq(ha_client_preconnect(c, 1000, &r), 0);
     usleep(100 * 1000); /* the FIN arrives */
+    ls_set(s, LS_RESPOND, 200, "{\"event\":{}}", 0);
     int rc = ha_client_post_json(c, "/p", "T", "{\"a\":1}", 7, 2000, &r);
     ck_assert_msg(rc == 0, "%s: %s", ha_outcome_name(r.outcome), r.error);
     ck_assert_uint_eq(r.attempts, 1);
     ha_result_free(&r);
-    pthread_join(th, NULL);
-    ck_assert_int_eq(cf.connections, 2);
-    ck_assert_int_eq(cf.requests, 1);
-    close(cf.lfd);
+    ck_assert_int_eq(ls_requests(s), 1);
+    ck_assert_int_eq(s->connections, 2);
     ha_client_free(c);
+    ls_stop(s);
 }
 END_TEST
 
